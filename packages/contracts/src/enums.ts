@@ -39,8 +39,9 @@ export function defineEnum<const M extends Record<string, string>>(
     wire: z.enum(wireValues),
     db: z.enum(dbValues),
     toDb: (value) => {
-      const mapped = mapping[value];
-      if (mapped === undefined) throw new RangeError(`${prismaName}: unknown wire value "${String(value)}"`);
+      // hasOwn, not a lookup alone: "toString" or "__proto__" would otherwise find Object.prototype.
+      const mapped = Object.hasOwn(mapping, value) ? mapping[value] : undefined;
+      if (typeof mapped !== "string") throw new RangeError(`${prismaName}: unknown wire value "${String(value)}"`);
       return mapped as D;
     },
     toWire: (value) => {

@@ -1,2 +1,8 @@
 // Public entry of the contracts package: safe for browsers and servers alike (zod only).
 export * from "./enums.ts";
+export * from "./limits.ts";
+export * from "./codecs.ts";
+export * from "./errors.ts";
+export * from "./pagination.ts";
+export * from "./dto.ts";
+export * from "./session-status.ts";

@@ -1,0 +1,39 @@
+// Embedded PostgreSQL: PGlite (Postgres in WASM) with pgvector, reached through node-postgres so the
+// same Prisma adapter (@prisma/adapter-pg) and the same raw-SQL code serve both runtimes.
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { vector } from "@electric-sql/pglite-pgvector";
+import pg from "pg";
+
+export interface OpenPgliteOptions {
+  /** A directory for a persistent database; omit for an in-memory one. */
+  dataDir?: string;
+  /** A data-directory dump (from `dumpDataDir`) to start from instead of running initdb. */
+  loadDataDir?: Blob | File;
+}
+
+export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlite> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  return PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { vector },
+  });
+}
+
+/**
+ * A node-postgres pool whose single connection is the PGlite instance. PGlite is one connection,
+ * so the pool holds at most one client and queues the rest, which is what serialises access.
+ */
+export function pglitePool(db: PGlite): pg.Pool {
+  const config = createPgConfig(db);
+  const connection = config.connection as unknown as {
+    parse: (query: { types?: unknown }) => void;
+  };
+  // node-postgres hands its type-parser object to `parse` as `types`; the real wire serializer
+  // ignores it, PGlite's iterates it. Only an array of parameter type OIDs belongs there.
+  const parse = connection.parse.bind(connection);
+  connection.parse = (query) => parse({ ...query, types: Array.isArray(query.types) ? query.types : undefined });
+  return new pg.Pool({ ...(config as unknown as pg.PoolConfig), max: 1 });
+}
