@@ -16,4 +16,3 @@ export const OCR_LINE_TEXT_MAX = 2000;
 export const CURSOR_MAX = 512;
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
-export const b = Buffer.from("x");
