@@ -4,3 +4,5 @@ export { applyMigrations, createMigration, diffMigrationsToSchema, type Migratio
 export { dataDir, MIGRATIONS_DIR, REPO_ROOT, SCHEMA_PATH } from "./paths.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export * as $Enums from "./generated/prisma/enums.ts";
+export { DEMO_ADMIN, DEMO_USER, loadSeedData, SeedValidationError, seedDatabase } from "./seed/index.ts";
+export { hashPassword, verifyPassword } from "./seed/passwords.ts";
