@@ -1,6 +1,6 @@
 // Server-only entry of the database package: connections, migrations, seed and repositories.
 export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromEnv, redactUrl } from "./connection.ts";
-export { applyMigrations, createMigration, diffMigrationsToSchema, type MigrationStatus, migrationStatus } from "./migrations/index.ts";
+export { appliedMigrations, applyMigrations, createMigration, migrationsOnDisk, diffMigrationsToSchema, type MigrationStatus, migrationStatus } from "./migrations/index.ts";
 export { dataDir, MIGRATIONS_DIR, REPO_ROOT, SCHEMA_PATH } from "./paths.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export * as $Enums from "./generated/prisma/enums.ts";

@@ -1,9 +1,17 @@
 // Where the repository's database files live: the Prisma schema, the migrations and the embedded data.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The repository root, found from this file so commands work from any working directory. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The repository root (where pnpm-workspace.yaml is), found from this file so commands work from any directory. */
+export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(start: string): string {
+  for (let directory = start; ; directory = path.dirname(directory)) {
+    if (existsSync(path.join(directory, "pnpm-workspace.yaml"))) return directory;
+    if (path.dirname(directory) === directory) throw new Error(`no pnpm-workspace.yaml above ${start}`);
+  }
+}
 
 export const PRISMA_DIR = path.join(REPO_ROOT, "prisma");
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");

@@ -32,12 +32,17 @@ export async function applyMigrations(db: Database, migrationsDir: string = MIGR
   });
 }
 
+/** Names of the migrations in prisma/migrations, in the order they apply. */
+export async function migrationsOnDisk(migrationsDir: string = MIGRATIONS_DIR): Promise<string[]> {
+  return migrationNames(await readMigrationsList(migrationsDir));
+}
+
 export async function migrationStatus(db: Database, migrationsDir: string = MIGRATIONS_DIR): Promise<MigrationStatus> {
   const migrationsList = await readMigrationsList(migrationsDir);
   const diagnosis = await withSchemaEngine(db.adapterFactory, (engine) =>
     engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS }),
   );
-  const applied = diagnosis.hasMigrationsTable ? await appliedMigrationNames(db) : [];
+  const applied = await appliedMigrations(db);
   const history = diagnosis.history;
   const pending =
     history?.diagnostic === "databaseIsBehind" || history?.diagnostic === "historiesDiverge"
@@ -62,7 +67,12 @@ export async function migrationStatus(db: Database, migrationsDir: string = MIGR
   };
 }
 
-async function appliedMigrationNames(db: Database): Promise<string[]> {
+/** Names of the migrations the database finished, cheap enough for every health check. */
+export async function appliedMigrations(db: Database): Promise<string[]> {
+  const table = await db.pool.query<{ exists: boolean }>(
+    "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS exists",
+  );
+  if (!table.rows[0]?.exists) return [];
   const result = await db.pool.query<{ migration_name: string }>(
     `SELECT migration_name FROM _prisma_migrations
       WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL

@@ -1,0 +1,84 @@
+// Starts Lockstep: opens the database (PostgreSQL from DATABASE_URL, or the embedded one),
+// migrates and seeds the embedded one, and serves API, web and admin on one port.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  appliedMigrations,
+  applyMigrations,
+  DEMO_ADMIN,
+  DEMO_USER,
+  migrationsOnDisk,
+  openDatabase,
+  REPO_ROOT,
+  seedDatabase,
+} from "@lockstep/db";
+import { buildApp } from "./app.ts";
+import { EnvError, readEnv } from "./env.ts";
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+  const pretty = env.LOG_PRETTY ?? process.stdout.isTTY;
+  const logger = {
+    level: env.LOG_LEVEL,
+    ...(pretty ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } } : {}),
+  };
+
+  const db = await openDatabase({ url: env.DATABASE_URL });
+  const embedded = db.runtime === "pglite";
+  const expectedMigrations = await migrationsOnDisk();
+  if (embedded) {
+    // The embedded database belongs to this process, so bring it up to date before serving.
+    await applyMigrations(db);
+  } else {
+    const applied = await appliedMigrations(db);
+    const pending = expectedMigrations.filter((name) => !applied.includes(name));
+    if (pending.length) console.warn(`warning: ${pending.length} pending migration(s); run pnpm db:migrate (${pending.join(", ")})`);
+  }
+  const shouldSeed = env.SEED_ON_START ?? embedded;
+  if (shouldSeed) await seedDatabase(db);
+
+  const app = await buildApp({
+    db,
+    server: { version, expectedMigrations },
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    logger,
+    apps: [
+      { prefix: "/", root: path.join(REPO_ROOT, "apps/web/dist") },
+      { prefix: "/admin/", root: path.join(REPO_ROOT, "apps/admin/dist") },
+    ],
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down: no new connections, letting requests in flight finish");
+    try {
+      await app.close();
+    } finally {
+      await db.close();
+      process.exit(0);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  const url = address.replace("[::1]", "localhost").replace("127.0.0.1", "localhost");
+  const lines = [
+    "",
+    `  Lockstep ${version} is running (${db.runtime === "pglite" ? "embedded database" : "PostgreSQL"}: ${db.location})`,
+    `  Web app:   ${url}/`,
+    `  Admin:     ${url}/admin/`,
+    `  Health:    ${url}/trpc/health`,
+  ];
+  if (shouldSeed) lines.push(`  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}   (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`);
+  console.log(`${lines.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});
