@@ -41,7 +41,7 @@ function ensurePnpm() {
 
 const [command = "start", ...rest] = process.argv.slice(2);
 const pnpm = ensurePnpm();
-const env = { ...process.env, PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}` };
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}` };
 
 console.log("→ installing dependencies");
 must(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], { env });
