@@ -5,7 +5,7 @@ import { access, open, readdir, readFile, rename, rm, stat, writeFile } from "no
 import path from "node:path";
 import type { Database, DatabaseRuntime } from "./connection.ts";
 import { redactUrl } from "./connection.ts";
-import { dataDir } from "./paths.ts";
+import { embeddedDataDir } from "./paths.ts";
 import { openPglite } from "./pglite.ts";
 
 /** A failure with a message meant for the person at the terminal; the CLI prints it without a stack. */
@@ -47,9 +47,7 @@ export interface RestoreResult {
 }
 
 /** The embedded data directory the application opens when DATABASE_URL is unset. */
-export function embeddedDataDir(): string {
-  return path.join(dataDir(), "pglite");
-}
+export { embeddedDataDir };
 
 /**
  * PGlite writes `postmaster.pid` while a process has the directory open and removes it on close,

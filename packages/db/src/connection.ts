@@ -10,10 +10,9 @@ import {
 } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { dataDir } from "./paths.ts";
+import { embeddedDataDir } from "./paths.ts";
 import { openPglite, pglitePool } from "./pglite.ts";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 
 export type DatabaseRuntime = "postgres" | "pglite";
 
@@ -51,7 +50,7 @@ export function openDatabaseFromEnv(overrides: Omit<OpenDatabaseOptions, "url"> 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolMax ?? 10);
   const ownsPglite = options.pglite ? (options.ownPglite ?? false) : true;
-  const directory = options.pgliteDataDir ?? path.join(dataDir(), "pglite");
+  const directory = options.pgliteDataDir ?? embeddedDataDir();
   const pglite = options.pglite ?? (await openPglite({ dataDir: directory }));
   return wrapPglite(pglite, ownsPglite, options.pglite ? "pglite (in memory)" : `pglite ${directory}`);
 }

@@ -22,3 +22,8 @@ export const SEED_DATA_DIR = path.join(PRISMA_DIR, "seed", "data");
 export function dataDir(): string {
   return path.resolve(process.env.LOCKSTEP_DATA_DIR ?? path.join(REPO_ROOT, ".data"));
 }
+
+/** The embedded database's data directory. */
+export function embeddedDataDir(): string {
+  return path.join(dataDir(), "pglite");
+}
