@@ -1,0 +1,21 @@
+// Connects the health card to the API: one tRPC query, its states mapped onto the card's props.
+import { useQuery } from "@tanstack/react-query";
+import { describeHealthError, HealthCard } from "./health-card.tsx";
+import { useTRPC } from "./trpc.ts";
+
+// Operators watch this page; a dead server should show within seconds, without a reload.
+const POLL_MS = 15_000;
+
+export function HealthPanel() {
+  const trpc = useTRPC();
+  const health = useQuery({ ...trpc.health.queryOptions(), refetchInterval: POLL_MS });
+  const refetch = () => void health.refetch();
+
+  if (health.isError) {
+    return <HealthCard state="error" error={describeHealthError(health.error)} retrying={health.isFetching} onRetry={refetch} />;
+  }
+  if (health.data) {
+    return <HealthCard state="ready" health={health.data} refreshing={health.isFetching} onRefresh={refetch} />;
+  }
+  return <HealthCard state="loading" />;
+}

@@ -1,0 +1,84 @@
+// Lint rules for the whole monorepo, and the boundary that keeps server code out of the browser apps.
+// Not type-aware on purpose: it stays fast enough to run on every save and in CI.
+import js from "@eslint/js";
+import { defineConfig, globalIgnores } from "eslint/config";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+// Why the clients may not import these: a value import pulls the server (tRPC router, Prisma,
+// database drivers, secrets read from the environment) into the browser bundle.
+const BUNDLES_SERVER = "it would bundle server-only code into the browser app";
+
+const clientBoundary = {
+  paths: [
+    {
+      name: "@lockstep/api",
+      allowTypeImports: true,
+      message: `Use \`import type { AppRouter } from "@lockstep/api"\`: a value import of the API ${BUNDLES_SERVER} (the tRPC router and everything it reaches, down to the database).`,
+    },
+    {
+      name: "@lockstep/db",
+      message: `@lockstep/db is server-only, not even its types belong in a client: ${BUNDLES_SERVER}, and database rows are not the wire format. Use the DTO types and enums from @lockstep/contracts.`,
+    },
+    {
+      name: "pg",
+      message: `pg is a server-side PostgreSQL driver: ${BUNDLES_SERVER}. Call the API through tRPC instead.`,
+    },
+  ],
+  patterns: [
+    {
+      group: ["@lockstep/api/*"],
+      allowTypeImports: true,
+      message: `Only \`import type\` from the API: a value import ${BUNDLES_SERVER}.`,
+    },
+    {
+      group: ["@lockstep/db/*"],
+      message: `@lockstep/db is server-only, types included: ${BUNDLES_SERVER}. Use @lockstep/contracts.`,
+    },
+    {
+      group: ["@prisma/*", "pg/*"],
+      message: `Prisma and database drivers are server-only, types and enums included: ${BUNDLES_SERVER}, and Prisma enums are not the wire format. Use @lockstep/contracts.`,
+    },
+    {
+      group: ["**/packages/*/src/**", "**/apps/server/**"],
+      message: "Import workspace packages by name (e.g. @lockstep/contracts), never by a relative path into their sources.",
+    },
+  ],
+};
+
+export default defineConfig(
+  globalIgnores([
+    "**/dist/",
+    "**/node_modules/",
+    "**/.turbo/",
+    "packages/db/src/generated/",
+    ".tools/",
+    ".data/",
+    "coverage/",
+    "test-results/",
+  ]),
+  {
+    files: ["**/*.{js,mjs,cjs}"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ["**/*.{ts,tsx,mts,cts}"],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ["apps/web/src/**", "apps/admin/src/**"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ["apps/web/**/*.{ts,tsx,mts,cts,js,mjs}", "apps/admin/**/*.{ts,tsx,mts,cts,js,mjs}"],
+    // Registered here as well so plain .js/.mjs files in the apps get the same boundary.
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: {
+      // The TypeScript version understands `import type`; the core rule would flag type imports too.
+      "no-restricted-imports": "off",
+      "@typescript-eslint/no-restricted-imports": ["error", clientBoundary],
+    },
+  },
+);
