@@ -65,6 +65,8 @@ function openPostgres(url: string, poolMax: number): Database {
     const shadowUrl = new URL(url);
     shadowUrl.pathname = `/${name}`;
     const shadowPool = new pg.Pool({ connectionString: shadowUrl.toString(), max: 2 });
+    // Dropping the database ends any connection the engine left open; that is expected, not an error.
+    shadowPool.on("error", () => {});
     return {
       pool: shadowPool,
       async dispose() {
