@@ -544,11 +544,10 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
     });
   });
 
-  // Gaps found while writing this file, in scoped.ts's migration rather than in scoped.ts. Each
-  // asserts the safe behaviour and is marked `it.fails` because today it does not hold: when the
-  // migration is fixed vitest reports "expected to fail", and the marker should become `it`.
-  // Fixtures are made in beforeAll, so a broken fixture fails loudly instead of "passing".
-  describe("known gaps (expected to fail until the RLS migration is fixed)", () => {
+  // Foreign keys ignore RLS, so the policies must also check that every referenced row is the
+  // same user's; credentials and roles must be out of the application's reach. Fixtures are made
+  // in beforeAll, so a broken fixture fails loudly instead of "passing".
+  describe("cross-user references, responses and credentials", () => {
     let aliceResponseId: string;
 
     beforeAll(async () => {
@@ -591,20 +590,20 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       ],
     ];
     for (const [what, statement] of crossReferences) {
-      it.fails(`withUser(B) cannot write ${what}`, async () => {
+      it(`withUser(B) cannot write ${what}`, async () => {
         const { sql, params } = statement();
-        // Rolled back if accepted, so today's behaviour leaves nothing behind.
+        // Rolled back if accepted, so a regression leaves nothing behind.
         await expect(rolledBack((work) => withUser(db, bob.userId, work), (tx) => tx.$executeRawUnsafe(sql, ...params))).rejects.toThrow();
       });
     }
 
-    it.fails("ai_responses of A's interactions are hidden from withUser(B) and withAnonymous", async () => {
+    it("ai_responses of A's interactions are hidden from withUser(B) and withAnonymous", async () => {
       const isAlice = (row: Record<string, unknown>) => row.id === aliceResponseId;
       expect(await aliceRowsVisible(asBob, `SELECT * FROM ai_responses`, isAlice)).toBe(0);
       expect(await aliceRowsVisible(withAnonymous, `SELECT * FROM ai_responses`, isAlice)).toBe(0);
     });
 
-    it.fails("A's password hash and auth session tokens are hidden from withUser(B) and withAnonymous", async () => {
+    it("A's password hash and auth session tokens are hidden from withUser(B) and withAnonymous", async () => {
       const isAlice = (row: Record<string, unknown>) => row.user_id === alice.userId;
       for (const table of ["accounts", "auth_sessions"]) {
         expect(await aliceRowsVisible(asBob, `SELECT * FROM ${table}`, isAlice)).toBe(0);
@@ -612,7 +611,7 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       }
     });
 
-    it.fails("withUser(B) cannot make itself an admin", async () => {
+    it("withUser(B) cannot make itself an admin", async () => {
       await expect(
         rolledBack(
           (work) => withUser(db, bob.userId, work),
