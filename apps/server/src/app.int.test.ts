@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuth } from "@lockstep/api";
 import { buildApp } from "./app.ts";
 
 let db: TestDatabase;
@@ -18,6 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   app = await buildApp({
     db,
+    auth: createAuth({ db, secret: "test-secret-test-secret-test-secret", trustedOrigins: [] }),
     server: { version: "9.9.9-test", expectedMigrations: await migrationsOnDisk() },
     bodyLimit: 1024,
     logger: false,
@@ -59,6 +61,7 @@ describe("HTTP host", () => {
   it("reports degraded, naming what is pending, when the database lacks a migration this build ships", async () => {
     const degraded = await buildApp({
       db,
+      auth: createAuth({ db, secret: "test-secret-test-secret-test-secret", trustedOrigins: [] }),
       server: { version: "9.9.9-test", expectedMigrations: [...(await migrationsOnDisk()), "29990101000000_future"] },
       bodyLimit: 1024,
       logger: false,

@@ -1,26 +1,55 @@
-// Builds the Fastify app: the tRPC API under /trpc and the built web (/) and admin (/admin/) apps.
+// Builds the Fastify app: accounts under /api/auth, the tRPC API under /trpc, and the built web (/)
+// and admin (/admin/) apps, with request ids, security headers, CORS and a body size limit.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import fastifyCors from "@fastify/cors";
+import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
-import { type AppRouter, appRouter, createInnerContext, type ServerInfo } from "@lockstep/api";
+import {
+  type AppRouter,
+  type Auth,
+  appRouter,
+  CLIENT_IP_HEADER,
+  createInnerContext,
+  resolveSessionUser,
+  type ServerInfo,
+} from "@lockstep/api";
 import type { Database } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 
 export interface BuildAppOptions {
   db: Database;
+  auth: Auth;
   server: ServerInfo;
   bodyLimit: number;
   logger: FastifyServerOptions["logger"];
+  /** Origins (besides the app's own) allowed to call the API with credentials. */
+  trustedOrigins?: string[];
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP. */
+  trustProxy?: FastifyServerOptions["trustProxy"];
   /** Built single-page apps to serve, by URL prefix ("/" and "/admin/"). */
   apps?: { prefix: string; root: string }[];
+}
+
+/** The request's headers as a WHATWG Headers, with the client IP we determined (never the client's claim). */
+function toHeaders(request: FastifyRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === CLIENT_IP_HEADER) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, String(value));
+  }
+  headers.set(CLIENT_IP_HEADER, request.ip);
+  return headers;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     genReqId: (request) => {
       const incoming = request.headers["x-request-id"];
       return typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -32,14 +61,62 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header("x-request-id", request.id);
   });
 
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Cross-origin isolation headers would stop the admin from opening exported files in new tabs.
+    crossOriginEmbedderPolicy: false,
+  });
+
+  const trusted = new Set(options.trustedOrigins ?? []);
+  await app.register(fastifyCors, {
+    credentials: true,
+    // Same-origin requests carry no Origin check here; listed origins may call with cookies.
+    origin: (origin, callback) => callback(null, origin === undefined || trusted.has(origin)),
+  });
+
+  // Better Auth speaks WHATWG Request/Response; bridge Fastify's request to it.
+  app.route({
+    method: ["GET", "POST"],
+    url: "/api/auth/*",
+    handler: async (request, reply) => {
+      const url = new URL(request.url, `${request.protocol}://${request.host}`);
+      const hasBody = request.method !== "GET" && request.body !== undefined;
+      const response = await options.auth.handler(
+        new Request(url, {
+          method: request.method,
+          headers: toHeaders(request),
+          ...(hasBody ? { body: typeof request.body === "string" ? request.body : JSON.stringify(request.body) } : {}),
+        }),
+      );
+      reply.status(response.status);
+      response.headers.forEach((value, name) => {
+        if (name !== "set-cookie") reply.header(name, value);
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) reply.header("set-cookie", cookies);
+      return reply.send(response.body ? await response.text() : null);
+    },
+  });
+
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) =>
+      createContext: async ({ req }) =>
         createInnerContext({
           db: options.db,
           server: options.server,
+          user: await resolveSessionUser(options.auth, toHeaders(req)),
           requestMeta: { requestId: req.id, ip: req.ip ?? null, userAgent: req.headers["user-agent"] ?? null },
         }),
       onError: ({ error, path: procedure, ctx }) => {

@@ -12,7 +12,9 @@ import {
   REPO_ROOT,
   seedDatabase,
 } from "@lockstep/db";
+import { createAuth } from "@lockstep/api";
 import { buildApp } from "./app.ts";
+import { resolveAuthSecret } from "./secret.ts";
 import { EnvError, readEnv } from "./env.ts";
 
 async function main(): Promise<void> {
@@ -38,8 +40,18 @@ async function main(): Promise<void> {
   const shouldSeed = env.SEED_ON_START ?? embedded;
   if (shouldSeed) await seedDatabase(db);
 
+  const trustedOrigins = [...env.TRUSTED_ORIGINS, ...(env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [])];
+  const auth = createAuth({
+    db,
+    secret: await resolveAuthSecret(env.BETTER_AUTH_SECRET),
+    baseURL: env.PUBLIC_URL,
+    trustedOrigins,
+  });
   const app = await buildApp({
     db,
+    auth,
+    trustedOrigins,
+    trustProxy: env.TRUST_PROXY,
     server: { version, expectedMigrations },
     bodyLimit: env.BODY_LIMIT_BYTES,
     logger,

@@ -1,5 +1,6 @@
 // Request context, split in two: the inner context is what procedures see and what tests build
-// directly for createCaller; the outer one is derived from an HTTP request by the host.
+// directly for createCaller; the host derives it from an HTTP request (cookie, client IP, id).
+import type { TRole } from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
 
 export interface RequestMeta {
@@ -15,10 +16,21 @@ export interface ServerInfo {
   expectedMigrations: readonly string[];
 }
 
+/** The signed-in person, as the session cookie proved. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: TRole;
+  /** The auth session (cookie) this request came with, so it can be told apart in a list. */
+  authSessionId: string | null;
+}
+
 export interface InnerContext {
   db: Database;
   server: ServerInfo;
   requestMeta: RequestMeta;
+  user: SessionUser | null;
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {

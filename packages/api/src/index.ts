@@ -1,3 +1,11 @@
 // Server-only entry of the API package. Clients import `type AppRouter` from here and nothing else.
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { createInnerContext, type InnerContext, type RequestMeta, type ServerInfo } from "./context.ts";
+export {
+  createInnerContext,
+  type InnerContext,
+  type RequestMeta,
+  type ServerInfo,
+  type SessionUser,
+} from "./context.ts";
+export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
+export { AppError } from "./errors.ts";

@@ -1,0 +1,75 @@
+// What procedures use to reach the database: a user scope (row-level security as that user) and,
+// for operators, an admin scope whose every change is written to the audit log with its before
+// and after, in the same transaction as the change.
+import type { Database, ScopedTx, ScopeOptions } from "@lockstep/db";
+import { withAdmin, withUser } from "@lockstep/db";
+import type { RequestMeta, SessionUser } from "./context.ts";
+
+export interface UserScope {
+  readonly userId: string;
+  /** One short transaction as this user. Never hold it across a model call. */
+  run<T>(work: (tx: ScopedTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
+}
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AdminScope {
+  readonly actorId: string;
+  /** Reads across users (BYPASSRLS); `what` names what was read, for the audit log. */
+  read<T>(what: Omit<AuditEntry, "before" | "after">, work: (tx: ScopedTx) => Promise<T>): Promise<T>;
+  /** A change plus its audit row, atomically; `work` returns the before and after it made. */
+  change<T>(
+    what: Omit<AuditEntry, "before" | "after">,
+    work: (tx: ScopedTx) => Promise<{ result: T; before: unknown; after: unknown }>,
+  ): Promise<T>;
+}
+
+export function userScope(db: Database, user: SessionUser): UserScope {
+  return {
+    userId: user.id,
+    run: (work, options) => withUser(db, user.id, work, options),
+  };
+}
+
+export function adminScope(db: Database, user: SessionUser, meta: RequestMeta): AdminScope {
+  const writeAudit = (tx: ScopedTx, entry: AuditEntry) =>
+    tx.auditLog.create({
+      data: {
+        actorId: user.id,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        before: toJson(entry.before),
+        after: toJson(entry.after),
+        ipAddress: meta.ip,
+        requestId: meta.requestId,
+      },
+    });
+  return {
+    actorId: user.id,
+    read: (what, work) =>
+      withAdmin(db, async (tx) => {
+        const result = await work(tx);
+        await writeAudit(tx, { ...what, before: null, after: null });
+        return result;
+      }),
+    change: (what, work) =>
+      withAdmin(db, async (tx) => {
+        const { result, before, after } = await work(tx);
+        await writeAudit(tx, { ...what, before, after });
+        return result;
+      }),
+  };
+}
+
+/** Audit payloads go to JSONB: dates become ISO strings, undefined becomes null. */
+function toJson(value: unknown): object | undefined {
+  if (value === null || value === undefined) return undefined;
+  return JSON.parse(JSON.stringify(value)) as object;
+}
