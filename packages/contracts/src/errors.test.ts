@@ -39,7 +39,7 @@ describe("app error codes", () => {
     expect(status("FORBIDDEN")).toBe(403);
     expect(status("NOT_FOUND")).toBe(404);
     expect(status("CONFLICT")).toBe(409);
-    expect(status("ILLEGAL_TRANSITION")).toBe(409);
+    expect(status("ILLEGAL_TRANSITION")).toBe(400);
     expect(status("PRECONDITION_FAILED")).toBe(412);
     expect(status("PAYLOAD_TOO_LARGE")).toBe(413);
     expect(status("UNSUPPORTED_MEDIA")).toBe(415);

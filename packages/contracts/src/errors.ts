@@ -44,8 +44,9 @@ export const APP_ERROR_TRPC_CODE: Readonly<Record<TAppErrorCode, TRPCCodeName>> 
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
-  // The request is well formed but clashes with the session's current state: HTTP 409.
-  ILLEGAL_TRANSITION: "CONFLICT",
+  // A move the session's state machine does not allow is a bad request (400) that names the
+  // from and to states; clients show only legal moves, so this is a client bug or a stale view.
+  ILLEGAL_TRANSITION: "BAD_REQUEST",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA_TYPE",
