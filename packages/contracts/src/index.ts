@@ -6,3 +6,4 @@ export * from "./errors.ts";
 export * from "./pagination.ts";
 export * from "./dto.ts";
 export * from "./session-status.ts";
+export * from "./users.ts";
