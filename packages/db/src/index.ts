@@ -9,3 +9,4 @@ export { hashPassword, verifyPassword } from "./seed/passwords.ts";
 export { formatVerifyReport, type VerifyCheck, type VerifyReport, verifyDatabase } from "./verify.ts";
 export { BackupError, backupDatabase, type RestoreTarget, restoreDatabase } from "./backup.ts";
 export { ADMIN_ROLE, APP_ROLE, type ScopedTx, type ScopeOptions, withAdmin, withAnonymous, withUser } from "./scoped.ts";
+export * from "./repositories/index.ts";

@@ -1,0 +1,4 @@
+// Repositories: every Prisma query the API makes, each taking a scoped transaction (ScopedTx) first.
+export * from "./admins.ts";
+export * from "./audit.ts";
+export * from "./users.ts";
