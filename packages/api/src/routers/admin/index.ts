@@ -1,0 +1,7 @@
+// `admin.*`: the operators' routers, one per area of the admin tool.
+import { router } from "../../trpc.ts";
+import { adminUsersRouter } from "./users.ts";
+
+export const adminRouter = router({
+  users: adminUsersRouter,
+});
