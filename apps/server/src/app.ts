@@ -17,7 +17,7 @@ import {
 } from "@lockstep/api";
 import type { Database } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 
 export interface BuildAppOptions {
   db: Database;
@@ -57,8 +57,28 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     routerOptions: { maxParamLength: 5000 },
   });
 
+  // Node's server.close() ends only the keep-alive connections idle at that moment; one whose
+  // request was still in flight would linger until keepAliveTimeout (72 s) and hold up close().
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (closing) reply.header("connection", "close");
+  });
+
+  // tRPC's adapter takes multipart bodies as a raw stream that Fastify's bodyLimit never sees, and
+  // reads them whole; bound them by their declared length (browsers always send one for FormData).
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    if (!request.headers["content-type"]?.toLowerCase().startsWith("multipart/")) return payload;
+    const declared = request.headers["content-length"];
+    if (declared === undefined) {
+      throw Object.assign(new Error("A multipart body needs a Content-Length."), { statusCode: 411 });
+    }
+    if (Number(declared) > request.routeOptions.bodyLimit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    return payload;
   });
 
   await app.register(fastifyHelmet, {
@@ -119,6 +139,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
           user: await resolveSessionUser(options.auth, toHeaders(req)),
           requestMeta: { requestId: req.id, ip: req.ip ?? null, userAgent: req.headers["user-agent"] ?? null },
         }),
+      // tRPC's own Vary replaces the one @fastify/cors set, yet the CORS headers differ by Origin.
+      responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
       onError: ({ error, path: procedure, ctx }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {
           app.log.error({ err: error.cause ?? error, procedure, requestId: ctx?.requestMeta.requestId }, "procedure failed");
