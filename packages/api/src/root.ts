@@ -1,12 +1,18 @@
 // The application router: one entry per domain.
 import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth.ts";
+import { collectionRouter } from "./routers/collection.ts";
 import { healthProcedure } from "./routers/health.ts";
+import { messageRouter } from "./routers/message.ts";
+import { sessionRouter } from "./routers/session.ts";
 import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   health: healthProcedure,
+  session: sessionRouter,
+  message: messageRouter,
+  collection: collectionRouter,
   auth: authRouter,
   user: userRouter,
   admin: adminRouter,

@@ -120,6 +120,8 @@ export type TMessageDto = z.infer<typeof ZMessageDtoSchema>;
 export const ZCollectionDtoSchema = z.object({
   id: ZIdSchema,
   name: z.string(),
+  /** Messages bookmarked into it that are still visible (not in a deleted session). */
+  messageCount: ZCountSchema,
   createdAt: ZEpochMsSchema,
   updatedAt: ZEpochMsSchema,
 });

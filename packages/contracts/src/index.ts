@@ -6,4 +6,5 @@ export * from "./errors.ts";
 export * from "./pagination.ts";
 export * from "./dto.ts";
 export * from "./session-status.ts";
+export * from "./conversations.ts";
 export * from "./users.ts";

@@ -1,0 +1,101 @@
+// Message use cases: keyset history in both directions, idempotent sends with a client-made id,
+// edits and deletes of typed messages, and reactions. Each keeps last_activity current.
+import { randomUUID } from "node:crypto";
+import {
+  InteractionType,
+  MessageAuthor,
+  type TMessageDto,
+  type TMessageListInput,
+  type TMessageReactInput,
+  type TMessageSendInput,
+} from "@lockstep/contracts";
+import {
+  deleteWrittenMessage,
+  findMessage,
+  findSession,
+  insertMessageIfAbsent,
+  listMessages,
+  type ScopedTx,
+  setReaction,
+  toMessageDto,
+  touchSession,
+  updateWrittenMessage,
+} from "@lockstep/db";
+import { AppError } from "../errors.ts";
+import type { UserScope } from "../scopes.ts";
+import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+
+const noSession = () => new AppError("NOT_FOUND", "No such session.");
+const noMessage = () => new AppError("NOT_FOUND", "No such message.");
+const aiIsReadOnly = () => new AppError("FORBIDDEN", "Messages written by the coach cannot be changed.");
+
+async function messageDto(tx: ScopedTx, id: string): Promise<TMessageDto> {
+  const row = await findMessage(tx, id);
+  if (!row) throw noMessage();
+  return toMessageDto(row);
+}
+
+export async function listMessagesPage(scope: UserScope, input: TMessageListInput) {
+  const values = readCursor(input.cursor, 2);
+  const after = values ? { time: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const rows = await scope.run(async (tx) => {
+    if (!(await findSession(tx, input.sessionId))) throw noSession();
+    return listMessages(tx, { sessionId: input.sessionId, direction: input.direction, after, limit: input.limit + 1 });
+  });
+  const page = pageFrom(rows, input.limit, toMessageDto, (row) => [row.timestamp.getTime(), row.id]);
+  // Pages walking back in time are fetched newest first; clients always get chronological order.
+  if (input.direction === "older") page.items.reverse();
+  return page;
+}
+
+export async function sendMessage(scope: UserScope, input: TMessageSendInput): Promise<TMessageDto> {
+  const id = input.id ?? randomUUID();
+  const author = MessageAuthor.toDb(input.author) as "USER" | "CONTACT";
+  return scope.run(async (tx) => {
+    if (!(await findSession(tx, input.sessionId))) throw noSession();
+    const result = await insertMessageIfAbsent(tx, { id, sessionId: input.sessionId, userId: scope.userId, text: input.text, author });
+    if (!result.created) {
+      const existing = result.existing;
+      const isRetry = existing && existing.session_id === input.sessionId && existing.text === input.text && existing.author === author;
+      if (!isRetry) throw new AppError("CONFLICT", "That id is already used by another message.");
+      return messageDto(tx, id);
+    }
+    await touchSession(tx, input.sessionId);
+    return messageDto(tx, id);
+  });
+}
+
+export async function updateMessage(
+  scope: UserScope,
+  input: { id: string; text?: string | undefined; author?: "user" | "contact" | undefined },
+): Promise<TMessageDto> {
+  return scope.run(async (tx) => {
+    const outcome = await updateWrittenMessage(tx, input.id, {
+      text: input.text,
+      author: input.author ? (MessageAuthor.toDb(input.author) as "USER" | "CONTACT") : undefined,
+    });
+    if (outcome === "not_found") throw noMessage();
+    if (outcome === "ai_message") throw aiIsReadOnly();
+    return messageDto(tx, input.id);
+  });
+}
+
+export async function deleteMessage(scope: UserScope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.run(async (tx) => {
+    const outcome = await deleteWrittenMessage(tx, id);
+    if (outcome === "not_found") throw noMessage();
+    if (outcome === "ai_message") throw aiIsReadOnly();
+    return { id, deleted: true as const };
+  });
+}
+
+/** Feedback counts as activity on the session (seed 003 section 3.4). */
+export async function reactToMessage(scope: UserScope, input: TMessageReactInput): Promise<TMessageDto> {
+  return scope.run(async (tx) => {
+    const message = await findMessage(tx, input.messageId);
+    if (!message) throw noMessage();
+    await setReaction(tx, scope.userId, input.messageId, InteractionType.toDb(input.type), input.on);
+    await touchSession(tx, message.session_id);
+    return messageDto(tx, input.messageId);
+  });
+}

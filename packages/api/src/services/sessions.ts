@@ -1,0 +1,153 @@
+// Session use cases: idempotent create (seed 002), keyset lists, renames, pins, the status state
+// machine of contracts, soft delete, restore and purge. Procedures stay thin and call these.
+import { randomUUID } from "node:crypto";
+import {
+  canTransition,
+  SessionStatus,
+  SessionType,
+  type TSessionCreateInput,
+  type TSessionDto,
+  type TSessionListInput,
+  type TSessionStatus,
+} from "@lockstep/contracts";
+import {
+  ensureEngagement,
+  findSession,
+  insertSessionIfAbsent,
+  listSessions,
+  purgeSession,
+  resolveCharacterChoice,
+  type SessionRow,
+  sessionChanges,
+  toSessionDto,
+  updateSession,
+} from "@lockstep/db";
+import { AppError } from "../errors.ts";
+import type { UserScope } from "../scopes.ts";
+import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+
+const notFound = () => new AppError("NOT_FOUND", "No such session.");
+
+/**
+ * The same message whether the id is taken by a different session of yours or by someone else's:
+ * a client-chosen id must never reveal that another person's row exists.
+ */
+const idTaken = () => new AppError("CONFLICT", "That id is already used by another session.");
+
+export async function createSession(scope: UserScope, input: TSessionCreateInput): Promise<TSessionDto> {
+  const id = input.id ?? randomUUID();
+  return scope.run(async (tx) => {
+    let characterId = input.characterId ?? null;
+    let episodeTemplateId = input.episodeTemplateId ?? null;
+    let engagementId: string | null = null;
+    if (characterId || episodeTemplateId) {
+      const choice = await resolveCharacterChoice(tx, characterId, episodeTemplateId);
+      if (!choice.ok) {
+        throw new AppError("BAD_INPUT", `${choice.field} does not name an active ${choice.field === "characterId" ? "character" : "template of that character"}.`, {
+          field: choice.field,
+        });
+      }
+      characterId = choice.choice.characterId;
+      episodeTemplateId = choice.choice.episodeTemplateId;
+      engagementId = await ensureEngagement(tx, scope.userId, characterId);
+    }
+    const wanted = { type: SessionType.toDb(input.type), name: input.name ?? null, characterId, episodeTemplateId };
+    const result = await insertSessionIfAbsent(tx, { id, userId: scope.userId, engagementId, ...wanted });
+    if (result.created) return toSessionDto(result.row);
+    // A retry of the same create returns the session it made; anything else is a clash, and the
+    // error rolls back the engagement this call may have made.
+    if (result.row && sameCreate(result.row, wanted)) return toSessionDto(result.row);
+    throw idTaken();
+  });
+}
+
+function sameCreate(
+  row: SessionRow,
+  wanted: { type: string; name: string | null; characterId: string | null; episodeTemplateId: string | null },
+): boolean {
+  return (
+    row.type === wanted.type &&
+    row.name === wanted.name &&
+    row.character_id === wanted.characterId &&
+    row.episode_template_id === wanted.episodeTemplateId
+  );
+}
+
+export async function getSession(scope: UserScope, id: string): Promise<TSessionDto> {
+  const row = await scope.run((tx) => findSession(tx, id, { includeDeleted: true }));
+  if (!row) throw notFound();
+  return toSessionDto(row);
+}
+
+export async function listSessionsPage(scope: UserScope, input: TSessionListInput) {
+  const values = readCursor(input.cursor, 3);
+  const after = values
+    ? { isPinned: values[0] === null ? null : values[0] === 1, time: cursorTime(values[1]), id: cursorId(values[2]) }
+    : undefined;
+  const rows = await scope.run((tx) =>
+    listSessions(tx, {
+      userId: scope.userId,
+      orderBy: input.orderBy,
+      status: input.status ? SessionStatus.toDb(input.status) : undefined,
+      type: input.type ? SessionType.toDb(input.type) : undefined,
+      pinned: input.pinned,
+      pinnedFirst: input.pinnedFirst,
+      trash: input.trash,
+      query: input.query || undefined,
+      after,
+      limit: input.limit + 1,
+    }),
+  );
+  return pageFrom(rows, input.limit, toSessionDto, (row) => [
+    input.pinnedFirst ? (row.is_pinned ? 1 : 0) : null,
+    (input.orderBy === "created_at" ? row.created_at : row.last_activity).getTime(),
+    row.id,
+  ]);
+}
+
+export async function renameSession(scope: UserScope, id: string, name: string | null): Promise<TSessionDto> {
+  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.rename(name)));
+  if (!row) throw notFound();
+  return toSessionDto(row);
+}
+
+export async function setSessionPinned(scope: UserScope, id: string, pinned: boolean): Promise<TSessionDto> {
+  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.setPinned(pinned)));
+  if (!row) throw notFound();
+  return toSessionDto(row);
+}
+
+/** One move of the status state machine; the table of legal moves lives in contracts. */
+export async function transitionSession(scope: UserScope, id: string, to: TSessionStatus): Promise<TSessionDto> {
+  return scope.run(async (tx) => {
+    const current = await findSession(tx, id);
+    if (!current) throw notFound();
+    const from = SessionStatus.toWire(current.status as Parameters<typeof SessionStatus.toWire>[0]);
+    if (!canTransition(from, to)) {
+      throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${from} to ${to}.`, { from, to });
+    }
+    const updated = await updateSession(tx, id, sessionChanges.status(SessionStatus.toDb(to)), { expectStatus: current.status });
+    if (!updated) throw new AppError("CONFLICT", "The session changed meanwhile; reload it and try again.");
+    return toSessionDto(updated);
+  });
+}
+
+/** Soft delete (seed 003 section 3.5): hidden from lists, message queries and the AI's context. */
+export async function deleteSession(scope: UserScope, id: string): Promise<TSessionDto> {
+  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.softDelete()));
+  if (!row) throw notFound();
+  return toSessionDto(row);
+}
+
+export async function restoreSession(scope: UserScope, id: string): Promise<TSessionDto> {
+  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.restore(), { onlyDeleted: true }));
+  if (!row) throw new AppError("NOT_FOUND", "No such session in the trash.");
+  return toSessionDto(row);
+}
+
+/** Permanent: only from the trash, so one click cannot destroy a live conversation. */
+export async function purgeSessionForever(scope: UserScope, id: string): Promise<{ id: string; purged: true }> {
+  const purged = await scope.run((tx) => purgeSession(tx, id));
+  if (!purged) throw new AppError("NOT_FOUND", "No such session in the trash.");
+  return { id, purged: true };
+}

@@ -1,0 +1,149 @@
+// Messages (seed 003) with the reactions of the person reading them computed in the same query
+// (isLiked, isDisliked, isPinned, usedCount: one SQL statement per page, not one per message),
+// idempotent sends with a client-made id, edits of typed messages, and reactions.
+import { Prisma } from "../generated/prisma/client.ts";
+import type { ScopedTx } from "../scoped.ts";
+
+export interface MessageRow {
+  id: string;
+  session_id: string;
+  text: string;
+  author: "USER" | "CONTACT" | "AI";
+  timestamp: Date;
+  sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null;
+  collection_ids: string[];
+  title: string | null;
+  tag: string | null;
+  analysis: string | null;
+  is_liked: boolean;
+  is_disliked: boolean;
+  is_pinned: boolean;
+  used_count: number;
+  built_in: boolean;
+}
+
+/** A page of messages with their reactions; `where`/`order` come from the caller. */
+function selectMessages(where: Prisma.Sql, order: Prisma.Sql, limit: number | null): Prisma.Sql {
+  return Prisma.sql`
+    SELECT m.id, m.session_id, m.text, m.author, m."timestamp", m.sentiment, m.collection_ids,
+           m.title, m.tag, m.analysis,
+           COALESCE(r.liked, false) AS is_liked, COALESCE(r.disliked, false) AS is_disliked,
+           COALESCE(r.pinned, false) AS is_pinned, COALESCE(r.used, 0)::int AS used_count,
+           COALESCE(p.kind = 'BUILTIN', false) AS built_in
+      FROM messages m
+      JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL
+      LEFT JOIN LATERAL (
+        SELECT bool_or(i.type = 'LIKED') AS liked, bool_or(i.type = 'DISLIKED') AS disliked,
+               bool_or(i.type = 'PINNED') AS pinned,
+               count(*) FILTER (WHERE i.type = 'COPIED_TO_CLIPBOARD') AS used
+          FROM user_message_interactions i WHERE i.message_id = m.id
+      ) r ON true
+      LEFT JOIN ai_interactions ai ON ai.id = m.ai_interaction_id
+      LEFT JOIN providers p ON p.id = ai.provider_id
+     WHERE ${where}
+     ORDER BY ${order}
+     ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+}
+
+export async function findMessage(tx: ScopedTx, id: string): Promise<MessageRow | null> {
+  const rows = await tx.$queryRaw<MessageRow[]>(selectMessages(Prisma.sql`m.id = ${id}::uuid`, Prisma.sql`m.id`, 1));
+  return rows[0] ?? null;
+}
+
+export interface MessageListQuery {
+  sessionId: string;
+  direction: "older" | "newer";
+  after?: { time: Date; id: string } | undefined;
+  limit: number;
+}
+
+/** One keyset page in chronological order; "older" walks back from the newest message. */
+export async function listMessages(tx: ScopedTx, q: MessageListQuery): Promise<MessageRow[]> {
+  const older = q.direction === "older";
+  const conditions = [Prisma.sql`m.session_id = ${q.sessionId}::uuid`];
+  if (q.after) {
+    conditions.push(
+      older
+        ? Prisma.sql`(m."timestamp", m.id) < (${q.after.time}, ${q.after.id}::uuid)`
+        : Prisma.sql`(m."timestamp", m.id) > (${q.after.time}, ${q.after.id}::uuid)`,
+    );
+  }
+  const order = older ? Prisma.sql`m."timestamp" DESC, m.id DESC` : Prisma.sql`m."timestamp" ASC, m.id ASC`;
+  const rows = await tx.$queryRaw<MessageRow[]>(selectMessages(Prisma.join(conditions, " AND "), order, q.limit));
+  return rows;
+}
+
+export interface NewMessage {
+  id: string;
+  sessionId: string;
+  userId: string;
+  text: string;
+  author: "USER" | "CONTACT";
+}
+
+/**
+ * Inserts the message unless its id exists. When it exists, returns what this user can see of it
+ * (null when it is someone else's) so the caller can tell a retry from a clash.
+ */
+export async function insertMessageIfAbsent(
+  tx: ScopedTx,
+  message: NewMessage,
+): Promise<{ created: boolean; existing: { session_id: string; text: string; author: string } | null }> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO messages (id, session_id, user_id, text, author, updated_at)
+    VALUES (${message.id}::uuid, ${message.sessionId}::uuid, ${message.userId}, ${message.text},
+            ${message.author}::"MessageAuthor", now())
+    ON CONFLICT (id) DO NOTHING`;
+  if (inserted > 0) return { created: true, existing: null };
+  const rows = await tx.$queryRaw<{ session_id: string; text: string; author: string }[]>`
+    SELECT session_id, text, author::text AS author FROM messages WHERE id = ${message.id}::uuid`;
+  return { created: false, existing: rows[0] ?? null };
+}
+
+/** Edits a typed message (never an AI one); null when there is no such message of the person's. */
+export async function updateWrittenMessage(
+  tx: ScopedTx,
+  id: string,
+  changes: { text?: string | undefined; author?: "USER" | "CONTACT" | undefined },
+): Promise<"updated" | "not_found" | "ai_message"> {
+  const current = await findMessage(tx, id);
+  if (!current) return "not_found";
+  if (current.author === "AI") return "ai_message";
+  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = now()`];
+  if (changes.text !== undefined) sets.push(Prisma.sql`text = ${changes.text}`);
+  if (changes.author !== undefined) sets.push(Prisma.sql`author = ${changes.author}::"MessageAuthor"`);
+  await tx.$executeRaw`UPDATE messages SET ${Prisma.join(sets, ", ")} WHERE id = ${id}::uuid`;
+  return "updated";
+}
+
+export async function deleteWrittenMessage(tx: ScopedTx, id: string): Promise<"deleted" | "not_found" | "ai_message"> {
+  const current = await findMessage(tx, id);
+  if (!current) return "not_found";
+  if (current.author === "AI") return "ai_message";
+  await tx.$executeRaw`DELETE FROM messages WHERE id = ${id}::uuid`;
+  return "deleted";
+}
+
+type Reaction = "LIKED" | "DISLIKED" | "PINNED" | "COPIED_TO_CLIPBOARD";
+
+/** The reaction that cancels another: liking removes a dislike and the reverse. */
+const OPPOSITE: Partial<Record<Reaction, Reaction>> = { LIKED: "DISLIKED", DISLIKED: "LIKED" };
+
+/** Records or takes back a reaction; repeating a call changes nothing (unique user, message, type). */
+export async function setReaction(tx: ScopedTx, userId: string, messageId: string, type: Reaction, on: boolean): Promise<void> {
+  if (on) {
+    const opposite = OPPOSITE[type];
+    if (opposite) {
+      await tx.$executeRaw`DELETE FROM user_message_interactions
+        WHERE user_id = ${userId} AND message_id = ${messageId}::uuid AND type = ${opposite}::"InteractionType"`;
+    }
+    await tx.$executeRaw`INSERT INTO user_message_interactions (user_id, message_id, type)
+      VALUES (${userId}, ${messageId}::uuid, ${type}::"InteractionType") ON CONFLICT DO NOTHING`;
+  } else if (type !== "COPIED_TO_CLIPBOARD") {
+    // A copy happened; it counts toward usedCount and is not taken back.
+    await tx.$executeRaw`DELETE FROM user_message_interactions
+      WHERE user_id = ${userId} AND message_id = ${messageId}::uuid AND type = ${type}::"InteractionType"`;
+  }
+}
+
+export { selectMessages };
