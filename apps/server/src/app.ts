@@ -33,6 +33,23 @@ export interface BuildAppOptions {
   apps?: { prefix: string; root: string }[];
 }
 
+/** Sign-in and sign-up answer with the session token in the JSON body too; the cookie is enough. */
+const SESSION_ISSUING_PATHS = /\/api\/auth\/sign-(in|up)\/email$/;
+
+function withoutSessionToken(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown> | null;
+    if (parsed && typeof parsed === "object" && "token" in parsed) {
+      // Page scripts must not be able to read what the HttpOnly cookie protects.
+      delete parsed.token;
+      return JSON.stringify(parsed);
+    }
+  } catch {
+    // Not JSON (an error page): pass it on untouched.
+  }
+  return body;
+}
+
 /** The request's headers as a WHATWG Headers, with the client IP we determined (never the client's claim). */
 function toHeaders(request: FastifyRequest): Headers {
   const headers = new Headers();
@@ -67,6 +84,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (closing) reply.header("connection", "close");
+    // API answers are personal (auth.me, a person's sessions): never keep them in a shared cache.
+    if (request.url.startsWith("/trpc") || request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
   });
 
   // tRPC's adapter takes multipart bodies as a raw stream that Fastify's bodyLimit never sees, and
@@ -124,7 +143,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       });
       const cookies = response.headers.getSetCookie();
       if (cookies.length) reply.header("set-cookie", cookies);
-      return reply.send(response.body ? await response.text() : null);
+      const body = response.body ? await response.text() : null;
+      return reply.send(body && SESSION_ISSUING_PATHS.test(url.pathname) ? withoutSessionToken(body) : body);
     },
   });
 

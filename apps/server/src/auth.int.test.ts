@@ -80,6 +80,17 @@ describe("sign-up, who am I, sign-out, sign-in", () => {
     }
   });
 
+  it("keeps the session token out of reach of page scripts, and API answers out of caches", async () => {
+    const person = browser();
+    const signUp = await person.signUp(freshEmail());
+    const body = (await signUp.json()) as Record<string, unknown>;
+    expect(body).toHaveProperty("user");
+    expect(body).not.toHaveProperty("token");
+    expect(signUp.headers.get("cache-control")).toBe("no-store");
+    const me = await person.fetch("/trpc/auth.me");
+    expect(me.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("answers anonymous callers with no session rather than an error", async () => {
     const anonymous = browser();
     expect(await anonymous.session()).toBeNull();
@@ -177,6 +188,8 @@ describe("disabled accounts", () => {
     expect(await wrong.text()).toBe(await unknown.text());
 
     expect((await countRows(db)).authSessions).toBe(before.authSessions);
+    // Better Auth's own session endpoint agrees: a disabled account's live cookie is no session.
+    expect(await person.session()).toBeNull();
 
     if (hasProcedure("auth.me")) {
       const me = await person.query("auth.me");

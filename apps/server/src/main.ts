@@ -17,6 +17,9 @@ import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
 import { EnvError, readEnv } from "./env.ts";
 
+/** How long requests in flight get to finish after SIGTERM/SIGINT. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 async function main(): Promise<void> {
   const env = readEnv();
   const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
@@ -66,6 +69,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, "shutting down: no new connections, letting requests in flight finish");
+    // Long-lived streams could keep close() waiting forever; give requests a deadline.
+    const deadline = setTimeout(() => {
+      app.log.warn({ signal }, "requests still running after the shutdown deadline; exiting anyway");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
     try {
       await app.close();
     } finally {

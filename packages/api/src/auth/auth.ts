@@ -93,7 +93,12 @@ export function createAuth(config: AuthConfig) {
         "/sign-up/email": { window: 60, max: perMinute },
       },
     },
+    // Better Auth's own profile and e-mail endpoints bypass our validation (user.updateProfile).
+    disabledPaths: ["/update-user", "/change-email", "/delete-user"],
     advanced: {
+      // Both default to "off" whenever NODE_ENV=test or TEST is set; they must never be off.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
@@ -114,6 +119,12 @@ export function createAuth(config: AuthConfig) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
+        // A disabled account's live session must not look alive through Better Auth's own endpoint either.
+        if (ctx.path === "/get-session") {
+          const returned = ctx.context.returned as { user?: { disabledAt?: unknown } } | null | undefined;
+          if (returned?.user?.disabledAt) return ctx.json(null);
+          return;
+        }
         if (ctx.path !== "/sign-in/email") return;
         const key = accountKey(ctx.body);
         if (!key) return;
