@@ -1,0 +1,104 @@
+// Live events of each session (streamed tokens, finished messages, status moves) with the
+// numbered buffer that lets a client reconnect with its last event id and continue without a lost
+// or repeated token. One process holds the buffers; the persisted messages are the durable truth,
+// so a client that was away longer than the buffer keeps reads them with message.list.
+import { randomUUID } from "node:crypto";
+import { EventEmitter, on } from "node:events";
+import type { TMessageDto, TSessionStatus } from "@lockstep/contracts";
+
+export type SessionStreamEvent =
+  | { kind: "token"; messageId: string; text: string }
+  | { kind: "message"; message: TMessageDto }
+  | { kind: "status"; status: TSessionStatus; errorReason: string | null }
+  | { kind: "error"; messageId: string | null; message: string; retryable: boolean };
+
+export interface SessionStreamEnvelope {
+  /** `<process boot id>.<sequence>`: ordered within a process, unknown to any other. */
+  id: string;
+  event: SessionStreamEvent;
+}
+
+export interface SessionStreamsOptions {
+  /** Events kept per session for reconnects. */
+  maxBufferedEvents?: number;
+  /** A session's buffer is dropped after this long without events. */
+  idleMs?: number;
+}
+
+interface Buffer {
+  events: SessionStreamEnvelope[];
+  lastActivity: number;
+}
+
+export class SessionStreams {
+  private readonly bootId = randomUUID().slice(0, 8);
+  private sequence = 0;
+  private readonly buffers = new Map<string, Buffer>();
+  private readonly emitter = new EventEmitter();
+  private readonly maxBufferedEvents: number;
+  private readonly idleMs: number;
+
+  constructor(options: SessionStreamsOptions = {}) {
+    this.maxBufferedEvents = options.maxBufferedEvents ?? 20_000;
+    this.idleMs = options.idleMs ?? 10 * 60_000;
+    // Every open subscription listens on the emitter; many tabs on many sessions are normal.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(sessionId: string, event: SessionStreamEvent): SessionStreamEnvelope {
+    this.sequence += 1;
+    const envelope = { id: `${this.bootId}.${this.sequence}`, event };
+    const buffer = this.buffers.get(sessionId) ?? { events: [], lastActivity: 0 };
+    buffer.events.push(envelope);
+    if (buffer.events.length > this.maxBufferedEvents) buffer.events.splice(0, buffer.events.length - this.maxBufferedEvents);
+    buffer.lastActivity = Date.now();
+    this.buffers.set(sessionId, buffer);
+    this.emitter.emit(sessionId, envelope);
+    this.dropIdle();
+    return envelope;
+  }
+
+  /**
+   * The session's events after `lastEventId` (all buffered ones when it is unknown or absent),
+   * then live ones until `signal` aborts. Live events that arrive while the backlog is being
+   * replayed are queued by the listener, so nothing falls between the two.
+   */
+  async *subscribe(sessionId: string, lastEventId: string | null | undefined, signal: AbortSignal): AsyncGenerator<SessionStreamEnvelope> {
+    const live = on(this.emitter, sessionId, { signal });
+    const after = this.sequenceOf(lastEventId);
+    let delivered = after;
+    for (const envelope of this.buffers.get(sessionId)?.events ?? []) {
+      const sequence = this.sequenceOf(envelope.id);
+      if (sequence > delivered) {
+        delivered = sequence;
+        yield envelope;
+      }
+    }
+    try {
+      for await (const [envelope] of live as AsyncIterable<[SessionStreamEnvelope]>) {
+        const sequence = this.sequenceOf(envelope.id);
+        if (sequence <= delivered) continue;
+        delivered = sequence;
+        yield envelope;
+      }
+    } catch (error) {
+      if ((error as { name?: string }).name !== "AbortError") throw error;
+    }
+  }
+
+  /** The sequence number of an id from this process; 0 for anything else (replay everything). */
+  private sequenceOf(id: string | null | undefined): number {
+    if (!id) return 0;
+    const [boot, sequence] = id.split(".");
+    if (boot !== this.bootId) return 0;
+    const parsed = Number(sequence);
+    return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : 0;
+  }
+
+  private dropIdle(): void {
+    const cutoff = Date.now() - this.idleMs;
+    for (const [sessionId, buffer] of this.buffers) {
+      if (buffer.lastActivity < cutoff && this.emitter.listenerCount(sessionId) === 0) this.buffers.delete(sessionId);
+    }
+  }
+}
