@@ -1,3 +1,6 @@
 // Server-only entry of the AI package.
 export * from "./provider.ts";
 export * from "./log/types.ts";
+export * from "./runtime.ts";
+export * from "./streams/session-streams.ts";
+export * from "./analysis/prompt.ts";

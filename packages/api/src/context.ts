@@ -1,5 +1,6 @@
 // Request context, split in two: the inner context is what procedures see and what tests build
 // directly for createCaller; the host derives it from an HTTP request (cookie, client IP, id).
+import type { AiRuntime } from "@lockstep/ai";
 import type { TRole } from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
 
@@ -31,6 +32,8 @@ export interface InnerContext {
   server: ServerInfo;
   requestMeta: RequestMeta;
   user: SessionUser | null;
+  /** The AI layer; absent in contexts that make no model calls (some tests, operator scripts). */
+  ai?: AiRuntime;
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {

@@ -1,0 +1,20 @@
+// What the API needs from the AI layer at run time: one provider (already wrapped in its
+// resilience policy), the interaction log, the live session streams, and retrieval.
+import type { InteractionLog } from "./log/types.ts";
+import type { AiProvider, GroundingChunk } from "./provider.ts";
+import type { SessionStreams } from "./streams/session-streams.ts";
+
+export interface RetrievalOptions {
+  limit: number;
+  phase?: number | undefined;
+  goal?: string | undefined;
+  type?: string | undefined;
+}
+
+export interface AiRuntime {
+  provider: AiProvider;
+  log: InteractionLog;
+  streams: SessionStreams;
+  /** Knowledge chunks for a query, best first (embedding the query is itself a logged call). */
+  retrieve(query: string, options: RetrievalOptions): Promise<GroundingChunk[]>;
+}
