@@ -4,3 +4,4 @@ export * from "./log/types.ts";
 export * from "./runtime.ts";
 export * from "./streams/session-streams.ts";
 export * from "./analysis/prompt.ts";
+export * from "./analysis/run.ts";

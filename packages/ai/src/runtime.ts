@@ -17,4 +17,6 @@ export interface AiRuntime {
   streams: SessionStreams;
   /** Knowledge chunks for a query, best first (embedding the query is itself a logged call). */
   retrieve(query: string, options: RetrievalOptions): Promise<GroundingChunk[]>;
+  /** Sentiment of what people wrote, set on USER and CONTACT messages by an analysis. */
+  sentimentOf?(text: string): "positive" | "negative" | "neutral";
 }

@@ -80,6 +80,8 @@ export const ZMessageSendInputSchema = z.object({
   id: ZUuidSchema.optional(),
   text: ZMessageTextSchema,
   author: ZWritableAuthorSchema.default("user"),
+  /** Ask the session's character to answer; the reply streams through session.stream. */
+  reply: z.boolean().default(false),
 });
 export type TMessageSendInput = z.infer<typeof ZMessageSendInputSchema>;
 

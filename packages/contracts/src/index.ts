@@ -8,3 +8,4 @@ export * from "./dto.ts";
 export * from "./session-status.ts";
 export * from "./conversations.ts";
 export * from "./users.ts";
+export * from "./ai.ts";

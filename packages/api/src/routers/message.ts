@@ -9,6 +9,7 @@ import {
   ZMessageUpdateInputSchema,
 } from "@lockstep/contracts";
 import { z } from "zod";
+import { requireAi, startReply } from "../services/ai-flows.ts";
 import { deleteMessage, listMessagesPage, reactToMessage, sendMessage, updateMessage } from "../services/messages.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
@@ -20,7 +21,14 @@ export const messageRouter = router({
   send: protectedProcedure
     .input(ZMessageSendInputSchema)
     .output(ZMessageDtoSchema)
-    .mutation(({ ctx, input }) => sendMessage(ctx.userDb, input)),
+    .mutation(async ({ ctx, input }) => {
+      // Checked before anything is stored, so a send that asks for a reply never half-succeeds.
+      const ai = input.reply ? requireAi(ctx.ai) : null;
+      const { message, created } = await sendMessage(ctx.userDb, input);
+      // A retried send (same id) must not ask for a second reply.
+      if (ai && created) startReply(ai, ctx.userDb, ctx.requestMeta, input.sessionId);
+      return message;
+    }),
   update: protectedProcedure
     .input(ZMessageUpdateInputSchema)
     .output(ZMessageDtoSchema)

@@ -9,7 +9,10 @@ import {
   ZSessionSetPinnedInputSchema,
   ZSessionTransitionInputSchema,
 } from "@lockstep/contracts";
+import { ZMessageDtoSchema, ZSessionStreamEventSchema, ZSessionStreamInputSchema } from "@lockstep/contracts";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { requireAi, runAnalysis } from "../services/ai-flows.ts";
 import {
   createSession,
   deleteSession,
@@ -56,6 +59,26 @@ export const sessionRouter = router({
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)
     .mutation(({ ctx, input }) => restoreSession(ctx.userDb, input.id)),
+  /**
+   * Moves the session to analysis_in_progress, produces suggestions (AI messages with title, tag
+   * and analysis), and ends in complete, or in error with the reason kept (retry from there).
+   */
+  analyze: protectedProcedure
+    .input(ZSessionIdInputSchema)
+    .output(z.object({ session: ZSessionDtoSchema, suggestions: z.array(ZMessageDtoSchema) }))
+    .mutation(({ ctx, input }) => runAnalysis(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input.id, ctx.ai?.sentimentOf)),
+  /**
+   * The session's live events over SSE: streamed tokens, finished messages, status moves. Each
+   * event is tracked, so a client that reconnects with its last event id continues where it was.
+   */
+  stream: protectedProcedure.input(ZSessionStreamInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    const ai = requireAi(ctx.ai);
+    await getSession(ctx.userDb, input.id);
+    const abort = signal ?? new AbortController().signal;
+    for await (const envelope of ai.streams.subscribe(input.id, input.lastEventId, abort)) {
+      yield tracked(envelope.id, ZSessionStreamEventSchema.parse(envelope.event));
+    }
+  }),
   purge: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(z.object({ id: z.string(), purged: z.literal(true) }))

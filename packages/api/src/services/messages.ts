@@ -48,7 +48,8 @@ export async function listMessagesPage(scope: UserScope, input: TMessageListInpu
   return page;
 }
 
-export async function sendMessage(scope: UserScope, input: TMessageSendInput): Promise<TMessageDto> {
+/** Stores a typed message; `created` is false for a retry of a send that already landed. */
+export async function sendMessage(scope: UserScope, input: TMessageSendInput): Promise<{ message: TMessageDto; created: boolean }> {
   const id = input.id ?? randomUUID();
   const author = MessageAuthor.toDb(input.author) as "USER" | "CONTACT";
   return scope.run(async (tx) => {
@@ -58,10 +59,10 @@ export async function sendMessage(scope: UserScope, input: TMessageSendInput): P
       const existing = result.existing;
       const isRetry = existing && existing.session_id === input.sessionId && existing.text === input.text && existing.author === author;
       if (!isRetry) throw new AppError("CONFLICT", "That id is already used by another message.");
-      return messageDto(tx, id);
+      return { message: await messageDto(tx, id), created: false };
     }
     await touchSession(tx, input.sessionId);
-    return messageDto(tx, id);
+    return { message: await messageDto(tx, id), created: true };
   });
 }
 

@@ -1,6 +1,7 @@
 // Test helpers: people inserted into a test database, and tRPC callers acting as them, the way
 // the HTTP host would build the context after reading a session cookie.
 import { randomUUID } from "node:crypto";
+import type { AiRuntime } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
 import type { SessionUser } from "../context.ts";
 import { createCaller } from "../root.ts";
@@ -12,7 +13,10 @@ export interface TestPerson extends SessionUser {
 let counter = 0;
 
 /** Inserts a user (as the owner) and returns a caller signed in as them. */
-export async function createPerson(db: Database, options: { role?: "user" | "admin"; name?: string } = {}): Promise<TestPerson> {
+export async function createPerson(
+  db: Database,
+  options: { role?: "user" | "admin"; name?: string; ai?: AiRuntime } = {},
+): Promise<TestPerson> {
   counter += 1;
   const id = `user-${randomUUID()}`;
   const email = `person${counter}-${id.slice(-8)}@example.com`;
@@ -25,13 +29,14 @@ export async function createPerson(db: Database, options: { role?: "user" | "adm
     role.toUpperCase(),
   ]);
   const user: SessionUser = { id, email, name, role, authSessionId: null };
-  return { ...user, caller: callerFor(db, user) };
+  return { ...user, caller: callerFor(db, user, options.ai) };
 }
 
-export function callerFor(db: Database, user: SessionUser | null) {
+export function callerFor(db: Database, user: SessionUser | null, ai?: AiRuntime) {
   return createCaller({
     db,
     user,
+    ...(ai ? { ai } : {}),
     server: { version: "test", expectedMigrations: [] },
     requestMeta: { requestId: `test-${randomUUID()}`, ip: "127.0.0.1", userAgent: "vitest" },
   });

@@ -3,3 +3,4 @@ export * from "./admins.ts";
 export * from "./audit.ts";
 export * from "./users.ts";
 export * from "./conversations.ts";
+export * from "./analysis.ts";

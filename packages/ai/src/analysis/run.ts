@@ -1,0 +1,210 @@
+// The two AI flows of a session: a streamed reply from the character, and an analysis that
+// produces suggestions (title, tag, text, why it works). Each model call is logged PENDING first
+// and completed after; no database transaction is held open while the model works.
+import { randomUUID } from "node:crypto";
+import {
+  canTransition,
+  type TMessageDto,
+  type TMessageSentiment,
+  type TSessionDto,
+  type TSessionStatus,
+  ZSuggestionsSchema,
+} from "@lockstep/contracts";
+import type { CallContext } from "../log/types.ts";
+import type { GroundingChunk } from "../provider.ts";
+import type { AiRuntime } from "../runtime.ts";
+import { buildPrompt, type PromptInput, retrievalQuery } from "./prompt.ts";
+
+/** How many knowledge chunks ground one prompt. */
+export const CHUNKS_PER_PROMPT = 4;
+
+export interface NewAiMessage {
+  id: string;
+  text: string;
+  title?: string;
+  tag?: string;
+  analysis?: string;
+  aiInteractionId: string;
+}
+
+export interface ConversationContext {
+  session: { id: string; status: TSessionStatus };
+  character: { name: string; systemPrompt: string } | null;
+  template: { title: string; situation: string } | null;
+  memories: string[];
+  conversation: { id: string; author: "user" | "contact" | "ai"; text: string; sentiment: TMessageSentiment | null }[];
+}
+
+/** The database side of the flows, as short user-scoped transactions (implemented by the API). */
+export interface ConversationStore {
+  load(sessionId: string): Promise<ConversationContext | null>;
+  /** Stores the messages in one transaction (all or none), in order, and returns them. */
+  saveAiMessages(sessionId: string, messages: NewAiMessage[]): Promise<TMessageDto[]>;
+  setSentiments(updates: { id: string; sentiment: TMessageSentiment }[]): Promise<void>;
+  /** Moves the status only if it is still `from`; null when it was not. */
+  moveStatus(sessionId: string, from: TSessionStatus, to: TSessionStatus, errorReason?: string | null): Promise<TSessionDto | null>;
+}
+
+export interface FlowOptions {
+  runtime: AiRuntime;
+  store: ConversationStore;
+  context: CallContext & { sessionId: string };
+  sentimentOf?: (text: string) => TMessageSentiment;
+}
+
+export class FlowError extends Error {
+  override name = "FlowError";
+  constructor(
+    readonly reason: "not_found" | "illegal_state" | "provider_failed",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+async function retrieveFor(runtime: AiRuntime, conversation: ConversationContext["conversation"]): Promise<GroundingChunk[]> {
+  try {
+    return await runtime.retrieve(retrievalQuery(conversation), { limit: CHUNKS_PER_PROMPT });
+  } catch {
+    // A reply without grounding is better than no reply; the missing chunks show in the log metadata.
+    return [];
+  }
+}
+
+function promptInput(task: PromptInput["task"], context: ConversationContext, chunks: GroundingChunk[]): PromptInput {
+  return {
+    task,
+    character: context.character,
+    template: context.template,
+    memories: context.memories,
+    conversation: context.conversation.map(({ author, text }) => ({ author, text })),
+    chunks,
+  };
+}
+
+function providerInfo(runtime: AiRuntime) {
+  const { provider } = runtime;
+  return { name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl };
+}
+
+/** Streams the character's reply as token events and stores it when the stream completes. */
+export async function generateReply(options: FlowOptions): Promise<TMessageDto> {
+  const { runtime, store, context } = options;
+  const sessionId = context.sessionId;
+  const loaded = await store.load(sessionId);
+  if (!loaded) throw new FlowError("not_found", "No such session.");
+  const chunks = await retrieveFor(runtime, loaded.conversation);
+  const prompt = buildPrompt(promptInput("reply", loaded, chunks));
+  const messageId = randomUUID();
+  const handle = await runtime.log.begin({
+    operation: "reply",
+    provider: providerInfo(runtime),
+    model: runtime.provider.chatModel,
+    promptText: prompt.promptText,
+    request: { model: runtime.provider.chatModel, messages: prompt.messages, stream: true },
+    metadata: { chunkIds: chunks.map((chunk) => chunk.chunkId), messageId },
+    context,
+  });
+  let text = "";
+  try {
+    let usage = { inputTokens: null as number | null, outputTokens: null as number | null };
+    let finishReason: string | null = null;
+    for await (const event of runtime.provider.streamChat({ messages: prompt.messages, context: prompt.context })) {
+      if (event.type === "token") {
+        if (!text) handle.firstToken();
+        text += event.text;
+        runtime.streams.publish(sessionId, { kind: "token", messageId, text: event.text });
+      } else {
+        usage = event.usage;
+        finishReason = event.finishReason;
+      }
+    }
+    if (!text.trim()) throw new FlowError("provider_failed", "The model returned an empty reply.");
+    const [message] = await store.saveAiMessages(sessionId, [{ id: messageId, text: text.trim(), aiInteractionId: handle.id }]);
+    if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
+    await handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage });
+    runtime.streams.publish(sessionId, { kind: "message", message });
+    return message;
+  } catch (error) {
+    await handle.fail(error);
+    runtime.streams.publish(sessionId, {
+      kind: "error",
+      messageId,
+      message: "The coach could not answer just now. Try again.",
+      retryable: true,
+    });
+    throw error instanceof FlowError ? error : new FlowError("provider_failed", "The model call failed.", { cause: error });
+  }
+}
+
+/**
+ * Moves the session to ANALYSIS_IN_PROGRESS, sets the sentiment of the people's messages, asks
+ * for suggestions and stores them as AI messages, then moves to COMPLETE; on failure to ERROR with
+ * the reason kept, from where the analysis can be retried.
+ */
+export async function analyzeSession(options: FlowOptions): Promise<{ session: TSessionDto; suggestions: TMessageDto[] }> {
+  const { runtime, store, context } = options;
+  const sessionId = context.sessionId;
+  const loaded = await store.load(sessionId);
+  if (!loaded) throw new FlowError("not_found", "No such session.");
+  const from = loaded.session.status;
+  if (!canTransition(from, "analysis_in_progress")) {
+    throw new FlowError("illegal_state", `A session cannot move from ${from} to analysis_in_progress.`);
+  }
+  const started = await store.moveStatus(sessionId, from, "analysis_in_progress", null);
+  if (!started) throw new FlowError("illegal_state", "The session changed meanwhile; reload it and try again.");
+  runtime.streams.publish(sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
+
+  if (options.sentimentOf) {
+    const sentimentOf = options.sentimentOf;
+    const unscored = loaded.conversation.filter((turn) => turn.author !== "ai" && turn.sentiment === null);
+    if (unscored.length) await store.setSentiments(unscored.map((turn) => ({ id: turn.id, sentiment: sentimentOf(turn.text) })));
+  }
+
+  const chunks = await retrieveFor(runtime, loaded.conversation);
+  const prompt = buildPrompt(promptInput("suggest", loaded, chunks));
+  const handle = await runtime.log.begin({
+    operation: "suggest",
+    provider: providerInfo(runtime),
+    model: runtime.provider.chatModel,
+    promptText: prompt.promptText,
+    request: { model: runtime.provider.chatModel, messages: prompt.messages, response_format: "suggestions" },
+    metadata: { chunkIds: chunks.map((chunk) => chunk.chunkId) },
+    context,
+  });
+  try {
+    const result = await runtime.provider.completeStructured({
+      messages: prompt.messages,
+      context: prompt.context,
+      schema: ZSuggestionsSchema,
+      schemaName: "suggestions",
+    });
+    const suggestions = await store.saveAiMessages(
+      sessionId,
+      result.value.suggestions.map((suggestion) => ({
+        id: randomUUID(),
+        text: suggestion.text,
+        title: suggestion.title,
+        tag: suggestion.tag,
+        analysis: suggestion.analysis,
+        aiInteractionId: handle.id,
+      })),
+    );
+    await handle.succeed({
+      response: result.raw,
+      responses: result.value.suggestions.map((suggestion) => ({ content: JSON.stringify(suggestion) })),
+      usage: result.usage,
+    });
+    for (const message of suggestions) runtime.streams.publish(sessionId, { kind: "message", message });
+    const completed = await store.moveStatus(sessionId, "analysis_in_progress", "complete", null);
+    runtime.streams.publish(sessionId, { kind: "status", status: "complete", errorReason: null });
+    return { session: completed ?? started, suggestions };
+  } catch (error) {
+    await handle.fail(error);
+    const reason = "The analysis failed. You can try again.";
+    await store.moveStatus(sessionId, "analysis_in_progress", "error", reason);
+    runtime.streams.publish(sessionId, { kind: "status", status: "error", errorReason: reason });
+    throw new FlowError("provider_failed", reason, { cause: error });
+  }
+}

@@ -1,0 +1,141 @@
+// The API side of the AI flows: the conversation store over row-level-security scopes, and the
+// background tasks a reply runs in (so a send returns at once and the reply streams).
+import {
+  type AiRuntime,
+  analyzeSession,
+  type CallContext,
+  type ConversationStore,
+  FlowError,
+  generateReply,
+  HISTORY_LIMIT,
+} from "@lockstep/ai";
+import { MessageAuthor, MessageSentiment, SessionStatus, type TSessionStatusDb } from "@lockstep/contracts";
+import {
+  findMessage,
+  insertAiMessages,
+  loadAnalysisContext,
+  type ScopedTx,
+  setMessageSentiments,
+  statusMove,
+  toMessageDto,
+  toSessionDto,
+  updateSession,
+} from "@lockstep/db";
+import type { RequestMeta } from "../context.ts";
+import { AppError } from "../errors.ts";
+import type { UserScope } from "../scopes.ts";
+
+export function conversationStore(scope: UserScope): ConversationStore {
+  return {
+    load: (sessionId) =>
+      scope.run(async (tx) => {
+        const row = await loadAnalysisContext(tx, scope.userId, sessionId, HISTORY_LIMIT);
+        if (!row) return null;
+        return {
+          session: { id: row.session.id, status: SessionStatus.toWire(row.session.status as TSessionStatusDb) },
+          character: row.character ? { name: row.character.name, systemPrompt: row.character.system_prompt } : null,
+          template: row.template,
+          memories: row.memories,
+          conversation: row.conversation.map((turn) => ({
+            id: turn.id,
+            author: MessageAuthor.toWire(turn.author),
+            text: turn.text,
+            sentiment: turn.sentiment ? MessageSentiment.toWire(turn.sentiment) : null,
+          })),
+        };
+      }),
+    saveAiMessages: (sessionId, messages) =>
+      scope.run(async (tx) => {
+        await insertAiMessages(
+          tx,
+          scope.userId,
+          sessionId,
+          messages.map((message) => ({
+            id: message.id,
+            text: message.text,
+            title: message.title ?? null,
+            tag: message.tag ?? null,
+            analysis: message.analysis ?? null,
+            aiInteractionId: message.aiInteractionId,
+          })),
+        );
+        return Promise.all(messages.map((message) => messageDto(tx, message.id)));
+      }),
+    setSentiments: (updates) =>
+      scope.run((tx) =>
+        setMessageSentiments(
+          tx,
+          updates.map((update) => ({ id: update.id, sentiment: MessageSentiment.toDb(update.sentiment) })),
+        ),
+      ),
+    moveStatus: async (sessionId, from, to, errorReason) => {
+      const row = await scope.run((tx) =>
+        updateSession(tx, sessionId, statusMove(SessionStatus.toDb(to), errorReason ?? null), { expectStatus: SessionStatus.toDb(from) }),
+      );
+      return row ? toSessionDto(row) : null;
+    },
+  };
+}
+
+async function messageDto(tx: ScopedTx, id: string) {
+  const row = await findMessage(tx, id);
+  if (!row) throw new Error(`message ${id} vanished inside its own transaction`);
+  return toMessageDto(row);
+}
+
+export function requireAi(ai: AiRuntime | undefined): AiRuntime {
+  if (!ai) throw new AppError("UPSTREAM_UNAVAILABLE", "The AI service is not available on this server.");
+  return ai;
+}
+
+export function callContext(scope: UserScope, meta: RequestMeta, sessionId: string): CallContext & { sessionId: string } {
+  return { userId: scope.userId, sessionId, ip: meta.ip, dataSource: "web", requestId: meta.requestId };
+}
+
+/** Flow failures as app errors a client can act on. */
+export function flowErrorToAppError(error: unknown): never {
+  if (error instanceof FlowError) {
+    if (error.reason === "not_found") throw new AppError("NOT_FOUND", error.message);
+    if (error.reason === "illegal_state") throw new AppError("ILLEGAL_TRANSITION", error.message);
+    throw new AppError("UPSTREAM_UNAVAILABLE", error.message);
+  }
+  throw error;
+}
+
+/** Background work (replies) that must finish, or be cancelled, before the process exits. */
+export class BackgroundTasks {
+  private readonly running = new Set<Promise<unknown>>();
+
+  run(work: () => Promise<unknown>): void {
+    const task = work().catch(() => {
+      // The flow already logged the failure and told the client through the session stream.
+    });
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Waits for running tasks, at most `timeoutMs`; returns how many were still running. */
+  async settle(timeoutMs: number): Promise<number> {
+    const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+    return this.running.size;
+  }
+}
+
+export const backgroundTasks = new BackgroundTasks();
+
+export function startReply(ai: AiRuntime, scope: UserScope, meta: RequestMeta, sessionId: string): void {
+  backgroundTasks.run(() => generateReply({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId) }));
+}
+
+export async function runAnalysis(ai: AiRuntime, scope: UserScope, meta: RequestMeta, sessionId: string, sentimentOf?: (text: string) => "positive" | "negative" | "neutral") {
+  try {
+    return await analyzeSession({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId), ...(sentimentOf ? { sentimentOf } : {}) });
+  } catch (error) {
+    return flowErrorToAppError(error);
+  }
+}

@@ -1,0 +1,75 @@
+// What the AI flows read and write about a session: its character, scenario, memories and recent
+// conversation; the AI messages they produce; sentiments; guarded status moves.
+import { Prisma } from "../generated/prisma/client.ts";
+import type { ScopedTx } from "../scoped.ts";
+
+export interface AnalysisContextRow {
+  session: { id: string; status: string; character_id: string | null; episode_template_id: string | null };
+  character: { name: string; system_prompt: string } | null;
+  template: { title: string; situation: string } | null;
+  memories: string[];
+  conversation: { id: string; author: "USER" | "CONTACT" | "AI"; text: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null }[];
+}
+
+/** Loads a live session's context; the most recent `historyLimit` messages, oldest first. */
+export async function loadAnalysisContext(tx: ScopedTx, userId: string, sessionId: string, historyLimit: number): Promise<AnalysisContextRow | null> {
+  const sessions = await tx.$queryRaw<AnalysisContextRow["session"][]>`
+    SELECT id, status::text AS status, character_id, episode_template_id FROM sessions
+     WHERE id = ${sessionId}::uuid AND deleted_at IS NULL`;
+  const session = sessions[0];
+  if (!session) return null;
+  const character = session.character_id
+    ? ((await tx.$queryRaw<{ name: string; system_prompt: string }[]>`
+        SELECT name, system_prompt FROM characters WHERE id = ${session.character_id}::uuid`)[0] ?? null)
+    : null;
+  const template = session.episode_template_id
+    ? ((await tx.$queryRaw<{ title: string; situation: string }[]>`
+        SELECT title, situation FROM episode_templates WHERE id = ${session.episode_template_id}::uuid`)[0] ?? null)
+    : null;
+  const memories = session.character_id
+    ? (
+        await tx.$queryRaw<{ content: string }[]>`
+          SELECT content FROM memory_events WHERE user_id = ${userId} AND character_id = ${session.character_id}::uuid
+           ORDER BY importance DESC, created_at DESC LIMIT 10`
+      ).map((row) => row.content)
+    : [];
+  const conversation = await tx.$queryRaw<AnalysisContextRow["conversation"]>`
+    SELECT id, author, text, sentiment FROM (
+      SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid
+       ORDER BY "timestamp" DESC, id DESC LIMIT ${historyLimit}
+    ) recent ORDER BY "timestamp" ASC, id ASC`;
+  return { session, character, template, memories, conversation };
+}
+
+export interface NewAiMessageRow {
+  id: string;
+  text: string;
+  title: string | null;
+  tag: string | null;
+  analysis: string | null;
+  aiInteractionId: string;
+}
+
+/** Inserts AI messages in order (one timestamp each, a millisecond apart, so their order is kept). */
+export async function insertAiMessages(tx: ScopedTx, userId: string, sessionId: string, messages: NewAiMessageRow[]): Promise<void> {
+  for (const [index, message] of messages.entries()) {
+    await tx.$executeRaw`
+      INSERT INTO messages (id, session_id, user_id, text, author, title, tag, analysis, ai_interaction_id, "timestamp", updated_at)
+      VALUES (${message.id}::uuid, ${sessionId}::uuid, ${userId}, ${message.text}, 'AI', ${message.title}, ${message.tag},
+              ${message.analysis}, ${message.aiInteractionId}::uuid, now() + make_interval(secs => ${index} / 1000.0), now())`;
+  }
+  await tx.$executeRaw`UPDATE sessions SET last_activity = now() WHERE id = ${sessionId}::uuid`;
+}
+
+export async function setMessageSentiments(tx: ScopedTx, updates: { id: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" }[]): Promise<void> {
+  for (const update of updates) {
+    await tx.$executeRaw`UPDATE messages SET sentiment = ${update.sentiment}::"MessageSentiment" WHERE id = ${update.id}::uuid`;
+  }
+}
+
+/** The status change only if the session is still in `from`; moving to COMPLETE counts as activity. */
+export function statusMove(to: string, errorReason: string | null): Prisma.Sql {
+  return to === "COMPLETE"
+    ? Prisma.sql`status = ${to}::"SessionStatus", error_reason = ${errorReason}, last_activity = now()`
+    : Prisma.sql`status = ${to}::"SessionStatus", error_reason = ${errorReason}`;
+}
