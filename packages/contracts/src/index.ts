@@ -9,3 +9,4 @@ export * from "./session-status.ts";
 export * from "./conversations.ts";
 export * from "./users.ts";
 export * from "./ai.ts";
+export * from "./knowledge.ts";

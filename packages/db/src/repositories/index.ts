@@ -4,3 +4,4 @@ export * from "./audit.ts";
 export * from "./users.ts";
 export * from "./conversations.ts";
 export * from "./analysis.ts";
+export * from "./knowledge.ts";
