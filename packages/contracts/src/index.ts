@@ -10,3 +10,4 @@ export * from "./conversations.ts";
 export * from "./users.ts";
 export * from "./ai.ts";
 export * from "./knowledge.ts";
+export * from "./interactions.ts";
