@@ -5,3 +5,4 @@ export * from "./users.ts";
 export * from "./conversations.ts";
 export * from "./analysis.ts";
 export * from "./knowledge.ts";
+export * from "./ai-interactions.ts";

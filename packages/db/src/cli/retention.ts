@@ -1,0 +1,50 @@
+// `pnpm db:retention [--days N]`: deletes AI interactions (and their responses) older than N days; N defaults to AI_LOG_RETENTION_DAYS or 90.
+// In embedded mode this opens the PGlite data directory itself, so stop the server first: two
+// processes on one PGlite directory corrupt it. (The server runs the same purge on a schedule.)
+import { parseArgs } from "node:util";
+import { embeddedDataDir, inspectEmbeddedDataDir } from "../backup.ts";
+import { openDatabaseFromEnv } from "../connection.ts";
+import { aiLogRetentionDaysFromEnv, purgeAiInteractionsOlderThan } from "../repositories/ai-interactions.ts";
+
+const USAGE = "usage: pnpm db:retention [--days N]   (N whole days, at least 1; default AI_LOG_RETENTION_DAYS or 90)";
+
+async function main(): Promise<number> {
+  let days: number;
+  try {
+    const { values, positionals } = parseArgs({ options: { days: { type: "string" } }, allowPositionals: true });
+    if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}"`);
+    // Checked before the database is opened, so a typo deletes nothing.
+    if (values.days === undefined) days = aiLogRetentionDaysFromEnv();
+    else {
+      days = Number(values.days);
+      if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number of days, at least 1 (got "${values.days}")`);
+    }
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (!process.env.DATABASE_URL) {
+    const directory = embeddedDataDir();
+    const state = await inspectEmbeddedDataDir(directory);
+    if (state === "missing") {
+      console.error(`no embedded database at ${directory} (run pnpm db:migrate or start the server once)`);
+      return 1;
+    }
+    if (state === "in-use") {
+      console.error(`${directory} looks in use (postmaster.pid present): stop the server first (it runs retention itself).`);
+      return 1;
+    }
+  }
+  const now = new Date();
+  const db = await openDatabaseFromEnv();
+  try {
+    const deleted = await purgeAiInteractionsOlderThan(db, { days, now });
+    const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+    console.log(`deleted ${deleted} AI interaction${deleted === 1 ? "" : "s"} created before ${cutoff} (older than ${days} days), with their responses`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+process.exitCode = await main();

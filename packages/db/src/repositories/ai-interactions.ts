@@ -1,0 +1,680 @@
+// The AI interaction log (seeds 004, 000, 002): the owner-side writes of the log (begin, finish, sweep, retention) and the operators' reads (list, details, stats, delete).
+import {
+  AiInteractionStatus,
+  AiOperation,
+  DataSource,
+  ProviderKind,
+  toEpochMs,
+  toEpochMsOrNull,
+  type TAdminInteractionDetail,
+  type TAdminInteractionListItem,
+  type TAdminInteractionStats,
+  type TAiInteractionStatusDb,
+  type TAiOperation,
+  type TAiInteractionStatus,
+  type TDataSource,
+  type TInteractionStatsBucket,
+  type TInteractionStatsGroupBy,
+  type TInteractionStatsValues,
+  type TProviderKind,
+  INTERACTION_STATS_BUCKET_MS,
+  PROMPT_PREVIEW_MAX,
+} from "@lockstep/contracts";
+import type { Database } from "../connection.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import type { ScopedTx } from "../scoped.ts";
+
+/** Plain JSON, as JSONB stores it (the log hands over values already made storable and masked). */
+export type LogJson = string | number | boolean | null | LogJson[] | { [key: string]: LogJson };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** JSONB parameter: SQL NULL for null/undefined, otherwise the JSON text (cast with ::jsonb). */
+function jsonParam(value: LogJson | undefined): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+// ------------------------------------------------------------------ owner-side writes (the log)
+
+export interface NewAiInteraction {
+  /** Made by the log, so the handle knows its row before the insert returns. */
+  id: string;
+  provider: { name: string; kind: TProviderKind; baseUrl: string | null };
+  modelName: string;
+  operation: TAiOperation;
+  promptText: string | null;
+  promptHash: string | null;
+  request: LogJson;
+  userId: string | null;
+  sessionId: string | null;
+  /** Already validated as an IP address (or null). */
+  ipAddress: string | null;
+  fileMetadata: LogJson | undefined;
+  dataSource: TDataSource;
+  metadata: { [key: string]: LogJson } | undefined;
+}
+
+export interface BegunAiInteraction {
+  id: string;
+  providerId: string;
+  /** The user the row names: null when none was given or the account no longer exists. */
+  userId: string | null;
+  /** The session the row is attached to; null when none was given or it could not be attached. */
+  sessionId: string | null;
+  /** Why a given session id was not attached, also recorded in metadata.sessionNotAttached. */
+  sessionNotAttached: "invalid_id" | "no_user" | "other_user" | null;
+}
+
+/**
+ * Writes the PENDING row, as the owner, in one short transaction that commits before the model
+ * call starts (no transaction is held open across a call). The provider row is created on first
+ * use and kept current; the session is made to exist first (seed 002) so the foreign key never
+ * fails the log.
+ */
+export async function beginAiInteraction(db: Database, row: NewAiInteraction): Promise<BegunAiInteraction> {
+  return db.prisma.$transaction(async (tx) => {
+    const providerId = await upsertProvider(tx, row.provider);
+
+    // A user deleted mid-request (account deletion) would fail the users foreign key; the call is
+    // still logged, without a person, as deleteUserAccount leaves the rows it anonymises.
+    let userId: string | null = null;
+    if (row.userId) {
+      const found = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${row.userId}`;
+      userId = found[0]?.id ?? null;
+    }
+
+    let sessionId: string | null = null;
+    let sessionNotAttached: BegunAiInteraction["sessionNotAttached"] = null;
+    if (row.sessionId) {
+      if (!UUID.test(row.sessionId)) {
+        sessionNotAttached = "invalid_id";
+      } else if (!userId) {
+        // Without a user nobody can show the session is theirs, and a session cannot be created
+        // without an owner; the claimed id stays in metadata, so nothing is lost.
+        sessionNotAttached = "no_user";
+      } else {
+        // Seed 002: the session id may come from the client before any session row exists.
+        // ON CONFLICT DO NOTHING makes this idempotent and safe against a concurrent create of the
+        // same id (the insert waits for the other transaction, then the SELECT sees its row).
+        await tx.$executeRaw`
+          INSERT INTO sessions (id, user_id, type, updated_at)
+          VALUES (${row.sessionId}::uuid, ${userId}, 'TEXT'::"SessionType", now())
+          ON CONFLICT (id) DO NOTHING`;
+        const owner = await tx.$queryRaw<{ user_id: string }[]>`SELECT user_id FROM sessions WHERE id = ${row.sessionId}::uuid`;
+        if (owner[0]?.user_id === userId) sessionId = row.sessionId;
+        // Someone else's session: the log runs as the owner, so nothing (not RLS, not the foreign
+        // key) would stop the row from being attached, and the other person's session would then
+        // list a stranger's call. It is recorded as claimed instead.
+        else sessionNotAttached = "other_user";
+      }
+    }
+
+    const metadata: { [key: string]: LogJson } | undefined =
+      sessionNotAttached && row.sessionId
+        ? { ...row.metadata, sessionNotAttached: { claimedId: row.sessionId.slice(0, 200), reason: sessionNotAttached } }
+        : row.metadata;
+
+    await tx.$executeRaw`
+      INSERT INTO ai_interactions (id, provider_id, model_name, operation, prompt_text, prompt_hash, request, status,
+                                   user_id, session_id, ip_address, file_metadata, data_source, metadata, updated_at)
+      VALUES (${row.id}::uuid, ${providerId}::uuid, ${row.modelName}, ${AiOperation.toDb(row.operation)}::"AiOperation",
+              ${row.promptText}, ${row.promptHash}, ${jsonParam(row.request) ?? "null"}::jsonb, 'PENDING',
+              ${userId}, ${sessionId}::uuid, ${row.ipAddress}::inet, ${jsonParam(row.fileMetadata)}::jsonb,
+              ${DataSource.toDb(row.dataSource)}::"DataSource", ${jsonParam(metadata)}::jsonb, now())`;
+    return { id: row.id, providerId, userId, sessionId, sessionNotAttached };
+  });
+}
+
+/** The provider's id by name, creating the row on first use and following kind/base URL changes. */
+async function upsertProvider(tx: ScopedTx, provider: NewAiInteraction["provider"]): Promise<string> {
+  const kind = ProviderKind.toDb(provider.kind);
+  // The UPDATE only happens when something changed, so the common case writes nothing.
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    WITH up AS (
+      INSERT INTO providers (name, kind, base_url, updated_at)
+      VALUES (${provider.name}, ${kind}::"ProviderKind", ${provider.baseUrl}, now())
+      ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, base_url = EXCLUDED.base_url, updated_at = now()
+       WHERE providers.kind IS DISTINCT FROM EXCLUDED.kind OR providers.base_url IS DISTINCT FROM EXCLUDED.base_url
+      RETURNING id)
+    SELECT id FROM up UNION ALL SELECT id FROM providers WHERE name = ${provider.name}
+    LIMIT 1`;
+  if (rows[0]) return rows[0].id;
+  // Another process created it after this statement's snapshot was taken: a new statement sees it.
+  const again = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM providers WHERE name = ${provider.name}`;
+  if (!again[0]) throw new Error(`provider "${provider.name}" could not be created`);
+  return again[0].id;
+}
+
+export interface AiInteractionFinish {
+  status: Exclude<TAiInteractionStatusDb, "PENDING" | "ABORTED">;
+  response: LogJson | undefined;
+  latencyMs: number | null;
+  timeToFirstTokenMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Merged into the row's metadata (keys given here win). */
+  metadata: { [key: string]: LogJson } | undefined;
+  responses: { content: string; finishReason: string | null; metadata: LogJson | undefined }[];
+}
+
+/**
+ * The terminal write of one call, and its responses, in one transaction. Only a PENDING row (or
+ * one the startup sweep presumed ABORTED: the real outcome is better information) is changed, so
+ * a late or repeated write can never overwrite an outcome. Returns whether the row was written.
+ */
+export async function finishAiInteraction(db: Database, id: string, finish: AiInteractionFinish): Promise<boolean> {
+  return db.prisma.$transaction(async (tx) => {
+    const updated = await tx.$executeRaw`
+      UPDATE ai_interactions
+         SET status = ${finish.status}::"AiInteractionStatus",
+             response = ${jsonParam(finish.response)}::jsonb,
+             latency_ms = ${finish.latencyMs}::int,
+             time_to_first_token_ms = ${finish.timeToFirstTokenMs}::int,
+             input_tokens = ${finish.inputTokens}::int,
+             output_tokens = ${finish.outputTokens}::int,
+             error_code = ${finish.errorCode},
+             error_message = ${finish.errorMessage},
+             metadata = CASE WHEN ${jsonParam(finish.metadata)}::jsonb IS NULL THEN metadata
+                             ELSE COALESCE(metadata, '{}'::jsonb) || ${jsonParam(finish.metadata)}::jsonb END,
+             updated_at = now()
+       WHERE id = ${id}::uuid AND status IN ('PENDING', 'ABORTED')`;
+    if (updated === 0) return false;
+    if (finish.responses.length) {
+      await tx.aiResponse.createMany({
+        data: finish.responses.map((response, position) => ({
+          interactionId: id,
+          position,
+          content: response.content,
+          finishReason: response.finishReason,
+          metadata: response.metadata === undefined || response.metadata === null ? Prisma.DbNull : (response.metadata as Prisma.InputJsonValue),
+        })),
+      });
+    }
+    return true;
+  });
+}
+
+export const ABORTED_ERROR_CODE = "process_ended";
+
+export interface AbandonedSweep {
+  /** Only rows created before this instant (a call never runs this long, so its process is gone). */
+  createdBefore?: Date | undefined;
+  /** Never these rows: the calls this process still has in flight. */
+  exceptIds?: readonly string[] | undefined;
+}
+
+/**
+ * Marks ABORTED the rows a previous process left PENDING (it crashed or was killed mid-call), so
+ * none stays PENDING forever; both criteria apply when given, and at least one must be. Returns
+ * how many rows it marked.
+ */
+export async function abortAbandonedAiInteractions(db: Database, sweep: AbandonedSweep): Promise<number> {
+  if (!sweep.createdBefore && !sweep.exceptIds) throw new Error("abortAbandonedAiInteractions needs createdBefore or exceptIds");
+  const criteria: Prisma.Sql[] = [Prisma.sql`status = 'PENDING'`];
+  if (sweep.createdBefore) criteria.push(Prisma.sql`created_at < ${sweep.createdBefore}`);
+  const keep = (sweep.exceptIds ?? []).filter((id) => UUID.test(id));
+  if (keep.length) criteria.push(Prisma.sql`id::text NOT IN (${Prisma.join(keep)})`);
+  return db.prisma.$executeRaw`
+    UPDATE ai_interactions
+       SET status = 'ABORTED', error_code = ${ABORTED_ERROR_CODE},
+           error_message = 'The process that made this call ended before the call finished.', updated_at = now()
+     WHERE ${Prisma.join(criteria, " AND ")}`;
+}
+
+export const AI_LOG_RETENTION_DAYS_DEFAULT = 90;
+
+/** AI_LOG_RETENTION_DAYS (whole days, at least 1), or the default; anything else is a configuration error. */
+export function aiLogRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AI_LOG_RETENTION_DAYS?.trim();
+  if (!raw) return AI_LOG_RETENTION_DAYS_DEFAULT;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`AI_LOG_RETENTION_DAYS must be a whole number of days, at least 1 (got "${raw}")`);
+  }
+  return days;
+}
+
+export interface RetentionOptions {
+  days: number;
+  /** Rows per DELETE; each batch is its own short transaction, so the table is never locked for long. */
+  batchSize?: number;
+  now?: Date;
+}
+
+/**
+ * Deletes interactions created more than `days` days ago, oldest first, in batches; their responses
+ * go by ON DELETE CASCADE and messages that cite them keep their text (ON DELETE SET NULL).
+ * SKIP LOCKED lets two servers run it at once without waiting on each other. Returns the count.
+ */
+export async function purgeAiInteractionsOlderThan(db: Database, options: RetentionOptions): Promise<number> {
+  if (!Number.isFinite(options.days) || options.days <= 0) throw new RangeError(`retention days must be positive (got ${options.days})`);
+  const batchSize = options.batchSize ?? 1000;
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const deleted = await db.prisma.$executeRaw`
+      DELETE FROM ai_interactions i
+       USING (SELECT id FROM ai_interactions WHERE created_at < ${cutoff}
+               ORDER BY created_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED) doomed
+       WHERE i.id = doomed.id`;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
+
+// ------------------------------------------------------------------ transient errors
+
+const TRANSIENT_KINDS = new Set(["TransactionWriteConflict", "TooManyConnections", "DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+// P1001/P1002: server unreachable or timed out; P1008: operation timeout; P1017: server closed the
+// connection; P2024: pool timeout; P2028: transaction API error (expired, closed); P2034: write
+// conflict or deadlock.
+const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034"]);
+const TRANSIENT_NODE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
+const TRANSIENT_MESSAGE = /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect|terminating connection/i;
+
+/** SQLSTATE classes that mean "try again": connection exceptions, serialization failures, deadlocks, server restarts, no free connection. */
+function isTransientSqlState(code: string): boolean {
+  return code.startsWith("08") || ["40001", "40P01", "53300", "57P01", "57P02", "57P03"].includes(code);
+}
+
+/**
+ * Whether an error from a query is worth retrying: the connection dropped, the server restarted,
+ * the pool was exhausted, or the transaction lost a serialization race. Walks causes and Prisma's
+ * wrapped driver errors, since the same failure reaches callers in several wrappings.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number): boolean => {
+    if (value === null || typeof value !== "object" || seen.has(value) || depth > 6) return false;
+    seen.add(value);
+    const e = value as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+    if (typeof e.kind === "string" && TRANSIENT_KINDS.has(e.kind)) return true;
+    if (typeof e.code === "string") {
+      if (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_NODE_CODES.has(e.code)) return true;
+      if (/^[0-9A-Z]{5}$/.test(e.code) && isTransientSqlState(e.code)) return true;
+    }
+    if (typeof e.originalCode === "string" && isTransientSqlState(e.originalCode)) return true;
+    if (typeof e.message === "string" && TRANSIENT_MESSAGE.test(e.message)) return true;
+    const meta = e.meta as { driverAdapterError?: unknown } | undefined;
+    return visit(e.cause, depth + 1) || visit(meta?.driverAdapterError, depth + 1) || visit(meta, depth + 1);
+  };
+  return visit(error, 0);
+}
+
+// ------------------------------------------------------------------ operators' reads (lockstep_admin)
+
+/** Columns of a list item, aliased to the DTO's names. Request, response and metadata stay out: pages stay small. */
+const LIST_COLUMNS = Prisma.sql`
+  i.id, i.provider_id AS "providerId", p.name AS "providerName", i.model_name AS "modelName",
+  i.operation::text AS operation, left(i.prompt_text, ${PROMPT_PREVIEW_MAX}) AS "promptPreview",
+  i.prompt_hash AS "promptHash", i.status::text AS status, i.latency_ms AS "latencyMs",
+  i.time_to_first_token_ms AS "timeToFirstTokenMs", i.input_tokens AS "inputTokens",
+  i.output_tokens AS "outputTokens", i.error_code AS "errorCode", i.error_message AS "errorMessage",
+  i.user_id AS "userId", i.session_id AS "sessionId", host(i.ip_address) AS "ipAddress",
+  i.data_source::text AS "dataSource", i.created_at AS "createdAt", i.updated_at AS "updatedAt",
+  i.deleted_at AS "deletedAt"`;
+
+interface ListRow {
+  id: string;
+  providerId: string;
+  providerName: string;
+  modelName: string;
+  operation: string;
+  promptPreview: string | null;
+  promptHash: string | null;
+  status: string;
+  latencyMs: number | null;
+  timeToFirstTokenMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  ipAddress: string | null;
+  dataSource: string;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+function toListItem(row: ListRow): TAdminInteractionListItem {
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    providerName: row.providerName,
+    modelName: row.modelName,
+    operation: AiOperation.toWire(row.operation as never),
+    promptPreview: row.promptPreview,
+    promptHash: row.promptHash,
+    status: AiInteractionStatus.toWire(row.status as never),
+    latencyMs: row.latencyMs,
+    timeToFirstTokenMs: row.timeToFirstTokenMs,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    userId: row.userId,
+    sessionId: row.sessionId,
+    ipAddress: row.ipAddress,
+    dataSource: DataSource.toWire(row.dataSource as never),
+    createdAt: toEpochMs(row.createdAt),
+    updatedAt: toEpochMs(row.updatedAt),
+    deletedAt: toEpochMsOrNull(row.deletedAt),
+  };
+}
+
+/** Keyset position: the sort key of the last row of a page. */
+export type AiInteractionKey =
+  | { sort: "created_at"; createdAt: Date; id: string }
+  | { sort: "latency"; latencyMs: number | null; id: string };
+
+export interface AiInteractionFilters {
+  /** created_at >= from */
+  from?: Date | undefined;
+  /** created_at < to */
+  to?: Date | undefined;
+  /** Provider name. */
+  provider?: string | undefined;
+  model?: string | undefined;
+  status?: TAiInteractionStatus | undefined;
+  operation?: TAiOperation | undefined;
+  userId?: string | undefined;
+  sessionId?: string | undefined;
+  dataSource?: TDataSource | undefined;
+}
+
+export interface AiInteractionListQuery extends AiInteractionFilters {
+  /** created_at: newest first (created_at desc, id desc); latency: slowest first (latency_ms desc nulls last, id desc). */
+  sort: "created_at" | "latency";
+  after?: AiInteractionKey | null | undefined;
+  limit: number;
+}
+
+function filterSql(f: AiInteractionFilters): Prisma.Sql[] {
+  // Soft-deleted rows are out of the log's views; hard deletes are what admin.interactions.delete does.
+  const where: Prisma.Sql[] = [Prisma.sql`i.deleted_at IS NULL`];
+  if (f.from) where.push(Prisma.sql`i.created_at >= ${f.from}`);
+  if (f.to) where.push(Prisma.sql`i.created_at < ${f.to}`);
+  // By id, not by joined name, so the (provider_id, created_at) index applies.
+  if (f.provider) where.push(Prisma.sql`i.provider_id = (SELECT id FROM providers WHERE name = ${f.provider})`);
+  if (f.model) where.push(Prisma.sql`i.model_name = ${f.model}`);
+  if (f.status) where.push(Prisma.sql`i.status = ${AiInteractionStatus.toDb(f.status)}::"AiInteractionStatus"`);
+  if (f.operation) where.push(Prisma.sql`i.operation = ${AiOperation.toDb(f.operation)}::"AiOperation"`);
+  if (f.userId) where.push(Prisma.sql`i.user_id = ${f.userId}`);
+  if (f.sessionId) where.push(UUID.test(f.sessionId) ? Prisma.sql`i.session_id = ${f.sessionId}::uuid` : Prisma.sql`false`);
+  if (f.dataSource) where.push(Prisma.sql`i.data_source = ${DataSource.toDb(f.dataSource)}::"DataSource"`);
+  return where;
+}
+
+/**
+ * One keyset page of the log. The row comparison `(created_at, id) < (...)` starts the index scan
+ * at the cursor, so a deep page costs what the first does, and rows logged meanwhile neither repeat
+ * nor vanish. Slowest-first pages put calls without a latency (still pending) last.
+ */
+export async function listAiInteractions(
+  tx: ScopedTx,
+  q: AiInteractionListQuery,
+): Promise<{ items: TAdminInteractionListItem[]; next: AiInteractionKey | null }> {
+  const where = filterSql(q);
+  const after = q.after;
+  if (after && after.sort !== q.sort) throw new RangeError("the cursor belongs to a list in another order");
+  if (after?.sort === "created_at") where.push(Prisma.sql`(i.created_at, i.id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (after?.sort === "latency") {
+    where.push(
+      after.latencyMs === null
+        ? Prisma.sql`(i.latency_ms IS NULL AND i.id < ${after.id}::uuid)`
+        : Prisma.sql`(i.latency_ms < ${after.latencyMs} OR (i.latency_ms = ${after.latencyMs} AND i.id < ${after.id}::uuid) OR i.latency_ms IS NULL)`,
+    );
+  }
+  const order = q.sort === "latency" ? Prisma.sql`i.latency_ms DESC NULLS LAST, i.id DESC` : Prisma.sql`i.created_at DESC, i.id DESC`;
+  const rows = await tx.$queryRaw<ListRow[]>`
+    SELECT ${LIST_COLUMNS}
+      FROM ai_interactions i
+      JOIN providers p ON p.id = i.provider_id
+     WHERE ${Prisma.join(where, " AND ")}
+     ORDER BY ${order}
+     LIMIT ${q.limit + 1}`;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  let next: AiInteractionKey | null = null;
+  if (rows.length > q.limit && last) {
+    next = q.sort === "latency" ? { sort: "latency", latencyMs: last.latencyMs, id: last.id } : { sort: "created_at", createdAt: last.createdAt, id: last.id };
+  }
+  return { items: page.map(toListItem), next };
+}
+
+/** The newest interactions (seed 000's get_recent_interactions), optionally of one user. */
+export async function getRecentAiInteractions(tx: ScopedTx, options: { limit: number; userId?: string }): Promise<TAdminInteractionListItem[]> {
+  return (await listAiInteractions(tx, { sort: "created_at", limit: options.limit, userId: options.userId })).items;
+}
+
+export const aiInteractionDetailSelect = {
+  id: true,
+  providerId: true,
+  provider: { select: { name: true, kind: true } },
+  modelName: true,
+  operation: true,
+  promptText: true,
+  promptHash: true,
+  request: true,
+  response: true,
+  status: true,
+  latencyMs: true,
+  timeToFirstToken: true,
+  inputTokens: true,
+  outputTokens: true,
+  errorCode: true,
+  errorMessage: true,
+  userId: true,
+  sessionId: true,
+  ipAddress: true,
+  fileMetadata: true,
+  dataSource: true,
+  metadata: true,
+  createdAt: true,
+  updatedAt: true,
+  deletedAt: true,
+  responses: {
+    select: { id: true, position: true, content: true, finishReason: true, metadata: true, createdAt: true },
+    orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+  },
+} satisfies Prisma.AiInteractionSelect;
+export type AiInteractionDetailRow = Prisma.AiInteractionGetPayload<{ select: typeof aiInteractionDetailSelect }>;
+
+// Prisma's JsonValue and zod's JSON type describe the same values under different names.
+type DetailJson = TAdminInteractionDetail["request"];
+
+export function toAiInteractionDetail(row: AiInteractionDetailRow): TAdminInteractionDetail {
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    providerName: row.provider.name,
+    providerKind: ProviderKind.toWire(row.provider.kind),
+    modelName: row.modelName,
+    operation: AiOperation.toWire(row.operation),
+    promptText: row.promptText,
+    promptHash: row.promptHash,
+    request: row.request as DetailJson,
+    response: row.response as DetailJson | null,
+    status: AiInteractionStatus.toWire(row.status),
+    latencyMs: row.latencyMs,
+    timeToFirstTokenMs: row.timeToFirstToken,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    userId: row.userId,
+    sessionId: row.sessionId,
+    ipAddress: row.ipAddress,
+    fileMetadata: row.fileMetadata as DetailJson | null,
+    dataSource: DataSource.toWire(row.dataSource),
+    metadata: row.metadata as DetailJson | null,
+    createdAt: toEpochMs(row.createdAt),
+    updatedAt: toEpochMs(row.updatedAt),
+    deletedAt: toEpochMsOrNull(row.deletedAt),
+    responses: row.responses.map((r) => ({
+      id: r.id,
+      position: r.position,
+      content: r.content,
+      finishReason: r.finishReason,
+      metadata: r.metadata as DetailJson | null,
+      createdAt: toEpochMs(r.createdAt),
+    })),
+  };
+}
+
+/** One interaction with its responses in order (seed 000's get_interaction_details); null when absent. */
+export async function getAiInteractionDetails(tx: ScopedTx, id: string): Promise<TAdminInteractionDetail | null> {
+  if (!UUID.test(id)) return null;
+  const row = await tx.aiInteraction.findUnique({ where: { id }, select: aiInteractionDetailSelect });
+  return row ? toAiInteractionDetail(row) : null;
+}
+
+/**
+ * Deletes one interaction (seed 000's delete_interaction); its responses go by cascade and
+ * messages citing it keep their text. Returns what was deleted (for the audit row), or null when
+ * there was no such row or a concurrent delete got there first. The "before" is read just ahead
+ * of the delete in the same transaction (lockstep_admin may not SELECT ... FOR UPDATE, which needs
+ * an UPDATE grant it has no reason to hold).
+ */
+export async function deleteAiInteraction(tx: ScopedTx, id: string): Promise<{ before: TAdminInteractionDetail; responsesDeleted: number } | null> {
+  const before = await getAiInteractionDetails(tx, id);
+  if (!before) return null;
+  const { count } = await tx.aiInteraction.deleteMany({ where: { id } });
+  return count === 1 ? { before, responsesDeleted: before.responses.length } : null;
+}
+
+// ------------------------------------------------------------------ stats
+
+export interface AiInteractionStatsQuery {
+  from: Date;
+  to: Date;
+  bucket: TInteractionStatsBucket;
+  groupBy?: TInteractionStatsGroupBy | undefined;
+}
+
+interface StatsRow {
+  bucket: Date | null;
+  key: string | null;
+  g_bucket: number;
+  g_key: number;
+  count: number;
+  pending: number;
+  success: number;
+  error: number;
+  timeout: number;
+  cancelled: number;
+  aborted: number;
+  error_rate: number | null;
+  latency: (number | null)[] | null;
+  ttft: (number | null)[] | null;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+const BUCKET_INTERVAL: Record<TInteractionStatsBucket, string> = { minute: "1 minute", hour: "1 hour", day: "1 day" };
+
+function toValues(row: StatsRow | undefined): TInteractionStatsValues {
+  return {
+    count: row?.count ?? 0,
+    pending: row?.pending ?? 0,
+    success: row?.success ?? 0,
+    error: row?.error ?? 0,
+    timeout: row?.timeout ?? 0,
+    cancelled: row?.cancelled ?? 0,
+    aborted: row?.aborted ?? 0,
+    errorRate: row?.error_rate ?? null,
+    latencyMs: { p50: row?.latency?.[0] ?? null, p95: row?.latency?.[1] ?? null, p99: row?.latency?.[2] ?? null },
+    timeToFirstTokenMs: { p50: row?.ttft?.[0] ?? null, p95: row?.ttft?.[1] ?? null },
+    inputTokens: row?.input_tokens ?? 0,
+    outputTokens: row?.output_tokens ?? 0,
+  };
+}
+
+/**
+ * Counts, error rate, latency and time-to-first-token percentiles and token sums, for the whole
+ * range, per time bucket, and (with groupBy) per provider, model or operation and per bucket of
+ * each: one SQL statement with GROUPING SETS, so every number comes from the database.
+ *
+ * Definitions: errorRate = (error + timeout + aborted) / (success + error + timeout + aborted),
+ * that is among calls that reached an outcome (pending and cancelled ones did not), null when
+ * there are none. Latency and time-to-first-token percentiles (percentile_cont, interpolated) are
+ * over successful calls only, so fast failures do not flatter them. Buckets are aligned to the
+ * Unix epoch in UTC (date_bin), so day buckets start at UTC midnight; the overall series has every
+ * bucket of [from, to), empty ones included, while per-group series list only buckets with calls.
+ */
+export async function aiInteractionStats(tx: ScopedTx, q: AiInteractionStatsQuery): Promise<TAdminInteractionStats> {
+  const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
+  const groupBy = q.groupBy ?? null;
+  const key =
+    groupBy === "provider" ? Prisma.sql`p.name` : groupBy === "model" ? Prisma.sql`i.model_name` : groupBy === "operation" ? Prisma.sql`i.operation::text` : Prisma.sql`NULL::text`;
+  const sets = groupBy ? Prisma.sql`GROUPING SETS ((), (bucket), (key), (bucket, key))` : Prisma.sql`GROUPING SETS ((), (bucket))`;
+  const rows = await tx.$queryRaw<StatsRow[]>`
+    WITH f AS (
+      SELECT date_bin(${BUCKET_INTERVAL[q.bucket]}::interval, i.created_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+             ${key} AS key, i.status, i.latency_ms, i.time_to_first_token_ms, i.input_tokens, i.output_tokens
+        FROM ai_interactions i
+        JOIN providers p ON p.id = i.provider_id
+       WHERE i.created_at >= ${q.from} AND i.created_at < ${q.to} AND i.deleted_at IS NULL
+    )
+    SELECT bucket, ${groupBy ? Prisma.sql`key` : Prisma.sql`NULL::text AS key`}, GROUPING(bucket)::int AS g_bucket, ${groupBy ? Prisma.sql`GROUPING(key)::int` : Prisma.sql`1`} AS g_key,
+           count(*)::int AS count,
+           count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
+           count(*) FILTER (WHERE status = 'SUCCESS')::int AS success,
+           count(*) FILTER (WHERE status = 'ERROR')::int AS error,
+           count(*) FILTER (WHERE status = 'TIMEOUT')::int AS timeout,
+           count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
+           count(*) FILTER (WHERE status = 'ABORTED')::int AS aborted,
+           (count(*) FILTER (WHERE status IN ('ERROR', 'TIMEOUT', 'ABORTED')))::float8
+             / NULLIF(count(*) FILTER (WHERE status IN ('SUCCESS', 'ERROR', 'TIMEOUT', 'ABORTED')), 0) AS error_rate,
+           percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'SUCCESS') AS latency,
+           percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY time_to_first_token_ms) FILTER (WHERE status = 'SUCCESS') AS ttft,
+           COALESCE(sum(input_tokens), 0)::float8 AS input_tokens,
+           COALESCE(sum(output_tokens), 0)::float8 AS output_tokens
+      FROM f
+     GROUP BY ${sets}`;
+
+  const wireKey = (raw: string | null): string =>
+    groupBy === "operation" && raw !== null ? AiOperation.toWire(raw as never) : (raw ?? "");
+  let totals: StatsRow | undefined;
+  const byBucket = new Map<number, StatsRow>();
+  const groups = new Map<string, { totals: StatsRow | undefined; series: { start: number; row: StatsRow }[] }>();
+  const group = (k: string) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { totals: undefined, series: [] }));
+    return g;
+  };
+  for (const row of rows) {
+    const hasBucket = row.g_bucket === 0;
+    const hasKey = row.g_key === 0 && groupBy !== null;
+    if (!hasBucket && !hasKey) totals = row;
+    else if (hasBucket && !hasKey && row.bucket) byBucket.set(row.bucket.getTime(), row);
+    else if (!hasBucket && hasKey) group(wireKey(row.key)).totals = row;
+    else if (row.bucket) group(wireKey(row.key)).series.push({ start: row.bucket.getTime(), row });
+  }
+
+  const series: TAdminInteractionStats["series"] = [];
+  const first = Math.floor(q.from.getTime() / bucketMs) * bucketMs;
+  for (let start = first; start < q.to.getTime(); start += bucketMs) {
+    series.push({ start, ...toValues(byBucket.get(start)) });
+  }
+  return {
+    from: q.from.getTime(),
+    to: q.to.getTime(),
+    bucket: q.bucket,
+    bucketMs,
+    groupBy,
+    totals: toValues(totals),
+    series,
+    groups: [...groups.entries()]
+      .map(([k, g]) => ({
+        key: k,
+        totals: toValues(g.totals),
+        series: g.series.sort((a, b) => a.start - b.start).map(({ start, row }) => ({ start, ...toValues(row) })),
+      }))
+      .sort((a, b) => b.totals.count - a.totals.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  };
+}
