@@ -5,3 +5,7 @@ export * from "./runtime.ts";
 export * from "./streams/session-streams.ts";
 export * from "./analysis/prompt.ts";
 export * from "./analysis/run.ts";
+export * from "./log/interaction-log.ts";
+export * from "./log/masking.ts";
+export * from "./log/sweep.ts";
+export * from "./log/retention.ts";

@@ -1,0 +1,327 @@
+// The interaction log: every model call is one ai_interactions row, written PENDING before the call, finished exactly once after it, never lost.
+//
+// It writes as the database owner, outside any user scope: logging must never fail on row-level
+// security, and system calls (embeddings at seed time, memory jobs) have no user at all. No
+// transaction is held open during a call: begin commits before it returns, and the terminal write
+// is its own short transaction.
+import { createHash, randomUUID } from "node:crypto";
+import { isIP } from "node:net";
+import {
+  type AiInteractionFinish,
+  beginAiInteraction,
+  type Database,
+  finishAiInteraction,
+  isTransientDatabaseError,
+  type LogJson,
+  type NewAiInteraction,
+} from "@lockstep/db";
+import { ProviderError } from "../provider.ts";
+import { maskingEnabledFromEnv, maskText, toLogJson } from "./masking.ts";
+import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
+
+/** The writes the log makes; a seam for tests that need a write to fail. */
+export interface InteractionStore {
+  begin(db: Database, row: NewAiInteraction): Promise<{ id: string }>;
+  finish(db: Database, id: string, finish: AiInteractionFinish): Promise<boolean>;
+}
+
+const databaseStore: InteractionStore = { begin: beginAiInteraction, finish: finishAiInteraction };
+
+export interface InteractionLogOptions {
+  /** Mask personal data and credentials before storing (default: on unless AI_LOG_MASKING=off). */
+  masking?: boolean;
+  /** Told about writes that failed for good; the default prints to stderr. Never told twice about one call. */
+  onError?: (error: unknown, context: { interactionId: string; stage: "begin" | "finish" }) => void;
+  /** Transient database errors are retried this many times in all, with doubling delays (default 5 tries from 50 ms: under a second). */
+  retry?: { attempts?: number; initialDelayMs?: number };
+  store?: InteractionStore;
+}
+
+/** The log as this process holds it: the contract plus what the startup sweep needs to know. */
+export interface LocalInteractionLog extends InteractionLog {
+  /** Ids of this process's calls still in flight, which a sweep must leave alone. */
+  inFlightIds(): string[];
+}
+
+export const ERROR_MESSAGE_MAX = 2000;
+/** error_code of calls that cancelInFlight ended (shutdown, or a caller that never finished its handle). */
+export const IN_FLIGHT_CANCELLED_CODE = "in_flight_cancelled";
+
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * How prompts are compared for prompt_hash: Unicode NFC, trimmed, every run of whitespace made one
+ * space, lowercased. So prompts differing only in spacing, line breaks or case share a hash.
+ */
+export function normalisePrompt(text: string): string {
+  return text.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** sha256 (hex) of the normalised prompt. The log hashes the text it stores, i.e. after masking. */
+export function promptHash(text: string): string {
+  return createHash("sha256").update(normalisePrompt(text)).digest("hex");
+}
+
+/** An address INET accepts, or null: brackets and IPv6 zone ids are removed; anything else unparseable is dropped. */
+export function normaliseIp(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let ip = raw.trim();
+  if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
+  const zone = ip.indexOf("%");
+  if (zone > 0 && ip.includes(":")) ip = ip.slice(0, zone);
+  return isIP(ip) ? ip : null;
+}
+
+function isProviderError(error: unknown): error is ProviderError {
+  return (
+    error instanceof ProviderError ||
+    (error instanceof Error && error.name === "ProviderError" && typeof (error as { code?: unknown }).code === "string")
+  );
+}
+
+function errorName(error: unknown): string | null {
+  if (error === null || typeof error !== "object") return null;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" ? name : null;
+}
+
+export interface FailureClass {
+  status: "TIMEOUT" | "CANCELLED" | "ERROR";
+  code: string;
+  message: string;
+}
+
+/**
+ * What a failed call was: a ProviderError "timeout" (or a TimeoutError from AbortSignal.timeout or
+ * the OpenAI SDK's connection timeout) is TIMEOUT; a ProviderError "cancelled" or an AbortError
+ * (including the OpenAI SDK's APIUserAbortError) is CANCELLED; anything else is ERROR. A wrapper
+ * error (one the flow throws with the provider's error as its cause) is classified by that cause.
+ * error_code is the ProviderError's code or the error's name; the message is never a stack.
+ */
+export function classifyFailure(error: unknown): FailureClass {
+  const message = messageOf(error);
+  let cursor: unknown = error;
+  for (let depth = 0; depth < 4 && cursor !== null && cursor !== undefined; depth++) {
+    if (isProviderError(cursor)) {
+      const status = cursor.code === "timeout" ? "TIMEOUT" : cursor.code === "cancelled" ? "CANCELLED" : "ERROR";
+      return { status, code: cursor.code, message };
+    }
+    const name = errorName(cursor);
+    if (name === "AbortError" || name === "APIUserAbortError") return { status: "CANCELLED", code: name, message };
+    if (name === "TimeoutError" || name === "APIConnectionTimeoutError") return { status: "TIMEOUT", code: name, message };
+    cursor = (cursor as { cause?: unknown }).cause;
+  }
+  return { status: "ERROR", code: errorName(error) ?? (typeof error === "string" ? "Error" : "unknown"), message };
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string") return message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** Counts the columns take: whole, non-negative, within INTEGER; anything else is unknown (null). */
+function count(value: number | null | undefined): number | null {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
+  return Math.min(Math.round(value), INT4_MAX);
+}
+
+function elapsed(from: number, to: number): number {
+  return Math.min(Math.max(0, Math.round(to - from)), INT4_MAX);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createInteractionLog(db: Database, options: InteractionLogOptions = {}): LocalInteractionLog {
+  const mask = options.masking ?? maskingEnabledFromEnv();
+  const store = options.store ?? databaseStore;
+  const attempts = Math.max(1, options.retry?.attempts ?? 5);
+  const initialDelayMs = options.retry?.initialDelayMs ?? 50;
+  const report = options.onError ?? ((error, context) => console.error(`[ai-log] ${context.stage} of interaction ${context.interactionId} failed:`, error));
+  // A reporter that throws must not turn a logged failure into a failed call.
+  const onError: NonNullable<InteractionLogOptions["onError"]> = (error, context) => {
+    try {
+      report(error, context);
+    } catch {
+      // nothing left to tell
+    }
+  };
+  const inFlight = new Map<string, Handle>();
+
+  const text = (value: string) => (mask ? maskText(value) : value);
+  const json = (value: unknown): LogJson | undefined => toLogJson(value, { mask });
+  const object = (value: unknown): { [key: string]: LogJson } | undefined => {
+    const mapped = json(value);
+    return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;
+  };
+
+  /** Runs a write, retrying transient database errors briefly; a permanent error is thrown at once. */
+  async function retrying<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= attempts || !isTransientDatabaseError(error)) throw error;
+        await sleep(initialDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  class Handle implements InteractionHandle {
+    private readonly startedAt = performance.now();
+    private firstTokenAt: number | null = null;
+    private settlement: Promise<void> | null = null;
+
+    constructor(readonly id: string) {}
+
+    get open(): boolean {
+      return this.settlement === null;
+    }
+
+    firstToken(): void {
+      if (this.firstTokenAt === null && this.open) this.firstTokenAt = performance.now();
+    }
+
+    succeed(outcome: CallOutcome): Promise<void> {
+      return this.settle((endedAt) => ({
+        status: "SUCCESS",
+        response: json(outcome.response) ?? null,
+        ...this.timings(endedAt),
+        inputTokens: count(outcome.usage?.inputTokens),
+        outputTokens: count(outcome.usage?.outputTokens),
+        errorCode: null,
+        errorMessage: null,
+        metadata: object(outcome.metadata),
+        responses: (outcome.responses ?? []).map((r) => ({
+          content: text(String(r.content ?? "")),
+          finishReason: r.finishReason ?? null,
+          metadata: json(r.metadata),
+        })),
+      }));
+    }
+
+    fail(error: unknown): Promise<void> {
+      return this.settle((endedAt) => {
+        const failure = classifyFailure(error);
+        return this.failure(failure.status, failure.code, failure.message, endedAt);
+      });
+    }
+
+    /** cancelInFlight's terminal write: the call was abandoned by its caller or by shutdown. */
+    cancel(reason: string): Promise<void> {
+      return this.settle((endedAt) => this.failure("CANCELLED", IN_FLIGHT_CANCELLED_CODE, reason, endedAt));
+    }
+
+    /** Resolves when this handle's terminal write (if any has started) is done. */
+    done(): Promise<void> {
+      return this.settlement ?? Promise.resolve();
+    }
+
+    private timings(endedAt: number) {
+      return {
+        latencyMs: elapsed(this.startedAt, endedAt),
+        timeToFirstTokenMs: this.firstTokenAt === null ? null : elapsed(this.startedAt, this.firstTokenAt),
+      };
+    }
+
+    private failure(status: FailureClass["status"], code: string, message: string, endedAt: number): AiInteractionFinish {
+      return {
+        status,
+        response: undefined,
+        ...this.timings(endedAt),
+        inputTokens: null,
+        outputTokens: null,
+        errorCode: code.slice(0, 100),
+        // Masked first, then cut, so a cut never leaves half a secret behind.
+        errorMessage: text(message).trim().slice(0, ERROR_MESSAGE_MAX),
+        metadata: undefined,
+        responses: [],
+      };
+    }
+
+    /**
+     * Exactly one terminal write per handle: the first succeed/fail/cancel claims it, later ones
+     * are ignored (they only wait for the first). The call's end time is taken before any await,
+     * so a slow database does not inflate latency. Never throws: a write that keeps failing is
+     * reported, and the row is left PENDING for the next start's sweep to mark ABORTED.
+     */
+    private settle(build: (endedAt: number) => AiInteractionFinish): Promise<void> {
+      if (this.settlement) return this.settlement;
+      const endedAt = performance.now();
+      let finish: AiInteractionFinish;
+      try {
+        finish = build(endedAt);
+      } catch (error) {
+        // Building the row (masking a strange value) must not lose the outcome either.
+        finish = this.failure("ERROR", "log_error", `the outcome could not be recorded: ${messageOf(error)}`, endedAt);
+      }
+      this.settlement = retrying(() => store.finish(db, this.id, finish))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            onError(error, { interactionId: this.id, stage: "finish" });
+          },
+        )
+        .finally(() => inFlight.delete(this.id));
+      return this.settlement;
+    }
+  }
+
+  return {
+    async begin(spec: CallSpec): Promise<InteractionHandle> {
+      const id = randomUUID();
+      const promptText = spec.promptText === null || spec.promptText === undefined ? null : text(spec.promptText);
+      const context = spec.context;
+      const metadata = object({ ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) });
+      const row: NewAiInteraction = {
+        id,
+        provider: { name: spec.provider.name, kind: spec.provider.kind, baseUrl: spec.provider.baseUrl },
+        modelName: spec.model,
+        operation: spec.operation,
+        promptText,
+        promptHash: promptText === null ? null : promptHash(promptText),
+        request: json(spec.request) ?? null,
+        userId: context.userId || null,
+        sessionId: context.sessionId || null,
+        ipAddress: normaliseIp(context.ip),
+        fileMetadata: json(spec.fileMetadata),
+        dataSource: context.dataSource,
+        metadata: metadata && Object.keys(metadata).length ? metadata : undefined,
+      };
+      // No row, no call: if the PENDING row cannot be written even after retries, begin throws
+      // and the caller must not make the call, so a call is never made without its record.
+      try {
+        await retrying(() => store.begin(db, row));
+      } catch (error) {
+        onError(error, { interactionId: id, stage: "begin" });
+        throw new Error("The AI interaction log could not record the call, so it was not made.", { cause: error });
+      }
+      const handle = new Handle(id);
+      inFlight.set(id, handle);
+      return handle;
+    },
+
+    inFlight(): number {
+      return inFlight.size;
+    },
+
+    inFlightIds(): string[] {
+      return [...inFlight.keys()];
+    },
+
+    async cancelInFlight(reason: string): Promise<number> {
+      const handles = [...inFlight.values()];
+      const open = handles.filter((handle) => handle.open);
+      await Promise.all(open.map((handle) => handle.cancel(reason)));
+      // Terminal writes already under way are waited for, so shutdown closes the pool after them.
+      await Promise.all(handles.map((handle) => handle.done()));
+      return open.length;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// Masking, table-driven: what must be masked (and as what), and what must survive (dates, versions, UUIDs, order numbers).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { luhnValid, MASK, maskingEnabledFromEnv, maskText, toLogJson } from "./masking.ts";
+
+const masked: [label: string, input: string, expected: string][] = [
+  // emails
+  ["plain email", "write to jane.doe@example.com today", "write to [email] today"],
+  ["plus and subdomain", "x <j+tag@mail.co.uk>", "x <[email]>"],
+  ["email at the end of a sentence", "it is bob_99@corp-mail.io.", "it is [email]."],
+  ["two emails", "a@b.io, c.d@e.org", "[email], [email]"],
+  // phones: international
+  ["E.164 bare", "call +14155552671 now", "call [phone] now"],
+  ["international with spaces", "+44 20 7946 0958", "[phone]"],
+  ["international with (0)", "+44 (0)20 7946 0958", "[phone]"],
+  ["international with dashes", "+49-30-12345678", "[phone]"],
+  ["French international", "tel +33 1 23 45 67 89 ok", "tel [phone] ok"],
+  ["NANP international", "+1 (415) 555-2671", "[phone]"],
+  ["00 prefix", "0044 20 7946 0958", "[phone]"],
+  // phones: national
+  ["US parentheses", "my number is (415) 555-2671.", "my number is [phone]."],
+  ["US dashes", "415-555-2671", "[phone]"],
+  ["US dots", "415.555.2671", "[phone]"],
+  ["US spaces", "415 555 2671", "[phone]"],
+  ["UK landline", "ring 020 7946 0958", "ring [phone]"],
+  ["UK mobile bare", "07700900123", "[phone]"],
+  ["UK mobile spaced", "07700 900123", "[phone]"],
+  ["German", "030 12345678", "[phone]"],
+  ["French pairs", "06 12 34 56 78", "[phone]"],
+  ["French dotted", "01.23.45.67.89", "[phone]"],
+  ["Australian", "0412 345 678", "[phone]"],
+  ["labelled bare number", "phone: 4155552671", "phone: [phone]"],
+  ["labelled short", "call me on 555 0134", "call me on [phone]"],
+  // cards (Luhn-valid test numbers)
+  ["Visa bare", "card 4111111111111111 exp", "card [card] exp"],
+  ["Visa spaced", "4111 1111 1111 1111", "[card]"],
+  ["Visa dashed", "4111-1111-1111-1111", "[card]"],
+  ["Mastercard", "5555 5555 5555 4444", "[card]"],
+  ["Mastercard 2-series", "2223003122003222", "[card]"],
+  ["Amex 4-6-5", "3782 822463 10005", "[card]"],
+  ["Discover", "6011 1111 1111 1117", "[card]"],
+  ["Visa 13 digits", "4222222222222", "[card]"],
+  ["19 digits", "6011 0009 9013 9424 009 paid", "[card] paid"],
+  // secrets
+  ["OpenAI key", "key sk-abcdefghijklmnopqrstuvwx1234", "key [secret]"],
+  ["OpenAI project key", "sk-proj-AbC123_dEf456-GhI789jKl012", "[secret]"],
+  ["Anthropic key", "sk-ant-api03-AAAAbbbbCCCCdddd1234", "[secret]"],
+  ["Stripe key", "sk_live_51HcQ2xABCdefGHIjkl", "[secret]"],
+  ["GitHub token", "ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef1234", "[secret]"],
+  ["Slack token", "xoxb-1234567890-abcdefghij", "[secret]"],
+  ["AWS access key", "AKIAIOSFODNN7EXAMPLE", "[secret]"],
+  ["Bearer header", "Authorization: Bearer eyJhbGciOi.abc123.def", "Authorization: Bearer [secret]"],
+  ["bearer lowercase", "bearer abc123def456ghi", "bearer [secret]"],
+  ["JWT", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "t=[secret]"],
+  ["api_key=", "https://x.test/v1?api_key=abc123xyz&q=1", "https://x.test/v1?api_key=[secret]&q=1"],
+  ["password:", "password: hunter22", "password: [secret]"],
+  ["long hex secret", "secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "secret [secret]"],
+  ["long base64 secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[secret]"],
+  ["data URL", "img data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk", "img [data-url]"],
+];
+
+const kept: [label: string, input: string][] = [
+  ["ISO date", "on 2026-01-15 we met"],
+  ["ISO date-time", "at 2026-01-15T10:20:30.123Z"],
+  ["date-time with offset", "2026-01-15 10:20:30+01:00"],
+  ["day-first date", "15/01/2026"],
+  ["dotted date", "15.01.2026"],
+  ["US date", "1-15-2026"],
+  ["time", "at 10:20:30 sharp"],
+  ["version", "upgraded to 10.15.7"],
+  ["semver prerelease", "v2.0.0-beta.1"],
+  ["four-part version", "1.2.3.4"],
+  ["UUID", "session 123e4567-e89b-12d3-a456-426614174000"],
+  ["numeric-looking UUID", "41111111-1111-1111-1111-111111111111"],
+  ["order number", "Order #1234567890123 shipped"],
+  ["order number with letters", "ORD-2026-00012345"],
+  ["order id starting 7", "order 7000000000000006"],
+  ["Luhn-failing 16 digits", "4111111111111112"],
+  ["tracking number", "1Z999AA10123456784"],
+  ["invoice", "INV-000123456"],
+  ["decimal", "pi is 3.14159265358979"],
+  ["small decimal", "p = 0.123456789"],
+  ["money", "total 1,234,567.89 EUR"],
+  ["French thousands", "1 234 567"],
+  ["count list", "0 1 2 3 4 5 6 7 8 9"],
+  ["bare 10 digits", "ticket 4155552671"],
+  ["year range", "2019-2026"],
+  ["IPv4", "from 192.168.100.200"],
+  ["port", "localhost:5432"],
+  ["plain words", "The bearer instrument is valid"],
+  ["basic words", "Basic information about everything"],
+  ["max_tokens", "max_tokens=1000"],
+  ["file path", "/home/someone/projects/lockstep/packages/ai/src/log/masking.ts"],
+  ["camel identifier", "createInteractionLogWithMaskingAndRetention2"],
+  ["short hex", "commit 7065eef"],
+  ["git sha-like numbers only", "00000000000000000000000000000000000000"],
+  ["email-ish without domain", "user@localhost"],
+  ["at sign in text", "meet @ 5"],
+];
+
+describe("maskText", () => {
+  it.each(masked)("masks %s", (_label, input, expected) => {
+    expect(maskText(input)).toBe(expected);
+  });
+
+  it.each(kept)("keeps %s", (_label, input) => {
+    expect(maskText(input)).toBe(input);
+  });
+
+  it("masks several kinds in one text and leaves the rest", () => {
+    const text = "Hi, I'm Ana (ana@example.com, +34 612 345 678). Card 4111 1111 1111 1111, order 2026-0042 on 2026-03-01.";
+    expect(maskText(text)).toBe("Hi, I'm Ana ([email], [phone]). Card [card], order 2026-0042 on 2026-03-01.");
+  });
+
+  it("never changes text without digits, @ or long tokens", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z ,.!?']{0,200}$/), (text) => {
+        expect(maskText(text)).toBe(text);
+      }),
+    );
+  });
+
+  it("is idempotent", () => {
+    for (const [, input] of [...masked.map(([l, i]) => [l, i] as const), ...kept]) {
+      const once = maskText(input);
+      expect(maskText(once)).toBe(once);
+    }
+  });
+
+  it("stays linear on long inputs", () => {
+    const long = [
+      "a".repeat(200_000),
+      "1".repeat(200_000),
+      `${"ab1-".repeat(50_000)}`,
+      `${"x.".repeat(100_000)}@`,
+      "1 ".repeat(100_000),
+    ];
+    const started = performance.now();
+    for (const text of long) maskText(text);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe("luhnValid", () => {
+  it.each([
+    ["4111111111111111", true],
+    ["79927398713", true],
+    ["4111111111111112", false],
+    ["12a4", false],
+  ])("%s -> %s", (digits, expected) => {
+    expect(luhnValid(digits)).toBe(expected);
+  });
+});
+
+describe("toLogJson", () => {
+  it("masks strings at any depth and whole values under credential keys", () => {
+    const value = {
+      model: "gpt-x",
+      messages: [{ role: "user", content: "mail me at a@b.io" }],
+      headers: { Authorization: "Bearer abc", "x-api-key": "whatever", accept: "json" },
+      nested: { deeper: [["4111 1111 1111 1111"]], password: { any: "shape" } },
+      count: 3,
+      ok: true,
+      nothing: null,
+    };
+    expect(toLogJson(value)).toEqual({
+      model: "gpt-x",
+      messages: [{ role: "user", content: "mail me at [email]" }],
+      headers: { Authorization: MASK.secret, "x-api-key": MASK.secret, accept: "json" },
+      nested: { deeper: [[MASK.card]], password: MASK.secret },
+      count: 3,
+      ok: true,
+      nothing: null,
+    });
+  });
+
+  it("makes anything storable: dates, bigints, cycles, functions, errors, class instances", () => {
+    const cyclic: Record<string, unknown> = { name: "loop" };
+    cyclic.self = cyclic;
+    const shared = { x: 1 };
+    const controller = new AbortController();
+    const error = Object.assign(new Error("failed for a@b.io"), { code: "E_X" });
+    const out = toLogJson({
+      at: new Date("2026-01-02T03:04:05.000Z"),
+      big: 12n,
+      fn: () => 1,
+      undef: undefined,
+      nan: Number.NaN,
+      cyclic,
+      twice: [shared, shared],
+      signal: controller.signal,
+      error,
+      map: new Map([["k", "v"]]),
+      bytes: new Uint8Array(4),
+    });
+    expect(out).toEqual({
+      at: "2026-01-02T03:04:05.000Z",
+      big: "12",
+      nan: null,
+      cyclic: { name: "loop", self: "[circular]" },
+      twice: [{ x: 1 }, { x: 1 }],
+      signal: {},
+      error: { name: "Error", message: "failed for [email]", code: "E_X" },
+      map: { k: "v" },
+      bytes: "[4 bytes]",
+    });
+  });
+
+  it("with masking off keeps the text but still makes it storable", () => {
+    expect(toLogJson({ a: "a@b.io", password: "p", when: new Date(0) }, { mask: false })).toEqual({
+      a: "a@b.io",
+      password: "p",
+      when: "1970-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("cuts very deep structures", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(JSON.stringify(toLogJson(deep, { maxDepth: 3 }))).toBe('[[["[depth]"]]]');
+  });
+});
+
+describe("maskingEnabledFromEnv", () => {
+  it.each([
+    [undefined, true],
+    ["on", true],
+    ["off", false],
+    ["OFF", false],
+    ["0", false],
+    ["false", false],
+  ])("AI_LOG_MASKING=%s -> %s", (value, expected) => {
+    expect(maskingEnabledFromEnv(value === undefined ? {} : { AI_LOG_MASKING: value })).toBe(expected);
+  });
+});

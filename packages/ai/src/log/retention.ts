@@ -1,0 +1,82 @@
+// Retention of the interaction log: deletes interactions older than N days (AI_LOG_RETENTION_DAYS, default 90), once or on an interval inside the server.
+import { aiLogRetentionDaysFromEnv, type Database, purgeAiInteractionsOlderThan } from "@lockstep/db";
+
+export interface RetentionRunOptions {
+  /** Default: AI_LOG_RETENTION_DAYS, or 90. */
+  days?: number;
+  batchSize?: number;
+  now?: Date;
+}
+
+/** Deletes interactions (and, by cascade, their responses) older than `days` days; returns how many. */
+export function runRetention(db: Database, options: RetentionRunOptions = {}): Promise<number> {
+  return purgeAiInteractionsOlderThan(db, {
+    days: options.days ?? aiLogRetentionDaysFromEnv(),
+    batchSize: options.batchSize,
+    now: options.now,
+  });
+}
+
+export const RETENTION_EVERY_MS_DEFAULT = 6 * 60 * 60_000;
+
+export interface RetentionScheduleOptions {
+  /** Default: AI_LOG_RETENTION_DAYS, or 90. */
+  days?: number;
+  /** Default: every 6 hours. */
+  everyMs?: number;
+  /** Run once right away as well (default true), so a server restarted more often than everyMs still purges. */
+  runAtStart?: boolean;
+  batchSize?: number;
+  onResult?: (deleted: number) => void;
+  /** Default: printed to stderr. A failed run is retried at the next tick. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RetentionSchedule {
+  /** Runs now (or joins the run under way); resolves to the number deleted. */
+  runNow(): Promise<number>;
+  /** Stops the interval and waits for a run under way, so the database can be closed after it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs retention on an interval inside the server. The timer is unref'd, so it never keeps the
+ * process alive on its own, and a run never overlaps the previous one.
+ */
+export function startRetentionSchedule(db: Database, options: RetentionScheduleOptions = {}): RetentionSchedule {
+  const days = options.days ?? aiLogRetentionDaysFromEnv();
+  const everyMs = options.everyMs ?? RETENTION_EVERY_MS_DEFAULT;
+  if (!Number.isFinite(everyMs) || everyMs <= 0) throw new RangeError(`everyMs must be positive (got ${everyMs})`);
+  const onError = options.onError ?? ((error: unknown) => console.error("[ai-log] retention failed:", error));
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  const runNow = (): Promise<number> => {
+    running ??= runRetention(db, { days, batchSize: options.batchSize })
+      .then((deleted) => {
+        options.onResult?.(deleted);
+        return deleted;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  const tick = () => {
+    if (stopped) return;
+    runNow().catch(onError);
+  };
+
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  if (options.runAtStart ?? true) tick();
+
+  return {
+    runNow,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
