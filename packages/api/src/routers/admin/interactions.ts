@@ -1,0 +1,114 @@
+// `admin.interactions.*`: operators browse the AI interaction log (keyset list with filters, one call with its responses, stats) and delete entries; every call is audited.
+import {
+  decodeCursor,
+  encodeCursor,
+  fromEpochMs,
+  InvalidCursorError,
+  type TInteractionSort,
+  ZAdminInteractionDeleteResultSchema,
+  ZAdminInteractionDetailSchema,
+  ZAdminInteractionIdInputSchema,
+  ZAdminInteractionListInputSchema,
+  ZAdminInteractionListPageSchema,
+  ZAdminInteractionStatsInputSchema,
+  ZAdminInteractionStatsSchema,
+} from "@lockstep/contracts";
+import { type AiInteractionKey, aiInteractionStats, deleteAiInteraction, getAiInteractionDetails, listAiInteractions } from "@lockstep/db";
+import { AppError } from "../../errors.ts";
+import { adminProcedure, router } from "../../trpc.ts";
+
+const ENTITY = "ai_interaction";
+
+function interactionNotFound(id: string): AppError {
+  return new AppError("NOT_FOUND", `No AI interaction with id "${id}".`, { id });
+}
+
+/**
+ * Cursors are ["c", createdAtMs, id] (newest first) or ["l", latencyMs | null, id] (slowest
+ * first): the tag makes a cursor of one order useless in the other, and anything else is a client bug.
+ */
+function encodeKey(key: AiInteractionKey): string {
+  return key.sort === "latency" ? encodeCursor(["l", key.latencyMs, key.id]) : encodeCursor(["c", key.createdAt.getTime(), key.id]);
+}
+
+function decodeKey(cursor: string | null | undefined, sort: TInteractionSort): AiInteractionKey | null {
+  if (!cursor) return null;
+  let values;
+  try {
+    values = decodeCursor(cursor);
+  } catch (error) {
+    if (!(error instanceof InvalidCursorError)) throw error;
+    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
+  }
+  const [tag, value, id, ...rest] = values;
+  const idOk = typeof id === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  if (rest.length === 0 && idOk) {
+    if (sort === "created_at" && tag === "c" && typeof value === "number" && Number.isInteger(value) && value >= 0) {
+      return { sort, createdAt: fromEpochMs(value), id };
+    }
+    if (sort === "latency" && tag === "l" && (value === null || (typeof value === "number" && Number.isInteger(value)))) {
+      return { sort, latencyMs: value, id };
+    }
+  }
+  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list (or of another sort order)", { field: "cursor" });
+}
+
+export const adminInteractionsRouter = router({
+  list: adminProcedure
+    .input(ZAdminInteractionListInputSchema)
+    .output(ZAdminInteractionListPageSchema)
+    .query(async ({ ctx, input }) => {
+      const after = decodeKey(input.cursor, input.sort);
+      const page = await ctx.adminDb.read({ action: "admin.interactions.list", entityType: ENTITY, entityId: null }, (tx) =>
+        listAiInteractions(tx, {
+          from: input.from === undefined ? undefined : fromEpochMs(input.from),
+          to: input.to === undefined ? undefined : fromEpochMs(input.to),
+          provider: input.provider,
+          model: input.model,
+          status: input.status,
+          operation: input.operation,
+          userId: input.userId,
+          sessionId: input.sessionId,
+          dataSource: input.dataSource,
+          sort: input.sort,
+          after,
+          limit: input.limit,
+        }),
+      );
+      return { items: page.items, nextCursor: page.next ? encodeKey(page.next) : null };
+    }),
+
+  get: adminProcedure
+    .input(ZAdminInteractionIdInputSchema)
+    .output(ZAdminInteractionDetailSchema)
+    .query(async ({ ctx, input }) => {
+      const detail = await ctx.adminDb.read({ action: "admin.interactions.get", entityType: ENTITY, entityId: input.id }, (tx) =>
+        getAiInteractionDetails(tx, input.id),
+      );
+      // Thrown after the read committed, so a look-up of an unknown id is audited too.
+      if (!detail) throw interactionNotFound(input.id);
+      return detail;
+    }),
+
+  stats: adminProcedure
+    .input(ZAdminInteractionStatsInputSchema)
+    .output(ZAdminInteractionStatsSchema)
+    .query(({ ctx, input }) =>
+      ctx.adminDb.read({ action: "admin.interactions.stats", entityType: ENTITY, entityId: null }, (tx) =>
+        aiInteractionStats(tx, { from: fromEpochMs(input.from), to: fromEpochMs(input.to), bucket: input.bucket, groupBy: input.groupBy }),
+      ),
+    ),
+
+  // The audit row keeps what was deleted (prompt, payloads and responses, already masked by the
+  // log), so a deletion can be explained, and undone by hand if it was a mistake.
+  delete: adminProcedure
+    .input(ZAdminInteractionIdInputSchema)
+    .output(ZAdminInteractionDeleteResultSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.adminDb.change({ action: "admin.interactions.delete", entityType: ENTITY, entityId: input.id }, async (tx) => {
+        const removed = await deleteAiInteraction(tx, input.id);
+        if (!removed) throw interactionNotFound(input.id);
+        return { result: { id: input.id, responsesDeleted: removed.responsesDeleted }, before: removed.before, after: null };
+      }),
+    ),
+});
