@@ -9,3 +9,4 @@ export * from "./log/interaction-log.ts";
 export * from "./log/masking.ts";
 export * from "./log/sweep.ts";
 export * from "./log/retention.ts";
+export * from "./knowledge/index.ts";
