@@ -3,6 +3,7 @@ import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth.ts";
 import { collectionRouter } from "./routers/collection.ts";
 import { healthProcedure } from "./routers/health.ts";
+import { knowledgeRouter } from "./routers/knowledge.ts";
 import { messageRouter } from "./routers/message.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { userRouter } from "./routers/user.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   session: sessionRouter,
   message: messageRouter,
   collection: collectionRouter,
+  knowledge: knowledgeRouter,
   auth: authRouter,
   user: userRouter,
   admin: adminRouter,

@@ -1,9 +1,11 @@
 // `admin.*`: the operators' routers, one per area of the admin tool.
 import { router } from "../../trpc.ts";
 import { adminInteractionsRouter } from "./interactions.ts";
+import { adminKnowledgeRouter } from "./knowledge.ts";
 import { adminUsersRouter } from "./users.ts";
 
 export const adminRouter = router({
   users: adminUsersRouter,
   interactions: adminInteractionsRouter,
+  knowledge: adminKnowledgeRouter,
 });
