@@ -1,0 +1,241 @@
+// The built-in provider: deterministic replies and suggestions grounded in the chunks it is given, memories, embeddings.
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { EMBEDDING_DIMENSIONS, ProviderError, type ChatRequest, type ChatStreamEvent, type GroundingChunk } from "../provider.ts";
+import { BUILTIN_CHAT_MODEL, composeReply, createBuiltinProvider, exampleOf, humanise } from "./builtin.ts";
+import { cosine } from "./lexical-embedding.ts";
+
+const OPENER: GroundingChunk = {
+  chunkId: "attraction_opener_001",
+  text:
+    "Open with something specific from their profile instead of a generic 'hey' or a comment on their looks. A specific detail shows you actually read what they shared and gives them something enjoyable and easy to answer. Keep it to one or two lines and end with a question you genuinely want answered: \"That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?\"",
+  situation: "Sending the first message to a new match on a dating app.",
+  primaryIntent: "spark_curiosity",
+  techniques: ["specific_observation", "open_question"],
+  goal: "attraction",
+  phase: 1,
+  score: 0.71,
+};
+const DRY_REPLY: GroundingChunk = {
+  chunkId: "attraction_response_002",
+  text:
+    'A dry reply can mean they are busy, tired, shy or simply not that interested, and you cannot tell which from one message. Do not chase or comment on it; offer one easy, lighter thread that needs little effort to answer. If the next reply is just as flat, it is fine to let the conversation rest rather than push: "Fair enough! Quick one then: beach holiday or city break?"',
+  situation: 'The other person replies with something short and dry like "haha yeah" or "cool" early in the conversation.',
+  primaryIntent: "re_engage_lightly",
+  techniques: ["lower_the_effort", "read_the_signals", "graceful_exit"],
+  goal: "attraction",
+  phase: 1,
+  score: 0.83,
+};
+const BOUNDARY: GroundingChunk = {
+  chunkId: "comfort_closing_001",
+  text:
+    'You never owe anyone a conversation that makes you uncomfortable, and you do not need to explain or soften a boundary for it to count. A short, clear message is enough; if they push past it, unmatching, blocking and reporting are completely reasonable. Your safety and comfort come before being polite: "I\'m not comfortable with that. If you\'d like to keep chatting, keep it respectful."',
+  situation: "Someone sends a sexual, pushy or uncomfortable message you did not invite.",
+  primaryIntent: "set_boundary",
+  techniques: ["clear_boundary", "kind_honesty"],
+  goal: "comfort",
+  phase: 1,
+  score: 0.42,
+};
+const NO_EXAMPLE: GroundingChunk = { ...OPENER, chunkId: "no_example", text: "Advice without an example line.", score: 0.99 };
+
+const ZSuggestions = z.object({
+  suggestions: z
+    .array(z.object({ title: z.string().min(1).max(120), tag: z.string().min(1).max(40), text: z.string().min(1), analysis: z.string().min(1) }))
+    .min(1)
+    .max(3),
+});
+const ZMemories = z.object({ memories: z.array(z.object({ kind: z.enum(["fact", "preference"]), content: z.string(), sourceIndex: z.number().int() })) });
+
+function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    messages: [
+      { role: "system", content: "You are Maya." },
+      { role: "user", content: "They replied haha yeah, what now?" },
+    ],
+    context: {
+      characterName: "Maya",
+      conversation: [
+        { author: "user", text: "That photo on the tram looks great!" },
+        { author: "contact", text: "haha yeah" },
+      ],
+      chunks: [OPENER, DRY_REPLY, BOUNDARY],
+    },
+    ...overrides,
+  };
+}
+
+async function stream(req: ChatRequest): Promise<ChatStreamEvent[]> {
+  const events: ChatStreamEvent[] = [];
+  for await (const event of createBuiltinProvider().streamChat(req)) events.push(event);
+  return events;
+}
+
+const textOf = (events: ChatStreamEvent[]) => events.map((e) => (e.type === "token" ? e.text : "")).join("");
+
+describe("identity", () => {
+  it("says what it is", () => {
+    const p = createBuiltinProvider();
+    expect([p.name, p.kind, p.baseUrl, p.chatModel]).toEqual(["builtin", "builtin", null, BUILTIN_CHAT_MODEL]);
+    expect(BUILTIN_CHAT_MODEL).toBe("lockstep-builtin-1");
+  });
+});
+
+describe("streamChat", () => {
+  it("is deterministic: the same request streams the same tokens", async () => {
+    expect(await stream(request())).toEqual(await stream(request()));
+  });
+
+  it("answers the contact's last line in the character's voice with the best chunk's example", async () => {
+    const events = await stream(request());
+    const text = textOf(events);
+    expect(text).toContain('They said "haha yeah"');
+    // The best-scoring chunk first, then the runner-up, whatever order the chunks came in.
+    expect(text).toContain('"Fair enough! Quick one then: beach holiday or city break?"');
+    expect(text).toContain("That photo on the Lisbon tram looks great.");
+    expect(text.indexOf("Fair enough")).toBeLessThan(text.indexOf("Lisbon"));
+    expect(text).toContain("A dry reply can mean they are busy");
+    expect(text.endsWith("— Maya")).toBe(true);
+    const shuffled = await stream(request({ context: { ...request().context, chunks: [BOUNDARY, DRY_REPLY, OPENER] } }));
+    expect(textOf(shuffled)).toBe(text);
+  });
+
+  it("streams word by word and ends with usage counted in words", async () => {
+    const events = await stream(request());
+    const tokens = events.filter((e) => e.type === "token");
+    expect(tokens.length).toBeGreaterThan(20);
+    for (const token of tokens) expect(token.type === "token" && /^\S+\s*$/.test(token.text)).toBe(true);
+    expect(events.at(-1)).toEqual({ type: "done", usage: { inputTokens: 9, outputTokens: tokens.length }, finishReason: "stop" });
+  });
+
+  it("says honestly when it has nothing to go on", async () => {
+    const text = textOf(await stream(request({ context: { characterName: "Maya", chunks: [] } })));
+    expect(text).toContain('You said "They replied haha yeah, what now?"');
+    expect(text).toContain("I don't have anything in my knowledge base that fits this yet.");
+  });
+
+  it("stops with cancelled when aborted", async () => {
+    const controller = new AbortController();
+    const events: ChatStreamEvent[] = [];
+    await expect(
+      (async () => {
+        for await (const event of createBuiltinProvider().streamChat(request({ signal: controller.signal }))) {
+          events.push(event);
+          if (events.length === 3) controller.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ code: "cancelled" });
+    expect(events).toHaveLength(3);
+  });
+
+  it("reads the tone of what the contact said", () => {
+    const warm = composeReply(request({ context: { ...request().context, conversation: [{ author: "contact", text: "I had a wonderful time!" }] } }));
+    const tense = composeReply(request({ context: { ...request().context, conversation: [{ author: "contact", text: "This is awful, stop." }] } }));
+    expect(warm).toContain("warm");
+    expect(tense).toContain("tense");
+  });
+});
+
+describe("completeStructured", () => {
+  it("builds up to three suggestions from the top chunks, valid for the schema", async () => {
+    const result = await createBuiltinProvider().completeStructured({
+      ...request({ context: { ...request().context, chunks: [OPENER, NO_EXAMPLE, DRY_REPLY, BOUNDARY, { ...BOUNDARY, chunkId: "z", score: 0.1 }] } }),
+      schema: ZSuggestions,
+      schemaName: "suggestions",
+    });
+    expect(result.value.suggestions).toHaveLength(3);
+    const [first, second, third] = result.value.suggestions;
+    expect(first).toEqual({
+      title: "Re engage lightly",
+      tag: "Attraction",
+      text: "Fair enough! Quick one then: beach holiday or city break?",
+      analysis:
+        "Do not chase or comment on it; offer one easy, lighter thread that needs little effort to answer. " +
+        'It suits a moment like this: the other person replies with something short and dry like "haha yeah" or "cool" early in the conversation. ' +
+        "Technique: lower the effort, read the signals, graceful exit.",
+    });
+    expect(second?.title).toBe("Spark curiosity");
+    expect(third).toMatchObject({ title: "Set boundary", tag: "Comfort", text: "I'm not comfortable with that. If you'd like to keep chatting, keep it respectful." });
+    expect(result.usage.inputTokens).toBe(9);
+  });
+
+  it("fails with bad_response when there is nothing to suggest from", async () => {
+    const error = await createBuiltinProvider()
+      .completeStructured({ ...request({ context: { chunks: [NO_EXAMPLE] } }), schema: ZSuggestions, schemaName: "suggestions" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).code).toBe("bad_response");
+    expect((error as ProviderError).message).toMatch(/no knowledge chunks/);
+  });
+
+  it("extracts memories from the person's own lines", async () => {
+    const result = await createBuiltinProvider().completeStructured({
+      ...request({
+        context: {
+          conversation: [
+            { author: "user", text: "My name is Alex and I work as a nurse." },
+            { author: "contact", text: "I love dogs" },
+            { author: "user", text: "I live in Leeds. I enjoy climbing!" },
+          ],
+        },
+      }),
+      schema: ZMemories,
+      schemaName: "memories",
+    });
+    expect(result.value.memories).toEqual([
+      { kind: "fact", content: "Name is Alex", sourceIndex: 0 },
+      { kind: "fact", content: "Works as a nurse", sourceIndex: 0 },
+      { kind: "fact", content: "Lives in Leeds", sourceIndex: 2 },
+      { kind: "preference", content: "Enjoys climbing", sourceIndex: 2 },
+    ]);
+  });
+
+  it("validates its own answer with the caller's schema", async () => {
+    const strict = z.object({ memories: z.array(z.object({ content: z.string().max(5) })) });
+    const error = await createBuiltinProvider()
+      .completeStructured({ ...request({ context: { conversation: [{ author: "user", text: "I love long walks on the beach" }] } }), schema: strict, schemaName: "memories" })
+      .catch((e: unknown) => e);
+    expect((error as ProviderError).code).toBe("bad_response");
+    expect((error as ProviderError).message).toMatch(/memories/);
+  });
+
+  it("refuses schemas it has no rules for", async () => {
+    const error = await createBuiltinProvider()
+      .completeStructured({ ...request(), schema: z.object({ poem: z.string() }), schemaName: "poem" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "bad_response", message: "the built-in provider cannot answer poem", retryable: false });
+  });
+});
+
+describe("embed", () => {
+  it("returns one unit vector of 1536 numbers per text, the same for the same text", async () => {
+    const p = createBuiltinProvider();
+    const { vectors, usage } = await p.embed(["How do I reply to a dry message?", "How do I reply to a dry message?", ""]);
+    expect(vectors).toHaveLength(3);
+    for (const v of vectors) {
+      expect(v).toHaveLength(EMBEDDING_DIMENSIONS);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 9);
+    }
+    expect(vectors[0]).toEqual(vectors[1]);
+    expect(usage).toEqual({ inputTokens: 16, outputTokens: null });
+  });
+
+  it("ranks the chunk that fits a question first", async () => {
+    const p = createBuiltinProvider();
+    const chunks = [OPENER, DRY_REPLY, BOUNDARY];
+    const { vectors } = await p.embed(["They only reply haha yeah, a short dry reply. How do I answer?", ...chunks.map((c) => c.text)]);
+    const [question, ...rest] = vectors;
+    const scores = rest.map((v) => cosine(question ?? [], v));
+    expect(scores.indexOf(Math.max(...scores))).toBe(1);
+  });
+});
+
+describe("helpers", () => {
+  it("reads the example line and humanises vocabulary", () => {
+    expect(exampleOf(OPENER.text)).toBe("That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?");
+    expect(exampleOf("no example")).toBeNull();
+    expect(humanise("spark_curiosity")).toBe("Spark curiosity");
+    expect(humanise(null)).toBeNull();
+  });
+});

@@ -1,0 +1,2 @@
+// Test helpers of the AI package (kept off the main entry so production code never loads them).
+export * from "./fake-openai-server.ts";
