@@ -1,0 +1,4 @@
+// Fuzz shard 2 of 2 over every procedure of appRouter (see fuzz-suite.ts); two files so both test workers share the work.
+import { fuzzSuite } from "./fuzz-suite.ts";
+
+await fuzzSuite(1, 2);
