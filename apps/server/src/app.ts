@@ -15,12 +15,15 @@ import {
   resolveSessionUser,
   type ServerInfo,
 } from "@lockstep/api";
+import type { AiRuntime } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 
 export interface BuildAppOptions {
   db: Database;
+  /** The AI layer; without it, replies and analyses answer SERVICE_UNAVAILABLE. */
+  ai?: AiRuntime;
   auth: Auth;
   server: ServerInfo;
   bodyLimit: number;
@@ -155,6 +158,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       createContext: async ({ req }) =>
         createInnerContext({
           db: options.db,
+          ...(options.ai ? { ai: options.ai } : {}),
           server: options.server,
           user: await resolveSessionUser(options.auth, toHeaders(req)),
           requestMeta: { requestId: req.id, ip: req.ip ?? null, userAgent: req.headers["user-agent"] ?? null },

@@ -13,6 +13,7 @@ import {
   seedDatabase,
 } from "@lockstep/db";
 import { createAuth } from "@lockstep/api";
+import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
 import { EnvError, readEnv } from "./env.ts";
@@ -50,8 +51,10 @@ async function main(): Promise<void> {
     baseURL: env.PUBLIC_URL,
     trustedOrigins,
   });
+  const ai = await startAi(db, { embedded, log: (message) => console.log(message) });
   const app = await buildApp({
     db,
+    ai: ai.runtime,
     auth,
     trustedOrigins,
     trustProxy: env.TRUST_PROXY,
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     try {
+      // Replies still streaming get a few seconds to finish; what is left is logged CANCELLED.
+      await ai.shutdown(SHUTDOWN_DEADLINE_MS / 3);
       await app.close();
     } finally {
       await db.close();
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     `  Web app:   ${url}/`,
     `  Admin:     ${url}/admin/`,
     `  Health:    ${url}/trpc/health`,
+    `  AI:        ${ai.runtime.provider.kind === "builtin" ? "built-in offline provider (set OPENAI_BASE_URL/OPENAI_API_KEY for a model)" : `${ai.runtime.provider.chatModel} at ${ai.runtime.provider.baseUrl}`}`,
   ];
   if (shouldSeed) lines.push(`  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}   (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`);
   console.log(`${lines.join("\n")}\n`);

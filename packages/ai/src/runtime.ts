@@ -1,6 +1,6 @@
 // What the API needs from the AI layer at run time: one provider (already wrapped in its
 // resilience policy), the interaction log, the live session streams, and retrieval.
-import type { InteractionLog } from "./log/types.ts";
+import type { CallContext, InteractionLog } from "./log/types.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
 import type { SessionStreams } from "./streams/session-streams.ts";
 
@@ -9,6 +9,8 @@ export interface RetrievalOptions {
   phase?: number | undefined;
   goal?: string | undefined;
   type?: string | undefined;
+  /** On whose behalf the query is embedded (the embedding call is logged with it). */
+  context?: CallContext | undefined;
 }
 
 export interface AiRuntime {

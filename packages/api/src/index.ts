@@ -9,3 +9,4 @@ export {
 } from "./context.ts";
 export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
 export { AppError } from "./errors.ts";
+export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";

@@ -63,9 +63,13 @@ export class FlowError extends Error {
   }
 }
 
-async function retrieveFor(runtime: AiRuntime, conversation: ConversationContext["conversation"]): Promise<GroundingChunk[]> {
+async function retrieveFor(
+  runtime: AiRuntime,
+  conversation: ConversationContext["conversation"],
+  context: CallContext,
+): Promise<GroundingChunk[]> {
   try {
-    return await runtime.retrieve(retrievalQuery(conversation), { limit: CHUNKS_PER_PROMPT });
+    return await runtime.retrieve(retrievalQuery(conversation), { limit: CHUNKS_PER_PROMPT, context });
   } catch {
     // A reply without grounding is better than no reply; the missing chunks show in the log metadata.
     return [];
@@ -94,7 +98,7 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
   const sessionId = context.sessionId;
   const loaded = await store.load(sessionId);
   if (!loaded) throw new FlowError("not_found", "No such session.");
-  const chunks = await retrieveFor(runtime, loaded.conversation);
+  const chunks = await retrieveFor(runtime, loaded.conversation, context);
   const prompt = buildPrompt(promptInput("reply", loaded, chunks));
   const messageId = randomUUID();
   const handle = await runtime.log.begin({
@@ -162,7 +166,7 @@ export async function analyzeSession(options: FlowOptions): Promise<{ session: T
     if (unscored.length) await store.setSentiments(unscored.map((turn) => ({ id: turn.id, sentiment: sentimentOf(turn.text) })));
   }
 
-  const chunks = await retrieveFor(runtime, loaded.conversation);
+  const chunks = await retrieveFor(runtime, loaded.conversation, context);
   const prompt = buildPrompt(promptInput("suggest", loaded, chunks));
   const handle = await runtime.log.begin({
     operation: "suggest",

@@ -1,4 +1,6 @@
 // Positive / negative / neutral for a message, from wink-sentiment's AFINN lexicon (with negation, emojis and emoticons).
+/// <reference path="./wink-sentiment.d.ts" />
+// The reference makes the library's local typings visible to packages that compile this file too.
 import type { TMessageSentiment } from "@lockstep/contracts";
 import winkSentiment from "wink-sentiment";
 

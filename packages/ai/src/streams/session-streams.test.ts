@@ -67,3 +67,15 @@ describe("SessionStreams", () => {
     expect((await next).done).toBe(true);
   });
 });
+
+describe("SessionStreams.close", () => {
+  it("ends open subscriptions, so a server shutting down is not held open by them", async () => {
+    const streams = new SessionStreams();
+    const subscription = streams.subscribe("s1", null, new AbortController().signal);
+    const next = subscription.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    streams.close();
+    expect((await next).done).toBe(true);
+    expect((await streams.subscribe("s1", null, new AbortController().signal).next()).done).toBe(true);
+  });
+});

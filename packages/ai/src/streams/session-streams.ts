@@ -35,6 +35,8 @@ export class SessionStreams {
   private sequence = 0;
   private readonly buffers = new Map<string, Buffer>();
   private readonly emitter = new EventEmitter();
+  /** Aborted by close(): ends every open subscription, so a shutting-down server is not held open by streams. */
+  private readonly closing = new AbortController();
   private readonly maxBufferedEvents: number;
   private readonly idleMs: number;
 
@@ -64,7 +66,8 @@ export class SessionStreams {
    * replayed are queued by the listener, so nothing falls between the two.
    */
   async *subscribe(sessionId: string, lastEventId: string | null | undefined, signal: AbortSignal): AsyncGenerator<SessionStreamEnvelope> {
-    const live = on(this.emitter, sessionId, { signal });
+    if (this.closing.signal.aborted) return;
+    const live = on(this.emitter, sessionId, { signal: AbortSignal.any([signal, this.closing.signal]) });
     const after = this.sequenceOf(lastEventId);
     let delivered = after;
     for (const envelope of this.buffers.get(sessionId)?.events ?? []) {
@@ -84,6 +87,11 @@ export class SessionStreams {
     } catch (error) {
       if ((error as { name?: string }).name !== "AbortError") throw error;
     }
+  }
+
+  /** Ends every subscription (clients reconnect elsewhere with their last event id). */
+  close(): void {
+    this.closing.abort();
   }
 
   /** The sequence number of an id from this process; 0 for anything else (replay everything). */

@@ -62,7 +62,7 @@ describe("message.send with reply", () => {
     const person = await createPerson(db, { ai: runtime });
     const session = await person.caller.session.create({ type: "text" });
     const firstStream = await person.caller.session.stream({ id: session.id });
-    const firstPart = collect(firstStream, (_item) => false, 15);
+    const firstPart = collect(firstStream, () => false, 15);
     await person.caller.message.send({ sessionId: session.id, text: "hello", reply: true });
     const seen = await firstPart;
     await backgroundTasks.settle(5000);

@@ -6,7 +6,6 @@ import {
   type AiRuntime,
   type CallOutcome,
   type CallSpec,
-  type ChatRequest,
   type ChatStreamEvent,
   type InteractionLog,
   ProviderError,
@@ -67,7 +66,7 @@ export function fakeProvider(script: FakeProviderScript = {}): AiProvider & { sc
     baseUrl: "http://fake.invalid/v1",
     chatModel: "fake-chat",
     embeddingModel: "fake-embed",
-    async *streamChat(_request: ChatRequest): AsyncIterable<ChatStreamEvent> {
+    async *streamChat(): AsyncIterable<ChatStreamEvent> {
       const words = script.replyWords ?? ["Try", " asking", " about", " their", " weekend."];
       for (const [index, word] of words.entries()) {
         if (script.failReply && index === 2) throw new ProviderError("connection_error", "stream cut", true);

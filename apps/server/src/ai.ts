@@ -1,0 +1,63 @@
+// Builds the AI runtime the API uses (provider from the environment, the interaction log, live
+// session streams, retrieval) and its life cycle: the sweep of calls a crash left PENDING, missing
+// knowledge embeddings, scheduled retention, and finishing or cancelling calls on shutdown.
+import {
+  type AiRuntime,
+  createInteractionLog,
+  createKnowledgeRetriever,
+  embedMissingChunks,
+  type LocalInteractionLog,
+  providerFromEnv,
+  sentimentOf,
+  SessionStreams,
+  startRetentionSchedule,
+  sweepAbandonedInteractions,
+} from "@lockstep/ai";
+import { backgroundTasks } from "@lockstep/api";
+import type { Database } from "@lockstep/db";
+
+export interface AiHost {
+  runtime: AiRuntime;
+  log: LocalInteractionLog;
+  /** Lets replies still streaming finish for up to `graceMs`, then marks what is left CANCELLED. */
+  shutdown(graceMs: number): Promise<{ waitedFor: number; cancelled: number }>;
+}
+
+const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "system" as const };
+
+export async function startAi(db: Database, options: { embedded: boolean; log: (message: string) => void }): Promise<AiHost> {
+  const provider = providerFromEnv(process.env);
+  const log = createInteractionLog(db);
+  // In embedded mode this process is the only writer, so every PENDING row is a crash's leftover.
+  const swept = await sweepAbandonedInteractions(db, { allNotInFlight: options.embedded });
+  if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
+  const embedded = await embedMissingChunks(db, provider, { logging: { log, context: SYSTEM_CONTEXT } });
+  if (embedded.embedded) options.log(`embedded ${embedded.embedded} knowledge chunk(s) with ${provider.embeddingModel}`);
+  const retention = startRetentionSchedule(db, {
+    onResult: (deleted) => {
+      if (deleted) options.log(`retention removed ${deleted} old AI interaction(s)`);
+    },
+  });
+
+  const runtime: AiRuntime = {
+    provider,
+    log,
+    streams: new SessionStreams(),
+    retrieve: (query, retrieval) =>
+      createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
+    sentimentOf,
+  };
+
+  return {
+    runtime,
+    log,
+    async shutdown(graceMs) {
+      await retention.stop();
+      const waitedFor = backgroundTasks.size;
+      await backgroundTasks.settle(graceMs);
+      const cancelled = await log.cancelInFlight("server shutting down");
+      runtime.streams.close();
+      return { waitedFor, cancelled };
+    },
+  };
+}
