@@ -1,0 +1,91 @@
+// AI log overhead benchmark: message sends that ask for a reply (the built-in provider streams
+// it), per second, with every model call written to ai_interactions versus a log that writes
+// nothing, in one run, alternating rounds so drift on this noisy machine hits both alike.
+import { randomUUID } from "node:crypto";
+import {
+  type AiRuntime,
+  createBuiltinProvider,
+  createInteractionLog,
+  embedMissingChunks,
+  type InteractionLog,
+  SessionStreams,
+  sentimentOf,
+} from "@lockstep/ai";
+import { backgroundTasks } from "@lockstep/api";
+import { callerFor } from "@lockstep/api/testing";
+import { seedDatabase } from "@lockstep/db";
+import { createTestDatabase } from "@lockstep/db/testing";
+import { median } from "./timing.ts";
+
+const SENDS_PER_ROUND = Number(process.env.BENCH_SENDS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+
+/** Satisfies the contract and stores nothing: the baseline. */
+const noLog: InteractionLog = {
+  async begin() {
+    return { id: randomUUID(), firstToken() {}, async succeed() {}, async fail() {} };
+  },
+  inFlight: () => 0,
+  cancelInFlight: async () => 0,
+};
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  try {
+    await seedDatabase(db);
+    const provider = createBuiltinProvider();
+    await embedMissingChunks(db, provider);
+    const { createKnowledgeRetriever } = await import("@lockstep/ai");
+    const runtimeWith = (log: InteractionLog): AiRuntime => ({
+      provider,
+      log,
+      streams: new SessionStreams(),
+      retrieve: (query, options) =>
+        createKnowledgeRetriever(db, provider, options.context ? { log, context: options.context } : undefined)(query, options),
+      sentimentOf,
+    });
+    const logged = runtimeWith(createInteractionLog(db));
+    const unlogged = runtimeWith(noLog);
+    const userId = "bench-user";
+    await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, 'Bench', 'bench@example.com', now())`, [userId]);
+    const user = { id: userId, email: "bench@example.com", name: "Bench", role: "user" as const, authSessionId: null };
+
+    // Without a log, AI messages point at interactions that do not exist; give them one row to point at.
+    const placeholder = await db.pool.query<{ id: string }>(
+      `WITH p AS (INSERT INTO providers (name, kind, updated_at) VALUES ('bench-placeholder', 'BUILTIN', now()) RETURNING id)
+       INSERT INTO ai_interactions (provider_id, model_name, operation, request, status, updated_at)
+       SELECT p.id, 'none', 'REPLY', '{}', 'SUCCESS', now() FROM p RETURNING id`,
+    );
+    const placeholderId = placeholder.rows[0]?.id as string;
+    noLog.begin = async () => ({ id: placeholderId, firstToken() {}, async succeed() {}, async fail() {} });
+
+    async function round(runtime: AiRuntime): Promise<number> {
+      const caller = callerFor(db, user, runtime);
+      const session = await caller.session.create({ type: "text" });
+      const start = performance.now();
+      for (let index = 0; index < SENDS_PER_ROUND; index++) {
+        await caller.message.send({ sessionId: session.id, text: `She replied late, message ${index}. What should I say?`, reply: true });
+        await backgroundTasks.settle(30_000);
+      }
+      return SENDS_PER_ROUND / ((performance.now() - start) / 1000);
+    }
+
+    await round(logged);
+    await round(unlogged);
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let index = 0; index < ROUNDS; index++) {
+      on.push(await round(logged));
+      off.push(await round(unlogged));
+    }
+    const rows = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ai_interactions WHERE provider_id <> (SELECT id FROM providers WHERE name = 'bench-placeholder')");
+    console.log(`runtime: ${db.runtime}; ${ROUNDS} rounds of ${SENDS_PER_ROUND} sends with a streamed built-in reply each`);
+    console.log(`sends/s with the AI log on:  ${median(on).toFixed(1)}  (${rows.rows[0]?.n ?? 0} interactions logged)`);
+    console.log(`sends/s with the AI log off: ${median(off).toFixed(1)}`);
+    console.log(`on / off: ${(median(on) / median(off)).toFixed(3)}`);
+  } finally {
+    await db.close();
+  }
+}
+
+await main();
