@@ -1,5 +1,5 @@
 // How knowledge code reaches the database: a Database (the owner, for the seed, the server's start-up and scripts), a transaction runner (a user's or operator's scope), or one open transaction.
-import { type Database, type ScopedTx, withAnonymous } from "@lockstep/db";
+import { type Database, inKnowledgeOwnerTransaction, type ScopedTx, withAnonymous } from "@lockstep/db";
 
 /** What ingestion and embedding need: short read transactions, and one change transaction that may be audited. */
 export interface KnowledgeWriteScope {
@@ -24,9 +24,6 @@ function isRunner(value: object): value is TransactionRunner {
   return typeof (value as Partial<TransactionRunner>).run === "function";
 }
 
-// Large files write a few MB of vectors in one statement per 200 rows; the default 15 s is for requests.
-const OWNER_TRANSACTION = { timeout: 120_000, maxWait: 30_000 } as const;
-
 /**
  * Runs as the connection's own role, the owner, as the seed does: for console commands and the
  * server's start-up, which act for nobody in particular. Writes are not audited here; callers that
@@ -34,8 +31,8 @@ const OWNER_TRANSACTION = { timeout: 120_000, maxWait: 30_000 } as const;
  */
 export function ownerKnowledgeScope(db: Database): KnowledgeWriteScope {
   return {
-    read: (work) => db.prisma.$transaction((tx) => work(tx), OWNER_TRANSACTION),
-    change: (work) => db.prisma.$transaction(async (tx) => (await work(tx)).result, OWNER_TRANSACTION),
+    read: (work) => inKnowledgeOwnerTransaction(db, work),
+    change: (work) => inKnowledgeOwnerTransaction(db, async (tx) => (await work(tx)).result),
   };
 }
 

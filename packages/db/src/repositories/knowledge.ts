@@ -10,6 +10,7 @@ import {
   ZKnowledgeTypeSchema,
   ZRiskLevelSchema,
 } from "@lockstep/contracts";
+import type { Database } from "../connection.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 
@@ -30,6 +31,15 @@ export function toVectorLiteral(vector: readonly number[]): string {
   // String(x) round-trips a double exactly; pgvector stores float4, so shorter forms would lose nothing
   // it keeps, but the longer text costs only bytes on the wire.
   return `[${vector.join(",")}]`;
+}
+
+/**
+ * A transaction as the connection's own role (the owner), as the seed writes: for console commands
+ * and start-up work that act for nobody in particular. Longer than a request's transaction, since
+ * a large file writes a few MB of vectors, but still never held across a model call.
+ */
+export function inKnowledgeOwnerTransaction<T>(db: Database, work: (tx: ScopedTx) => Promise<T>): Promise<T> {
+  return db.prisma.$transaction((tx) => work(tx), { timeout: 120_000, maxWait: 30_000 });
 }
 
 // ------------------------------------------------------------------ rows
