@@ -19,7 +19,9 @@ const filterText = (field: string) =>
     .string({ error: `${field} must be a string` })
     .trim()
     .min(1, { error: `${field} must not be empty` })
-    .max(INTERACTION_FILTER_TEXT_MAX, { error: `${field} must be at most ${INTERACTION_FILTER_TEXT_MAX} characters` });
+    .max(INTERACTION_FILTER_TEXT_MAX, { error: `${field} must be at most ${INTERACTION_FILTER_TEXT_MAX} characters` })
+    // PostgreSQL text cannot hold NUL, so no stored value could match it; it is a bad request, not a query.
+    .refine((value) => !value.includes("\u0000"), { error: `${field} must not contain NUL characters` });
 
 /** The list's orders: newest first (created_at desc, id desc) or slowest first (latency_ms desc nulls last, id desc). */
 export const ZInteractionSortSchema = z.enum(["created_at", "latency"]);

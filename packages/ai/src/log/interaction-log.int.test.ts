@@ -136,6 +136,28 @@ describe("begin and succeed", () => {
     expect(await rowOf(handle.id)).toMatchObject({ status: "SUCCESS", operation: "EMBED", user_id: null, ip: null, data_source: "SYSTEM" });
   });
 
+  it("stores text PostgreSQL cannot hold (NUL, lone surrogates) instead of failing the call", async () => {
+    const log = newLog();
+    const handle = await log.begin(
+      spec("unstorable", {
+        model: "model\u0000x",
+        promptText: "nul \u0000 and \uD800 here",
+        request: { marker: "unstorable", "key\u0000": "value \u0000" },
+        metadata: { note: "\uDC00" },
+      }),
+    );
+    await handle.fail(new Error("broken \u0000 message"));
+    const row = await rowOf(handle.id);
+    expect(row).toMatchObject({
+      status: "ERROR",
+      model_name: "model\uFFFDx",
+      prompt_text: "nul \uFFFD and \uFFFD here",
+      request: { marker: "unstorable", "key\uFFFD": "value \uFFFD" },
+      error_message: "broken \uFFFD message",
+    });
+    expect(row?.metadata).toMatchObject({ note: "\uFFFD" });
+  });
+
   it("stores an unparseable client address as null rather than failing", async () => {
     const log = newLog();
     const handle = await log.begin(spec("bad-ip", { context: { userId, sessionId: null, ip: "not an ip", dataSource: "web" } }));

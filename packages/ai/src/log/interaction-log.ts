@@ -16,7 +16,7 @@ import {
   type NewAiInteraction,
 } from "@lockstep/db";
 import { ProviderError } from "../provider.ts";
-import { maskingEnabledFromEnv, maskText, toLogJson } from "./masking.ts";
+import { maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
 import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
 
 /** The writes the log makes; a seam for tests that need a write to fail. */
@@ -154,7 +154,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   };
   const inFlight = new Map<string, Handle>();
 
-  const text = (value: string) => (mask ? maskText(value) : value);
+  const text = (value: string) => storableText(mask ? maskText(value) : value);
   const json = (value: unknown): LogJson | undefined => toLogJson(value, { mask });
   const object = (value: unknown): { [key: string]: LogJson } | undefined => {
     const mapped = json(value);
@@ -200,7 +200,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         metadata: object(outcome.metadata),
         responses: (outcome.responses ?? []).map((r) => ({
           content: text(String(r.content ?? "")),
-          finishReason: r.finishReason ?? null,
+          finishReason: r.finishReason == null ? null : storableText(r.finishReason),
           metadata: json(r.metadata),
         })),
       }));
@@ -237,7 +237,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         ...this.timings(endedAt),
         inputTokens: null,
         outputTokens: null,
-        errorCode: code.slice(0, 100),
+        errorCode: storableText(code.slice(0, 100)),
         // Masked first, then cut, so a cut never leaves half a secret behind.
         errorMessage: text(message).trim().slice(0, ERROR_MESSAGE_MAX),
         metadata: undefined,
@@ -281,14 +281,18 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
       const metadata = object({ ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) });
       const row: NewAiInteraction = {
         id,
-        provider: { name: spec.provider.name, kind: spec.provider.kind, baseUrl: spec.provider.baseUrl },
-        modelName: spec.model,
+        provider: {
+          name: storableText(spec.provider.name),
+          kind: spec.provider.kind,
+          baseUrl: spec.provider.baseUrl === null ? null : storableText(spec.provider.baseUrl),
+        },
+        modelName: storableText(spec.model),
         operation: spec.operation,
         promptText,
         promptHash: promptText === null ? null : promptHash(promptText),
         request: json(spec.request) ?? null,
-        userId: context.userId || null,
-        sessionId: context.sessionId || null,
+        userId: context.userId ? storableText(context.userId) : null,
+        sessionId: context.sessionId ? storableText(context.sessionId) : null,
         ipAddress: normaliseIp(context.ip),
         fileMetadata: json(spec.fileMetadata),
         dataSource: context.dataSource,

@@ -1,7 +1,7 @@
 // Masking, table-driven: what must be masked (and as what), and what must survive (dates, versions, UUIDs, order numbers).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { luhnValid, MASK, maskingEnabledFromEnv, maskText, toLogJson } from "./masking.ts";
+import { luhnValid, MASK, maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
 
 const masked: [label: string, input: string, expected: string][] = [
   // emails
@@ -138,6 +138,23 @@ describe("maskText", () => {
     const started = performance.now();
     for (const text of long) maskText(text);
     expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe("storableText", () => {
+  it.each([
+    ["NUL", "a\u0000b", "a\uFFFDb"],
+    ["lone high surrogate", "x\uD83Dy", "x\uFFFDy"],
+    ["lone low surrogate", "x\uDE00y", "x\uFFFDy"],
+    ["a real pair stays", "smile \uD83D\uDE00", "smile \uD83D\uDE00"],
+  ])("%s", (_label, input, expected) => {
+    expect(storableText(input)).toBe(expected);
+  });
+
+  it("applies to every string and key of a JSON value, masking or not", () => {
+    for (const mask of [true, false]) {
+      expect(toLogJson({ "k\u0000": ["v\u0000", { deep: "\uD800" }] }, { mask })).toEqual({ "k\uFFFD": ["v\uFFFD", { deep: "\uFFFD" }] });
+    }
   });
 });
 

@@ -217,6 +217,16 @@ export function maskText(text: string): string {
 
 // ------------------------------------------------------------------ JSON values
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * PostgreSQL text and JSONB cannot hold NUL characters or unpaired UTF-16 surrogates, and one of
+ * them in a prompt would make the whole row fail to insert; they become U+FFFD instead.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll("\u0000", "\uFFFD").replace(LONE_SURROGATE, "\uFFFD");
+}
+
 /** Keys whose value is a credential whatever it looks like (headers, config objects). */
 const SECRET_KEY =
   /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|secret|client[-_]?secret|password|passwd|pwd|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|private[-_]?key|session[-_]?token)$/i;
@@ -244,7 +254,7 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
     switch (typeof input) {
       case "string":
         if (mask && key !== null && SECRET_KEY.test(key) && input.length > 0) return MASK.secret;
-        return mask ? maskText(input) : input;
+        return storableText(mask ? maskText(input) : input);
       case "number":
         return Number.isFinite(input) ? input : null;
       case "boolean":
@@ -266,7 +276,7 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
       if (Array.isArray(object)) return object.map((item) => walk(item, depth + 1, null) ?? null);
       if (object instanceof Error) {
         // Message and name only: a stack names server files and is no use in an interaction log.
-        const err: Record<string, LogJson> = { name: object.name, message: mask ? maskText(object.message) : object.message };
+        const err: Record<string, LogJson> = { name: storableText(object.name), message: storableText(mask ? maskText(object.message) : object.message) };
         const code = (object as { code?: unknown }).code;
         if (typeof code === "string" || typeof code === "number") err.code = code;
         return err;
@@ -279,7 +289,7 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
       const out: Record<string, LogJson> = {};
       for (const [k, v] of Object.entries(object)) {
         const mapped = walk(v, depth + 1, k);
-        if (mapped !== undefined) out[k] = mapped;
+        if (mapped !== undefined) out[storableText(k)] = mapped;
       }
       return out;
     } finally {

@@ -172,6 +172,8 @@ describe("admin.interactions.list", () => {
     expect(wrongOrder.code).toBe("BAD_REQUEST");
     expect((await rejection(caller.admin.interactions.list({ from: 2000, to: 1000, limit: 5 }))).code).toBe("BAD_REQUEST");
     expect((await rejection(caller.admin.interactions.list({ sessionId: "not-a-uuid", limit: 5 }))).code).toBe("BAD_REQUEST");
+    // PostgreSQL text cannot hold NUL: a filter with one is refused, not sent to the database.
+    expect((await rejection(caller.admin.interactions.list({ model: "gpt\u0000", limit: 5 }))).code).toBe("BAD_REQUEST");
   });
 
   it("is audited", async () => {
