@@ -96,6 +96,14 @@ const kept: [label: string, input: string][] = [
   ["git sha-like numbers only", "00000000000000000000000000000000000000"],
   ["email-ish without domain", "user@localhost"],
   ["at sign in text", "meet @ 5"],
+  ["epoch milliseconds", "created 1767225600000"],
+  ["epoch seconds", "ts=1767225600"],
+  ["ISBN", "ISBN 978-3-16-148410-0"],
+  ["price", "$1,299.99"],
+  ["coordinates", "51.5074, -0.1278"],
+  ["percent and counts", "98.6% of 12345 calls"],
+  ["hex colour", "#1a2b3c"],
+  ["short UUID-like id", "req_8f14e45f"],
 ];
 
 describe("maskText", () => {
