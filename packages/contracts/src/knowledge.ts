@@ -88,7 +88,7 @@ export const ZKnowledgeSearchSettingsSchema = z.object({
 });
 export type TKnowledgeSearchSettings = z.infer<typeof ZKnowledgeSearchSettingsSchema>;
 
-/** What the filters did, so the playground can tell "nothing similar" from "nothing passes the filters". */
+/** What the filters did, so the playground can tell a query with no similar chunk apart from filters that let nothing through. */
 export const ZKnowledgeFilterReportSchema = z.object({
   /** Active chunks, whatever the filters. */
   active: ZCountSchema,
