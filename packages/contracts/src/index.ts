@@ -9,5 +9,6 @@ export * from "./session-status.ts";
 export * from "./conversations.ts";
 export * from "./users.ts";
 export * from "./ai.ts";
+export * from "./characters.ts";
 export * from "./knowledge.ts";
 export * from "./interactions.ts";
