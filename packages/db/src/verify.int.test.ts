@@ -44,6 +44,7 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
       "foreign-keys",
       "renamed-tables",
       "engagement-columns",
+      "engagement-links",
       "character-columns",
       "indexes",
       "triggers",
@@ -59,7 +60,7 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     const text = formatVerifyReport(report);
     expect(text.split("\n").filter((line) => line.startsWith("OK "))).toHaveLength(report.checks.length);
     expect(text).toMatch(/^ {2}sessions +0$/m);
-    expect(text).toContain("all 10 checks passed");
+    expect(text).toContain("all 11 checks passed");
   });
 
   it("counts rows per table", async () => {
@@ -92,7 +93,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
 
     const report = await verifyDatabase(db);
     expect(report.ok).toBe(false);
-    expect(failedChecks(report)).toEqual(["foreign-keys"]);
+    // Seed 001 4.2's own query finds the same orphan.
+    expect(failedChecks(report)).toEqual(["foreign-keys", "engagement-links"]);
+    expect(check(report, "engagement-links").detail).toBe("1 session points at a missing engagement");
     const foreignKeys = check(report, "foreign-keys");
     expect(foreignKeys.detail).toBe("sessions.engagement_id -> engagements(id): 1 orphaned row");
     expect(foreignKeys.rows).toEqual([
@@ -106,7 +109,32 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
       } satisfies OrphanRow,
     ]);
     expect(formatVerifyReport(report)).toContain("FAIL  foreign-keys");
-    expect(formatVerifyReport(report)).toContain("1 of 10 checks FAILED");
+    expect(formatVerifyReport(report)).toContain("2 of 11 checks FAILED");
+  });
+
+  it("fails the engagement-links check when the sessions -> engagements key is gone or no longer SET NULL (seed 001 1.4, 4.2)", async () => {
+    const db = await testDatabase();
+    const userId = await createUser(db);
+    expect(check(await verifyDatabase(db), "engagement-links").detail).toBe(
+      "no orphaned engagement ids; sessions_engagement_id_fkey is ON DELETE SET NULL",
+    );
+
+    await db.pool.query(`ALTER TABLE "sessions" DROP CONSTRAINT "sessions_engagement_id_fkey"`);
+    await db.pool.query(`INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`, [userId, randomUUID()]);
+    let report = await verifyDatabase(db);
+    // Without the constraint the generic check has nothing to look at; the seed's query still finds the orphan.
+    expect(failedChecks(report)).toEqual(["engagement-links"]);
+    expect(check(report, "engagement-links").detail).toBe(
+      "1 session points at a missing engagement; sessions.engagement_id has no foreign key to engagements",
+    );
+
+    await db.pool.query(`DELETE FROM sessions WHERE engagement_id IS NOT NULL`);
+    await db.pool.query(
+      `ALTER TABLE "sessions" ADD CONSTRAINT "sessions_engagement_id_fkey" FOREIGN KEY ("engagement_id") REFERENCES "engagements"("id") ON DELETE CASCADE`,
+    );
+    report = await verifyDatabase(db);
+    expect(failedChecks(report)).toEqual(["engagement-links"]);
+    expect(check(report, "engagement-links").detail).toBe("sessions_engagement_id_fkey is not ON DELETE SET NULL (confdeltype=c)");
   });
 
   it("fails the index check when an expected index is gone, matching by columns and method, not by name", async () => {

@@ -105,6 +105,7 @@ export async function verifyDatabase(db: Database): Promise<VerifyReport> {
     checks.push(await guarded("foreign-keys", () => checkForeignKeys(client)));
     checks.push(await guarded("renamed-tables", () => checkRenamedTables(client)));
     checks.push(await guarded("engagement-columns", () => checkEngagementColumns(client)));
+    checks.push(await guarded("engagement-links", () => checkEngagementLinks(client)));
     checks.push(await guarded("character-columns", () => checkCharacterColumns(client)));
     checks.push(await guarded("indexes", () => checkIndexes(client)));
     checks.push(await guarded("triggers", () => checkTriggers(client)));
@@ -283,6 +284,40 @@ async function checkEngagementColumns(client: Queryable): Promise<CheckResult> {
   return {
     ok: problems.length === 0,
     detail: problems.length ? problems.join("; ") : "no stage or stage_progress; total_sessions present",
+  };
+}
+
+/**
+ * Seed 001 4.2's FK-integrity query, run as written rather than derived from the constraints (the
+ * foreign-keys check only sees keys that still exist), plus seed 001 1.4's ON DELETE SET NULL:
+ * deleting an engagement must keep its sessions and only unlink them.
+ */
+async function checkEngagementLinks(client: Queryable): Promise<CheckResult> {
+  const orphans = await client.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM sessions s
+       LEFT JOIN engagements e ON s.engagement_id = e.id
+      WHERE s.engagement_id IS NOT NULL AND e.id IS NULL`,
+  );
+  const constraint = await client.query<{ name: string; on_delete: string }>(
+    `SELECT con.conname::text AS name, con.confdeltype::text AS on_delete
+       FROM pg_constraint con
+       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+      WHERE con.contype = 'f' AND con.conrelid = 'public.sessions'::regclass
+        AND con.confrelid = 'public.engagements'::regclass AND array_length(con.conkey, 1) = 1 AND a.attname = 'engagement_id'`,
+  );
+  const orphaned = Number(orphans.rows[0]?.n ?? 0);
+  const key = constraint.rows[0];
+  const problems = [
+    ...(orphaned ? [`${orphaned} ${orphaned === 1 ? "session points" : "sessions point"} at a missing engagement`] : []),
+    ...(!key
+      ? ["sessions.engagement_id has no foreign key to engagements"]
+      : key.on_delete !== "n"
+        ? [`${key.name} is not ON DELETE SET NULL (confdeltype=${key.on_delete})`]
+        : []),
+  ];
+  return {
+    ok: problems.length === 0,
+    detail: problems.length ? problems.join("; ") : `no orphaned engagement ids; ${key?.name} is ON DELETE SET NULL`,
   };
 }
 
