@@ -5,6 +5,7 @@ export * from "./runtime.ts";
 export * from "./streams/session-streams.ts";
 export * from "./analysis/prompt.ts";
 export * from "./analysis/run.ts";
+export * from "./memory/extract.ts";
 export * from "./providers/index.ts";
 export * from "./log/interaction-log.ts";
 export * from "./log/masking.ts";
