@@ -1,4 +1,4 @@
-// session.*: the person's chat sessions (seeds 003 and 002).
+// session.*: the person's chat sessions (seeds 003 and 002), and starting and ending them with a character (seed 001).
 import {
   pageOf,
   ZSessionCreateInputSchema,
@@ -7,6 +7,8 @@ import {
   ZSessionListInputSchema,
   ZSessionRenameInputSchema,
   ZSessionSetPinnedInputSchema,
+  ZSessionStartInputSchema,
+  ZSessionStartResultSchema,
   ZSessionTransitionInputSchema,
 } from "@lockstep/contracts";
 import { ZMessageDtoSchema, ZSessionStreamEventSchema, ZSessionStreamInputSchema } from "@lockstep/contracts";
@@ -16,12 +18,14 @@ import { requireAi, runAnalysis } from "../services/ai-flows.ts";
 import {
   createSession,
   deleteSession,
+  endSession,
   getSession,
   listSessionsPage,
   purgeSessionForever,
   renameSession,
   restoreSession,
   setSessionPinned,
+  startSession,
   transitionSession,
 } from "../services/sessions.ts";
 import { protectedProcedure, router } from "../trpc.ts";
@@ -31,6 +35,14 @@ export const sessionRouter = router({
     .input(ZSessionCreateInputSchema)
     .output(ZSessionDtoSchema)
     .mutation(({ ctx, input }) => createSession(ctx.userDb, input)),
+  start: protectedProcedure
+    .input(ZSessionStartInputSchema)
+    .output(ZSessionStartResultSchema)
+    .mutation(({ ctx, input }) => startSession(ctx.userDb, input)),
+  end: protectedProcedure
+    .input(ZSessionIdInputSchema)
+    .output(ZSessionDtoSchema)
+    .mutation(({ ctx, input }) => endSession(ctx.userDb, input.id, ctx.ai, ctx.requestMeta)),
   list: protectedProcedure
     .input(ZSessionListInputSchema)
     .output(pageOf(ZSessionDtoSchema))

@@ -1,5 +1,6 @@
-// Session use cases: idempotent create (seed 002), keyset lists, renames, pins, the status state
-// machine of contracts, soft delete, restore and purge. Procedures stay thin and call these.
+// Session use cases: idempotent create (seed 002), starting, continuing, switching and ending
+// sessions with a character (seed 001), keyset lists, renames, pins, the status state machine of
+// contracts, soft delete, restore and purge. Procedures stay thin and call these.
 import { randomUUID } from "node:crypto";
 import {
   canTransition,
@@ -8,13 +9,22 @@ import {
   type TSessionCreateInput,
   type TSessionDto,
   type TSessionListInput,
+  type TSessionStartInput,
+  type TSessionStartResult,
   type TSessionStatus,
 } from "@lockstep/contracts";
 import {
+  attachEngagement,
+  deactivateOtherCharacterSessions,
+  endSessionOnce,
   ensureEngagement,
+  findEngagementById,
+  findLiveCharacterSessions,
   findSession,
+  findStartChoice,
   insertSessionIfAbsent,
   listSessions,
+  lockPersonCharacter,
   purgeSession,
   resolveCharacterChoice,
   type SessionRow,
@@ -22,9 +32,11 @@ import {
   toSessionDto,
   updateSession,
 } from "@lockstep/db";
+import type { InnerContext, RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { extractSessionMemories } from "./memories.ts";
 
 const notFound = () => new AppError("NOT_FOUND", "No such session.");
 
@@ -71,6 +83,70 @@ function sameCreate(
     row.character_id === wanted.characterId &&
     row.episode_template_id === wanted.episodeTemplateId
   );
+}
+
+/**
+ * Starts a session with a character (seed 001 tests 1 to 3). The person's engagement with the
+ * character is made on first contact. A live session for the same character and template (no
+ * template matches no template) is continued rather than duplicated; otherwise a new TEXT session
+ * starts. Either way the returned session is the one active session with that character: any other
+ * becomes inactive, which is what switching templates means.
+ */
+export async function startSession(scope: UserScope, input: TSessionStartInput): Promise<TSessionStartResult> {
+  const characterId = input.characterId;
+  const episodeTemplateId = input.episodeTemplateId ?? null;
+  return scope.run(async (tx) => {
+    const found = await findStartChoice(tx, characterId, episodeTemplateId);
+    if (!found.ok) {
+      throw found.field === "characterId"
+        ? new AppError("NOT_FOUND", "No such character.", { field: "characterId" })
+        : new AppError("NOT_FOUND", "No such episode template for this character.", { field: "episodeTemplateId" });
+    }
+    // Held until commit: a second start for the same person and character (another tab, a double
+    // click) waits here, then sees this one's session and continues it instead of making another.
+    await lockPersonCharacter(tx, scope.userId, characterId);
+    const engagementId = await ensureEngagement(tx, scope.userId, characterId);
+    const live = await findLiveCharacterSessions(tx, scope.userId, characterId);
+    let session = live.find((row) => row.episode_template_id === episodeTemplateId);
+    const resumed = Boolean(session);
+    if (session && session.engagement_id === null) session = (await attachEngagement(tx, session.id, engagementId)) ?? session;
+    if (!session) {
+      const inserted = await insertSessionIfAbsent(tx, {
+        id: randomUUID(),
+        userId: scope.userId,
+        type: "TEXT",
+        name: found.choice.template?.title ?? found.choice.character.name,
+        characterId,
+        episodeTemplateId,
+        engagementId,
+      });
+      if (!inserted.created) throw new Error("a freshly generated session id was already taken");
+      session = inserted.row;
+    }
+    await deactivateOtherCharacterSessions(tx, scope.userId, characterId, session.id);
+    const engagement = await findEngagementById(tx, engagementId);
+    if (!engagement) throw new Error("the engagement made in this transaction is not visible");
+    return { session: toSessionDto(session), engagement, resumed };
+  });
+}
+
+/**
+ * Ends a session: ended_at is set once (the database trigger then counts it on the engagement) and
+ * the session stops being active; ending an ended session returns it unchanged. Memories are
+ * extracted only after the ending committed, and only by the call that ended it, so a retry or a
+ * double click never extracts twice.
+ */
+export async function endSession(
+  scope: UserScope,
+  id: string,
+  ai: InnerContext["ai"],
+  meta: RequestMeta,
+): Promise<TSessionDto> {
+  const result = await scope.run((tx) => endSessionOnce(tx, id));
+  if (!result) throw notFound();
+  const characterId = result.row.character_id;
+  if (result.ended && characterId) await extractSessionMemories(scope, ai, meta, { id: result.row.id, characterId });
+  return toSessionDto(result.row);
 }
 
 export async function getSession(scope: UserScope, id: string): Promise<TSessionDto> {

@@ -1,5 +1,6 @@
 // `admin.*`: the operators' routers, one per area of the admin tool.
 import { router } from "../../trpc.ts";
+import { adminCharactersRouter, adminTemplatesRouter } from "./characters.ts";
 import { adminInteractionsRouter } from "./interactions.ts";
 import { adminKnowledgeRouter } from "./knowledge.ts";
 import { adminUsersRouter } from "./users.ts";
@@ -8,4 +9,6 @@ export const adminRouter = router({
   users: adminUsersRouter,
   interactions: adminInteractionsRouter,
   knowledge: adminKnowledgeRouter,
+  characters: adminCharactersRouter,
+  templates: adminTemplatesRouter,
 });

@@ -1,0 +1,18 @@
+// character.*: the public catalogue of coaches (seed 001) and a person's history with one of them.
+import { pageOf, ZCharacterDtoSchema, ZCharacterGetInputSchema, ZCharacterSessionsInputSchema, ZSessionDtoSchema } from "@lockstep/contracts";
+import { z } from "zod";
+import { characterSessionsPage, getCharacter, listCharacters } from "../services/characters.ts";
+import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
+
+export const characterRouter = router({
+  // Public: people browse the coaches before signing up. Reads run as lockstep_app with no user.
+  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.db)),
+  get: publicProcedure
+    .input(ZCharacterGetInputSchema)
+    .output(ZCharacterDtoSchema)
+    .query(({ ctx, input }) => getCharacter(ctx.db, input.slug)),
+  sessions: protectedProcedure
+    .input(ZCharacterSessionsInputSchema)
+    .output(pageOf(ZSessionDtoSchema))
+    .query(({ ctx, input }) => characterSessionsPage(ctx.userDb, input)),
+});

@@ -1,0 +1,47 @@
+// Memory use cases: people see and remove what a character keeps about them, and a session's end
+// hands its conversation to extraction once the ending has committed.
+import { extractMemories, type ExtractMemoriesResult, type AiRuntime } from "@lockstep/ai";
+import type { TMemoryDto, TMemoryListInput } from "@lockstep/contracts";
+import { deleteMemory, listMemories } from "@lockstep/db";
+import type { RequestMeta } from "../context.ts";
+import { AppError } from "../errors.ts";
+import type { UserScope } from "../scopes.ts";
+import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+
+export async function listMyMemories(scope: UserScope, input: TMemoryListInput) {
+  const values = readCursor(input.cursor, 2);
+  const after = values ? { createdAt: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const rows = await scope.run((tx) =>
+    listMemories(tx, { userId: scope.userId, characterId: input.characterId, after, limit: input.limit + 1 }),
+  );
+  return pageFrom(rows, input.limit, (row: TMemoryDto) => row, (row) => [row.createdAt, row.id]);
+}
+
+export async function forgetMemory(scope: UserScope, id: string): Promise<{ id: string; deleted: true }> {
+  const deleted = await scope.run((tx) => deleteMemory(tx, id));
+  if (!deleted) throw new AppError("NOT_FOUND", "No such memory.");
+  return { id, deleted: true };
+}
+
+/**
+ * Extraction for a session that just ended. Must be called after the ending committed: the model
+ * call can take seconds and no transaction may stay open across it. Without an AI runtime in the
+ * context (operator scripts, some tests) there is nothing to extract with, and that is not an error.
+ */
+export async function extractSessionMemories(
+  scope: UserScope,
+  ai: Pick<AiRuntime, "provider" | "log"> | undefined,
+  meta: RequestMeta,
+  session: { id: string; characterId: string },
+): Promise<ExtractMemoriesResult | null> {
+  if (!ai) return null;
+  return extractMemories({
+    provider: ai.provider,
+    log: ai.log,
+    run: (work) => scope.run(work),
+    userId: scope.userId,
+    characterId: session.characterId,
+    sessionId: session.id,
+    call: { ip: meta.ip, dataSource: "web", requestId: meta.requestId },
+  });
+}
