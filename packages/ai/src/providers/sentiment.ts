@@ -1,6 +1,7 @@
 // Positive / negative / neutral for a message, from wink-sentiment's AFINN lexicon (with negation, emojis and emoticons).
+// The library ships no types; the reference makes ours visible to every package compiling this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./wink-sentiment.d.ts" />
-// The reference makes the library's local typings visible to packages that compile this file too.
 import type { TMessageSentiment } from "@lockstep/contracts";
 import winkSentiment from "wink-sentiment";
 

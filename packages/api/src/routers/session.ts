@@ -83,13 +83,16 @@ export const sessionRouter = router({
    * The session's live events over SSE: streamed tokens, finished messages, status moves. Each
    * event is tracked, so a client that reconnects with its last event id continues where it was.
    */
-  stream: protectedProcedure.input(ZSessionStreamInputSchema).subscription(async function* ({ ctx, input, signal }) {
+  stream: protectedProcedure.input(ZSessionStreamInputSchema).subscription(async ({ ctx, input, signal }) => {
+    // Checked before the stream opens, so someone else's session id is refused (NOT_FOUND) up front.
     const ai = requireAi(ctx.ai);
     await getSession(ctx.userDb, input.id);
     const abort = signal ?? new AbortController().signal;
-    for await (const envelope of ai.streams.subscribe(input.id, input.lastEventId, abort)) {
-      yield tracked(envelope.id, ZSessionStreamEventSchema.parse(envelope.event));
-    }
+    return (async function* () {
+      for await (const envelope of ai.streams.subscribe(input.id, input.lastEventId, abort)) {
+        yield tracked(envelope.id, ZSessionStreamEventSchema.parse(envelope.event));
+      }
+    })();
   }),
   purge: protectedProcedure
     .input(ZSessionIdInputSchema)

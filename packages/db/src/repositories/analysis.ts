@@ -2,6 +2,10 @@
 // conversation; the AI messages they produce; sentiments; guarded status moves.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
+import { memoriesForPrompt } from "./memories.ts";
+
+/** How many memories of a person go into one prompt: the most important, then the newest. */
+export const PROMPT_MEMORIES = 10;
 
 export interface AnalysisContextRow {
   session: { id: string; status: string; character_id: string | null; episode_template_id: string | null };
@@ -26,13 +30,7 @@ export async function loadAnalysisContext(tx: ScopedTx, userId: string, sessionI
     ? ((await tx.$queryRaw<{ title: string; situation: string }[]>`
         SELECT title, situation FROM episode_templates WHERE id = ${session.episode_template_id}::uuid`)[0] ?? null)
     : null;
-  const memories = session.character_id
-    ? (
-        await tx.$queryRaw<{ content: string }[]>`
-          SELECT content FROM memory_events WHERE user_id = ${userId} AND character_id = ${session.character_id}::uuid
-           ORDER BY importance DESC, created_at DESC LIMIT 10`
-      ).map((row) => row.content)
-    : [];
+  const memories = session.character_id ? await memoriesForPrompt(tx, userId, session.character_id, PROMPT_MEMORIES) : [];
   const conversation = await tx.$queryRaw<AnalysisContextRow["conversation"]>`
     SELECT id, author, text, sentiment FROM (
       SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid
