@@ -88,6 +88,27 @@ describe("message.send with reply", () => {
     expect(replay.at(-1)?.data.kind).toBe("error");
   });
 
+  it("builds the prompt from the character, the person's memories with it, and the conversation", async () => {
+    const { runtime, log } = fakeRuntime();
+    const person = await createPerson(db, { ai: runtime });
+    const character = await db.pool.query<{ id: string }>(
+      `INSERT INTO characters (slug, name, description, system_prompt, updated_at)
+       VALUES ('nora-' || md5(random()::text), 'Nora', 'A coach', 'You are Nora, a calm family coach.', now()) RETURNING id`,
+    );
+    const characterId = character.rows[0]?.id as string;
+    await db.pool.query(
+      `INSERT INTO memory_events (user_id, character_id, kind, content, importance) VALUES ($1, $2, 'PREFERENCE', 'Loves long walks by the sea', 3)`,
+      [person.id, characterId],
+    );
+    const session = await person.caller.session.create({ type: "text", characterId });
+    await person.caller.message.send({ sessionId: session.id, text: "My sister never calls back", reply: true });
+    await backgroundTasks.settle(5000);
+    const prompt = log.calls.find((call) => call.spec.operation === "reply")?.spec.promptText ?? "";
+    expect(prompt).toContain("You are Nora, a calm family coach.");
+    expect(prompt).toContain("Loves long walks by the sea");
+    expect(prompt).toContain("My sister never calls back");
+  });
+
   it("refuses a reply on a server without an AI runtime, storing nothing", async () => {
     const person = await createPerson(db);
     const session = await person.caller.session.create({ type: "text" });
