@@ -3,6 +3,7 @@ import { migrationsOnDisk } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root.ts";
+import { harnessAi, type HarnessAi } from "./ai.ts";
 import { databaseActors, harnessServerInfo } from "./actors.ts";
 import { type Classification, classifyProcedure, discoverProcedures, formatClassificationTable, PUBLIC_PROCEDURES } from "./discovery.ts";
 
@@ -10,12 +11,16 @@ const procedures = await discoverProcedures(appRouter);
 const classified = new Map<string, Classification>();
 
 let db: TestDatabase;
+
+let ai: HarnessAi;
 let actors: ReturnType<typeof databaseActors>;
 const started = Date.now();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()));
+  // The server's default AI (offline provider), so procedures that call a model run as in production.
+  ai = harnessAi(db);
+  actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
 });
 
 afterAll(async () => {
@@ -29,6 +34,7 @@ afterAll(async () => {
       ...(stale.length ? [`  note: allow-listed but not in the router: ${stale.join(", ")}`] : []),
     ].join("\n"),
   );
+  await ai?.close();
   await db?.close();
 });
 

@@ -24,6 +24,8 @@ const SPECIAL_STRINGS: readonly string[] = [
   "\udfff",
   "x\ud83d",
   "\ude00y",
+  // A lone trail surrogate after a non-ASCII character: PGlite's wire serializer under-counts it.
+  "\u202e\udec4",
   "\u202eevil\u202c",
   "\u200b\u200c\u200d\u2060\ufeff",
   "\u2066isolated\u2069",

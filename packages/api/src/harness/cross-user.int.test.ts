@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { appRouter } from "../root.ts";
 import { protectedProcedure, router } from "../trpc.ts";
+import { harnessAi, type HarnessAi, seedLikeTheServer } from "./ai.ts";
 import { databaseActors, harnessServerInfo, insertUser } from "./actors.ts";
 import { crossUserProcedure, type CrossUserReport } from "./cross-user.ts";
 import { type Access, accessOf, type DiscoveredProcedure, discoverProcedures } from "./discovery.ts";
@@ -19,13 +20,18 @@ const reports: CrossUserReport[] = [];
 const exempt: string[] = [];
 
 let db: TestDatabase;
+
+let ai: HarnessAi;
 let actors: ReturnType<typeof databaseActors>;
 let owner: OwnedData;
 const started = Date.now();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()));
+  // The server's default AI (offline provider), so procedures that call a model run as in production.
+  ai = harnessAi(db);
+  actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
+  await seedLikeTheServer(db, ai);
   owner = await createOwnedData(db, (await insertUser(db, "user", "Owner A")).id);
 });
 
@@ -50,6 +56,7 @@ afterAll(async () => {
       ...findings.map((f) => `  FINDING ${f.path}: ${f.problem}\n    input: ${f.input}`),
     ].join("\n"),
   );
+  await ai?.close();
   await db?.close();
 });
 

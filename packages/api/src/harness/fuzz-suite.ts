@@ -3,6 +3,7 @@ import { migrationsOnDisk } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root.ts";
+import { harnessAi, type HarnessAi, seedLikeTheServer } from "./ai.ts";
 import { ACTOR_KINDS, databaseActors, harnessServerInfo, insertUser, stillIntact } from "./actors.ts";
 import { type Access, accessOf, discoverProcedures } from "./discovery.ts";
 import { createOwnedData, cursorsFor, kindsForField, kindsForProcedure, type OwnedData } from "./fixtures.ts";
@@ -28,6 +29,8 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
   const reports: FuzzReport[] = [];
 
   let db: TestDatabase;
+
+  let ai: HarnessAi;
   let actors: ReturnType<typeof databaseActors>;
   let bystander: OwnedData;
   const access = new Map<string, Access>();
@@ -35,7 +38,10 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()));
+    // The server's default AI (offline provider), so procedures that call a model run as in production.
+    ai = harnessAi(db);
+    actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
+    await seedLikeTheServer(db, ai);
     // Someone else's rows, so generated ids sometimes point at a stranger's row, not only at nothing.
     bystander = await createOwnedData(db, (await insertUser(db, "user", "Bystander")).id);
   });
@@ -79,6 +85,7 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
         ...findings.map((f) => `  FINDING ${f.path} as ${f.actor}: ${f.problem}\n    input: ${f.input}`),
       ].join("\n"),
     );
+    await ai?.close();
     await db?.close();
   });
 

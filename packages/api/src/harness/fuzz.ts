@@ -134,6 +134,12 @@ export interface FuzzOptions {
   stillIntact?: (actor: Actor) => Promise<boolean>;
   /** Stop collecting after this many findings for one procedure and caller; the first ones say enough. */
   maxFindings?: number;
+  /**
+   * How long to wait for a subscription's first event (default 100 ms): a stream that stays open
+   * would otherwise cost the full wait on every valid input. A shorter wait can miss a late error,
+   * never invent one.
+   */
+  subscriptionWaitMs?: number;
 }
 
 /**
@@ -161,7 +167,7 @@ export async function fuzzProcedure(
       const input = substituteSelf(generated, current.replacements);
       try {
         const ctx = options.actors.context(current.actor);
-        const outcome = await invoke(router, procedure, ctx, input);
+        const outcome = await invoke(router, procedure, ctx, input, { subscriptionWaitMs: options.subscriptionWaitMs ?? 100 });
         report.sent += 1;
         if (passesInputValidation(procedure, input)) report.valid += 1;
         const code = outcome.ok ? "OK" : outcome.code;

@@ -9,20 +9,28 @@ export type Outcome =
   | { ok: true; data: unknown; requestId: string }
   | { ok: false; error: TRPCError; shape: unknown; code: string; requestId: string };
 
-/** How long a subscription may take to yield its first event before the harness stops listening. */
-const SUBSCRIPTION_WAIT_MS = 1500;
+/**
+ * How long a subscription may take to yield its first event before the harness stops listening.
+ * Errors surface before the first event, so a timeout only means "no error yet"; callers that
+ * compare two answers keep this long so timing cannot make them differ.
+ */
+export const SUBSCRIPTION_WAIT_MS = 1500;
+
+export interface InvokeOptions {
+  subscriptionWaitMs?: number;
+}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value !== null && typeof value === "object" && Symbol.asyncIterator in value;
 }
 
 /** Pulls the first event of a subscription (errors surface there, not at the call) and stops it. */
-async function firstEvent(stream: AsyncIterable<unknown>, signal: AbortController): Promise<unknown> {
+async function firstEvent(stream: AsyncIterable<unknown>, signal: AbortController, waitMs: number): Promise<unknown> {
   const iterator = stream[Symbol.asyncIterator]();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<{ done: true; value: undefined }>((resolve) => {
-      timer = setTimeout(() => resolve({ done: true, value: undefined }), SUBSCRIPTION_WAIT_MS);
+      timer = setTimeout(() => resolve({ done: true, value: undefined }), waitMs);
     });
     const result = await Promise.race([iterator.next(), timeout]);
     return result.done ? undefined : result.value;
@@ -34,7 +42,13 @@ async function firstEvent(stream: AsyncIterable<unknown>, signal: AbortControlle
   }
 }
 
-export async function invoke(router: AnyRouter, procedure: DiscoveredProcedure, ctx: InnerContext, input: unknown): Promise<Outcome> {
+export async function invoke(
+  router: AnyRouter,
+  procedure: DiscoveredProcedure,
+  ctx: InnerContext,
+  input: unknown,
+  options: InvokeOptions = {},
+): Promise<Outcome> {
   const requestId = ctx.requestMeta.requestId;
   const abort = new AbortController();
   try {
@@ -49,7 +63,7 @@ export async function invoke(router: AnyRouter, procedure: DiscoveredProcedure, 
     });
     if (procedure.type === "subscription") {
       const stream = isObservable(data) ? observableToAsyncIterable(data, abort.signal) : data;
-      data = isAsyncIterable(stream) ? await firstEvent(stream, abort) : stream;
+      data = isAsyncIterable(stream) ? await firstEvent(stream, abort, options.subscriptionWaitMs ?? SUBSCRIPTION_WAIT_MS) : stream;
     }
     return { ok: true, data, requestId };
   } catch (cause) {

@@ -174,8 +174,9 @@ function plainText(minLength: number, maxLength: number): fc.Arbitrary<string> {
 
 // One odd character inside otherwise valid text: NUL, a lone surrogate, bidi and zero-width marks,
 // a combining accent, an astral emoji. Valid for the schema, so it reaches the resolver and the
-// database, which is where such characters break (PostgreSQL rejects NUL in text, for one).
-const ODD_CHARACTERS = ["\u0000", "\ud800", "\udfff", "\u202e", "\u2066", "\u200b", "\ufeff", "\u0301", "\u{1F600}", "\r\n"];
+// database, which is where such characters break (PostgreSQL rejects NUL in text, for one). "é"
+// before a lone trail surrogate is there on purpose: PGlite's wire serializer miscounts its bytes.
+const ODD_CHARACTERS = ["\u0000", "\ud800", "\udfff", "é\udc00", "\u202e", "\u2066", "\u200b", "\ufeff", "\u0301", "\u{1F600}", "\r\n"];
 function spiced(text: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc
     .tuple(text, fc.constantFrom(...ODD_CHARACTERS), fc.nat())
