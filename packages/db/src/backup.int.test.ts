@@ -91,8 +91,8 @@ async function insertRows(db: Database): Promise<{ userId: string; sessionId: st
   });
   await db.prisma.userMessageInteraction.create({ data: { userId, messageId: first.id, type: "LIKED" } });
   await db.pool.query(
-    `INSERT INTO knowledge_chunks (chunk_id, version, source, text_content, embedding_text, embedding, updated_at)
-     VALUES ($1, '1.0.0', 'TEST', 'text', 'embedding text', array_fill(0.25::real, ARRAY[1536])::vector, now())`,
+    `INSERT INTO knowledge_chunks (chunk_id, version, source, text_content, embedding_text, embedding, embedding_model, updated_at)
+     VALUES ($1, '1.0.0', 'TEST', 'text', 'embedding text', array_fill(0.25::real, ARRAY[1536])::vector, 'test-embedding', now())`,
     [`chunk-${userId}`],
   );
   return { userId, sessionId: session.id };
