@@ -19,6 +19,17 @@ export const KNOWLEDGE_SOURCE_MAX = 100;
 
 const ZCountSchema = z.number().int().nonnegative();
 
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether PostgreSQL can store the text: a text column cannot hold NUL, and UTF-8 cannot encode an
+ * unpaired UTF-16 surrogate. Either would otherwise fail deep in a query as an internal error.
+ */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+export const UNSTORABLE_TEXT_MESSAGE = "must not contain a NUL character or an unpaired surrogate";
+
 // ------------------------------------------------------------------ search
 
 /** The filters of seed 003 section 4.3; is_active = true is always applied. */
@@ -34,7 +45,9 @@ export const ZKnowledgeSearchInputSchema = ZKnowledgeFiltersSchema.extend({
     .string({ error: "query must be a string" })
     .trim()
     .min(1, { error: "query must not be empty" })
-    .max(KNOWLEDGE_QUERY_MAX, { error: `query must be at most ${KNOWLEDGE_QUERY_MAX} characters` }),
+    .max(KNOWLEDGE_QUERY_MAX, { error: `query must be at most ${KNOWLEDGE_QUERY_MAX} characters` })
+    // The query is stored as the prompt of its logged embedding call.
+    .refine(isStorableText, { error: `query ${UNSTORABLE_TEXT_MESSAGE}` }),
   limit: z
     .number({ error: "limit must be a number" })
     .int({ error: "limit must be a whole number" })
@@ -125,7 +138,8 @@ export const ZKnowledgeSourceNameSchema = z
   .string({ error: "source must be a string" })
   .trim()
   .min(1, { error: "source must not be empty" })
-  .max(KNOWLEDGE_SOURCE_MAX, { error: `source must be at most ${KNOWLEDGE_SOURCE_MAX} characters` });
+  .max(KNOWLEDGE_SOURCE_MAX, { error: `source must be at most ${KNOWLEDGE_SOURCE_MAX} characters` })
+  .refine(isStorableText, { error: `source ${UNSTORABLE_TEXT_MESSAGE}` });
 
 export const ZAdminKnowledgeIngestInputSchema = z.object({
   /** The knowledge source file as JSON; validated by parseKnowledgeFile, whose errors come back in the report. */

@@ -1,6 +1,8 @@
 // Knowledge ingestion: validate a whole source file, compare it with what is stored (versions only move forward), embed what is new, and write it all in one short transaction; plus filling in missing embeddings.
 import {
+  isStorableText,
   parseKnowledgeFile,
+  UNSTORABLE_TEXT_MESSAGE,
   type TKnowledgeChunkRow,
   type TKnowledgeFileError,
   type TKnowledgeIngestChange,
@@ -73,6 +75,32 @@ function sameContent(file: TKnowledgeChunkRow, stored: StoredKnowledgeChunk): bo
   );
 }
 
+/** Where each stored text comes from in the source format, so an error names the field the author wrote. */
+const TEXT_FIELDS = [
+  ["source", "metadata.source"],
+  ["textContent", "languageVariants.en.text"],
+  ["embeddingText", "embeddingStrings"],
+  ["situation", "situation"],
+  ["primaryIntent", "guidance.primary_intent"],
+  ["techniques", "tags.technique"],
+  ["context", "tags.context"],
+] as const satisfies readonly (readonly [keyof TKnowledgeChunkRow, string])[];
+
+/** Text the schema accepts but PostgreSQL cannot store (NUL, unpaired surrogates), as file errors rather than a failed write. */
+function unstorableText(chunks: readonly TKnowledgeChunkRow[]): TKnowledgeFileError[] {
+  const errors: TKnowledgeFileError[] = [];
+  chunks.forEach((chunk, index) => {
+    for (const [field, path] of TEXT_FIELDS) {
+      const value = chunk[field];
+      const texts = Array.isArray(value) ? value : [value];
+      if (texts.some((text) => typeof text === "string" && !isStorableText(text))) {
+        errors.push({ index, chunkId: chunk.chunkId, path, message: `${path} ${UNSTORABLE_TEXT_MESSAGE}` });
+      }
+    }
+  });
+  return errors;
+}
+
 function emptyReport(dryRun: boolean, errors: TKnowledgeFileError[] = []): TKnowledgeIngestReport {
   return { ok: errors.length === 0, dryRun, created: 0, updated: 0, unchanged: 0, deactivated: 0, embedded: 0, errors, changes: [] };
 }
@@ -113,7 +141,7 @@ export async function ingestKnowledgeFile(
   if (!parsed.ok) return emptyReport(dryRun, parsed.errors);
   const chunks = parsed.chunks;
 
-  const errors: TKnowledgeFileError[] = [];
+  const errors: TKnowledgeFileError[] = unstorableText(chunks);
   if (options.source !== undefined) {
     chunks.forEach((chunk, index) => {
       if (chunk.source !== options.source) {

@@ -105,6 +105,20 @@ describe("ingestKnowledgeFile", () => {
     expect(provider.calls).toEqual([]);
   });
 
+  it("refuses text PostgreSQL cannot store (NUL, unpaired surrogates) as a file error, not a failed write", async () => {
+    const file = [
+      sourceChunk({ id: "nul_001", source: "NUL", text: "before\u0000after" }),
+      sourceChunk({ id: "nul_002", source: "NUL", strings: ["half a pair \ud800 here"] }),
+    ];
+    const report = await ingestKnowledgeFile(asOperator, provider, file);
+    expect(report.errors).toEqual([
+      { index: 0, chunkId: "nul_001", path: "languageVariants.en.text", message: "languageVariants.en.text must not contain a NUL character or an unpaired surrogate" },
+      { index: 1, chunkId: "nul_002", path: "embeddingStrings", message: "embeddingStrings must not contain a NUL character or an unpaired surrogate" },
+    ]);
+    expect(await rows("NUL")).toEqual([]);
+    expect(provider.calls).toEqual([]);
+  });
+
   it("creates and embeds a new file, then changes nothing when the same file comes again", async () => {
     const file = [1, 2, 3].map((n) => sourceChunk({ id: `same_00${n}`, source: "SAME" }));
     expectCounts(await ingestKnowledgeFile(asOperator, provider, file), { created: 3, embedded: 3 });

@@ -96,6 +96,8 @@ describe("who may call what", () => {
       person.caller.admin.knowledge.search({ query: "coffee" }),
     ];
     for (const call of forbidden) expect((await errorOf(call)).code).toBe("FORBIDDEN");
+    // A query is logged as the prompt of its embedding call, so it must be text PostgreSQL can store.
+    expect((await errorOf(person.caller.knowledge.search({ query: "coffee\u0000" }))).code).toBe("BAD_REQUEST");
     expect(await storedCount()).toBe(0);
   });
 
