@@ -2,6 +2,8 @@
 // protected (signed in; database reachable only as that user) and admin (role ADMIN).
 import type { TAppErrorData } from "@lockstep/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { InnerContext } from "./context.ts";
 import { AppError, appCodeOf, toTRPCError } from "./errors.ts";
 import { adminScope, userScope } from "./scopes.ts";
@@ -15,7 +17,8 @@ interface SchemaIssue {
 function flattenIssues(cause: unknown): Pick<TAppErrorData, "fieldErrors" | "formErrors"> | null {
   const issues = (cause as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(issues)) return null;
-  const fieldErrors: Record<string, string[]> = {};
+  // No prototype: a client's field may well be called "constructor" or "__proto__".
+  const fieldErrors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const formErrors: string[] = [];
   for (const issue of issues as SchemaIssue[]) {
     const path = (issue.path ?? []).map((part) => String(typeof part === "object" ? part.key : part)).join(".");
@@ -42,13 +45,15 @@ const t = initTRPC.context<InnerContext>().create({
     const internal = appCode === "INTERNAL";
     const flat = error.code === "BAD_REQUEST" ? flattenIssues(error.cause) : null;
     const details = error.cause instanceof AppError ? error.cause.details : undefined;
+    // An AppError thrown where the middleware cannot map it (inside a stream) still gets its own code.
+    const mapped = error.cause instanceof AppError && error.code === "INTERNAL_SERVER_ERROR" ? toTRPCError(error.cause) : null;
     return {
-      code: shape.code,
+      code: mapped ? TRPC_ERROR_CODES_BY_KEY[mapped.code] : shape.code,
       // Internal failures say nothing about their cause; the stack stays in the server log.
       message: internal ? "Internal error" : flat ? describeIssues(flat) : shape.message,
       data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
+        code: mapped ? mapped.code : shape.data.code,
+        httpStatus: mapped ? getHTTPStatusCodeFromError(mapped) : shape.data.httpStatus,
         path: shape.data.path,
         appCode,
         requestId: ctx?.requestMeta.requestId,
@@ -66,6 +71,44 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isUnstorable(text: string): boolean {
+  return text.includes("\u0000") || LONE_SURROGATE.test(text);
+}
+
+/** The path of the first string or key holding a NUL or an unpaired UTF-16 surrogate, or null. */
+function findUnstorableText(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === "string") return isUnstorable(value) ? path : null;
+  if (path.length > 64 || value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (isUnstorable(key)) return [...path, key];
+    const found = findUnstorableText(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Carries the field at fault in the shape the error formatter flattens for bad input. */
+class UnstorableTextError extends Error {
+  readonly issues: { message: string; path: string[] }[];
+  constructor(path: string[]) {
+    const message = "must not contain NUL characters or unpaired surrogates";
+    super(message);
+    this.issues = [{ message, path }];
+  }
+}
+
+/**
+ * PostgreSQL cannot store NUL characters or malformed UTF-16 in text; refuse them at the door as
+ * bad input, for every procedure, instead of letting one reach the database as a 500.
+ */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  const path = findUnstorableText(await getRawInput().catch(() => undefined));
+  if (path) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid text", cause: new UnstorableTextError(path) });
+  return next();
+});
+
 const signedIn = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
   return next({ ctx: { user: ctx.user } });
@@ -75,19 +118,23 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-export const publicProcedure = t.procedure.use(appErrors);
+const baseProcedure = t.procedure.use(appErrors);
+
+export const publicProcedure = baseProcedure.use(storableText);
 
 /**
  * Signed in. The raw database is taken away: the only way in is `ctx.userDb`, whose transactions
  * run under row-level security as this user.
  */
-export const protectedProcedure = publicProcedure.use(signedIn).use(({ ctx, next }) =>
+export const protectedProcedure = baseProcedure.use(signedIn).use(storableText).use(({ ctx, next }) =>
   next({ ctx: { db: undefined, userDb: userScope(ctx.db, ctx.user) } }),
 );
 
 /** Signed in as an ADMIN. `ctx.adminDb` reads across users and audits every change. */
-export const adminProcedure = publicProcedure.use(signedIn).use(({ ctx, next }) => {
+export const adminProcedure = baseProcedure.use(signedIn).use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Operators only." });
+  return next();
+}).use(storableText).use(({ ctx, next }) => {
   return next({
     ctx: {
       db: undefined,

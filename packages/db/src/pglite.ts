@@ -29,11 +29,25 @@ export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlit
 export function pglitePool(db: PGlite): pg.Pool {
   const config = createPgConfig(db);
   const connection = config.connection as unknown as {
-    parse: (query: { types?: unknown }) => void;
+    parse: (query: { text?: unknown; types?: unknown }) => void;
+    bind: (config: { values?: unknown[] }) => void;
+    query: (text: unknown) => void;
   };
   // node-postgres hands its type-parser object to `parse` as `types`; the real wire serializer
   // ignores it, PGlite's iterates it. Only an array of parameter type OIDs belongs there.
   const parse = connection.parse.bind(connection);
-  connection.parse = (query) => parse({ ...query, types: Array.isArray(query.types) ? query.types : undefined });
+  connection.parse = (query) =>
+    parse({ ...query, text: wellFormed(query.text), types: Array.isArray(query.types) ? query.types : undefined });
+  // PGlite's bundled serializer miscounts the bytes of an unpaired surrogate, which corrupts the
+  // message and breaks the connection for the queries after it; the real server only rejects the
+  // text. Send well-formed strings (an unpaired surrogate becomes U+FFFD, as TextEncoder would).
+  const bind = connection.bind.bind(connection);
+  connection.bind = (config) => bind({ ...config, values: config.values?.map((value) => (typeof value === "string" ? wellFormed(value) : value)) });
+  const query = connection.query.bind(connection);
+  connection.query = (text) => query(wellFormed(text));
   return new pg.Pool({ ...(config as unknown as pg.PoolConfig), max: 1 });
+}
+
+function wellFormed<T>(value: T): T {
+  return typeof value === "string" ? ((value as unknown as { toWellFormed(): string }).toWellFormed() as T) : value;
 }

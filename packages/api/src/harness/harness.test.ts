@@ -78,8 +78,8 @@ describe("discovery", () => {
     expect(access).toMatchObject({ open: "public", crash: "public", mine: "protected", chatty: "protected", stream: "protected", "operators.ban": "admin" });
     const flagged = rows.filter((r) => r.problems.length > 0).map((r) => r.path);
     // forgotten: public and unlisted; validatesFirst: answers strangers with BAD_REQUEST; crash: 500;
-    // chatty: database words; stream: a 404 AppError sent as a 500.
-    expect(flagged.sort()).toEqual(["chatty", "crash", "forgotten", "stream", "validatesFirst"]);
+    // chatty: database words. (stream's AppError keeps its own code, so it is not flagged.)
+    expect(flagged.sort()).toEqual(["chatty", "crash", "forgotten", "validatesFirst"]);
     expect(rows.find((r) => r.path === "forgotten")?.problems.join()).toContain("not in PUBLIC_PROCEDURES");
   });
 });
@@ -103,13 +103,13 @@ describe("error formatting and leaks", () => {
     expect(((await response.json()) as { error: unknown }).error).toEqual(outcome.shape);
   });
 
-  it("reports an AppError that escaped its mapping inside a subscription (500 with a 404 app code)", async () => {
+  it("keeps the code of an AppError thrown inside a subscription (a 404, not a 500)", async () => {
     const actors = offlineActors();
     const ctx = actors.context(await actors.actor("user"));
     const outcome = await invoke(tiny, byPath("stream"), ctx, undefined);
     if (outcome.ok) throw new Error("stream must fail");
-    expect(outcome.shape).toMatchObject({ data: { code: "INTERNAL_SERVER_ERROR", appCode: "NOT_FOUND" } });
-    expect(problemsOfErrorShape(outcome.shape, { requestId: ctx.requestMeta.requestId }).join()).toContain("disagrees with appCode NOT_FOUND");
+    expect(outcome.shape).toMatchObject({ data: { code: "NOT_FOUND", httpStatus: 404, appCode: "NOT_FOUND" } });
+    expect(problemsOfErrorShape(outcome.shape, { requestId: ctx.requestMeta.requestId })).toEqual([]);
   });
 
   it("reports a foreign request id and database words in a client error", async () => {
