@@ -1,6 +1,6 @@
 // The one tRPC instance of the server. Only the builders below leave this file: public,
 // protected (signed in; database reachable only as that user) and admin (role ADMIN).
-import type { TAppErrorData } from "@lockstep/contracts";
+import { isStorableText, type TAppErrorData } from "@lockstep/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
@@ -71,18 +71,12 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function isUnstorable(text: string): boolean {
-  return text.includes("\u0000") || LONE_SURROGATE.test(text);
-}
-
 /** The path of the first string or key holding a NUL or an unpaired UTF-16 surrogate, or null. */
 function findUnstorableText(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === "string") return isUnstorable(value) ? path : null;
+  if (typeof value === "string") return isStorableText(value) ? null : path;
   if (path.length > 64 || value === null || typeof value !== "object") return null;
   for (const [key, item] of Object.entries(value)) {
-    if (isUnstorable(key)) return [...path, key];
+    if (!isStorableText(key)) return [...path, key];
     const found = findUnstorableText(item, [...path, key]);
     if (found) return found;
   }

@@ -19,14 +19,14 @@ export const KNOWLEDGE_SOURCE_MAX = 100;
 
 const ZCountSchema = z.number().int().nonnegative();
 
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Whether PostgreSQL can store the text: a text column cannot hold NUL, and UTF-8 cannot encode an
  * unpaired UTF-16 surrogate. Either would otherwise fail deep in a query as an internal error.
  */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes("\u0000") && !LONE_SURROGATE.test(text);
 }
 export const UNSTORABLE_TEXT_MESSAGE = "must not contain a NUL character or an unpaired surrogate";
 
