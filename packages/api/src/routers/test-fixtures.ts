@@ -2,19 +2,15 @@
 import { randomUUID } from "node:crypto";
 import type { TestDatabase } from "@lockstep/db/testing";
 import type { SessionUser } from "../context.ts";
-import { createCaller } from "../root.ts";
+import { callerFor as callerWithRuntime } from "../testing/callers.ts";
 
 export interface TestUser extends SessionUser {
   createdAt: Date;
 }
 
+/** A caller for `user` with a known request id (the audit tests look for it). */
 export function callerFor(db: TestDatabase, user: SessionUser | null, requestId = "test-request") {
-  return createCaller({
-    db,
-    user: user && { id: user.id, email: user.email, name: user.name, role: user.role, authSessionId: null },
-    server: { version: "test", expectedMigrations: [] },
-    requestMeta: { requestId, ip: "203.0.113.9", userAgent: "vitest" },
-  });
+  return callerWithRuntime(db, user, undefined, { requestId, ip: "203.0.113.9" });
 }
 
 export async function insertUser(

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { AiRuntime } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
-import type { SessionUser } from "../context.ts";
+import type { RequestMeta, SessionUser } from "../context.ts";
 import { createCaller } from "../root.ts";
 
 export interface TestPerson extends SessionUser {
@@ -32,13 +32,13 @@ export async function createPerson(
   return { ...user, caller: callerFor(db, user, options.ai) };
 }
 
-export function callerFor(db: Database, user: SessionUser | null, ai?: AiRuntime) {
+export function callerFor(db: Database, user: SessionUser | null, ai?: AiRuntime, meta: Partial<RequestMeta> = {}) {
   return createCaller({
     db,
-    user,
+    user: user && { id: user.id, email: user.email, name: user.name, role: user.role, authSessionId: user.authSessionId },
     ...(ai ? { ai } : {}),
     server: { version: "test", expectedMigrations: [] },
-    requestMeta: { requestId: `test-${randomUUID()}`, ip: "127.0.0.1", userAgent: "vitest" },
+    requestMeta: { requestId: `test-${randomUUID()}`, ip: "127.0.0.1", userAgent: "vitest", ...meta },
   });
 }
 
