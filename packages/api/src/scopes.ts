@@ -2,7 +2,7 @@
 // for operators, an admin scope whose every change is written to the audit log with its before
 // and after, in the same transaction as the change.
 import type { Database, ScopedTx, ScopeOptions } from "@lockstep/db";
-import { withAdmin, withUser } from "@lockstep/db";
+import { recordAudit, withAdmin, withUser } from "@lockstep/db";
 import type { RequestMeta, SessionUser } from "./context.ts";
 
 export interface UserScope {
@@ -39,18 +39,7 @@ export function userScope(db: Database, user: SessionUser): UserScope {
 
 export function adminScope(db: Database, user: SessionUser, meta: RequestMeta): AdminScope {
   const writeAudit = (tx: ScopedTx, entry: AuditEntry) =>
-    tx.auditLog.create({
-      data: {
-        actorId: user.id,
-        action: entry.action,
-        entityType: entry.entityType,
-        entityId: entry.entityId,
-        before: toJson(entry.before),
-        after: toJson(entry.after),
-        ipAddress: meta.ip,
-        requestId: meta.requestId,
-      },
-    });
+    recordAudit(tx, { ...entry, actorId: user.id, ipAddress: meta.ip, requestId: meta.requestId });
   return {
     actorId: user.id,
     read: (what, work) =>
@@ -66,10 +55,4 @@ export function adminScope(db: Database, user: SessionUser, meta: RequestMeta): 
         return result;
       }),
   };
-}
-
-/** Audit payloads go to JSONB: dates become ISO strings, undefined becomes null. */
-function toJson(value: unknown): object | undefined {
-  if (value === null || value === undefined) return undefined;
-  return JSON.parse(JSON.stringify(value)) as object;
 }

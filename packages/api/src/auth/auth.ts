@@ -1,7 +1,7 @@
 // Accounts with Better Auth: email and password (argon2id), sessions in the auth_sessions table,
 // origin checks, and a refusal to open a session for a disabled account. The HTTP host mounts
 // its handler at /api/auth/*; the tRPC context reads the session through `resolveSessionUser`.
-import { type Database, hashPassword, verifyPassword } from "@lockstep/db";
+import { type Database, hashPassword, isAccountDisabled, verifyPassword } from "@lockstep/db";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
@@ -139,11 +139,7 @@ export function createAuth(config: AuthConfig) {
         create: {
           // Runs only after the password was checked, so it reveals nothing to a guesser.
           before: async (session) => {
-            const user = await config.db.prisma.user.findUnique({
-              where: { id: session.userId },
-              select: { disabledAt: true },
-            });
-            if (!user || user.disabledAt) {
+            if (await isAccountDisabled(config.db.prisma, session.userId)) {
               throw new APIError("FORBIDDEN", { message: "This account is disabled.", code: "ACCOUNT_DISABLED" });
             }
           },

@@ -243,3 +243,9 @@ export async function setUserDisabled(tx: ScopedTx, id: string, disabled: boolea
   });
   return { before, after: toUserDto(row) };
 }
+
+/** Whether the account is missing or disabled; the auth layer asks before opening a session. */
+export async function isAccountDisabled(tx: ScopedTx, id: string): Promise<boolean> {
+  const row = await tx.user.findUnique({ where: { id }, select: { disabledAt: true } });
+  return !row || row.disabledAt !== null;
+}
