@@ -47,6 +47,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       ...db,
       url: testUrl,
       async close() {
+        // Dropping the database WITH (FORCE) ends any connection a test left behind; expected here.
+        db.pool.on("error", () => {});
         await db.close();
         await withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       },
@@ -70,6 +72,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
       ...db,
       url: emptyUrl,
       async close() {
+        db.pool.on("error", () => {});
         await db.close();
         await withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       },
