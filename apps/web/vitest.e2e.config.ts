@@ -5,7 +5,9 @@ export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.test.ts"],
     environment: "node",
-    // One server and one browser for the whole run; a fresh embedded database takes ~30 s to migrate and seed.
+    // One server for the whole run (e2e/global-setup.ts); files run one at a time so a slow
+    // 2-core machine does not turn timing into flakiness.
+    globalSetup: ["e2e/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -1,110 +1,20 @@
 // Smoke test with a real browser: the built web and admin apps, served by the real server on a
 // fresh embedded database, reach the API and show a healthy card. Screenshots are kept for review.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { launchChromium, SCREENSHOT_DIR } from "@lockstep/e2e";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const screenshotDir = path.join(repoRoot, "test-results/screenshots");
-const CHROMIUM = "/usr/bin/chromium";
-const SERVER_START_TIMEOUT_MS = 150_000;
-
-let server: ChildProcess | undefined;
-let serverOutput = "";
-let dataDir: string | undefined;
+const screenshotDir = SCREENSHOT_DIR;
 let browser: Browser | undefined;
-let baseUrl = "";
-
-/** Asks the OS for a free port; the server's banner cannot report one it picked itself (PORT=0). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) {
-      throw new Error(`the server exited with code ${server?.exitCode} before answering:\n${serverOutput.slice(-4000)}`);
-    }
-    try {
-      const response = await fetch(`${url}/trpc/health`, { signal: AbortSignal.timeout(5_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet: PGlite is still starting, migrating or seeding.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the server did not answer /trpc/health within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${serverOutput.slice(-4000)}`);
-}
+const baseUrl = inject("baseUrl");
 
 beforeAll(async () => {
-  const missing = ["apps/web/dist/index.html", "apps/admin/dist/index.html"].filter((file) => !existsSync(path.join(repoRoot, file)));
-  if (missing.length) {
-    throw new Error(
-      `missing ${missing.join(" and ")}: build the apps first (pnpm --filter @lockstep/web --filter @lockstep/admin build)`,
-    );
-  }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`missing ${CHROMIUM}: run scripts/ensure-chromium.sh (it installs Debian's chromium)`);
-  }
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  dataDir = await mkdtemp(path.join(tmpdir(), "lockstep-e2e-"));
-  // Started the way the server package starts itself: tsx lives in apps/server, not at the root.
-  server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: path.join(repoRoot, "apps/server"),
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOCKSTEP_DATA_DIR: dataDir, LOG_LEVEL: "warn", DATABASE_URL: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const collect = (chunk: Buffer) => {
-    serverOutput = (serverOutput + chunk.toString()).slice(-20_000);
-  };
-  server.stdout?.on("data", collect);
-  server.stderr?.on("data", collect);
-
-  // Launch the browser while the database starts; both take a while.
-  const launching = chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const [launched] = await Promise.all([launching, waitForHealth(baseUrl)]);
-  browser = launched;
-  await mkdir(screenshotDir, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.once("exit", resolve));
-    server.kill("SIGTERM");
-    const timedOut = await Promise.race([exited.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 10_000))]);
-    if (timedOut) server.kill("SIGKILL");
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Opens a page, fails on any script error, and waits until the health card reports ok on PGlite. */
