@@ -12,3 +12,4 @@ export * from "./ai.ts";
 export * from "./characters.ts";
 export * from "./knowledge.ts";
 export * from "./interactions.ts";
+export * from "./admin.ts";

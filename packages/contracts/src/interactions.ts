@@ -27,7 +27,8 @@ const filterText = (field: string) =>
 export const ZInteractionSortSchema = z.enum(["created_at", "latency"]);
 export type TInteractionSort = z.infer<typeof ZInteractionSortSchema>;
 
-const ZInteractionFiltersShape = {
+/** The log's filters, shared by list, groups and the CSV/JSONL export. */
+export const ZInteractionFiltersShape = {
   /** created_at >= from (epoch ms). */
   from: ZEpochMsSchema.optional(),
   /** created_at < to (epoch ms). */
@@ -50,6 +51,13 @@ export const ZAdminInteractionListInputSchema = ZPageInputSchema.extend({
   path: ["from"],
 });
 export type TAdminInteractionListInput = z.infer<typeof ZAdminInteractionListInputSchema>;
+
+/** The list's filters without paging: what the export route takes as query parameters. */
+export const ZAdminInteractionFiltersSchema = z.object(ZInteractionFiltersShape).refine(
+  (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
+  { error: "from must not be after to", path: ["from"] },
+);
+export type TAdminInteractionFilters = z.infer<typeof ZAdminInteractionFiltersSchema>;
 
 /** A row of the log list: the payloads (request, response, metadata, file metadata) stay in the detail view. */
 export const ZAdminInteractionListItemSchema = ZAiInteractionDtoSchema.omit({
@@ -143,6 +151,8 @@ export const ZInteractionStatsValuesSchema = z.object({
   timeout: ZCountSchema,
   cancelled: ZCountSchema,
   aborted: ZCountSchema,
+  /** error + timeout + aborted: the calls that failed. */
+  errors: ZCountSchema,
   errorRate: z.number().min(0).max(1).nullable(),
   latencyMs: z.object({ p50: ZPercentileSchema, p95: ZPercentileSchema, p99: ZPercentileSchema }),
   timeToFirstTokenMs: z.object({ p50: ZPercentileSchema, p95: ZPercentileSchema }),
@@ -176,3 +186,88 @@ export const ZAdminInteractionStatsSchema = z.object({
   ),
 });
 export type TAdminInteractionStats = z.infer<typeof ZAdminInteractionStatsSchema>;
+
+// ------------------------------------------------------------------ overview
+
+export const INTERACTION_EXPORT_FORMATS = ["csv", "jsonl"] as const;
+export const ZInteractionExportFormatSchema = z.enum(INTERACTION_EXPORT_FORMATS);
+export type TInteractionExportFormat = z.infer<typeof ZInteractionExportFormatSchema>;
+
+/** The bucket overview picks when none is given: about 24 to 360 points whatever the range. */
+export function defaultOverviewBucket(fromMs: number, toMs: number): TInteractionStatsBucket {
+  const span = toMs - fromMs;
+  if (span <= 6 * INTERACTION_STATS_BUCKET_MS.hour) return "minute";
+  if (span <= 15 * INTERACTION_STATS_BUCKET_MS.day) return "hour";
+  return "day";
+}
+
+export const ZAdminInteractionOverviewInputSchema = z
+  .object({
+    from: ZEpochMsSchema,
+    to: ZEpochMsSchema,
+    /** Default: defaultOverviewBucket(from, to). */
+    bucket: ZInteractionStatsBucketSchema.optional(),
+    provider: filterText("provider").optional(),
+    model: filterText("model").optional(),
+    operation: ZAiOperationSchema.optional(),
+  })
+  .refine((input) => input.from < input.to, { error: "from must be before to", path: ["to"] })
+  .refine(
+    (input) => {
+      if (input.from >= input.to) return true;
+      const ms = INTERACTION_STATS_BUCKET_MS[input.bucket ?? defaultOverviewBucket(input.from, input.to)];
+      return Math.ceil(input.to / ms) - Math.floor(input.from / ms) <= INTERACTION_STATS_BUCKETS_MAX;
+    },
+    { error: `the range holds more than ${INTERACTION_STATS_BUCKETS_MAX} buckets: choose a larger bucket or a shorter range`, path: ["bucket"] },
+  );
+export type TAdminInteractionOverviewInput = z.infer<typeof ZAdminInteractionOverviewInputSchema>;
+
+/** One provider name, model or (wire) operation with its numbers over the whole range. */
+export const ZInteractionBreakdownEntrySchema = ZInteractionStatsValuesSchema.extend({ key: z.string() });
+export type TInteractionBreakdownEntry = z.infer<typeof ZInteractionBreakdownEntrySchema>;
+
+export const ZAdminInteractionOverviewSchema = z.object({
+  from: ZEpochMsSchema,
+  to: ZEpochMsSchema,
+  bucket: ZInteractionStatsBucketSchema,
+  bucketMs: z.number().int().positive(),
+  /** The filters applied (null when not given). */
+  filters: z.object({ provider: z.string().nullable(), model: z.string().nullable(), operation: ZAiOperationSchema.nullable() }),
+  totals: ZInteractionStatsValuesSchema,
+  /** Every bucket from the one holding `from` to the one before `to`, empty ones included. */
+  series: z.array(ZInteractionStatsPointSchema),
+  /** Busiest first. */
+  byProvider: z.array(ZInteractionBreakdownEntrySchema),
+  byModel: z.array(ZInteractionBreakdownEntrySchema),
+  byOperation: z.array(ZInteractionBreakdownEntrySchema),
+});
+export type TAdminInteractionOverview = z.infer<typeof ZAdminInteractionOverviewSchema>;
+
+// ------------------------------------------------------------------ groups by prompt hash
+
+export const ZAdminInteractionGroupsInputSchema = ZPageInputSchema.extend(ZInteractionFiltersShape).refine(
+  (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
+  { error: "from must not be after to", path: ["from"] },
+);
+export type TAdminInteractionGroupsInput = z.infer<typeof ZAdminInteractionGroupsInputSchema>;
+
+/** Calls with the same prompt_hash (the same masked prompt asked again and again). */
+export const ZAdminInteractionGroupSchema = z.object({
+  promptHash: z.string(),
+  calls: ZCountSchema,
+  /** error + timeout + aborted. */
+  errors: ZCountSchema,
+  /** Over calls with a latency; null when none has one. */
+  avgLatencyMs: z.number().nonnegative().nullable(),
+  p95LatencyMs: z.number().nonnegative().nullable(),
+  firstSeen: ZEpochMsSchema,
+  lastSeen: ZEpochMsSchema,
+  /** The newest call of the group, for the detail view. */
+  sampleId: z.string().min(1),
+  /** The first PROMPT_PREVIEW_MAX characters of that call's (masked) prompt. */
+  promptPreview: z.string().nullable(),
+});
+export type TAdminInteractionGroup = z.infer<typeof ZAdminInteractionGroupSchema>;
+
+export const ZAdminInteractionGroupsPageSchema = pageOf(ZAdminInteractionGroupSchema);
+export type TAdminInteractionGroupsPage = z.infer<typeof ZAdminInteractionGroupsPageSchema>;

@@ -114,6 +114,8 @@ export type TAdminUserEngagement = z.infer<typeof ZAdminUserEngagementSchema>;
 export const ZAdminUserDetailSchema = z.object({
   user: ZUserDtoSchema,
   counts: z.object({ sessions: ZCountSchema, messages: ZCountSchema, engagements: ZCountSchema }),
+  /** Latest sessions.last_activity of the person (deleted sessions included); null when they have no session. */
+  lastActivity: ZEpochMsSchema.nullable(),
   /** Most recent interaction first. */
   engagements: z.array(ZAdminUserEngagementSchema),
 });
