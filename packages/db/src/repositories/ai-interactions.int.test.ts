@@ -322,6 +322,7 @@ describe("aiInteractionStats", () => {
       timeout: 1,
       cancelled: 1,
       aborted: 1,
+      errors: 3,
       // (error + timeout + aborted) / (success + error + timeout + aborted) = 3 / 6
       errorRate: 0.5,
       // successful latencies 100, 200, 400: p95 = 200 + 0.9 * 200, p99 = 200 + 0.98 * 200

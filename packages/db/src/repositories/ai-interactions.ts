@@ -586,6 +586,7 @@ function toValues(row: StatsRow | undefined): TInteractionStatsValues {
     timeout: row?.timeout ?? 0,
     cancelled: row?.cancelled ?? 0,
     aborted: row?.aborted ?? 0,
+    errors: (row?.error ?? 0) + (row?.timeout ?? 0) + (row?.aborted ?? 0),
     errorRate: row?.error_rate ?? null,
     latencyMs: { p50: row?.latency?.[0] ?? null, p95: row?.latency?.[1] ?? null, p99: row?.latency?.[2] ?? null },
     timeToFirstTokenMs: { p50: row?.ttft?.[0] ?? null, p95: row?.ttft?.[1] ?? null },

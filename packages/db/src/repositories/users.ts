@@ -193,9 +193,11 @@ export async function getUserDetailForAdmin(tx: ScopedTx, id: string): Promise<T
   });
   if (!row) return null;
   const { _count, engagements, ...user } = row;
+  const activity = await tx.session.aggregate({ where: { userId: id }, _max: { lastActivity: true } });
   return {
     user: toUserDto(user),
     counts: { sessions: _count.sessions, messages: _count.messages, engagements: _count.engagements },
+    lastActivity: toEpochMsOrNull(activity._max.lastActivity),
     engagements: engagements.map((e) => ({
       id: e.id,
       characterId: e.characterId,

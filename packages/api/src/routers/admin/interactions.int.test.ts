@@ -250,6 +250,7 @@ describe("admin.interactions.stats", () => {
       timeout: 0,
       cancelled: 1,
       aborted: 0,
+      errors: 1,
       errorRate: 0.25, // 1 error among 4 calls with an outcome
       latencyMs: { p50: 200, p95: 290, p99: 298 }, // 100, 200, 300
       timeToFirstTokenMs: { p50: 30, p95: 48 }, // 10, 30, 50
