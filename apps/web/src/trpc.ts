@@ -1,6 +1,6 @@
 // The app's one tRPC client and the typed query-options proxy components read from context.
 import type { AppRouter } from "@lockstep/api";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -8,5 +8,15 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 export function createApiClient() {
   // Same origin in production (the server hosts the app) and via Vite's proxy in dev, so a
   // relative URL works everywhere; plain JSON because the server has no transformer.
-  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc" })] });
+  // Subscriptions go over SSE (httpSubscriptionLink), which reconnects by itself and sends the
+  // last tracked event id back, so an interrupted reply stream resumes where it stopped.
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({ url: "/trpc" }),
+        false: httpBatchLink({ url: "/trpc" }),
+      }),
+    ],
+  });
 }
