@@ -1,6 +1,6 @@
 // Connects the health card to the API: one tRPC query, its states mapped onto the card's props.
 import { useQuery } from "@tanstack/react-query";
-import { describeHealthError, HealthCard } from "./health-card.tsx";
+import { describeHealthError, HealthCard } from "@lockstep/ui/health-card";
 import { useTRPC } from "./trpc.ts";
 
 // A status page should notice a server going away without a reload.

@@ -1,4 +1,4 @@
-// The admin health card's states, rendered from plain props: what an operator reads in each.
+// The health card's states, rendered from plain props: what a person or an operator reads in each.
 import type { THealthDto } from "@lockstep/contracts";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -22,7 +22,7 @@ function fact(term: string): string | null {
   return dt.nextElementSibling?.textContent ?? null;
 }
 
-describe("HealthCard (admin)", () => {
+describe("HealthCard", () => {
   it("shows ok, the version, the runtime, reachability and the migration counts", () => {
     const { container } = render(<HealthCard state="ready" health={healthDto()} />);
     expect(screen.getByRole("heading", { name: "API & database health" })).toBeTruthy();

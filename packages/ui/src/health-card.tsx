@@ -1,5 +1,5 @@
-// The admin health card: a pure view of one health check with the detail an operator acts on
-// (reachability, each pending migration), testable with plain props.
+// The health card both apps show: a pure view of one health check (reachability, the runtime, each
+// pending migration), testable with plain props whatever fetches the data.
 import type { THealthDto } from "@lockstep/contracts";
 import type { ReactNode } from "react";
 
