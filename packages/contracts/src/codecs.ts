@@ -68,6 +68,21 @@ export const ZOcrLineSchema = z.object({
     .min(0, { error: "confidence must be between 0 and 1" })
     .max(1, { error: "confidence must be between 0 and 1" })
     .optional(),
+  /** How sure the reader is of the author (from the bubble's horizontal position), 0 to 1. */
+  authorConfidence: z
+    .number({ error: "authorConfidence must be a number" })
+    .min(0, { error: "authorConfidence must be between 0 and 1" })
+    .max(1, { error: "authorConfidence must be between 0 and 1" })
+    .optional(),
+  /** Where the bubble is in the stored image, in its pixels, so a client can highlight it. */
+  box: z
+    .object({
+      x: z.number().int().min(0),
+      y: z.number().int().min(0),
+      width: z.number().int().min(1),
+      height: z.number().int().min(1),
+    })
+    .optional(),
 });
 export type TOcrLine = z.infer<typeof ZOcrLineSchema>;
 

@@ -12,4 +12,5 @@ export * from "./ai.ts";
 export * from "./characters.ts";
 export * from "./knowledge.ts";
 export * from "./interactions.ts";
+export * from "./screenshots.ts";
 export * from "./admin.ts";
