@@ -12,3 +12,5 @@ export * from "./log/masking.ts";
 export * from "./log/sweep.ts";
 export * from "./log/retention.ts";
 export * from "./knowledge/index.ts";
+export * from "./images/normalise.ts";
+export * from "./ocr/index.ts";

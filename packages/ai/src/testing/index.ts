@@ -1,2 +1,3 @@
 // Test helpers of the AI package (kept off the main entry so production code never loads them).
 export * from "./fake-openai-server.ts";
+export * from "./chat-screenshot.ts";
