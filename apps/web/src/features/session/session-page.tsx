@@ -1,16 +1,198 @@
-// The session page (messages, composer, suggestions): a stand-in so the router can load the route
-// lazily until the full page lands here.
+// The session page: the conversation (virtualised history, streamed reply, optimistic sends), the
+// status and its legal actions, suggestions as cards, and for screenshot sessions the upload,
+// OCR wait and verification steps. Mounted lazily by the router at /sessions/$sessionId.
+import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessionStatus } from "@lockstep/contracts";
+import { Button } from "@lockstep/ui/button";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTRPC } from "../../trpc.ts";
+import { Composer } from "./composer.tsx";
+import { describeError } from "./errors.ts";
+import { MessageHistory } from "./message-history.tsx";
+import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { useSendOutbox } from "./send-outbox.ts";
+import { useSessionStream } from "./session-stream.ts";
+import { type StatusAction, StatusActions, statusActionsFor } from "./status-actions.tsx";
+import { StreamTail } from "./stream-tail.ts";
+
+export const HISTORY_PAGE_SIZE = 50;
+
 export function SessionPage({ sessionId }: { sessionId: string }) {
+  const trpc = useTRPC();
+  const session = useQuery({
+    ...trpc.session.get.queryOptions({ id: sessionId }),
+    // While the server works in the background (OCR, analysis) a poll backs up the stream's status events.
+    refetchInterval: (query) => (query.state.data?.status === "analysis_in_progress" ? 3000 : false),
+  });
+
+  if (session.isPending) {
+    return (
+      <section aria-busy="true" className="p-6">
+        <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
+          Loading the session…
+        </p>
+      </section>
+    );
+  }
+  if (session.isError) {
+    const described = describeError(session.error);
+    return (
+      <section className="p-6">
+        <h1 className="text-xl font-semibold">This session could not be opened</h1>
+        <p role="alert" className="mt-2 text-sm text-rose-700 dark:text-rose-300">
+          {described.message}
+        </p>
+        {described.retryable ? (
+          <Button className="mt-3" onClick={() => void session.refetch()}>
+            Retry
+          </Button>
+        ) : null}
+      </section>
+    );
+  }
+  return <SessionView key={sessionId} session={session.data} />;
+}
+
+export default SessionPage;
+
+function SessionView({ session }: { session: TSessionDto }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const sessionId = session.id;
+  // Memoised so the callbacks below (and the memoised rows they reach) stay the same across renders.
+  const sessionKey = useMemo(() => trpc.session.get.queryKey({ id: sessionId }), [trpc, sessionId]);
+  const listInput = useMemo(() => ({ sessionId, limit: HISTORY_PAGE_SIZE, direction: "older" as const }), [sessionId]);
+  const historyKey = useMemo(() => trpc.message.list.infiniteQueryKey(listInput), [trpc, listInput]);
+  const history = useInfiniteQuery(
+    trpc.message.list.infiniteQueryOptions(listInput, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+  );
+  const messages = useMemo(() => flattenPages(history.data), [history.data]);
+
+  const [tail] = useState(() => new StreamTail());
+  useEffect(() => () => tail.dispose(), [tail]);
+  // A stream opened later replays what the server still buffers; messages already shown are skipped.
+  useEffect(() => tail.markFinished(messages.map((message) => message.id)), [messages, tail]);
+
+  const upsert = useCallback(
+    (incoming: readonly TMessageDto[]) => queryClient.setQueryData<MessagePages>(historyKey, (data) => upsertMessages(data, incoming)),
+    [queryClient, historyKey],
+  );
+  const setStatus = useCallback(
+    (status: TSessionStatus, errorReason: string | null) =>
+      queryClient.setQueryData<TSessionDto>(sessionKey, (current) => (current ? { ...current, status, errorReason } : current)),
+    [queryClient, sessionKey],
+  );
+  const stream = useSessionStream(sessionId, tail, { onMessage: (message) => upsert([message]), onStatus: setStatus });
+  const onUpdated = useCallback((message: TMessageDto) => upsert([message]), [upsert]);
+  const { outbox, send, retry, discard } = useSendOutbox(sessionId, onUpdated);
+  const shownOutbox = useMemo(() => {
+    const known = new Set(messages.map((message) => message.id));
+    return outbox.filter((entry) => !known.has(entry.id));
+  }, [messages, outbox]);
+
+  const [actionError, setActionError] = useState<{ message: string; action: StatusAction } | null>(null);
+  const afterSession = (next: TSessionDto) => queryClient.setQueryData(sessionKey, next);
+  const analyze = useMutation(
+    trpc.session.analyze.mutationOptions({
+      onSuccess: ({ session: next, suggestions }) => {
+        afterSession(next);
+        upsert(suggestions);
+      },
+    }),
+  );
+  const transition = useMutation(trpc.session.transition.mutationOptions({ onSuccess: afterSession }));
+  const runAction = (action: StatusAction) => {
+    setActionError(null);
+    const onError = (error: unknown) => {
+      setActionError({ message: describeError(error).message, action });
+      void queryClient.invalidateQueries({ queryKey: sessionKey });
+    };
+    if (action.kind === "analyze") analyze.mutate({ id: sessionId }, { onError });
+    else transition.mutate({ id: sessionId, to: action.to }, { onError });
+  };
+
+  const actions = statusActionsFor(session.status, session.type, messages.length > 0);
+  const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress";
+
   return (
-    <section aria-labelledby="session-title" className="p-6">
-      <h1 id="session-title" className="text-xl font-semibold">
-        Session
-      </h1>
-      <p className="mt-2 text-sm text-slate-600 dark:text-slate-400" data-session-id={sessionId}>
-        Loading the conversation…
-      </p>
+    <section aria-labelledby="session-title" className="flex h-full min-h-0 flex-col" data-session-status={session.status}>
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 px-3 py-3 sm:px-6 dark:border-slate-800">
+        <div className="mr-auto min-w-0">
+          <h1 id="session-title" className="truncate text-lg font-semibold text-slate-900 dark:text-slate-100">
+            {session.name ?? (session.type === "screenshot" ? "Screenshot session" : "Text session")}
+          </h1>
+          <p className="flex flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+            <StatusBadge status={session.status} />
+            {stream.status === "connecting" && stream.error ? <span role="status">Reconnecting…</span> : null}
+          </p>
+        </div>
+        <StatusActions actions={actions} busy={busy} onAction={runAction} />
+      </header>
+
+      {session.status === "error" && session.errorReason ? (
+        <p role="alert" className="mx-3 mt-3 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200">
+          {session.errorReason}
+        </p>
+      ) : null}
+      {actionError ? (
+        <p role="alert" className="mx-3 mt-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200">
+          {actionError.message}
+          <button type="button" className="font-medium underline" onClick={() => runAction(actionError.action)}>
+            Retry
+          </button>
+        </p>
+      ) : null}
+      {analyze.isPending ? (
+        <p role="status" className="mx-3 mt-3 text-sm text-slate-600 sm:mx-6 dark:text-slate-300">
+          Finding suggestions…
+        </p>
+      ) : null}
+
+      {history.isError ? (
+        <div role="alert" className="m-6 text-sm text-rose-700 dark:text-rose-300">
+          The messages could not be loaded: {describeError(history.error).message}{" "}
+          <button type="button" className="underline" onClick={() => void history.refetch()}>
+            Retry
+          </button>
+        </div>
+      ) : history.isPending ? (
+        <p role="status" className="m-6 text-sm text-slate-500">
+          Loading messages…
+        </p>
+      ) : (
+        <MessageHistory
+          messages={messages}
+          hasOlder={history.hasNextPage}
+          loadingOlder={history.isFetchingNextPage}
+          loadOlder={() => void history.fetchNextPage()}
+          outbox={shownOutbox}
+          onRetrySend={retry}
+          onDiscardSend={discard}
+          tail={tail}
+          onUpdated={onUpdated}
+          empty={
+            <p className="py-10 text-center text-sm text-slate-500 dark:text-slate-400">
+              Nothing here yet. Write what you want to say, or paste what they said, and the coach will answer.
+            </p>
+          }
+        />
+      )}
+      <Composer onSend={send} />
     </section>
   );
 }
 
-export default SessionPage;
+function StatusBadge({ status }: { status: TSessionStatus }) {
+  const tone =
+    status === "error"
+      ? "bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+      : status === "complete"
+        ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+        : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200";
+  return (
+    <span className={`rounded-full px-2 py-0.5 font-medium ${tone}`} data-status={status}>
+      <span className="sr-only">Status: </span>
+      {SESSION_STATUS_LABELS[status]}
+    </span>
+  );
+}

@@ -1,0 +1,42 @@
+// The session's history as TanStack Query holds it (keyset pages, newest page first) and the few
+// edits the page makes to it: new messages go to the end, updated ones replace their old copy.
+import type { TMessageDto } from "@lockstep/contracts";
+import type { InfiniteData } from "@tanstack/react-query";
+
+export type MessagePage = { items: TMessageDto[]; nextCursor: string | null };
+export type MessagePages = InfiniteData<MessagePage, string | null | undefined>;
+
+/** Messages in chronological order: pages come newest first, each page in chronological order. */
+export function flattenPages(data: MessagePages | undefined): TMessageDto[] {
+  if (!data) return [];
+  const out: TMessageDto[] = [];
+  for (let page = data.pages.length - 1; page >= 0; page--) out.push(...data.pages[page]!.items);
+  return out;
+}
+
+/**
+ * Adds messages at the end (or replaces a message with the same id wherever it is), keeping every
+ * other message object as it was so memoised rows do not render again.
+ */
+export function upsertMessages(data: MessagePages | undefined, messages: readonly TMessageDto[]): MessagePages | undefined {
+  if (!data || data.pages.length === 0) return data;
+  let pages = data.pages;
+  const fresh: TMessageDto[] = [];
+  for (const message of messages) {
+    let replaced = false;
+    pages = pages.map((page) => {
+      const index = page.items.findIndex((item) => item.id === message.id);
+      if (index === -1) return page;
+      replaced = true;
+      const items = page.items.slice();
+      items[index] = message;
+      return { ...page, items };
+    });
+    if (!replaced && !fresh.some((item) => item.id === message.id)) fresh.push(message);
+  }
+  if (fresh.length > 0) {
+    const [newest, ...older] = pages;
+    pages = [{ ...newest!, items: [...newest!.items, ...fresh] }, ...older];
+  }
+  return { ...data, pages };
+}
