@@ -9,3 +9,4 @@ export * from "./memories.ts";
 export * from "./analysis.ts";
 export * from "./knowledge.ts";
 export * from "./ai-interactions.ts";
+export * from "./uploads.ts";
