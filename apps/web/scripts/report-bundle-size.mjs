@@ -1,10 +1,19 @@
 // Prints the gzipped size of the JS a browser must load before the page runs (entry + modulepreloads),
-// so a build shows at once when a change bloats the first load. Shared by web and admin.
+// so a build shows at once when a change bloats the first load; with --max-kb N it fails the build above
+// N KB. Shared by web and admin.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
-const distDir = path.resolve(process.argv[2] ?? "dist");
+const args = process.argv.slice(2);
+const maxFlag = args.indexOf("--max-kb");
+const maxKb = maxFlag === -1 ? undefined : Number(args[maxFlag + 1]);
+if (maxKb !== undefined && !(maxKb > 0)) {
+  console.error("report-bundle-size: --max-kb needs a positive number");
+  process.exit(2);
+}
+const positional = args.filter((_, index) => maxFlag === -1 || (index !== maxFlag && index !== maxFlag + 1));
+const distDir = path.resolve(positional[0] ?? "dist");
 const html = await readFile(path.join(distDir, "index.html"), "utf8");
 
 // The built index.html is the source of truth for "initial": lazy chunks are not referenced there.
@@ -25,4 +34,9 @@ for (const url of urls) {
   const bytes = await readFile(path.join(distDir, relative));
   total += gzipSync(bytes, { level: 9 }).length;
 }
-console.log(`initial JS: ${(total / 1024).toFixed(1)} KB gzipped`);
+const kb = total / 1024;
+console.log(`initial JS: ${kb.toFixed(1)} KB gzipped${maxKb === undefined ? "" : ` (limit ${maxKb} KB)`}`);
+if (maxKb !== undefined && kb > maxKb) {
+  console.error(`report-bundle-size: initial JS is ${kb.toFixed(1)} KB gzipped, over the ${maxKb} KB budget; split a route or drop a dependency`);
+  process.exit(1);
+}

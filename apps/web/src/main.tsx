@@ -1,26 +1,16 @@
-// Entry point of the web app: one query client and one tRPC client for the page's lifetime.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+// Entry point of the web app: builds the app once and mounts it.
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./app.tsx";
-import { createApiClient, TRPCProvider } from "./trpc.ts";
+import { createApp } from "./app.tsx";
 import "./index.css";
-
-const queryClient = new QueryClient({
-  // One quick retry: a person staring at a spinner learns sooner that the server is down.
-  defaultOptions: { queries: { retry: 1, retryDelay: 500 } },
-});
-const trpcClient = createApiClient();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
+const { App } = createApp();
+
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <App />
-      </TRPCProvider>
-    </QueryClientProvider>
+    <App />
   </StrictMode>,
 );

@@ -1,0 +1,145 @@
+// The sessions sidebar on every signed-in page: new session, search and filters, and the person's
+// sessions in keyset pages that load as the list scrolls (pinned first, then by last activity).
+import { SESSION_STATUS_LABELS, type TSessionStatus, type TSessionType } from "@lockstep/contracts";
+import { Button } from "@lockstep/ui/button";
+import { ErrorNotice } from "@lockstep/ui/error-notice";
+import { Spinner } from "@lockstep/ui/spinner";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
+import { useId, useMemo, useState } from "react";
+import { describeError } from "../../shell/describe-error.ts";
+import { useTRPC } from "../../trpc.ts";
+import { NewSessionDialog } from "./new-session-dialog.tsx";
+import { EMPTY_FILTERS, orderSessions, SESSION_STATUSES, SESSION_TYPE_LABELS, SESSION_TYPES, type SessionFilters, toListInput } from "./session-list.ts";
+import { SessionRow } from "./session-row.tsx";
+import { useDebounced } from "./use-debounced.ts";
+import { useSentinel } from "./use-sentinel.ts";
+import { useSessionActions } from "./use-session-actions.ts";
+
+const NAV_LINK =
+  "rounded-lg px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-white";
+const SELECT =
+  "min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-800 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
+
+export function SessionsSidebar() {
+  const trpc = useTRPC();
+  const [filters, setFilters] = useState<SessionFilters>(EMPTY_FILTERS);
+  const [creating, setCreating] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const query = useDebounced(filters.query, 300);
+  const input = toListInput({ ...filters, query });
+  const ids = { search: useId(), status: useId(), type: useId() };
+
+  const sessions = useInfiniteQuery(
+    trpc.session.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+  );
+  const rows = useMemo(() => orderSessions(sessions.data?.pages ?? []), [sessions.data]);
+  const actions = useSessionActions();
+  const sentinel = useSentinel<HTMLLIElement>(() => {
+    if (sessions.hasNextPage && !sessions.isFetchingNextPage) void sessions.fetchNextPage();
+  }, Boolean(sessions.hasNextPage));
+  const filtered = filters.query.trim() !== "" || filters.status !== "all" || filters.type !== "all";
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="grid gap-3 border-b border-slate-200 p-3 dark:border-slate-800">
+        <Button onClick={() => setCreating(true)} className="w-full">
+          <span aria-hidden="true">+</span> New session
+        </Button>
+        <nav aria-label="Pages" className="flex flex-wrap gap-1">
+          <Link to="/" className={NAV_LINK} activeOptions={{ exact: true }}>
+            Home
+          </Link>
+          <Link to="/collections" className={NAV_LINK}>
+            Collections
+          </Link>
+          <Link to="/trash" className={NAV_LINK}>
+            Trash
+          </Link>
+        </nav>
+        <div role="search" className="grid gap-2">
+          <label htmlFor={ids.search} className="sr-only">
+            Search sessions by name
+          </label>
+          <input
+            id={ids.search}
+            type="search"
+            placeholder="Search sessions"
+            value={filters.query}
+            onChange={(e) => setFilters({ ...filters, query: e.target.value })}
+            className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900"
+          />
+          <div className="flex gap-2">
+            <label htmlFor={ids.status} className="sr-only">
+              Filter by status
+            </label>
+            <select
+              id={ids.status}
+              value={filters.status}
+              onChange={(e) => setFilters({ ...filters, status: e.target.value as TSessionStatus | "all" })}
+              className={SELECT}
+            >
+              <option value="all">All statuses</option>
+              {SESSION_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {SESSION_STATUS_LABELS[status]}
+                </option>
+              ))}
+            </select>
+            <label htmlFor={ids.type} className="sr-only">
+              Filter by kind
+            </label>
+            <select
+              id={ids.type}
+              value={filters.type}
+              onChange={(e) => setFilters({ ...filters, type: e.target.value as TSessionType | "all" })}
+              className={SELECT}
+            >
+              <option value="all">All kinds</option>
+              {SESSION_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {SESSION_TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      </div>
+
+      <div className="min-h-0 flex-1 overflow-y-auto p-2">
+        {actionError && (
+          <div className="mb-2">
+            <ErrorNotice title="That did not work" message={actionError} />
+            <button type="button" className="mt-1 text-xs underline" onClick={() => setActionError(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {sessions.isPending ? (
+          <Spinner label="Loading sessions…" className="p-3" />
+        ) : sessions.isError ? (
+          <ErrorNotice
+            title="Sessions could not be loaded"
+            message={describeError(sessions.error).message}
+            onRetry={() => void sessions.refetch()}
+            retrying={sessions.isFetching}
+          />
+        ) : rows.length === 0 ? (
+          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
+            {filtered ? "No sessions match these filters." : "No sessions yet. Start one with a coach."}
+          </p>
+        ) : (
+          <ul aria-label="Your sessions" aria-busy={sessions.isFetching} className="grid gap-0.5">
+            {rows.map((session) => (
+              <SessionRow key={session.id} session={session} actions={actions} onError={(error) => setActionError(describeError(error).message)} />
+            ))}
+            <li ref={sentinel} aria-hidden={!sessions.isFetchingNextPage} className="min-h-1">
+              {sessions.isFetchingNextPage && <Spinner label="Loading more sessions…" className="p-3" />}
+            </li>
+          </ul>
+        )}
+      </div>
+      <NewSessionDialog open={creating} onClose={() => setCreating(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+// The app's routes (code-based, no codegen): public sign-in, sign-up and status pages, and the
+// signed-in pages inside the shell. Every page is its own chunk, so the first load stays small.
+import type { AppRouter } from "@lockstep/api";
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+  useParams,
+} from "@tanstack/react-router";
+import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { lazy, Suspense } from "react";
+import { Spinner } from "@lockstep/ui/spinner";
+import { AppShell } from "./shell/app-shell.tsx";
+import { NotFound, RouteError } from "./shell/route-states.tsx";
+
+export interface RouterContext {
+  queryClient: QueryClient;
+  trpc: TRPCOptionsProxy<AppRouter>;
+}
+
+// Where a signed-out visitor was going, so sign-in can take them there. Only paths on this site.
+function safeRedirect(value: unknown): string | undefined {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : undefined;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+/** Who is signed in, from the cache when fresh: every navigation asks, few reach the server. */
+function whoAmI({ queryClient, trpc }: RouterContext) {
+  return queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+}
+
+const authSearch = (search: Record<string, unknown>): { redirect?: string } => {
+  const target = safeRedirect(search.redirect);
+  return target ? { redirect: target } : {};
+};
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: authSearch,
+  beforeLoad: async ({ context, search }) => {
+    if (await whoAmI(context).catch(() => null)) throw redirect({ to: search.redirect ?? "/" });
+  },
+  component: lazyRouteComponent(() => import("./features/auth/sign-in-page.tsx"), "SignInPage"),
+});
+
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-up",
+  validateSearch: authSearch,
+  beforeLoad: async ({ context }) => {
+    if (await whoAmI(context).catch(() => null)) throw redirect({ to: "/" });
+  },
+  component: lazyRouteComponent(() => import("./features/auth/sign-up-page.tsx"), "SignUpPage"),
+});
+
+const statusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/status",
+  component: lazyRouteComponent(() => import("./shell/status-page.tsx"), "StatusPage"),
+});
+
+// The signed-in part of the app: one guard for all of it, and the shell with the sessions sidebar.
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "signed-in",
+  beforeLoad: async ({ context, location }) => {
+    const me = await whoAmI(context);
+    if (!me) throw redirect({ to: "/sign-in", search: { redirect: location.href } });
+    return { me };
+  },
+  component: AppShell,
+  errorComponent: RouteError,
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  component: lazyRouteComponent(() => import("./features/characters/home-page.tsx"), "HomePage"),
+});
+
+const characterRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/characters/$characterId",
+  component: lazyRouteComponent(() => import("./features/characters/character-page.tsx"), "CharacterPage"),
+});
+
+const SessionPage = lazy(() => import("./features/session/session-page.tsx"));
+
+function SessionRoute() {
+  const { sessionId } = useParams({ from: "/signed-in/sessions/$sessionId" });
+  return (
+    <Suspense fallback={<Spinner label="Opening the session…" className="p-6" />}>
+      {/* Keyed: another session is another page, with none of the last one's state. */}
+      <SessionPage key={sessionId} sessionId={sessionId} />
+    </Suspense>
+  );
+}
+
+const sessionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/sessions/$sessionId",
+  component: SessionRoute,
+});
+
+const collectionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/collections",
+  component: lazyRouteComponent(() => import("./features/collections/collections-page.tsx"), "CollectionsPage"),
+});
+
+const collectionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/collections/$collectionId",
+  component: lazyRouteComponent(() => import("./features/collections/collection-page.tsx"), "CollectionPage"),
+});
+
+const profileRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/profile",
+  component: lazyRouteComponent(() => import("./features/profile/profile-page.tsx"), "ProfilePage"),
+});
+
+const trashRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/trash",
+  component: lazyRouteComponent(() => import("./features/sidebar/trash-page.tsx"), "TrashPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  signUpRoute,
+  statusRoute,
+  appRoute.addChildren([homeRoute, characterRoute, sessionRoute, collectionsRoute, collectionRoute, profileRoute, trashRoute]),
+]);
+
+export function createAppRouter(context: RouterContext) {
+  return createRouter({
+    routeTree,
+    context,
+    defaultPreload: "intent",
+    // The query cache is the data layer; the router's own cache would only duplicate it.
+    defaultPreloadStaleTime: 0,
+    defaultPendingComponent: () => <Spinner className="p-6" />,
+    scrollRestoration: true,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

@@ -1,0 +1,89 @@
+// The signed-in frame: a header, the sessions sidebar (a drawer under 768 px), and the page.
+import { useQuery } from "@tanstack/react-query";
+import { Link, Outlet, useRouterState } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
+import { SessionsSidebar } from "../features/sidebar/sessions-sidebar.tsx";
+import { useTRPC } from "../trpc.ts";
+import { Logo } from "./logo.tsx";
+
+export function AppShell() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+
+  // Following a link from the drawer means the person is done with it.
+  useEffect(() => setDrawerOpen(false), [pathname]);
+
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") setDrawerOpen(false);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [drawerOpen]);
+
+  return (
+    <div className="flex h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-3 focus:left-3 focus:z-50 focus:rounded-lg focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow dark:focus:bg-slate-800"
+      >
+        Skip to content
+      </a>
+      <header className="z-20 flex shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 sm:px-4 dark:border-slate-800 dark:bg-slate-900">
+        <button
+          type="button"
+          className="inline-flex size-10 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 md:hidden dark:text-slate-200 dark:hover:bg-slate-800"
+          aria-label={drawerOpen ? "Close sessions" : "Open sessions"}
+          aria-expanded={drawerOpen}
+          aria-controls="sessions-sidebar"
+          onClick={() => setDrawerOpen((open) => !open)}
+        >
+          <svg viewBox="0 0 24 24" className="size-6" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+            {drawerOpen ? <path d="M6 6l12 12M18 6L6 18" /> : <path d="M4 7h16M4 12h16M4 17h16" />}
+          </svg>
+        </button>
+        <Link to="/" className="flex items-center gap-2 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
+          <Logo className="size-7" />
+          <span className="text-base font-semibold tracking-tight">Lockstep</span>
+        </Link>
+        <div className="ml-auto flex min-w-0 items-center gap-1">
+          <Link
+            to="/profile"
+            className="flex min-w-0 items-center gap-2 rounded-lg px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-200 dark:hover:bg-slate-800"
+            activeProps={{ "aria-current": "page" }}
+          >
+            <span
+              aria-hidden="true"
+              className="inline-flex size-7 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-800 dark:bg-indigo-900 dark:text-indigo-200"
+            >
+              {(me.data?.name ?? "?").slice(0, 1).toUpperCase()}
+            </span>
+            <span className="truncate">
+              <span className="sr-only">Profile of </span>
+              {me.data?.name ?? "Profile"}
+            </span>
+          </Link>
+        </div>
+      </header>
+
+      <div className="relative flex min-h-0 flex-1">
+        {drawerOpen && (
+          <div aria-hidden="true" className="fixed inset-0 top-14 z-20 bg-slate-950/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+        )}
+        <aside
+          id="sessions-sidebar"
+          aria-label="Sessions"
+          className={`${drawerOpen ? "fixed inset-y-0 top-14 left-0 z-30 flex w-[min(20rem,88vw)] shadow-xl" : "hidden"} flex-col border-r border-slate-200 bg-white md:static md:z-auto md:flex md:w-80 md:shadow-none dark:border-slate-800 dark:bg-slate-900`}
+        >
+          <SessionsSidebar />
+        </aside>
+        <main id="main" className="min-w-0 flex-1 overflow-y-auto">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
