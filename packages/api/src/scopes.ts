@@ -28,6 +28,12 @@ export interface AdminScope {
     what: Omit<AuditEntry, "before" | "after">,
     work: (tx: ScopedTx) => Promise<{ result: T; before: unknown; after: unknown }>,
   ): Promise<T>;
+  /**
+   * A read-only look at the database as a whole (catalogs, migration history, counts of every
+   * table), which no role below the owner can see; audited before it runs. Only for reports that
+   * read nothing personal, such as db:verify.
+   */
+  inspect<T>(what: Omit<AuditEntry, "before" | "after">, work: (db: Database) => Promise<T>): Promise<T>;
 }
 
 export function userScope(db: Database, user: SessionUser): UserScope {
@@ -54,5 +60,9 @@ export function adminScope(db: Database, user: SessionUser, meta: RequestMeta): 
         await writeAudit(tx, { ...what, before, after });
         return result;
       }),
+    inspect: async (what, work) => {
+      await withAdmin(db, (tx) => writeAudit(tx, { ...what, before: null, after: null }));
+      return work(db);
+    },
   };
 }

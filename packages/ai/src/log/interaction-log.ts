@@ -14,9 +14,10 @@ import {
   isTransientDatabaseError,
   type LogJson,
   type NewAiInteraction,
+  readDataSettings,
 } from "@lockstep/db";
 import { ProviderError } from "../provider.ts";
-import { maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
+import { ALL_MASK_CATEGORIES, type MaskCategories, maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
 import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
 
 /** The writes the log makes; a seam for tests that need a write to fail. */
@@ -28,8 +29,14 @@ export interface InteractionStore {
 const databaseStore: InteractionStore = { begin: beginAiInteraction, finish: finishAiInteraction };
 
 export interface InteractionLogOptions {
-  /** Mask personal data and credentials before storing (default: on unless AI_LOG_MASKING=off). */
-  masking?: boolean;
+  /**
+   * Mask personal data and credentials before storing: true (every category), false, or the
+   * categories to mask. Default: off when AI_LOG_MASKING=off, otherwise the operators' settings
+   * (admin.data.updateSettings), read at most every `settingsTtlMs`, every category before any are saved.
+   */
+  masking?: boolean | MaskCategories;
+  /** How long the operators' masking settings are reused before being read again (default 10 s). */
+  settingsTtlMs?: number;
   /** Told about writes that failed for good; the default prints to stderr. Never told twice about one call. */
   onError?: (error: unknown, context: { interactionId: string; stage: "begin" | "finish" }) => void;
   /** Transient database errors are retried this many times in all, with doubling delays (default 5 tries from 50 ms: under a second). */
@@ -139,7 +146,25 @@ function elapsed(from: number, to: number): number {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createInteractionLog(db: Database, options: InteractionLogOptions = {}): LocalInteractionLog {
-  const mask = options.masking ?? maskingEnabledFromEnv();
+  const fixed: MaskCategories | null | undefined =
+    options.masking === undefined ? (maskingEnabledFromEnv() ? undefined : null) : options.masking === true ? ALL_MASK_CATEGORIES : options.masking || null;
+  const settingsTtlMs = options.settingsTtlMs ?? 10_000;
+  let cached: { at: number; policy: MaskCategories | null } | null = null;
+  /** What to mask for a call about to begin: fixed by options, or the saved settings (briefly cached). */
+  async function currentPolicy(): Promise<MaskCategories | null> {
+    if (fixed !== undefined) return fixed;
+    if (cached && performance.now() - cached.at < settingsTtlMs) return cached.policy;
+    let policy: MaskCategories | null;
+    try {
+      const { masking } = await readDataSettings(db);
+      policy = masking.enabled ? masking : null;
+    } catch {
+      // Settings that cannot be read must not stop a call being logged; mask everything meanwhile.
+      policy = ALL_MASK_CATEGORIES;
+    }
+    cached = { at: performance.now(), policy };
+    return policy;
+  }
   const store = options.store ?? databaseStore;
   const attempts = Math.max(1, options.retry?.attempts ?? 5);
   const initialDelayMs = options.retry?.initialDelayMs ?? 50;
@@ -154,10 +179,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   };
   const inFlight = new Map<string, Handle>();
 
-  const text = (value: string) => storableText(mask ? maskText(value) : value);
-  const json = (value: unknown): LogJson | undefined => toLogJson(value, { mask });
-  const object = (value: unknown): { [key: string]: LogJson } | undefined => {
-    const mapped = json(value);
+  const text = (value: string, mask: MaskCategories | null) => storableText(mask ? maskText(value, mask) : value);
+  const json = (value: unknown, mask: MaskCategories | null): LogJson | undefined => toLogJson(value, { mask: mask ?? false });
+  const object = (value: unknown, mask: MaskCategories | null): { [key: string]: LogJson } | undefined => {
+    const mapped = json(value, mask);
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;
   };
 
@@ -178,7 +203,11 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     private firstTokenAt: number | null = null;
     private settlement: Promise<void> | null = null;
 
-    constructor(readonly id: string) {}
+    /** The masking of the call's begin applies to its outcome too, so one row is masked one way. */
+    constructor(
+      readonly id: string,
+      private readonly mask: MaskCategories | null,
+    ) {}
 
     get open(): boolean {
       return this.settlement === null;
@@ -191,17 +220,17 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     succeed(outcome: CallOutcome): Promise<void> {
       return this.settle((endedAt) => ({
         status: "SUCCESS",
-        response: json(outcome.response) ?? null,
+        response: json(outcome.response, this.mask) ?? null,
         ...this.timings(endedAt),
         inputTokens: count(outcome.usage?.inputTokens),
         outputTokens: count(outcome.usage?.outputTokens),
         errorCode: null,
         errorMessage: null,
-        metadata: object(outcome.metadata),
+        metadata: object(outcome.metadata, this.mask),
         responses: (outcome.responses ?? []).map((r) => ({
-          content: text(String(r.content ?? "")),
+          content: text(String(r.content ?? ""), this.mask),
           finishReason: r.finishReason == null ? null : storableText(r.finishReason),
-          metadata: json(r.metadata),
+          metadata: json(r.metadata, this.mask),
         })),
       }));
     }
@@ -239,7 +268,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         outputTokens: null,
         errorCode: storableText(code.slice(0, 100)),
         // Masked first, then cut, so a cut never leaves half a secret behind.
-        errorMessage: text(message).trim().slice(0, ERROR_MESSAGE_MAX),
+        errorMessage: text(message, this.mask).trim().slice(0, ERROR_MESSAGE_MAX),
         metadata: undefined,
         responses: [],
       };
@@ -276,9 +305,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   return {
     async begin(spec: CallSpec): Promise<InteractionHandle> {
       const id = randomUUID();
-      const promptText = spec.promptText === null || spec.promptText === undefined ? null : text(spec.promptText);
+      const mask = await currentPolicy();
+      const promptText = spec.promptText === null || spec.promptText === undefined ? null : text(spec.promptText, mask);
       const context = spec.context;
-      const metadata = object({ ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) });
+      const metadata = object({ ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) }, mask);
       const row: NewAiInteraction = {
         id,
         provider: {
@@ -290,11 +320,11 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         operation: spec.operation,
         promptText,
         promptHash: promptText === null ? null : promptHash(promptText),
-        request: json(spec.request) ?? null,
+        request: json(spec.request, mask) ?? null,
         userId: context.userId ? storableText(context.userId) : null,
         sessionId: context.sessionId ? storableText(context.sessionId) : null,
         ipAddress: normaliseIp(context.ip),
-        fileMetadata: json(spec.fileMetadata),
+        fileMetadata: json(spec.fileMetadata, mask),
         dataSource: context.dataSource,
         metadata: metadata && Object.keys(metadata).length ? metadata : undefined,
       };
@@ -306,7 +336,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         onError(error, { interactionId: id, stage: "begin" });
         throw new Error("The AI interaction log could not record the call, so it was not made.", { cause: error });
       }
-      const handle = new Handle(id);
+      const handle = new Handle(id, mask);
       inFlight.set(id, handle);
       return handle;
     },

@@ -258,3 +258,35 @@ describe("maskingEnabledFromEnv", () => {
     expect(maskingEnabledFromEnv(value === undefined ? {} : { AI_LOG_MASKING: value })).toBe(expected);
   });
 });
+
+describe("masking only some categories", () => {
+  const text = "mail bob@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv";
+  const none = { email: false, phone: false, card: false, secret: false, dataUrl: false };
+
+  it("masks every category by default and none when all are off", () => {
+    expect(maskText(text)).toBe("mail [email], call [phone], card [card], key [secret]");
+    expect(maskText(text, none)).toBe(text);
+  });
+
+  it("masks each category alone and leaves the others as they were", () => {
+    expect(maskText(text, { ...none, email: true })).toBe("mail [email], call +44 20 7946 0958, card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv");
+    expect(maskText(text, { ...none, phone: true })).toBe("mail bob@example.com, call [phone], card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv");
+    expect(maskText(text, { ...none, card: true })).toBe("mail bob@example.com, call +44 20 7946 0958, card [card], key sk-abcdefghijklmnopqrstuv");
+    expect(maskText(text, { ...none, secret: true })).toBe("mail bob@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key [secret]");
+  });
+
+  it("does not let a card that is kept turn into a phone, nor a kept data URL into a secret", () => {
+    expect(maskText("card 4111 1111 1111 1111", { ...none, phone: true })).toBe("card 4111 1111 1111 1111");
+    const image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk";
+    expect(maskText(image, { ...none, secret: true })).toBe(image);
+    expect(maskText(image)).toBe("[data-url]");
+  });
+
+  it("leaves credential-named keys alone in JSON when secrets are not masked", () => {
+    expect(toLogJson({ password: "hunter22", note: "bob@example.com" }, { mask: { ...none, email: true } })).toEqual({
+      password: "hunter22",
+      note: "[email]",
+    });
+    expect(toLogJson({ password: "hunter22" }, { mask: { ...none, secret: true } })).toEqual({ password: "[secret]" });
+  });
+});

@@ -15,6 +15,17 @@ export const MASK = {
   dataUrl: "[data-url]",
 } as const;
 
+/** Which kinds of finding are masked; operators switch each one in admin.data.updateSettings. */
+export interface MaskCategories {
+  email: boolean;
+  phone: boolean;
+  card: boolean;
+  secret: boolean;
+  dataUrl: boolean;
+}
+
+export const ALL_MASK_CATEGORIES: Readonly<MaskCategories> = Object.freeze({ email: true, phone: true, card: true, secret: true, dataUrl: true });
+
 /** Masking is on unless AI_LOG_MASKING says off (also: 0, false, no, disabled). */
 export function maskingEnabledFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.AI_LOG_MASKING?.trim().toLowerCase();
@@ -180,31 +191,39 @@ const LABELLED_PHONE = /\b((?:phone|tel|telephone|mobile|cell|whatsapp|call me(?
 
 // ------------------------------------------------------------------ strings
 
-/** Masks one string; returns it unchanged (same value) when nothing was found. */
-export function maskText(text: string): string {
+/**
+ * Masks one string; returns it unchanged (same value) when nothing was found. `only` names the
+ * categories to mask (default: all); a category left out is kept as it was, and what it would have
+ * matched is set aside so another detector does not mask it under another name.
+ */
+export function maskText(text: string, only: Readonly<MaskCategories> = ALL_MASK_CATEGORIES): string {
   if (text.length < 6) return text;
-  let out = text.replace(DATA_URL, MASK.dataUrl);
-  out = out.replace(EMAIL, MASK.email);
-  for (const pattern of PREFIXED_SECRETS) out = out.replace(pattern, MASK.secret);
-  out = out.replace(AUTH_SCHEME, (match, scheme: string, space: string, token: string) =>
-    looksLikeCredential(token) ? `${scheme}${space}${MASK.secret}` : match,
-  );
-  out = out.replace(NAMED_SECRET, (_m, name: string) => `${name}${MASK.secret}`);
-  out = out.replace(LABELLED_PHONE, (_m, label: string) => `${label}${MASK.phone}`);
-
-  // Set aside what must survive the number detectors.
+  // Set aside what must survive the detectors: kept-as-is categories first, then the shapes below.
   const held: string[] = [];
-  for (const { pattern, unless } of PROTECTED) {
-    out = out.replace(pattern, (match) => {
-      if (unless?.(match)) return match;
-      held.push(match);
-      return `${HOLD_OPEN}${holdKey(held.length - 1)}${HOLD_CLOSE}`;
-    });
+  const hold = (match: string) => {
+    held.push(match);
+    return `${HOLD_OPEN}${holdKey(held.length - 1)}${HOLD_CLOSE}`;
+  };
+  let out = text.replace(DATA_URL, (match) => (only.dataUrl ? MASK.dataUrl : hold(match)));
+  out = out.replace(EMAIL, (match) => (only.email ? MASK.email : hold(match)));
+  if (only.secret) {
+    for (const pattern of PREFIXED_SECRETS) out = out.replace(pattern, MASK.secret);
+    out = out.replace(AUTH_SCHEME, (match, scheme: string, space: string, token: string) =>
+      looksLikeCredential(token) ? `${scheme}${space}${MASK.secret}` : match,
+    );
+    out = out.replace(NAMED_SECRET, (_m, name: string) => `${name}${MASK.secret}`);
   }
-  out = out.replace(LONG_HEX, (match) => (/[a-f]/i.test(match) && /\d/.test(match) ? MASK.secret : match));
-  out = out.replace(LONG_BASE64, (match) => (looksRandom(match) ? MASK.secret : match));
-  out = out.replace(CARD_CANDIDATE, (match) => (isCard(match) ? MASK.card : match));
-  out = out.replace(PHONE_CANDIDATE, (match) => (isPhone(match.trim()) ? MASK.phone : match));
+  out = out.replace(LABELLED_PHONE, (match, label: string) => (only.phone ? `${label}${MASK.phone}` : hold(match)));
+
+  for (const { pattern, unless } of PROTECTED) {
+    out = out.replace(pattern, (match) => (unless?.(match) ? match : hold(match)));
+  }
+  if (only.secret) {
+    out = out.replace(LONG_HEX, (match) => (/[a-f]/i.test(match) && /\d/.test(match) ? MASK.secret : match));
+    out = out.replace(LONG_BASE64, (match) => (looksRandom(match) ? MASK.secret : match));
+  }
+  out = out.replace(CARD_CANDIDATE, (match) => (isCard(match) ? (only.card ? MASK.card : hold(match)) : match));
+  if (only.phone) out = out.replace(PHONE_CANDIDATE, (match) => (isPhone(match.trim()) ? MASK.phone : match));
   if (held.length) {
     out = out.replace(HOLD, (_m, key: string) => {
       let index = 0;
@@ -233,8 +252,11 @@ const SECRET_KEY =
 
 
 export interface ToLogJsonOptions {
-  /** Mask strings (default true). Off still makes the value storable (cycles, dates, functions). */
-  mask?: boolean;
+  /**
+   * Mask strings (default true: every category); or only the categories given. Off still makes the
+   * value storable (cycles, dates, functions).
+   */
+  mask?: boolean | Readonly<MaskCategories>;
   /** Deeper structures are cut with "[depth]" (default 32); JSONB itself refuses very deep nesting. */
   maxDepth?: number;
 }
@@ -246,15 +268,18 @@ export interface ToLogJsonOptions {
  * that are not plain data (AbortSignal, zod schemas) contribute only their own enumerable fields.
  */
 export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJson | undefined {
-  const mask = options.mask ?? true;
+  const categories = options.mask === false ? null : options.mask === true || options.mask === undefined ? ALL_MASK_CATEGORIES : options.mask;
+  // A credential-named key hides its value only when secrets are masked.
+  const secretKeys = categories?.secret ?? false;
+  const maskString = (text: string) => (categories ? maskText(text, categories) : text);
   const maxDepth = options.maxDepth ?? 32;
   const seen = new WeakSet<object>();
   const walk = (input: unknown, depth: number, key: string | null): LogJson | undefined => {
     if (input === null) return null;
     switch (typeof input) {
       case "string":
-        if (mask && key !== null && SECRET_KEY.test(key) && input.length > 0) return MASK.secret;
-        return storableText(mask ? maskText(input) : input);
+        if (secretKeys && key !== null && SECRET_KEY.test(key) && input.length > 0) return MASK.secret;
+        return storableText(maskString(input));
       case "number":
         return Number.isFinite(input) ? input : null;
       case "boolean":
@@ -268,7 +293,7 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
     }
     const object = input as object;
     if (object instanceof Date) return Number.isNaN(object.getTime()) ? null : object.toISOString();
-    if (mask && key !== null && SECRET_KEY.test(key)) return MASK.secret;
+    if (secretKeys && key !== null && SECRET_KEY.test(key)) return MASK.secret;
     if (depth >= maxDepth) return "[depth]";
     if (seen.has(object)) return "[circular]";
     seen.add(object);
@@ -276,7 +301,7 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
       if (Array.isArray(object)) return object.map((item) => walk(item, depth + 1, null) ?? null);
       if (object instanceof Error) {
         // Message and name only: a stack names server files and is no use in an interaction log.
-        const err: Record<string, LogJson> = { name: storableText(object.name), message: storableText(mask ? maskText(object.message) : object.message) };
+        const err: Record<string, LogJson> = { name: storableText(object.name), message: storableText(maskString(object.message)) };
         const code = (object as { code?: unknown }).code;
         if (typeof code === "string" || typeof code === "number") err.code = code;
         return err;

@@ -1,17 +1,22 @@
-// Retention of the interaction log: deletes interactions older than N days (AI_LOG_RETENTION_DAYS, default 90), once or on an interval inside the server.
-import { aiLogRetentionDaysFromEnv, type Database, purgeAiInteractionsOlderThan } from "@lockstep/db";
+// Retention of the interaction log: deletes interactions older than N days (the operators' setting, else AI_LOG_RETENTION_DAYS, else 90), once or on an interval inside the server.
+import { type Database, purgeAiInteractionsOlderThan, readDataSettings } from "@lockstep/db";
 
 export interface RetentionRunOptions {
-  /** Default: AI_LOG_RETENTION_DAYS, or 90. */
+  /** Default: the retention days saved in admin.data.updateSettings, else AI_LOG_RETENTION_DAYS, else 90. */
   days?: number;
   batchSize?: number;
   now?: Date;
 }
 
+/** The retention days in force: read at every run, so an operator's change applies at the next one. */
+export async function retentionDays(db: Database): Promise<number> {
+  return (await readDataSettings(db)).retentionDays;
+}
+
 /** Deletes interactions (and, by cascade, their responses) older than `days` days; returns how many. */
-export function runRetention(db: Database, options: RetentionRunOptions = {}): Promise<number> {
+export async function runRetention(db: Database, options: RetentionRunOptions = {}): Promise<number> {
   return purgeAiInteractionsOlderThan(db, {
-    days: options.days ?? aiLogRetentionDaysFromEnv(),
+    days: options.days ?? (await retentionDays(db)),
     batchSize: options.batchSize,
     now: options.now,
   });
@@ -20,7 +25,7 @@ export function runRetention(db: Database, options: RetentionRunOptions = {}): P
 export const RETENTION_EVERY_MS_DEFAULT = 6 * 60 * 60_000;
 
 export interface RetentionScheduleOptions {
-  /** Default: AI_LOG_RETENTION_DAYS, or 90. */
+  /** Fixed days; default: read at every run as runRetention does. */
   days?: number;
   /** Default: every 6 hours. */
   everyMs?: number;
@@ -44,7 +49,7 @@ export interface RetentionSchedule {
  * process alive on its own, and a run never overlaps the previous one.
  */
 export function startRetentionSchedule(db: Database, options: RetentionScheduleOptions = {}): RetentionSchedule {
-  const days = options.days ?? aiLogRetentionDaysFromEnv();
+  const days = options.days;
   const everyMs = options.everyMs ?? RETENTION_EVERY_MS_DEFAULT;
   if (!Number.isFinite(everyMs) || everyMs <= 0) throw new RangeError(`everyMs must be positive (got ${everyMs})`);
   const onError = options.onError ?? ((error: unknown) => console.error("[ai-log] retention failed:", error));
@@ -52,7 +57,7 @@ export function startRetentionSchedule(db: Database, options: RetentionScheduleO
   let stopped = false;
 
   const runNow = (): Promise<number> => {
-    running ??= runRetention(db, { days, batchSize: options.batchSize })
+    running ??= runRetention(db, { ...(days === undefined ? {} : { days }), batchSize: options.batchSize })
       .then((deleted) => {
         options.onResult?.(deleted);
         return deleted;

@@ -205,3 +205,43 @@ describe("admin.knowledge.list and setActive", () => {
     expect(missing.code).toBe("NOT_FOUND");
   });
 });
+
+describe("admin.knowledge.validate", () => {
+  async function snapshot() {
+    const { rows } = await db.pool.query("SELECT chunk_id, version, text_content, is_active, embedding IS NOT NULL AS has_vector FROM knowledge_chunks ORDER BY chunk_id");
+    return rows;
+  }
+
+  it("reports what is wrong per chunk and field, and what would be created, updated or unchanged, writing nothing", async () => {
+    const before = await snapshot();
+    const ingestAudits = (await audit("admin.knowledge.ingest")).length;
+    const stored = await admin.caller.admin.knowledge.list({});
+    const known = stored.items[0];
+    const file = {
+      chunks: [
+        chunk("api_validate_new_001", "brand new advice about hiking"),
+        ...(known ? [chunk(known.chunkId, "a changed text for a stored chunk", {}, "9.0.0")] : []),
+        { ...chunk("api_validate_bad_002", "bad chunk"), guidance: { primary_intent: "spark_curiosity", risk_level: "extreme" } },
+      ],
+    };
+    const bad = await admin.caller.admin.knowledge.validate({ file });
+    expect(bad.ok).toBe(false);
+    expect(bad.dryRun).toBe(true);
+    expect(bad.errors).toHaveLength(1);
+    expect(bad.errors[0]).toMatchObject({ chunkId: "api_validate_bad_002", path: "guidance.risk_level" });
+
+    const good = await admin.caller.admin.knowledge.validate({ file: { chunks: file.chunks.slice(0, -1) } });
+    expect(good).toMatchObject({ ok: true, dryRun: true, created: 1, updated: known ? 1 : 0, unchanged: 0, errors: [] });
+    // dryRun: false in the input does not turn validation into an ingestion.
+    const forced = await admin.caller.admin.knowledge.validate({ file: { chunks: file.chunks.slice(0, -1) }, dryRun: false });
+    expect(forced.dryRun).toBe(true);
+
+    expect(await snapshot()).toEqual(before);
+    expect(await audit("admin.knowledge.ingest")).toHaveLength(ingestAudits);
+    expect((await audit("admin.knowledge.validate")).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("is FORBIDDEN for a plain user", async () => {
+    expect((await errorOf(person.caller.admin.knowledge.validate({ file: FILE }))).code).toBe("FORBIDDEN");
+  });
+});

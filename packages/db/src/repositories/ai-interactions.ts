@@ -7,6 +7,9 @@ import {
   toEpochMs,
   toEpochMsOrNull,
   type TAdminInteractionDetail,
+  type TAdminInteractionGroup,
+  type TAdminInteractionOverview,
+  type TInteractionBreakdownEntry,
   type TAdminInteractionListItem,
   type TAdminInteractionStats,
   type TAiInteractionStatusDb,
@@ -577,6 +580,26 @@ interface StatsRow {
 
 const BUCKET_INTERVAL: Record<TInteractionStatsBucket, string> = { minute: "1 minute", hour: "1 hour", day: "1 day" };
 
+/**
+ * The measures of one slice, over the columns of a CTE `f` (status, latency_ms,
+ * time_to_first_token_ms, input_tokens, output_tokens); shared by stats and overview so both
+ * define error rate and percentiles the same way.
+ */
+const STATS_AGGREGATES = Prisma.sql`
+           count(*)::int AS count,
+           count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
+           count(*) FILTER (WHERE status = 'SUCCESS')::int AS success,
+           count(*) FILTER (WHERE status = 'ERROR')::int AS error,
+           count(*) FILTER (WHERE status = 'TIMEOUT')::int AS timeout,
+           count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
+           count(*) FILTER (WHERE status = 'ABORTED')::int AS aborted,
+           (count(*) FILTER (WHERE status IN ('ERROR', 'TIMEOUT', 'ABORTED')))::float8
+             / NULLIF(count(*) FILTER (WHERE status IN ('SUCCESS', 'ERROR', 'TIMEOUT', 'ABORTED')), 0) AS error_rate,
+           percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'SUCCESS') AS latency,
+           percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY time_to_first_token_ms) FILTER (WHERE status = 'SUCCESS') AS ttft,
+           COALESCE(sum(input_tokens), 0)::float8 AS input_tokens,
+           COALESCE(sum(output_tokens), 0)::float8 AS output_tokens`;
+
 function toValues(row: StatsRow | undefined): TInteractionStatsValues {
   return {
     count: row?.count ?? 0,
@@ -622,19 +645,7 @@ export async function aiInteractionStats(tx: ScopedTx, q: AiInteractionStatsQuer
        WHERE i.created_at >= ${q.from} AND i.created_at < ${q.to} AND i.deleted_at IS NULL
     )
     SELECT bucket, ${groupBy ? Prisma.sql`key` : Prisma.sql`NULL::text AS key`}, GROUPING(bucket)::int AS g_bucket, ${groupBy ? Prisma.sql`GROUPING(key)::int` : Prisma.sql`1`} AS g_key,
-           count(*)::int AS count,
-           count(*) FILTER (WHERE status = 'PENDING')::int AS pending,
-           count(*) FILTER (WHERE status = 'SUCCESS')::int AS success,
-           count(*) FILTER (WHERE status = 'ERROR')::int AS error,
-           count(*) FILTER (WHERE status = 'TIMEOUT')::int AS timeout,
-           count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
-           count(*) FILTER (WHERE status = 'ABORTED')::int AS aborted,
-           (count(*) FILTER (WHERE status IN ('ERROR', 'TIMEOUT', 'ABORTED')))::float8
-             / NULLIF(count(*) FILTER (WHERE status IN ('SUCCESS', 'ERROR', 'TIMEOUT', 'ABORTED')), 0) AS error_rate,
-           percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'SUCCESS') AS latency,
-           percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY time_to_first_token_ms) FILTER (WHERE status = 'SUCCESS') AS ttft,
-           COALESCE(sum(input_tokens), 0)::float8 AS input_tokens,
-           COALESCE(sum(output_tokens), 0)::float8 AS output_tokens
+           ${STATS_AGGREGATES}
       FROM f
      GROUP BY ${sets}`;
 
@@ -677,5 +688,154 @@ export async function aiInteractionStats(tx: ScopedTx, q: AiInteractionStatsQuer
         series: g.series.sort((a, b) => a.start - b.start).map(({ start, row }) => ({ start, ...toValues(row) })),
       }))
       .sort((a, b) => b.totals.count - a.totals.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  };
+}
+
+// ------------------------------------------------------------------ overview
+
+export interface AiInteractionOverviewQuery {
+  from: Date;
+  to: Date;
+  bucket: TInteractionStatsBucket;
+  provider?: string | undefined;
+  model?: string | undefined;
+  operation?: TAiOperation | undefined;
+}
+
+interface OverviewRow extends StatsRow {
+  provider: string | null;
+  model: string | null;
+  op: string | null;
+  g_provider: number;
+  g_model: number;
+  g_op: number;
+}
+
+/**
+ * The admin overview: totals, the series per bucket, and the same measures per provider, per model
+ * and per operation, for one range and optional filters, in one SQL statement (GROUPING SETS),
+ * with the definitions of aiInteractionStats. The work_mem raise lets the percentile sorts of a
+ * large range stay in memory instead of spilling to disk; it ends with the transaction.
+ */
+export async function aiInteractionOverview(tx: ScopedTx, q: AiInteractionOverviewQuery): Promise<TAdminInteractionOverview> {
+  const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
+  const where = filterSql({ from: q.from, to: q.to, provider: q.provider, model: q.model, operation: q.operation });
+  await tx.$executeRaw`SELECT set_config('work_mem', '128MB', true)`;
+  const rows = await tx.$queryRaw<OverviewRow[]>`
+    WITH f AS (
+      SELECT date_bin(${BUCKET_INTERVAL[q.bucket]}::interval, i.created_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+             i.provider_id, i.model_name, i.operation, i.status, i.latency_ms, i.time_to_first_token_ms, i.input_tokens, i.output_tokens
+        FROM ai_interactions i
+       WHERE ${Prisma.join(where, " AND ")}
+    ), g AS (
+      SELECT bucket, provider_id, model_name, operation::text AS op,
+             GROUPING(bucket)::int AS g_bucket, GROUPING(provider_id)::int AS g_provider,
+             GROUPING(model_name)::int AS g_model, GROUPING(operation)::int AS g_op,
+             ${STATS_AGGREGATES}
+        FROM f
+       GROUP BY GROUPING SETS ((), (bucket), (provider_id), (model_name), (operation))
+    )
+    SELECT g.*, g.model_name AS model, p.name AS provider
+      FROM g LEFT JOIN providers p ON p.id = g.provider_id`;
+
+  let totals: StatsRow | undefined;
+  const byBucket = new Map<number, StatsRow>();
+  const byProvider: TInteractionBreakdownEntry[] = [];
+  const byModel: TInteractionBreakdownEntry[] = [];
+  const byOperation: TInteractionBreakdownEntry[] = [];
+  for (const row of rows) {
+    if (row.g_bucket === 0 && row.bucket) byBucket.set(row.bucket.getTime(), row);
+    else if (row.g_provider === 0) byProvider.push({ key: row.provider ?? "", ...toValues(row) });
+    else if (row.g_model === 0) byModel.push({ key: row.model ?? "", ...toValues(row) });
+    else if (row.g_op === 0 && row.op) byOperation.push({ key: AiOperation.toWire(row.op as never), ...toValues(row) });
+    else if (row.g_bucket === 1) totals = row;
+  }
+  const busiest = (a: TInteractionBreakdownEntry, b: TInteractionBreakdownEntry) =>
+    b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+  const series: TAdminInteractionOverview["series"] = [];
+  const first = Math.floor(q.from.getTime() / bucketMs) * bucketMs;
+  for (let start = first; start < q.to.getTime(); start += bucketMs) {
+    series.push({ start, ...toValues(byBucket.get(start)) });
+  }
+  return {
+    from: q.from.getTime(),
+    to: q.to.getTime(),
+    bucket: q.bucket,
+    bucketMs,
+    filters: { provider: q.provider ?? null, model: q.model ?? null, operation: q.operation ?? null },
+    totals: toValues(totals),
+    series,
+    byProvider: byProvider.sort(busiest),
+    byModel: byModel.sort(busiest),
+    byOperation: byOperation.sort(busiest),
+  };
+}
+
+// ------------------------------------------------------------------ groups by prompt hash
+
+/** Keyset position of the groups list: (calls desc, prompt_hash asc) of the last group of a page. */
+export interface AiInteractionGroupKey {
+  calls: number;
+  promptHash: string;
+}
+
+interface GroupRow {
+  prompt_hash: string;
+  calls: number;
+  errors: number;
+  avg_latency: number | null;
+  p95_latency: number | null;
+  first_seen: Date;
+  last_seen: Date;
+  sample_id: string;
+  prompt_preview: string | null;
+}
+
+/**
+ * Calls grouped by prompt_hash (rows without one are left out), busiest first. The page is cut
+ * after grouping (HAVING on the keyset), since a group's size is only known once it is counted.
+ */
+export async function listAiInteractionGroups(
+  tx: ScopedTx,
+  q: AiInteractionFilters & { after?: AiInteractionGroupKey | null | undefined; limit: number },
+): Promise<{ items: TAdminInteractionGroup[]; next: AiInteractionGroupKey | null }> {
+  const where = [...filterSql(q), Prisma.sql`i.prompt_hash IS NOT NULL`];
+  const having = q.after
+    ? Prisma.sql`HAVING count(*) < ${q.after.calls} OR (count(*) = ${q.after.calls} AND i.prompt_hash > ${q.after.promptHash})`
+    : Prisma.empty;
+  const rows = await tx.$queryRaw<GroupRow[]>`
+    WITH g AS (
+      SELECT i.prompt_hash, count(*)::int AS calls,
+             count(*) FILTER (WHERE i.status IN ('ERROR', 'TIMEOUT', 'ABORTED'))::int AS errors,
+             avg(i.latency_ms)::float8 AS avg_latency,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY i.latency_ms) AS p95_latency,
+             min(i.created_at) AS first_seen, max(i.created_at) AS last_seen,
+             (array_agg(i.id ORDER BY i.created_at DESC, i.id DESC))[1] AS sample_id
+        FROM ai_interactions i
+       WHERE ${Prisma.join(where, " AND ")}
+       GROUP BY i.prompt_hash
+       ${having}
+       ORDER BY calls DESC, i.prompt_hash ASC
+       LIMIT ${q.limit + 1}
+    )
+    SELECT g.*, left(s.prompt_text, ${PROMPT_PREVIEW_MAX}) AS prompt_preview
+      FROM g JOIN ai_interactions s ON s.id = g.sample_id
+     ORDER BY g.calls DESC, g.prompt_hash ASC`;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      promptHash: row.prompt_hash,
+      calls: row.calls,
+      errors: row.errors,
+      avgLatencyMs: row.avg_latency,
+      p95LatencyMs: row.p95_latency,
+      firstSeen: toEpochMs(row.first_seen),
+      lastSeen: toEpochMs(row.last_seen),
+      sampleId: row.sample_id,
+      promptPreview: row.prompt_preview,
+    })),
+    next: rows.length > q.limit && last ? { calls: last.calls, promptHash: last.prompt_hash } : null,
   };
 }

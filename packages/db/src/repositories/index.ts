@@ -9,4 +9,5 @@ export * from "./memories.ts";
 export * from "./analysis.ts";
 export * from "./knowledge.ts";
 export * from "./ai-interactions.ts";
+export * from "./admin.ts";
 export * from "./uploads.ts";

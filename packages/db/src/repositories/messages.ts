@@ -22,8 +22,11 @@ export interface MessageRow {
   built_in: boolean;
 }
 
-/** A page of messages with their reactions; `where`/`order` come from the caller. */
-function selectMessages(where: Prisma.Sql, order: Prisma.Sql, limit: number | null): Prisma.Sql {
+/**
+ * A page of messages with their reactions; `where`/`order` come from the caller. Messages of
+ * soft-deleted sessions are left out unless `includeDeletedSessions` (operators read those too).
+ */
+function selectMessages(where: Prisma.Sql, order: Prisma.Sql, limit: number | null, includeDeletedSessions = false): Prisma.Sql {
   return Prisma.sql`
     SELECT m.id, m.session_id, m.text, m.author, m."timestamp", m.sentiment, m.collection_ids,
            m.title, m.tag, m.analysis,
@@ -31,7 +34,7 @@ function selectMessages(where: Prisma.Sql, order: Prisma.Sql, limit: number | nu
            COALESCE(r.pinned, false) AS is_pinned, COALESCE(r.used, 0)::int AS used_count,
            COALESCE(p.kind = 'BUILTIN', false) AS built_in
       FROM messages m
-      JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL
+      JOIN sessions s ON s.id = m.session_id ${includeDeletedSessions ? Prisma.empty : Prisma.sql`AND s.deleted_at IS NULL`}
       LEFT JOIN LATERAL (
         SELECT bool_or(i.type = 'LIKED') AS liked, bool_or(i.type = 'DISLIKED') AS disliked,
                bool_or(i.type = 'PINNED') AS pinned,

@@ -1,8 +1,10 @@
 // `admin.*`: the operators' routers, one per area of the admin tool.
 import { router } from "../../trpc.ts";
 import { adminCharactersRouter, adminTemplatesRouter } from "./characters.ts";
+import { adminAuditRouter, adminDataRouter } from "./data.ts";
 import { adminInteractionsRouter } from "./interactions.ts";
 import { adminKnowledgeRouter } from "./knowledge.ts";
+import { adminSessionsRouter } from "./sessions.ts";
 import { adminUsersRouter } from "./users.ts";
 
 export const adminRouter = router({
@@ -11,4 +13,7 @@ export const adminRouter = router({
   knowledge: adminKnowledgeRouter,
   characters: adminCharactersRouter,
   templates: adminTemplatesRouter,
+  sessions: adminSessionsRouter,
+  data: adminDataRouter,
+  audit: adminAuditRouter,
 });

@@ -4,16 +4,31 @@ import {
   encodeCursor,
   fromEpochMs,
   InvalidCursorError,
+  type TAdminInteractionFilters,
   type TInteractionSort,
   ZAdminInteractionDeleteResultSchema,
   ZAdminInteractionDetailSchema,
+  ZAdminInteractionGroupsInputSchema,
+  ZAdminInteractionGroupsPageSchema,
+  ZAdminInteractionOverviewInputSchema,
+  ZAdminInteractionOverviewSchema,
   ZAdminInteractionIdInputSchema,
   ZAdminInteractionListInputSchema,
   ZAdminInteractionListPageSchema,
   ZAdminInteractionStatsInputSchema,
   ZAdminInteractionStatsSchema,
+  defaultOverviewBucket,
 } from "@lockstep/contracts";
-import { type AiInteractionKey, aiInteractionStats, deleteAiInteraction, getAiInteractionDetails, listAiInteractions } from "@lockstep/db";
+import {
+  type AiInteractionGroupKey,
+  type AiInteractionKey,
+  aiInteractionOverview,
+  aiInteractionStats,
+  deleteAiInteraction,
+  getAiInteractionDetails,
+  listAiInteractionGroups,
+  listAiInteractions,
+} from "@lockstep/db";
 import { AppError } from "../../errors.ts";
 import { adminProcedure, router } from "../../trpc.ts";
 
@@ -53,6 +68,38 @@ function decodeKey(cursor: string | null | undefined, sort: TInteractionSort): A
   throw new AppError("BAD_INPUT", "cursor: not a cursor of this list (or of another sort order)", { field: "cursor" });
 }
 
+/** The groups cursor is ["g", calls, promptHash] of the last group of the previous page. */
+function decodeGroupKey(cursor: string | null | undefined): AiInteractionGroupKey | null {
+  if (!cursor) return null;
+  let values;
+  try {
+    values = decodeCursor(cursor);
+  } catch (error) {
+    if (!(error instanceof InvalidCursorError)) throw error;
+    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
+  }
+  const [tag, calls, promptHash, ...rest] = values;
+  if (tag === "g" && typeof calls === "number" && Number.isInteger(calls) && calls >= 0 && typeof promptHash === "string" && rest.length === 0) {
+    return { calls, promptHash };
+  }
+  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
+}
+
+/** The list's filters in the repository's terms (dates instead of epoch milliseconds). */
+export function interactionFilters(input: TAdminInteractionFilters) {
+  return {
+    from: input.from === undefined ? undefined : fromEpochMs(input.from),
+    to: input.to === undefined ? undefined : fromEpochMs(input.to),
+    provider: input.provider,
+    model: input.model,
+    status: input.status,
+    operation: input.operation,
+    userId: input.userId,
+    sessionId: input.sessionId,
+    dataSource: input.dataSource,
+  };
+}
+
 export const adminInteractionsRouter = router({
   list: adminProcedure
     .input(ZAdminInteractionListInputSchema)
@@ -61,15 +108,7 @@ export const adminInteractionsRouter = router({
       const after = decodeKey(input.cursor, input.sort);
       const page = await ctx.adminDb.read({ action: "admin.interactions.list", entityType: ENTITY, entityId: null }, (tx) =>
         listAiInteractions(tx, {
-          from: input.from === undefined ? undefined : fromEpochMs(input.from),
-          to: input.to === undefined ? undefined : fromEpochMs(input.to),
-          provider: input.provider,
-          model: input.model,
-          status: input.status,
-          operation: input.operation,
-          userId: input.userId,
-          sessionId: input.sessionId,
-          dataSource: input.dataSource,
+          ...interactionFilters(input),
           sort: input.sort,
           after,
           limit: input.limit,
@@ -98,6 +137,35 @@ export const adminInteractionsRouter = router({
         aiInteractionStats(tx, { from: fromEpochMs(input.from), to: fromEpochMs(input.to), bucket: input.bucket, groupBy: input.groupBy }),
       ),
     ),
+
+  /** The overview page: series per bucket, totals and breakdowns by provider, model and operation, all computed in SQL. */
+  overview: adminProcedure
+    .input(ZAdminInteractionOverviewInputSchema)
+    .output(ZAdminInteractionOverviewSchema)
+    .query(({ ctx, input }) =>
+      ctx.adminDb.read({ action: "admin.interactions.overview", entityType: ENTITY, entityId: null }, (tx) =>
+        aiInteractionOverview(tx, {
+          from: fromEpochMs(input.from),
+          to: fromEpochMs(input.to),
+          bucket: input.bucket ?? defaultOverviewBucket(input.from, input.to),
+          provider: input.provider,
+          model: input.model,
+          operation: input.operation,
+        }),
+      ),
+    ),
+
+  /** Calls grouped by prompt_hash, busiest first, with the list's filters. */
+  groups: adminProcedure
+    .input(ZAdminInteractionGroupsInputSchema)
+    .output(ZAdminInteractionGroupsPageSchema)
+    .query(async ({ ctx, input }) => {
+      const after = decodeGroupKey(input.cursor);
+      const page = await ctx.adminDb.read({ action: "admin.interactions.groups", entityType: ENTITY, entityId: null }, (tx) =>
+        listAiInteractionGroups(tx, { ...interactionFilters(input), after, limit: input.limit }),
+      );
+      return { items: page.items, nextCursor: page.next ? encodeCursor(["g", page.next.calls, page.next.promptHash]) : null };
+    }),
 
   // The audit row keeps what was deleted (prompt, payloads and responses, already masked by the
   // log), so a deletion can be explained, and undone by hand if it was a mistake.

@@ -59,6 +59,26 @@ export const adminKnowledgeRouter = router({
       );
     }),
 
+  /**
+   * The validation report of a file before anything is written: per chunk and field what is wrong,
+   * and what would be created, updated, left unchanged or deactivated. Always a dry run (dryRun in
+   * the input is ignored); it reads the stored versions and writes nothing but its audit row.
+   * A mutation only so the file travels in a POST body, as ingest's does, not in a URL.
+   */
+  validate: adminProcedure
+    .input(ZAdminKnowledgeIngestInputSchema)
+    .output(ZKnowledgeIngestReportSchema)
+    .mutation(async ({ ctx, input }) => {
+      const ai = requireAi(ctx.ai);
+      const scope: KnowledgeWriteScope = {
+        read: (work) => ctx.adminDb.read({ action: "admin.knowledge.validate", entityType: ENTITY, entityId: null }, work),
+        change: () => Promise.reject(new Error("admin.knowledge.validate must not write")),
+      };
+      return withEmbeddingErrors(() =>
+        ingestKnowledgeFile(scope, ai.provider, input.file, { dryRun: true, deactivateMissing: input.deactivateMissing, source: input.source }),
+      );
+    }),
+
   list: adminProcedure
     .input(ZAdminKnowledgeListInputSchema)
     .output(ZAdminKnowledgeListPageSchema)

@@ -2,7 +2,7 @@
 import type { TAdminUserListItem } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditRows, type Catalogue, callerFor, insertCatalogue, insertFootprint, insertUser, type TestUser } from "../test-fixtures.ts";
+import { auditRows, type Catalogue, callerFor, countPersonalRows, insertCatalogue, insertFootprint, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
 let catalogue: Catalogue;
@@ -294,5 +294,50 @@ describe("who may call admin.users", () => {
     const caller = callerFor(db, null);
     expect((await rejection(caller.admin.users.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");
     expect((await rejection(caller.admin.users.setRole({ id: admin.id, role: "user" }))).code).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("admin.users.get: last activity", () => {
+  it("is the latest last_activity of the person's sessions, null without any", async () => {
+    const person = await insertUser(db, { name: "Active" });
+    expect((await callerFor(db, admin).admin.users.get({ id: person.id })).lastActivity).toBeNull();
+    await insertFootprint(db, person.id, catalogue, [new Date("2026-03-01T00:00:00.000Z"), new Date("2026-03-05T10:00:00.000Z")]);
+    expect((await callerFor(db, admin).admin.users.get({ id: person.id })).lastActivity).toBe(Date.parse("2026-03-05T10:00:00.000Z"));
+  });
+});
+
+describe("admin.users.delete", () => {
+  it("deletes the account and everything it owns, keeps its calls anonymised, and audits the user as they were", async () => {
+    const person = await insertUser(db, { name: "Leaving Soon" });
+    await insertFootprint(db, person.id, catalogue);
+    const result = await callerFor(db, admin).admin.users.delete({ id: person.id });
+    expect(result).toMatchObject({ id: person.id, deleted: true, counts: { sessions: 2, messages: 4, engagements: 2, aiInteractionsAnonymised: 2 } });
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [person.id]);
+    expect(rows[0].n).toBe(0);
+    expect(Object.values(await countPersonalRows(db, person.id)).every((n) => n === 0)).toBe(true);
+    const orphans = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ai_interactions WHERE user_id IS NULL AND model_name = 'fixture-model' AND ip_address = '198.51.100.7'`,
+    );
+    expect(orphans.rows[0].n).toBe(0);
+
+    const audit = await auditRows(db, { action: "admin.users.delete", entityId: person.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: admin.id, entity_type: "user", after: null });
+    expect(audit[0]!.before).toMatchObject({ user: { id: person.id, name: "Leaving Soon" }, counts: { sessions: 2 }, footprint: { messages: 4 } });
+  });
+
+  it("refuses to delete yourself, and is NOT_FOUND (changing nothing) for an unknown id", async () => {
+    const self = await rejection(callerFor(db, admin).admin.users.delete({ id: admin.id }));
+    expect(self.code).toBe("FORBIDDEN");
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [admin.id])).rows[0].n).toBe(1);
+    expect((await rejection(callerFor(db, admin).admin.users.delete({ id: "no-such-user" }))).code).toBe("NOT_FOUND");
+    expect(await auditRows(db, { action: "admin.users.delete", entityId: "no-such-user" })).toHaveLength(0);
+  });
+
+  it("is FORBIDDEN to a plain user, who deletes nobody", async () => {
+    const plain = await insertUser(db, { name: "Plain" });
+    const victim = await insertUser(db, { name: "Victim" });
+    expect((await rejection(callerFor(db, plain).admin.users.delete({ id: victim.id }))).code).toBe("FORBIDDEN");
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [victim.id])).rows[0].n).toBe(1);
   });
 });

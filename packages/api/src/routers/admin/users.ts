@@ -3,6 +3,7 @@ import {
   decodeCursor,
   encodeCursor,
   InvalidCursorError,
+  ZAdminUserDeleteResultSchema,
   ZAdminSetDisabledInputSchema,
   ZAdminSetRoleInputSchema,
   ZAdminUserDetailSchema,
@@ -11,7 +12,7 @@ import {
   ZAdminUserListPageSchema,
   ZUserDtoSchema,
 } from "@lockstep/contracts";
-import { getUserDetailForAdmin, listUsersForAdmin, setUserDisabled, setUserRole, type UserKey } from "@lockstep/db";
+import { deleteUserForAdmin, getUserDetailForAdmin, listUsersForAdmin, setUserDisabled, setUserRole, type UserKey } from "@lockstep/db";
 import { AppError } from "../../errors.ts";
 import { adminProcedure, router } from "../../trpc.ts";
 
@@ -98,5 +99,25 @@ export const adminUsersRouter = router({
           return { result: change.after, ...change };
         },
       );
+    }),
+
+  // The audit row keeps the account as it was (profile, counts, engagements) and what went with it;
+  // the person's sessions, messages and the rest go by cascade, their logged calls stay anonymised.
+  delete: adminProcedure
+    .input(ZAdminUserIdInputSchema)
+    .output(ZAdminUserDeleteResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      if (input.id === ctx.user.id) {
+        throw new AppError("FORBIDDEN", "You cannot delete your own account here; ask another admin to do it.");
+      }
+      return ctx.adminDb.change({ action: "admin.users.delete", entityType: ENTITY, entityId: input.id }, async (tx) => {
+        const removed = await deleteUserForAdmin(tx, input.id);
+        if (!removed) throw userNotFound(input.id);
+        return {
+          result: { id: input.id, deleted: true as const, counts: removed.counts },
+          before: { ...removed.before, footprint: removed.counts },
+          after: null,
+        };
+      });
     }),
 });
