@@ -4,7 +4,7 @@ import type { TMessageDto } from "@lockstep/contracts";
 import type { InfiniteData } from "@tanstack/react-query";
 
 export type MessagePage = { items: TMessageDto[]; nextCursor: string | null };
-export type MessagePages = InfiniteData<MessagePage, string | null | undefined>;
+export type MessagePages = InfiniteData<MessagePage, unknown>;
 
 /** Messages in chronological order: pages come newest first, each page in chronological order. */
 export function flattenPages(data: MessagePages | undefined): TMessageDto[] {

@@ -5,7 +5,7 @@ import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessio
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC, useTRPCClient } from "../../trpc.ts";
 import { Composer } from "./composer.tsx";
 import { describeError } from "./errors.ts";
 import { MessageHistory } from "./message-history.tsx";
@@ -63,9 +63,16 @@ function SessionView({ session }: { session: TSessionDto }) {
   const sessionKey = useMemo(() => trpc.session.get.queryKey({ id: sessionId }), [trpc, sessionId]);
   const listInput = useMemo(() => ({ sessionId, limit: HISTORY_PAGE_SIZE, direction: "older" as const }), [sessionId]);
   const historyKey = useMemo(() => trpc.message.list.infiniteQueryKey(listInput), [trpc, listInput]);
-  const history = useInfiniteQuery(
-    trpc.message.list.infiniteQueryOptions(listInput, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
-  );
+  const client = useTRPCClient();
+  // Written out rather than trpc.message.list.infiniteQueryOptions: tRPC's infinite queries add their
+  // own `direction` ("forward") to the input, which collides with message.list's `direction` field.
+  // The key is still tRPC's own, so invalidations through the proxy reach it.
+  const history = useInfiniteQuery({
+    queryKey: historyKey,
+    queryFn: ({ pageParam, signal }) => client.message.list.query({ ...listInput, cursor: pageParam }, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
   const messages = useMemo(() => flattenPages(history.data), [history.data]);
 
   const [tail] = useState(() => new StreamTail());

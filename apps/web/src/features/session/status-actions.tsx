@@ -19,7 +19,7 @@ export function statusActionsFor(status: TSessionStatus, type: TSessionType, has
   for (const to of legal) {
     if (to === "analysis_in_progress" && hasMessages && (type === "text" || status === "complete")) {
       actions.push({ kind: "analyze", to, label: status === "complete" ? "New suggestions" : "Get suggestions" });
-    } else if (to === "complete" && status !== "error") {
+    } else if (to === "complete" && status === "pending_user_input") {
       actions.push({ kind: "transition", to, label: "Mark complete" });
     } else if (to === "pending_user_input" && status === "complete") {
       actions.push({ kind: "transition", to, label: "Continue the conversation" });
