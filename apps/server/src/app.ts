@@ -19,6 +19,7 @@ import type { AiRuntime } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import { registerAdminExport } from "./admin-export.ts";
 
 export interface BuildAppOptions {
   db: Database;
@@ -172,6 +173,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
+
+  registerAdminExport(app, { db: options.db, auth: options.auth, headersOf: toHeaders });
 
   // Longest prefix first, so /admin/ is not swallowed by the web app's fallback.
   const apps = [...(options.apps ?? [])].filter((entry) => existsSync(path.join(entry.root, "index.html")));

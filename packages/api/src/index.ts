@@ -10,3 +10,4 @@ export {
 export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
 export { AppError } from "./errors.ts";
 export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";
+export { adminScope } from "./scopes.ts";
