@@ -1,5 +1,6 @@
-// Smoke test with a real browser: the built web and admin apps, served by the real server on a
-// fresh embedded database, reach the API and show a healthy card. Screenshots are kept for review.
+// Smoke test with a real browser: the built web app, served by the real server on a fresh embedded
+// database, reaches the API and shows a healthy card on its public /status page (linked from the
+// sign-in page). The admin app's own browser tests cover its health. Screenshots are kept for review.
 import { launchChromium, SCREENSHOT_DIR } from "@lockstep/e2e";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -44,44 +45,39 @@ async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-describe("built apps against the real server", () => {
+describe("the built web app against the real server", () => {
   it("the web app shows a healthy service on the embedded database", async () => {
-    const page = await openHealthyPage(`${baseUrl}/`, { width: 1280, height: 800 });
+    const page = await openHealthyPage(`${baseUrl}/status`, { width: 1280, height: 800 });
     expect(await page.title()).toBe("Lockstep");
+    expect(await page.getByRole("heading", { name: "Service status" }).isVisible()).toBe(true);
     expect(await page.getByRole("main").count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotDir, "web-health.png"), fullPage: true });
     await page.close();
   });
 
-  it("the admin app shows a healthy API and database under /admin/", async () => {
-    const page = await openHealthyPage(`${baseUrl}/admin/`, { width: 1280, height: 800 });
-    expect(await page.title()).toBe("Lockstep Admin");
-    await expect(page.getByText("Database reachable").isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshotDir, "admin-health.png"), fullPage: true });
+  it("the web app sends a signed-out visitor to sign-in, whose footer links to the service status", async () => {
+    if (!browser) throw new Error("browser not launched");
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.getByRole("link", { name: "Service status" }).click();
+    await page.locator('[data-health-status="ok"]').waitFor({ state: "visible", timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe("/status");
     await page.close();
   });
 
-  it("both apps fit a 360 px wide phone without sideways scrolling", async () => {
-    for (const [name, url] of [
-      ["web", `${baseUrl}/`],
-      ["admin", `${baseUrl}/admin/`],
-    ] as const) {
-      const page = await openHealthyPage(url, { width: 360, height: 740 });
-      await expectNoHorizontalScroll(page);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-health-360.png`), fullPage: true });
-      await page.close();
-    }
+  it("the status page fits a 360 px wide phone without sideways scrolling", async () => {
+    const page = await openHealthyPage(`${baseUrl}/status`, { width: 360, height: 740 });
+    await expectNoHorizontalScroll(page);
+    await page.screenshot({ path: path.join(screenshotDir, "web-health-360.png"), fullPage: true });
+    await page.close();
   });
 
-  it("both apps read well in dark mode", async () => {
-    for (const [name, url] of [
-      ["web", `${baseUrl}/`],
-      ["admin", `${baseUrl}/admin/`],
-    ] as const) {
-      const page = await openHealthyPage(url, { width: 1280, height: 800 }, "dark");
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-health-dark.png`), fullPage: true });
-      await page.close();
-    }
+  it("the status page reads well in dark mode", async () => {
+    const page = await openHealthyPage(`${baseUrl}/status`, { width: 1280, height: 800 }, "dark");
+    await page.screenshot({ path: path.join(screenshotDir, "web-health-dark.png"), fullPage: true });
+    await page.close();
   });
 
   it("the web app shows an error with Retry while the API is down, and recovers on Retry", async () => {
@@ -89,7 +85,7 @@ describe("built apps against the real server", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Cut the API off from this page only: the same as a server that went away.
     await page.route("**/trpc/**", (route) => route.abort("connectionrefused"));
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${baseUrl}/status`);
     await page.locator('[data-health-status="error"]').waitFor({ state: "visible", timeout: 30_000 });
     expect(await page.getByRole("status").textContent()).toMatch(/cannot be reached/);
     await page.screenshot({ path: path.join(screenshotDir, "web-health-error.png"), fullPage: true });

@@ -76,7 +76,7 @@ export function AppShell() {
         <aside
           id="sessions-sidebar"
           aria-label="Sessions"
-          className={`${drawerOpen ? "fixed inset-y-0 top-14 left-0 z-30 flex w-[min(20rem,88vw)] shadow-xl" : "hidden"} flex-col border-r border-slate-200 bg-white md:static md:z-auto md:flex md:w-80 md:shadow-none dark:border-slate-800 dark:bg-slate-900`}
+          className={`${drawerOpen ? "fixed inset-y-0 top-14 left-0 z-30 flex w-[min(20rem,88vw)] shadow-xl" : "hidden"} flex-col border-r border-slate-200 bg-white md:static md:z-auto md:flex md:w-80 md:shrink-0 md:shadow-none dark:border-slate-800 dark:bg-slate-900`}
         >
           <SessionsSidebar />
         </aside>

@@ -42,7 +42,7 @@ export function SessionsSidebar() {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <div className="grid gap-3 border-b border-slate-200 p-3 dark:border-slate-800">
+      <div className="grid grid-cols-1 gap-3 border-b border-slate-200 p-3 dark:border-slate-800">
         <Button onClick={() => setCreating(true)} className="w-full">
           <span aria-hidden="true">+</span> New session
         </Button>
@@ -57,7 +57,7 @@ export function SessionsSidebar() {
             Trash
           </Link>
         </nav>
-        <div role="search" className="grid gap-2">
+        <div role="search" className="grid grid-cols-1 gap-2">
           <label htmlFor={ids.search} className="sr-only">
             Search sessions by name
           </label>
