@@ -1,6 +1,7 @@
 // What the API needs from the AI layer at run time: one provider (already wrapped in its
 // resilience policy), the interaction log, the live session streams, and retrieval.
 import type { CallContext, InteractionLog } from "./log/types.ts";
+import type { OcrEngine } from "./ocr/pool.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
 import type { SessionStreams } from "./streams/session-streams.ts";
 
@@ -21,4 +22,6 @@ export interface AiRuntime {
   retrieve(query: string, options: RetrievalOptions): Promise<GroundingChunk[]>;
   /** Sentiment of what people wrote, set on USER and CONTACT messages by an analysis. */
   sentimentOf?(text: string): "positive" | "negative" | "neutral";
+  /** Reads screenshots (a pool of OCR workers); absent where no screenshot is ever read. */
+  ocr?: OcrEngine;
 }

@@ -10,4 +10,11 @@ export {
 export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
 export { AppError } from "./errors.ts";
 export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";
-export { adminScope } from "./scopes.ts";
+export { adminScope, userScope } from "./scopes.ts";
+export { type BlobStorage, createLocalStorage, createS3Storage, StorageConfigError, storageFromEnv } from "./storage/index.ts";
+export {
+  checkScreenshotUpload,
+  failScreenshotUpload,
+  readScreenshotFile,
+  uploadScreenshot,
+} from "./services/screenshots.ts";

@@ -84,3 +84,26 @@ export async function renderChatScreenshot(bubbles: ChatBubble[], options: ChatS
   if (options.format === "webp") return image.webp({ quality: 90 }).toBuffer();
   return image.png().toBuffer();
 }
+
+/** One flat colour: a picture with nothing to read. */
+export function solidImage(width: number, height: number, colour = "#f4f4f4"): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+}
+
+/** A colour gradient: not blank, yet nothing to read either. */
+export function gradientImage(width = 600, height = 400): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g"><stop offset="0" stop-color="#3366cc"/><stop offset="1" stop-color="#ffcc66"/></linearGradient></defs><rect width="${width}" height="${height}" fill="url(#g)"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Random pixels stored uncompressed: a valid PNG of about width × height × 3 bytes. */
+export function noiseImage(width: number, height: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let index = 0; index < pixels.length; index += 4) pixels.writeUInt32LE((Math.random() * 0x1_0000_0000) >>> 0, Math.min(index, pixels.length - 4));
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+}
+
+export async function imageInfo(data: Buffer): Promise<{ format: string | undefined; width: number; height: number; hasExif: boolean }> {
+  const metadata = await sharp(data).metadata();
+  return { format: metadata.format, width: metadata.width, height: metadata.height, hasExif: Boolean(metadata.exif) };
+}

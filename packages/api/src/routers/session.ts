@@ -12,9 +12,16 @@ import {
   ZSessionTransitionInputSchema,
 } from "@lockstep/contracts";
 import { ZMessageDtoSchema, ZSessionStreamEventSchema, ZSessionStreamInputSchema } from "@lockstep/contracts";
+import {
+  ZSessionAnalysisResultSchema,
+  ZSessionConfirmOcrInputSchema,
+  ZSessionOcrInputSchema,
+  ZSessionOcrResultSchema,
+} from "@lockstep/contracts";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { requireAi, runAnalysis } from "../services/ai-flows.ts";
+import { confirmOcr, getOcrResult } from "../services/screenshots.ts";
 import {
   createSession,
   deleteSession,
@@ -79,6 +86,19 @@ export const sessionRouter = router({
     .input(ZSessionIdInputSchema)
     .output(z.object({ session: ZSessionDtoSchema, suggestions: z.array(ZMessageDtoSchema) }))
     .mutation(({ ctx, input }) => runAnalysis(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input.id, ctx.ai?.sentimentOf)),
+  /** What OCR read from the session's screenshot, one authored line per bubble (verifying_ocr only). */
+  ocr: protectedProcedure
+    .input(ZSessionOcrInputSchema)
+    .output(ZSessionOcrResultSchema)
+    .query(({ ctx, input }) => getOcrResult(ctx.userDb, input.id)),
+  /**
+   * The person's corrected lines (edited, re-attributed, removed or reordered) become the session's
+   * messages in order, the OCR result is cleared, and the analysis runs to complete, as in analyze.
+   */
+  confirmOcr: protectedProcedure
+    .input(ZSessionConfirmOcrInputSchema)
+    .output(ZSessionAnalysisResultSchema)
+    .mutation(({ ctx, input }) => confirmOcr(ctx.ai, ctx.userDb, ctx.requestMeta, input)),
   /**
    * The session's live events over SSE: streamed tokens, finished messages, status moves. Each
    * event is tracked, so a client that reconnects with its last event id continues where it was.
