@@ -1,9 +1,10 @@
 // Builds the AI runtime the API uses (provider from the environment, the interaction log, live
-// session streams, retrieval) and its life cycle: the sweep of calls a crash left PENDING, missing
+// session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
 // knowledge embeddings, scheduled retention, and finishing or cancelling calls on shutdown.
 import {
   type AiRuntime,
   createInteractionLog,
+  createOcrPool,
   createKnowledgeRetriever,
   embedMissingChunks,
   type LocalInteractionLog,
@@ -46,6 +47,8 @@ export async function startAi(db: Database, options: { embedded: boolean; log: (
     retrieve: (query, retrieval) =>
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
+    // Workers start on the first screenshot, so a server that never reads one never loads them.
+    ocr: createOcrPool(),
   };
 
   return {
@@ -57,6 +60,8 @@ export async function startAi(db: Database, options: { embedded: boolean; log: (
       await backgroundTasks.settle(graceMs);
       const cancelled = await log.cancelInFlight("server shutting down");
       runtime.streams.close();
+      // Tesseract's worker threads would otherwise keep the process alive.
+      await runtime.ocr?.terminate();
       return { waitedFor, cancelled };
     },
   };

@@ -10,16 +10,19 @@ import {
   type AppRouter,
   type Auth,
   appRouter,
+  type BlobStorage,
   CLIENT_IP_HEADER,
   createInnerContext,
   resolveSessionUser,
   type ServerInfo,
+  storageFromEnv,
 } from "@lockstep/api";
 import type { AiRuntime } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { registerAdminExport } from "./admin-export.ts";
+import { screenshotRoutes } from "./uploads.ts";
 
 export interface BuildAppOptions {
   db: Database;
@@ -33,6 +36,8 @@ export interface BuildAppOptions {
   trustedOrigins?: string[];
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP. */
   trustProxy?: FastifyServerOptions["trustProxy"];
+  /** Where screenshots are kept; from the environment (local disk by default) when not given. */
+  storage?: BlobStorage;
   /** Built single-page apps to serve, by URL prefix ("/" and "/admin/"). */
   apps?: { prefix: string; root: string }[];
 }
@@ -175,6 +180,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   registerAdminExport(app, { db: options.db, auth: options.auth, headersOf: toHeaders });
+
+  await app.register(screenshotRoutes, {
+    db: options.db,
+    auth: options.auth,
+    ai: options.ai,
+    storage: options.storage ?? storageFromEnv(),
+    trustedOrigins: trusted,
+    headersOf: toHeaders,
+  });
 
   // Longest prefix first, so /admin/ is not swallowed by the web app's fallback.
   const apps = [...(options.apps ?? [])].filter((entry) => existsSync(path.join(entry.root, "index.html")));

@@ -12,7 +12,7 @@ import {
   REPO_ROOT,
   seedDatabase,
 } from "@lockstep/db";
-import { createAuth } from "@lockstep/api";
+import { createAuth, StorageConfigError, storageFromEnv } from "@lockstep/api";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
@@ -23,6 +23,7 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 
 async function main(): Promise<void> {
   const env = readEnv();
+  const storage = storageFromEnv();
   const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
   const pretty = env.LOG_PRETTY ?? process.stdout.isTTY;
   const logger = {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     db,
     ai: ai.runtime,
     auth,
+    storage,
     trustedOrigins,
     trustProxy: env.TRUST_PROXY,
     server: { version, expectedMigrations },
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     `  Web app:   ${url}/`,
     `  Admin:     ${url}/admin/`,
     `  Health:    ${url}/trpc/health`,
+    `  Uploads:   ${storage.location}`,
     `  AI:        ${ai.runtime.provider.kind === "builtin" ? "built-in offline provider (set OPENAI_BASE_URL/OPENAI_API_KEY for a model)" : `${ai.runtime.provider.chatModel} at ${ai.runtime.provider.baseUrl}`}`,
   ];
   if (shouldSeed) lines.push(`  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}   (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`);
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) console.error(error.message);
+  if (error instanceof EnvError || error instanceof StorageConfigError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -26,6 +26,10 @@ export interface StartServerOptions {
   trustProxy?: BuildAppOptions["trustProxy"];
   bodyLimit?: number;
   logger?: BuildAppOptions["logger"];
+  /** The AI layer (OCR, analysis); without it those answer SERVICE_UNAVAILABLE. */
+  ai?: BuildAppOptions["ai"];
+  /** Screenshot storage; a test should give its own (a temporary directory). */
+  storage?: BuildAppOptions["storage"];
 }
 
 /** Builds the app as main.ts does (minus static apps) and listens on 127.0.0.1, port chosen by the OS. */
@@ -39,6 +43,8 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
     server: { version: "0.0.0-test", expectedMigrations: await migrationsOnDisk() },
     bodyLimit: options.bodyLimit ?? 16 * 1024,
     logger: options.logger ?? false,
+    ...(options.ai ? { ai: options.ai } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

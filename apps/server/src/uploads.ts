@@ -1,0 +1,180 @@
+// The screenshot routes: POST /api/sessions/:id/screenshot takes one image (multipart field
+// `file`) for the caller's screenshot session and answers 202 while OCR runs in the background;
+// GET serves the stored image to its owner and to operators only. Plain HTTP, since browsers send
+// files as multipart, but errors speak the API's codes: { error: { code, appCode, message } }.
+import fastifyMultipart from "@fastify/multipart";
+import type { AiRuntime } from "@lockstep/ai";
+import {
+  AppError,
+  type Auth,
+  type BlobStorage,
+  checkScreenshotUpload,
+  failScreenshotUpload,
+  type RequestMeta,
+  readScreenshotFile,
+  resolveSessionUser,
+  type SessionUser,
+  uploadScreenshot,
+  userScope,
+} from "@lockstep/api";
+import { APP_ERROR_TRPC_CODE, SCREENSHOT_FIELD, type TAppErrorCode, type TScreenshotErrorBody, UPLOAD_MAX_BYTES } from "@lockstep/contracts";
+import type { Database } from "@lockstep/db";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+export interface ScreenshotRoutesOptions {
+  db: Database;
+  auth: Auth;
+  ai?: AiRuntime | undefined;
+  storage: BlobStorage;
+  /** Origins besides the app's own that may post with cookies. */
+  trustedOrigins: Set<string>;
+  /** The request's headers as the auth layer wants them (client IP as the host determined it). */
+  headersOf: (request: FastifyRequest) => Headers;
+}
+
+const HTTP_STATUS: Record<TAppErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  ILLEGAL_TRANSITION: 400,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA: 415,
+  PRECONDITION_FAILED: 412,
+  UPSTREAM_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  INTERNAL: 500,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TOO_LARGE = `The file is larger than ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB. Upload a smaller screenshot.`;
+const NO_FILE = `No file was sent. Send the screenshot as multipart/form-data in a field named "${SCREENSHOT_FIELD}".`;
+
+/** Who is uploading to which session, once the request got past the checks that change nothing. */
+interface UploadTarget {
+  user: SessionUser;
+  sessionId: string;
+}
+const targets = new WeakMap<FastifyRequest, UploadTarget>();
+
+function errorBody(code: TAppErrorCode, message: string): TScreenshotErrorBody {
+  return { error: { code: APP_ERROR_TRPC_CODE[code], appCode: code, message } };
+}
+
+function send(reply: FastifyReply, code: TAppErrorCode, message: string) {
+  return reply.code(HTTP_STATUS[code]).type("application/json").send(errorBody(code, message));
+}
+
+function metaOf(request: FastifyRequest): RequestMeta {
+  return { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers["user-agent"] ?? null };
+}
+
+/** A file-level failure Fastify or the multipart parser raised, as an app code and a message. */
+function fileFailure(error: { statusCode?: number; code?: string }): { code: TAppErrorCode; message: string } | null {
+  if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE" || error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return { code: "PAYLOAD_TOO_LARGE", message: TOO_LARGE };
+  }
+  if (error.code === "FST_INVALID_MULTIPART_CONTENT_TYPE" || error.code === "FST_FILES_LIMIT" || error.code === "FST_PARTS_LIMIT") {
+    return { code: "BAD_INPUT", message: NO_FILE };
+  }
+  return null;
+}
+
+export async function screenshotRoutes(app: FastifyInstance, options: ScreenshotRoutesOptions): Promise<void> {
+  // Registered in this plugin only, so the tRPC adapter keeps reading its own multipart bodies.
+  await app.register(fastifyMultipart);
+
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<SessionUser | null> => {
+    const user = await resolveSessionUser(options.auth, options.headersOf(request));
+    if (!user) {
+      await send(reply, "UNAUTHENTICATED", "Sign in to use screenshots.");
+      return null;
+    }
+    return user;
+  };
+
+  app.route<{ Params: { id: string } }>({
+    method: "POST",
+    url: "/api/sessions/:id/screenshot",
+    // Room for multipart framing around a file at the limit; the file itself is capped below, so a
+    // larger one is answered 413 by the parser rather than by dropping the connection.
+    bodyLimit: 2 * UPLOAD_MAX_BYTES,
+    onRequest: async (request, reply) => {
+      // A form on another site can post here with the person's cookie: only the app itself (and the
+      // configured origins) may, and a browser always says which origin it posts from.
+      const origin = request.headers.origin;
+      const own = `${request.protocol}://${request.host}`;
+      if (!origin || (origin !== own && !options.trustedOrigins.has(origin))) {
+        return send(reply, "FORBIDDEN", "Uploads are accepted only from the app itself.");
+      }
+      const user = await signedIn(request, reply);
+      if (!user) return reply;
+      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No such session.");
+      // Refused before the body is read: another person's or a missing session, a text session,
+      // or one that is not waiting for a screenshot. None of these changes the session.
+      await checkScreenshotUpload(userScope(options.db, user), options.ai, request.params.id);
+      targets.set(request, { user, sessionId: request.params.id });
+    },
+    handler: async (request, reply) => {
+      const target = targets.get(request);
+      if (!target) throw new AppError("INTERNAL", "upload target missing");
+      const scope = userScope(options.db, target.user);
+      const refuse = async (code: TAppErrorCode, message: string) => {
+        await failScreenshotUpload(scope, options.ai, target.sessionId, message);
+        return send(reply, code, message);
+      };
+      let data: Buffer;
+      try {
+        const part = await request.file({ limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, parts: 4 } });
+        if (!part || part.fieldname !== SCREENSHOT_FIELD) return await refuse("BAD_INPUT", NO_FILE);
+        data = await part.toBuffer();
+        // The parser stops at the size limit, and may flag that only after the last chunk.
+        if (part.file.truncated) return await refuse("PAYLOAD_TOO_LARGE", TOO_LARGE);
+      } catch (error) {
+        const failure = fileFailure(error as { statusCode?: number; code?: string });
+        if (!failure) throw error;
+        return refuse(failure.code, failure.message);
+      }
+      const session = await uploadScreenshot(scope, { ai: options.ai, storage: options.storage }, metaOf(request), target.sessionId, data);
+      return reply.code(202).send({ session });
+    },
+    errorHandler: async (error, request, reply) => {
+      if (error instanceof AppError) return send(reply, error.code, error.message);
+      const failure = fileFailure(error as { statusCode?: number; code?: string });
+      const target = targets.get(request);
+      if (failure) {
+        // Refused by Fastify before the handler (a body past the route's limit): still the file's fault.
+        if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, failure.message);
+        return send(reply, failure.code, failure.message);
+      }
+      request.log.error({ err: error }, "screenshot upload failed");
+      if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, "The screenshot could not be stored. Try again.");
+      return send(reply, "INTERNAL", "Internal error.");
+    },
+  });
+
+  app.route<{ Params: { id: string } }>({
+    method: "GET",
+    url: "/api/sessions/:id/screenshot",
+    handler: async (request, reply) => {
+      const user = await signedIn(request, reply);
+      if (!user) return reply;
+      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
+      const file = await readScreenshotFile(options.db, user, metaOf(request), options.storage, request.params.id);
+      return reply.type(file.mime).send(file.data);
+    },
+    // Runs after the host's own onSend (which marks /api answers no-store): a person's image may
+    // stay in their browser's cache, never in a shared one.
+    onSend: async (_request, reply, payload) => {
+      if (reply.statusCode === 200) reply.header("cache-control", "private, max-age=0, must-revalidate");
+      return payload;
+    },
+    errorHandler: async (error, request, reply) => {
+      if (error instanceof AppError) return send(reply, error.code, error.message);
+      request.log.error({ err: error }, "screenshot download failed");
+      return send(reply, "INTERNAL", "Internal error.");
+    },
+  });
+}
