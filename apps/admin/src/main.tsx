@@ -1,14 +1,21 @@
-// Entry point of the admin app: one query client and one tRPC client for the page's lifetime.
+// Entry point of the admin app: one query client, one tRPC client and the router for the page's lifetime.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./app.tsx";
+import { router } from "./router.tsx";
 import { createApiClient, TRPCProvider } from "./trpc.ts";
 import "./index.css";
 
 const queryClient = new QueryClient({
-  // One quick retry: an operator learns sooner that the server is down.
-  defaultOptions: { queries: { retry: 1, retryDelay: 500 } },
+  // One quick retry, and none for refusals: an operator learns sooner that something is wrong.
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => count < 1 && typeof (error as { data?: { httpStatus?: number } }).data?.httpStatus !== "number",
+      retryDelay: 500,
+      refetchOnWindowFocus: false,
+    },
+  },
 });
 const trpcClient = createApiClient();
 
@@ -19,7 +26,7 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <App />
+        <RouterProvider router={router} />
       </TRPCProvider>
     </QueryClientProvider>
   </StrictMode>,

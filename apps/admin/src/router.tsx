@@ -1,0 +1,89 @@
+// The console's routes, in code: each page is its own chunk (lazyRouteComponent), so the first load
+// carries only the frame, the sign-in and the router; the interaction log keeps its filters in the URL.
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from "@tanstack/react-router";
+import { AuthGate } from "./auth.tsx";
+import { ErrorNotice } from "./components/ui.tsx";
+import { interactionSearchShape, sessionSearchShape, userSearchShape } from "./lib/search-shape.ts";
+import { Shell } from "./shell.tsx";
+
+const rootRoute = createRootRoute({
+  component: () => <AuthGate>{(user) => <Shell user={user} />}</AuthGate>,
+  errorComponent: ({ error, reset }) => <ErrorNotice error={error} title="This page failed" onRetry={reset} />,
+  notFoundComponent: () => <p className="text-sm">No such page in the admin console.</p>,
+});
+
+const overviewRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  component: lazyRouteComponent(() => import("./pages/overview.tsx"), "OverviewPage"),
+});
+export const interactionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "interactions",
+  validateSearch: interactionSearchShape,
+  component: lazyRouteComponent(() => import("./pages/interactions.tsx"), "InteractionsPage"),
+});
+export const interactionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "interactions/$id",
+  component: lazyRouteComponent(() => import("./pages/interaction-detail.tsx"), "InteractionDetailPage"),
+});
+export const usersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "users",
+  validateSearch: userSearchShape,
+  component: lazyRouteComponent(() => import("./pages/users.tsx"), "UsersPage"),
+});
+export const userRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "users/$id",
+  component: lazyRouteComponent(() => import("./pages/user-detail.tsx"), "UserDetailPage"),
+});
+export const sessionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "sessions",
+  validateSearch: sessionSearchShape,
+  component: lazyRouteComponent(() => import("./pages/sessions.tsx"), "SessionsPage"),
+});
+export const sessionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "sessions/$id",
+  component: lazyRouteComponent(() => import("./pages/session-detail.tsx"), "SessionDetailPage"),
+});
+const knowledgeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "knowledge",
+  component: lazyRouteComponent(() => import("./pages/knowledge.tsx"), "KnowledgePage"),
+});
+const charactersRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "characters",
+  component: lazyRouteComponent(() => import("./pages/characters.tsx"), "CharactersPage"),
+});
+const dataRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "data",
+  component: lazyRouteComponent(() => import("./pages/data.tsx"), "DataPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  overviewRoute,
+  interactionsRoute,
+  interactionRoute,
+  usersRoute,
+  userRoute,
+  sessionsRoute,
+  sessionRoute,
+  knowledgeRoute,
+  charactersRoute,
+  dataRoute,
+]);
+
+export const router = createRouter({ routeTree, basepath: "/admin", defaultPreload: "intent" });
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}
+
