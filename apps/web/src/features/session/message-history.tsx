@@ -87,7 +87,7 @@ export function MessageHistory(props: MessageHistoryProps) {
       role="log"
       aria-label="Conversation"
       aria-live="off"
-      className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:px-6"
+      className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:px-6"
       data-testid="message-scroller"
     >
       {hasOlder ? (

@@ -13,6 +13,7 @@ import { flattenPages, type MessagePages, upsertMessages } from "./messages-cach
 import { useSendOutbox } from "./send-outbox.ts";
 import { useSessionStream } from "./session-stream.ts";
 import { type StatusAction, StatusActions, statusActionsFor } from "./status-actions.tsx";
+import { ScreenshotFlow, screenshotStepActive } from "./screenshot-flow.tsx";
 import { StreamTail } from "./stream-tail.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
@@ -84,10 +85,17 @@ function SessionView({ session }: { session: TSessionDto }) {
     (incoming: readonly TMessageDto[]) => queryClient.setQueryData<MessagePages>(historyKey, (data) => upsertMessages(data, incoming)),
     [queryClient, historyKey],
   );
+  // The sidebar lists sessions with their status badges; a status move here must show there too.
+  const refreshSessionLists = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: trpc.session.list.pathKey() }),
+    [queryClient, trpc],
+  );
   const setStatus = useCallback(
-    (status: TSessionStatus, errorReason: string | null) =>
-      queryClient.setQueryData<TSessionDto>(sessionKey, (current) => (current ? { ...current, status, errorReason } : current)),
-    [queryClient, sessionKey],
+    (status: TSessionStatus, errorReason: string | null) => {
+      queryClient.setQueryData<TSessionDto>(sessionKey, (current) => (current ? { ...current, status, errorReason } : current));
+      refreshSessionLists();
+    },
+    [queryClient, sessionKey, refreshSessionLists],
   );
   const stream = useSessionStream(sessionId, tail, { onMessage: (message) => upsert([message]), onStatus: setStatus });
   const onUpdated = useCallback((message: TMessageDto) => upsert([message]), [upsert]);
@@ -98,7 +106,10 @@ function SessionView({ session }: { session: TSessionDto }) {
   }, [messages, outbox]);
 
   const [actionError, setActionError] = useState<{ message: string; action: StatusAction } | null>(null);
-  const afterSession = (next: TSessionDto) => queryClient.setQueryData(sessionKey, next);
+  const afterSession = (next: TSessionDto) => {
+    queryClient.setQueryData(sessionKey, next);
+    refreshSessionLists();
+  };
   const analyze = useMutation(
     trpc.session.analyze.mutationOptions({
       onSuccess: ({ session: next, suggestions }) => {
@@ -118,6 +129,8 @@ function SessionView({ session }: { session: TSessionDto }) {
     else transition.mutate({ id: sessionId, to: action.to }, { onError });
   };
 
+  // Decided once the history is known, so a finished screenshot session never flashes its upload step.
+  const showScreenshotSteps = !history.isPending && screenshotStepActive(session, messages.length > 0);
   const actions = statusActionsFor(session.status, session.type, messages.length > 0);
   const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress";
 
@@ -155,7 +168,15 @@ function SessionView({ session }: { session: TSessionDto }) {
         </p>
       ) : null}
 
-      {history.isError ? (
+      {showScreenshotSteps ? (
+        <div className="min-h-0 flex-1 overflow-y-auto px-3 sm:px-6">
+          <ScreenshotFlow
+            session={session}
+            onSession={afterSession}
+            onAnalysed={() => void queryClient.invalidateQueries({ queryKey: historyKey })}
+          />
+        </div>
+      ) : history.isError ? (
         <div role="alert" className="m-6 text-sm text-rose-700 dark:text-rose-300">
           The messages could not be loaded: {describeError(history.error).message}{" "}
           <button type="button" className="underline" onClick={() => void history.refetch()}>
@@ -184,7 +205,7 @@ function SessionView({ session }: { session: TSessionDto }) {
           }
         />
       )}
-      <Composer onSend={send} />
+      {showScreenshotSteps ? null : <Composer onSend={send} />}
     </section>
   );
 }
