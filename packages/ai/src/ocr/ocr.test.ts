@@ -4,8 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type ChatBubble, type ChatScreenshotOptions, renderChatScreenshot } from "../testing/chat-screenshot.ts";
 import { authorOf } from "./layout.ts";
 import { createOcrPool } from "./pool.ts";
-import { prepareForOcr } from "./regions.ts";
-import { groupIntoMessages } from "./layout.ts";
+import { recognizeMessages } from "./read.ts";
 
 const engine = createOcrPool({ workers: 2 });
 afterAll(() => engine.terminate());
@@ -43,12 +42,7 @@ function distance(a: string, b: string): number {
 const normalise = (text: string) => text.replace(/\s+/g, " ").trim();
 
 async function read(image: Buffer) {
-  const prepared = await prepareForOcr(image);
-  const lines = (await engine.recognize(prepared.image)).map((line) => ({
-    ...line,
-    bbox: { x0: line.bbox.x0 / prepared.scale, y0: line.bbox.y0 / prepared.scale, x1: line.bbox.x1 / prepared.scale, y1: line.bbox.y1 / prepared.scale },
-  }));
-  return groupIntoMessages(lines, prepared.bubbles, prepared.width);
+  return (await recognizeMessages(engine, image)).messages;
 }
 
 describe("reading generated chat screenshots", () => {

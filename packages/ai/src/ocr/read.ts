@@ -5,8 +5,8 @@ import type { TOcrResult } from "@lockstep/contracts";
 import { OCR_LINE_TEXT_MAX, OCR_LINES_MAX } from "@lockstep/contracts";
 import type { CallContext, InteractionLog } from "../log/types.ts";
 import { groupIntoMessages } from "./layout.ts";
-import { OCR_MODEL, type OcrEngine } from "./pool.ts";
-import { prepareForOcr } from "./regions.ts";
+import { OCR_MODEL, type OcrEngine, type OcrTextLine } from "./pool.ts";
+import { type PreparedImage, prepareForOcr } from "./regions.ts";
 
 export const OCR_PROVIDER = { name: "tesseract.js", kind: "builtin", baseUrl: null } as const;
 
@@ -24,6 +24,26 @@ export interface ScreenshotReading {
   lines: TOcrResult;
   interactionId: string;
   latencyMs: number;
+}
+
+/** Prepares, recognises and groups one image: authored messages in reading order (no logging). */
+export async function recognizeMessages(engine: OcrEngine, image: Buffer): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; prepared: PreparedImage }> {
+  const prepared = await prepareForOcr(image);
+  const raw = await engine.recognize(prepared.image);
+  // Tesseract read the (possibly upscaled) prepared picture; boxes go back to the stored image's pixels.
+  const lines = raw.map((line) => ({
+    ...line,
+    bbox: {
+      x0: line.bbox.x0 / prepared.scale,
+      y0: line.bbox.y0 / prepared.scale,
+      x1: line.bbox.x1 / prepared.scale,
+      y1: line.bbox.y1 / prepared.scale,
+    },
+  }));
+  const messages = groupIntoMessages(lines, prepared.bubbles, prepared.width)
+    .slice(0, OCR_LINES_MAX)
+    .map((line) => ({ ...line, text: line.text.slice(0, OCR_LINE_TEXT_MAX) }));
+  return { messages, raw, prepared };
 }
 
 export async function readScreenshot(options: {
@@ -45,20 +65,7 @@ export async function readScreenshot(options: {
   });
   const started = performance.now();
   try {
-    const prepared = await prepareForOcr(file.data);
-    const raw = await engine.recognize(prepared.image);
-    const lines = raw.map((line) => ({
-      ...line,
-      bbox: {
-        x0: line.bbox.x0 / prepared.scale,
-        y0: line.bbox.y0 / prepared.scale,
-        x1: line.bbox.x1 / prepared.scale,
-        y1: line.bbox.y1 / prepared.scale,
-      },
-    }));
-    const messages = groupIntoMessages(lines, prepared.bubbles, prepared.width)
-      .slice(0, OCR_LINES_MAX)
-      .map((line) => ({ ...line, text: line.text.slice(0, OCR_LINE_TEXT_MAX) }));
+    const { messages, raw, prepared } = await recognizeMessages(engine, file.data);
     const latencyMs = Math.round(performance.now() - started);
     await handle.succeed({
       response: { lines: messages.length, rawLines: raw.length, bubbles: prepared.bubbles.length, scale: prepared.scale },
