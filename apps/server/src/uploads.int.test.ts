@@ -4,6 +4,7 @@
 import { readdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { createOcrPool } from "@lockstep/ai";
 import { gradientImage, imageInfo, noiseImage, renderChatScreenshot, solidImage } from "@lockstep/ai/testing";
 import { createLocalStorage } from "@lockstep/api";
 import type { TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
@@ -373,5 +374,35 @@ describe("state and ownership", () => {
     expect(anonymous.status).toBe(401);
     expect(await errorOf(anonymous)).toMatchObject({ code: "UNAUTHORIZED", appCode: "UNAUTHENTICATED" });
     expect((await getSession(browser, session.id)).status).toBe("pending_user_input");
+  });
+});
+
+describe("an OCR crash", () => {
+  it("moves the session to error with a reason, logs the failed run, keeps nothing, and allows a retry", { timeout: 60_000 }, async () => {
+    // An engine that has been stopped fails every read, as a crashed worker pool would.
+    const stopped = createOcrPool({ workers: 1 });
+    await stopped.terminate();
+    const crashing = await startServer({ db, ai: { ...ai.runtime, ocr: stopped }, storage: createLocalStorage(uploadsDir), trustProxy: true });
+    try {
+      const browser = new Browser(crashing.url, { ip: freshIp() });
+      expect((await browser.signUp(freshEmail("crash"))).status).toBe(200);
+      const userId = (await browser.session())?.user.id ?? "";
+      const session = await screenshotSession(browser);
+      expect((await upload(browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+      const done = await settled(browser, session.id);
+      expect(done).toMatchObject({ status: "error", hasScreenshot: false, errorReason: "The screenshot could not be read. Try uploading it again." });
+      expect(await uploadsOf(userId)).toEqual([]);
+      expect(await filesOf(userId)).toEqual([]);
+      const { rows } = await db.pool.query(`SELECT status::text, error_message FROM ai_interactions WHERE session_id = $1 AND operation = 'OCR'`, [session.id]);
+      expect(rows).toEqual([{ status: "ERROR", error_message: expect.stringContaining("stopped") }]);
+
+      // The same person retries on the healthy server.
+      const retry = new Browser(server.url, { ip: freshIp() });
+      for (const [name, value] of browser.jar) retry.jar.set(name, value);
+      expect((await upload(retry, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+      expect((await settled(retry, session.id)).status).toBe("verifying_ocr");
+    } finally {
+      await crashing.close();
+    }
   });
 });

@@ -35,6 +35,12 @@ export interface NormalisedImage {
   original: { bytes: number; mime: TScreenshotMime; width: number; height: number };
 }
 
+/** Image types people may try that OCR does not take: told apart from "not an image" at all. */
+export function isOtherImageType(bytes: Uint8Array): boolean {
+  const ascii = Buffer.from(bytes.subarray(0, 12)).toString("latin1");
+  return ascii.startsWith("GIF8") || ascii.startsWith("BM") || ascii.startsWith("II*\0") || ascii.startsWith("MM\0*") || ascii.slice(4, 12).startsWith("ftyphei");
+}
+
 /** The type by magic bytes; null for anything else (text, PDF, GIF, SVG...). */
 export function sniffImageType(bytes: Uint8Array): TScreenshotMime | null {
   const starts = (signature: number[], offset = 0) => signature.every((byte, index) => bytes[offset + index] === byte);
@@ -57,6 +63,7 @@ export async function normaliseScreenshot(input: Buffer, options: { maxBytes?: n
     throw new ImageError("too_large", `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB. Upload a smaller screenshot.`);
   }
   const sniffed = sniffImageType(input);
+  if (!sniffed && isOtherImageType(input)) throw new ImageError("unsupported_type", "Only PNG, JPEG and WebP screenshots can be read.");
   if (!sniffed) throw new ImageError("not_an_image", "The file is not an image. Upload a PNG, JPEG or WebP screenshot.");
   const limitInputPixels = SCREENSHOT_MAX_SIDE * SCREENSHOT_MAX_SIDE;
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
