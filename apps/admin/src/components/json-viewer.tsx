@@ -111,7 +111,8 @@ export function JsonViewer({ value, label, defaultDepth = 3 }: { value: unknown;
   const isOpen = (path: Path, depth: number) => {
     const manual = toggled.get(path);
     if (manual !== undefined) return manual;
-    if (query.trim()) return search.open.has(path);
+    // A search with no match keeps the tree as it was, rather than folding it shut.
+    if (query.trim() && search.matches > 0) return search.open.has(path);
     return depth < defaultDepth;
   };
   const toggle = (path: Path, open: boolean) => setToggled((previous) => new Map(previous).set(path, !open));

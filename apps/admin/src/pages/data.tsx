@@ -8,6 +8,7 @@ import { JsonViewer } from "../components/json-viewer.tsx";
 import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, TextField } from "../components/ui.tsx";
 import { HealthPanel } from "../health-panel.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
+import { changedFields } from "../lib/audit.ts";
 import { compact } from "../lib/interaction-search.ts";
 import { useTRPC } from "../trpc.ts";
 
@@ -228,6 +229,7 @@ function AuditLog() {
 
 function AuditRow({ entry }: { entry: TAdminAuditEntry }) {
   const changed = entry.before !== null || entry.after !== null;
+  const fields = changedFields(entry.before, entry.after);
   return (
     <li className="py-2 text-sm" data-audit-action={entry.action}>
       <p className="flex flex-wrap items-center gap-x-3 gap-y-1">
@@ -241,6 +243,12 @@ function AuditRow({ entry }: { entry: TAdminAuditEntry }) {
           {entry.ipAddress ? ` · ${entry.ipAddress}` : ""}
         </span>
       </p>
+      {fields.length > 0 && (
+        <p className="mt-1 font-mono text-xs break-all text-slate-700 dark:text-slate-300">
+          <span className="sr-only">Changed: </span>
+          {fields.join("; ")}
+        </p>
+      )}
       {changed && (
         <details className="mt-1">
           <summary className="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-300">Before and after</summary>

@@ -105,7 +105,7 @@ export function InteractionDetailPage() {
       </div>
       <div className="mt-4 grid gap-4">
         <Card title="Prompt">
-          <p className="font-mono text-xs break-words whitespace-pre-wrap">{call.promptText ? highlight(call.promptText, "") : "No prompt was stored."}</p>
+          <p className="max-h-80 overflow-auto font-mono text-xs break-words whitespace-pre-wrap" tabIndex={0} aria-label="Prompt text">{call.promptText ? highlight(call.promptText, "") : "No prompt was stored."}</p>
         </Card>
         <Card title="Request">
           <JsonViewer value={call.request} label="request JSON" />

@@ -39,12 +39,15 @@ function Upload() {
   const [deactivateMissing, setDeactivateMissing] = useState(false);
   const [validation, setValidation] = useState<TKnowledgeIngestReport | null>(null);
   const [result, setResult] = useState<TKnowledgeIngestReport | null>(null);
+  // Validation is its own procedure, which cannot write; ingestion repeats the checks before writing.
+  const validate = useMutation(trpc.admin.knowledge.validate.mutationOptions());
   const ingest = useMutation(trpc.admin.knowledge.ingest.mutationOptions());
 
   async function choose(files: FileList | null) {
     const chosen = files?.[0];
     setValidation(null);
     setResult(null);
+    validate.reset();
     ingest.reset();
     if (!chosen) return setParsed(null);
     let file: unknown;
@@ -54,8 +57,8 @@ function Upload() {
       return setParsed({ name: chosen.name, error: `${chosen.name} is not valid JSON: ${(error as Error).message}` });
     }
     setParsed({ name: chosen.name, file });
-    // Validation first: a dry run checks every chunk and compares with what is stored, writing nothing.
-    ingest.mutate({ file, dryRun: true, deactivateMissing }, { onSuccess: setValidation });
+    // Validation first: every chunk is checked and compared with what is stored; nothing is written.
+    validate.mutate({ file, deactivateMissing }, { onSuccess: setValidation });
   }
 
   function write() {
@@ -91,7 +94,21 @@ function Upload() {
           />
         </div>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={deactivateMissing} onChange={(event) => setDeactivateMissing(event.target.checked)} className="size-4" />
+          <input
+            type="checkbox"
+            checked={deactivateMissing}
+            onChange={(event) => {
+              const next = event.target.checked;
+              setDeactivateMissing(next);
+              // The report depends on this choice: validate the loaded file again under it.
+              if (parsed && "file" in parsed) {
+                setValidation(null);
+                setResult(null);
+                validate.mutate({ file: parsed.file, deactivateMissing: next }, { onSuccess: setValidation });
+              }
+            }}
+            className="size-4"
+          />
           Deactivate chunks of this source missing from the file
         </label>
       </div>
@@ -101,8 +118,10 @@ function Upload() {
             {parsed.error}
           </p>
         )}
-        {ingest.isPending && <Loading label={validation ? "Ingesting…" : "Validating…"} />}
-        {ingest.isError && <ErrorNotice error={ingest.error} title={validation ? "Ingestion failed; nothing was written" : "Validation failed"} onRetry={validation ? write : undefined} />}
+        {validate.isPending && <Loading label="Validating…" />}
+        {validate.isError && <ErrorNotice error={validate.error} title="Validation failed" />}
+        {ingest.isPending && <Loading label="Ingesting…" />}
+        {ingest.isError && <ErrorNotice error={ingest.error} title="Ingestion failed; nothing was written" onRetry={write} />}
         {validation && <IngestReport report={validation} />}
         {canWrite && (
           <div>
