@@ -35,8 +35,11 @@ export function upsertMessages(data: MessagePages | undefined, messages: readonl
     if (!replaced && !fresh.some((item) => item.id === message.id)) fresh.push(message);
   }
   if (fresh.length > 0) {
+    // In time order, not arrival order: a reply can stream in before the answer to the send
+    // that asked for it (say, after a retry), yet it belongs after that message.
     const [newest, ...older] = pages;
-    pages = [{ ...newest!, items: [...newest!.items, ...fresh] }, ...older];
+    const items = [...newest!.items, ...fresh].sort((a, b) => a.timestamp - b.timestamp);
+    pages = [{ ...newest!, items }, ...older];
   }
   return { ...data, pages };
 }

@@ -60,13 +60,13 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
               key={line.key}
               data-line-key={line.key}
               data-author={line.author}
-              className={`flex flex-col gap-2 rounded-xl border p-2.5 sm:flex-row sm:items-start ${
+              className={`flex flex-col gap-2 rounded-xl border p-2.5 ${
                 line.author === "user"
                   ? "border-indigo-200 bg-indigo-50/60 dark:border-indigo-900 dark:bg-indigo-950/40"
                   : "border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
               }`}
             >
-              <div className="flex items-center gap-2 sm:w-40 sm:flex-col sm:items-start">
+              <div className="flex flex-wrap items-center gap-2">
                 <span className="text-xs font-medium text-slate-500 dark:text-slate-400">Line {n}</span>
                 <label className="sr-only" htmlFor={`author-${line.key}`}>
                   Who wrote line {n}
@@ -81,6 +81,37 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                   <option value="contact">Them</option>
                 </select>
                 {unsure ? <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Check this</span> : null}
+                <div className="ml-auto flex gap-1" role="group" aria-label={`Line ${n} actions`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    data-control="up"
+                    aria-label={`Move line ${n} up`}
+                    disabled={index === 0}
+                    onClick={() => {
+                      dispatch({ type: "move", key: line.key, by: -1 });
+                      setRefocus({ key: line.key, control: "up" });
+                    }}
+                  >
+                    ↑
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    data-control="down"
+                    aria-label={`Move line ${n} down`}
+                    disabled={index === lines.length - 1}
+                    onClick={() => {
+                      dispatch({ type: "move", key: line.key, by: 1 });
+                      setRefocus({ key: line.key, control: "down" });
+                    }}
+                  >
+                    ↓
+                  </Button>
+                  <Button size="sm" variant="ghost" aria-label={`Remove line ${n}`} onClick={() => dispatch({ type: "remove", key: line.key })}>
+                    Remove
+                  </Button>
+                </div>
               </div>
               <label className="sr-only" htmlFor={`text-${line.key}`}>
                 Text of line {n}
@@ -88,42 +119,11 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
               <textarea
                 id={`text-${line.key}`}
                 value={line.text}
-                rows={Math.min(4, Math.max(1, Math.ceil(line.text.length / 60)))}
+                rows={1}
                 maxLength={OCR_LINE_TEXT_MAX}
                 onChange={(event) => dispatch({ type: "edit", key: line.key, text: event.target.value })}
-                className="min-w-0 flex-1 resize-y rounded-lg border border-slate-300 bg-white px-2.5 py-1.5 text-[15px] text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
+                className="field-sizing-content min-h-10 w-full resize-y rounded-lg border border-slate-300 bg-white px-2.5 py-1.5 text-[15px] text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
               />
-              <div className="flex gap-1" role="group" aria-label={`Line ${n} actions`}>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  data-control="up"
-                  aria-label={`Move line ${n} up`}
-                  disabled={index === 0}
-                  onClick={() => {
-                    dispatch({ type: "move", key: line.key, by: -1 });
-                    setRefocus({ key: line.key, control: "up" });
-                  }}
-                >
-                  ↑
-                </Button>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  data-control="down"
-                  aria-label={`Move line ${n} down`}
-                  disabled={index === lines.length - 1}
-                  onClick={() => {
-                    dispatch({ type: "move", key: line.key, by: 1 });
-                    setRefocus({ key: line.key, control: "down" });
-                  }}
-                >
-                  ↓
-                </Button>
-                <Button size="sm" variant="ghost" aria-label={`Remove line ${n}`} onClick={() => dispatch({ type: "remove", key: line.key })}>
-                  Remove
-                </Button>
-              </div>
             </li>
           );
         })}

@@ -1,0 +1,37 @@
+// Edits to the cached history keep time order and leave untouched messages as the same objects.
+import { describe, expect, it } from "vitest";
+import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { messageDto } from "./test-api.tsx";
+
+const at = (id: string, timestamp: number, text = id) => messageDto({ id, timestamp, text });
+
+function pages(...pagesNewestFirst: ReturnType<typeof at>[][]): MessagePages {
+  return { pages: pagesNewestFirst.map((items) => ({ items, nextCursor: null })), pageParams: pagesNewestFirst.map(() => null) };
+}
+
+describe("messages cache", () => {
+  it("reads pages (newest first) in time order", () => {
+    expect(flattenPages(pages([at("c", 3), at("d", 4)], [at("a", 1), at("b", 2)])).map((m) => m.id)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("puts a late-confirmed send before the reply that streamed in first", () => {
+    const reply = at("reply", 20);
+    const data = upsertMessages(pages([at("a", 1), reply]), [at("mine", 10)]);
+    expect(flattenPages(data).map((m) => m.id)).toEqual(["a", "mine", "reply"]);
+  });
+
+  it("replaces a message in place and keeps the others as the same objects", () => {
+    const first = at("a", 1);
+    const second = at("b", 2);
+    const data = upsertMessages(pages([second], [first]), [at("a", 1, "edited"), at("b", 2, "again")]);
+    const flat = flattenPages(data);
+    expect(flat.map((m) => m.text)).toEqual(["edited", "again"]);
+    const only = flattenPages(upsertMessages(pages([second], [first]), [at("b", 2, "x")]));
+    expect(only[0]).toBe(first);
+  });
+
+  it("adds a message once even if it comes twice", () => {
+    const data = upsertMessages(pages([at("a", 1)]), [at("n", 5), at("n", 5)]);
+    expect(flattenPages(upsertMessages(data, [at("n", 5)])).map((m) => m.id)).toEqual(["a", "n"]);
+  });
+});
