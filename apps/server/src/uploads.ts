@@ -149,6 +149,9 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
         if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, failure.message);
         return send(reply, failure.code, failure.message);
       }
+      const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
+      // Other refusals of the request itself (no Content-Length, a malformed body): nothing was received.
+      if (statusCode >= 400 && statusCode < 500) return send(reply, "BAD_INPUT", (error as Error).message);
       request.log.error({ err: error }, "screenshot upload failed");
       if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, "The screenshot could not be stored. Try again.");
       return send(reply, "INTERNAL", "Internal error.");
