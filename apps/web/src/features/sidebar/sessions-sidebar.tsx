@@ -4,7 +4,7 @@ import { SESSION_STATUS_LABELS, type TSessionStatus, type TSessionType } from "@
 import { Button } from "@lockstep/ui/button";
 import { ErrorNotice } from "@lockstep/ui/error-notice";
 import { Spinner } from "@lockstep/ui/spinner";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useId, useMemo, useState } from "react";
 import { describeError } from "../../shell/describe-error.ts";
@@ -31,14 +31,19 @@ export function SessionsSidebar() {
   const ids = { search: useId(), status: useId(), type: useId() };
 
   const sessions = useInfiniteQuery(
-    trpc.session.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.session.list.infiniteQueryOptions(input, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      // The old rows stay while a new filter loads, rather than the list blinking to a spinner.
+      placeholderData: keepPreviousData,
+    }),
   );
   const rows = useMemo(() => orderSessions(sessions.data?.pages ?? []), [sessions.data]);
   const actions = useSessionActions();
   const sentinel = useSentinel<HTMLLIElement>(() => {
     if (sessions.hasNextPage && !sessions.isFetchingNextPage) void sessions.fetchNextPage();
   }, Boolean(sessions.hasNextPage));
-  const filtered = filters.query.trim() !== "" || filters.status !== "all" || filters.type !== "all";
+  // From the filters the shown rows were asked with (the search settles after typing stops).
+  const filtered = query.trim() !== "" || filters.status !== "all" || filters.type !== "all";
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
