@@ -116,7 +116,7 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
         <Button size="sm" variant="secondary" aria-pressed={message.isPinned} onClick={() => toggle("pinned", !message.isPinned)} disabled={react.isPending}>
           {message.isPinned ? "Pinned" : "Pin"}
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => void copy()} disabled={react.isPending} aria-label={`Copy to clipboard, used ${message.usedCount} times`}>
+        <Button size="sm" variant="secondary" onClick={() => void copy()} disabled={react.isPending} aria-label={`Copy to clipboard, used ${message.usedCount} ${message.usedCount === 1 ? "time" : "times"}`}>
           Copy <span className="rounded bg-slate-100 px-1 text-xs tabular-nums dark:bg-slate-700" data-used-count>{message.usedCount}</span>
         </Button>
         <Button size="sm" variant="secondary" aria-expanded={showCollections} onClick={() => setShowCollections((open) => !open)}>
