@@ -83,7 +83,8 @@ export function groupIntoMessages(lines: OcrTextLine[], bubbles: Region[], image
     const last = previous?.lines.at(-1);
     const close =
       last !== undefined &&
-      line.box.y - (last.box.y + last.box.height) < 0.8 * Math.max(line.box.height, last.box.height) &&
+      // Wrapped lines of one message sit about half a line apart; messages, more than a line.
+      line.box.y - (last.box.y + last.box.height) < 1.2 * Math.max(line.box.height, last.box.height) &&
       line.box.x < last.box.x + last.box.width &&
       last.box.x < line.box.x + line.box.width;
     if (previous && close) previous.lines.push(line);

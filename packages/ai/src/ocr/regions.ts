@@ -37,6 +37,9 @@ interface Found {
 
 /** Grey-level difference that separates a bubble from the background. */
 const FILL_DIFFERENCE = 14;
+/** Smallest bubble, as shares of the image width (a one-word bubble; a line of small text). */
+const MIN_BUBBLE_WIDTH = 0.06;
+const MIN_BUBBLE_HEIGHT = 0.04;
 /** Analysis grid: about this many cells across, whatever the image width. */
 const GRID_WIDTH = 360;
 /** Narrower screenshots have small text, which Tesseract reads better upscaled. */
@@ -122,8 +125,12 @@ export async function findBubbles(input: Buffer): Promise<Found> {
     }
     const boxW = maxX - minX + 1;
     const boxH = maxY - minY + 1;
-    // A bubble is a solid shape a few cells tall; glyphs on the background are small and sparse.
-    if (boxW < 6 || boxH < 4 || area < 0.55 * boxW * boxH) continue;
+    // A bubble is a solid shape of one colour, at least a short word wide and a line tall; glyphs
+    // of text on the bare background are smaller than that (and letters do not touch).
+    if (boxW * sx < MIN_BUBBLE_WIDTH * metadata.width || boxH * sy < MIN_BUBBLE_HEIGHT * metadata.width) continue;
+    if (area < 0.55 * boxW * boxH) continue;
+    const middle = median([...greys]);
+    if (greys.filter((grey) => Math.abs(grey - middle) <= 16).length < 0.6 * greys.length) continue;
     // Text the colour of the background leaves holes in the shape; bubbles are convex across,
     // so each row is filled between its outermost cells, then eroded by a cell.
     const filled = new Uint8Array(boxW * boxH);
@@ -156,7 +163,7 @@ export async function findBubbles(input: Buffer): Promise<Found> {
       y: topPx,
       width: right - left,
       height: bottom - topPx,
-      fill: median(greys),
+      fill: middle,
       mask: { data: mask, width: maskW, height: maskH },
     });
   }

@@ -7,7 +7,7 @@ export interface ChatBubble {
   side: "left" | "right";
 }
 
-export type ChatTheme = "imessage" | "whatsapp" | "dark";
+export type ChatTheme = "imessage" | "whatsapp" | "dark" | "plain";
 
 export interface ChatScreenshotOptions {
   /** Image width in pixels (default 720). */
@@ -25,6 +25,8 @@ const THEMES: Record<ChatTheme, { background: string; left: [string, string]; ri
   imessage: { background: "#ffffff", left: ["#e9e9eb", "#000000"], right: ["#0b84ff", "#ffffff"] },
   whatsapp: { background: "#ece5dd", left: ["#ffffff", "#111111"], right: ["#dcf8c6", "#111111"] },
   dark: { background: "#000000", left: ["#26252a", "#ffffff"], right: ["#0a84ff", "#ffffff"] },
+  // No bubbles at all, only text aligned left and right (some chat exports look like this).
+  plain: { background: "#ffffff", left: ["#ffffff", "#222222"], right: ["#ffffff", "#222222"] },
 };
 
 function escapeXml(text: string): string {
