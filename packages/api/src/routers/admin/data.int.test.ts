@@ -42,7 +42,7 @@ async function logOneCall(settingsTtlMs = 0): Promise<string> {
     request: { note: "bob@example.com" },
     context: { userId: null, sessionId: null, ip: null, dataSource: "system" },
   });
-  await handle.succeed({ response: "ok" });
+  await handle.succeed({ response: "ok", usage: { inputTokens: null, outputTokens: null } });
   const { rows } = await db.pool.query<{ prompt_text: string }>(`SELECT prompt_text FROM ai_interactions WHERE id = $1`, [handle.id]);
   return rows[0]!.prompt_text;
 }
