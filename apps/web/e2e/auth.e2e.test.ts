@@ -3,7 +3,7 @@
 import { launchChromium, openPage, saveScreenshot } from "@lockstep/e2e";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { newPerson, signUpThroughForm } from "./support/people.ts";
+import { api, newPerson, signUpThroughForm } from "./support/people.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -76,6 +76,59 @@ describe("sign up, sign out, sign in", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "web-sign-up-taken-360-dark");
+    await page.context().close();
+  });
+
+  it("edits the profile, then deletes the account after a confirmation that says what goes", async () => {
+    const { page } = await openPage(browser);
+    const person = newPerson("Lee");
+    await signUpThroughForm(page, baseUrl, person);
+    await api(page, "mutation", "session.create", { type: "text", name: "Before I go" });
+    await api(page, "mutation", "collection.create", { name: "Keepers" });
+
+    await page.getByRole("link", { name: `Profile of ${person.name}` }).click();
+    await page.getByRole("heading", { name: "Profile" }).waitFor();
+
+    // A picture link that is not https is refused on its field, and nothing changes.
+    await page.getByLabel("Picture URL").fill("http://example.com/me.png");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText(/https URL/).waitFor();
+    expect(await page.getByLabel("Picture URL").getAttribute("aria-invalid")).toBe("true");
+    expect((await api<{ image: string | null }>(page, "query", "auth.me")).image).toBeNull();
+
+    // A new name is saved and shows in the header at once.
+    await page.getByLabel("Picture URL").fill("");
+    await page.getByLabel("Name", { exact: true }).fill("Lee Renamed");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Saved.").waitFor();
+    await page.getByRole("link", { name: "Profile of Lee Renamed" }).waitFor();
+    expect((await api<{ name: string }>(page, "query", "auth.me")).name).toBe("Lee Renamed");
+
+    // Deleting: the dialog lists what goes, and waits for the email.
+    await page.getByRole("button", { name: "Delete account…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete your account?" });
+    const gone = await dialog.getByRole("list", { name: "What is deleted" }).textContent();
+    expect(gone).toContain("All your sessions");
+    expect(gone).toContain("Your collections");
+    expect(gone).toContain("Everything the coaches remember about you");
+    const confirm = dialog.getByRole("button", { name: "Delete my account" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(/Type your email address/).fill("someone@else.test");
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(/Type your email address/).fill(person.email.toUpperCase());
+    await saveScreenshot(page, "web-delete-account-dialog");
+    await confirm.click();
+
+    // Signed out, told what went, and the old password no longer opens anything.
+    await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 30_000 });
+    const farewell = page.getByRole("status").filter({ hasText: "Your account was deleted." });
+    await expect(farewell.textContent()).resolves.toMatch(/1 session.*1 collection/);
+    await page.getByLabel("Email").fill(person.email);
+    await page.getByLabel("Password").fill(person.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toBe("Wrong email or password.");
+
+    await saveScreenshot(page, "web-account-deleted");
     await page.context().close();
   });
 });

@@ -1,4 +1,4 @@
-// One collection: the suggestions saved in it, newest first, each removable from the collection.
+// One collection: the suggestions saved in it as suggestion cards (react, copy, bookmark), each removable from the collection.
 import type { TMessageDto } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { ErrorNotice } from "@lockstep/ui/error-notice";
@@ -8,6 +8,7 @@ import { Link, useParams } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
 import { describeError } from "../../shell/describe-error.ts";
 import { useTRPC } from "../../trpc.ts";
+import { SuggestionCard } from "../session/suggestion-card.tsx";
 import { RenameCollectionDialog } from "./collections-page.tsx";
 
 export function CollectionPage() {
@@ -66,7 +67,12 @@ export function CollectionPage() {
           <ul aria-label="Saved suggestions" className="grid gap-3">
             {items.map((message) => (
               <li key={message.id}>
-                <SavedSuggestion message={message} onRemove={() => removeMessage.mutate({ collectionId, messageId: message.id })} />
+                <SavedSuggestion
+                  message={message}
+                  onRemove={() => removeMessage.mutate({ collectionId, messageId: message.id })}
+                  // A like, a copy or a bookmark changed from the card: counts and membership may have moved.
+                  onUpdated={() => void queryClient.invalidateQueries({ queryKey: trpc.collection.pathKey() })}
+                />
               </li>
             ))}
           </ul>
@@ -82,34 +88,24 @@ export function CollectionPage() {
   );
 }
 
-function SavedSuggestion({ message, onRemove }: { message: TMessageDto; onRemove: () => void }) {
+function SavedSuggestion({ message, onRemove, onUpdated }: { message: TMessageDto; onRemove: () => void; onUpdated: () => void }) {
   const label = message.title ?? message.text.slice(0, 40);
   return (
-    <article className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <header className="flex flex-wrap items-center gap-2">
-        {message.title && <h2 className="font-semibold">{message.title}</h2>}
-        {message.tag && <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200">{message.tag}</span>}
-        {message.builtIn && <span className="text-xs text-slate-500 dark:text-slate-400">Built-in coach</span>}
-      </header>
-      <p className="mt-2 text-sm whitespace-pre-wrap">{message.text}</p>
-      {message.analysis && (
-        <details className="mt-2 text-sm">
-          <summary className="cursor-pointer font-medium text-indigo-700 dark:text-indigo-300">Why this works</summary>
-          <p className="mt-1 text-slate-700 dark:text-slate-300">{message.analysis}</p>
-        </details>
-      )}
-      <div className="mt-3 flex flex-wrap gap-2">
+    <div>
+      <SuggestionCard message={message} onUpdated={onUpdated} />
+      <div className="mt-1 flex flex-wrap justify-end gap-2">
         <Link
           to="/sessions/$sessionId"
           params={{ sessionId: message.sessionId }}
-          className="inline-flex items-center rounded-lg px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
+          className="inline-flex items-center rounded-lg px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300 dark:hover:bg-indigo-950"
+          aria-label={`Open the session of ${label}`}
         >
           Open session
         </Link>
         <Button variant="ghost" size="sm" aria-label={`Remove ${label} from this collection`} onClick={onRemove}>
-          Remove
+          Remove from collection
         </Button>
       </div>
-    </article>
+    </div>
   );
 }

@@ -37,7 +37,7 @@ export function DeleteAccountDialog({ open, email, busy, error, onCancel, onConf
       onConfirm={() => matches && onConfirm(typed.trim())}
     >
       <p>This deletes your account at once and cannot be undone. What goes:</p>
-      <ul className="mt-2 list-inside list-disc space-y-1" aria-label="What is deleted">
+      <ul className="mt-2 list-disc space-y-1 pl-5" aria-label="What is deleted">
         {DELETED_DATA_KEYS.map((key: keyof TDeletedAccountCounts) => (
           <li key={key}>{DELETED_DATA_LABELS[key].gone}</li>
         ))}
