@@ -8,7 +8,7 @@ import path from "node:path";
 import type { TAdminAuditListPage, TAdminInteractionListPage, TAdminKnowledgeChunk, TPage } from "@lockstep/contracts";
 import { launchChromium, openPage, saveScreenshot, type WatchedPage } from "@lockstep/e2e";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Account, query, signIn, signInStatus, signUp } from "./http.ts";
+import { type Account, adminBrowserPage, query, signInStatus, signUp } from "./http.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 type Page = WatchedPage["page"];
@@ -23,7 +23,7 @@ let admin: Account;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  admin = await signIn(baseUrl, ADMIN.email, ADMIN.password);
+  admin = { ...ADMIN, cookie: inject("adminCookie") };
 });
 afterAll(async () => {
   await browser?.close();
@@ -36,11 +36,9 @@ async function signInThroughForm(page: Page, email: string, password: string): P
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** The operator's page from the shared cookie: sign-in attempts are limited to 10 a minute per IP. */
 async function adminPage(viewport = { width: 1280, height: 900 }, colorScheme: "light" | "dark" = "light") {
-  const watched = await openPage(browser, { viewport, colorScheme, acceptDownloads: true });
-  await signInThroughForm(watched.page, ADMIN.email, ADMIN.password);
-  await watched.page.getByRole("navigation", { name: "Admin sections" }).waitFor();
-  return watched;
+  return adminBrowserPage(browser, baseUrl, admin.cookie, { ...viewport, colorScheme });
 }
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks (prompts do). */
@@ -117,7 +115,9 @@ describe("the interaction log", () => {
     // The model filter matters: another model failed too.
     expect(otherErrors.items.length).toBeGreaterThan(expected.items.length);
 
-    const { page, errors } = await adminPage();
+    // This one signs in through the form, as an operator does.
+    const { page, errors } = await openPage(browser, { acceptDownloads: true });
+    await signInThroughForm(page, ADMIN.email, ADMIN.password);
     await page.getByRole("link", { name: "Interactions" }).click();
     await page.getByLabel("Model").fill(chatModel);
     await page.getByLabel("Status").selectOption("error");

@@ -5,7 +5,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from "@lockstep/ai/testi
 import type { TAdminInteractionListPage } from "@lockstep/contracts";
 import { type ProductServer, startProductServer } from "@lockstep/e2e";
 import type { TestProject } from "vitest/node";
-import { mutate, queryStatus, query, signIn, signUp, waitFor } from "./http.ts";
+import { type Account, mutate, query, queryStatus, signIn, signUp, waitFor } from "./http.ts";
 
 export const CHAT_MODEL = "stub-chat";
 export const EMBEDDING_MODEL = "stub-embedding";
@@ -15,6 +15,8 @@ declare module "vitest" {
     baseUrl: string;
     chatModel: string;
     embeddingModel: string;
+    /** The operator's session cookie: sign-in is limited to 10 a minute per IP, so tests reuse one. */
+    adminCookie: string;
   }
 }
 
@@ -34,7 +36,9 @@ export async function setup(project: TestProject): Promise<void> {
       AI_BREAKER_THRESHOLD: "1000",
     },
   });
-  await produceInteractions(server.baseUrl, model);
+  const admin = await signIn(server.baseUrl, "admin@lockstep.local", "lockstep-admin");
+  await produceInteractions(server.baseUrl, model, admin);
+  project.provide("adminCookie", admin.cookie);
   project.provide("baseUrl", server.baseUrl);
   project.provide("chatModel", CHAT_MODEL);
   project.provide("embeddingModel", EMBEDDING_MODEL);
@@ -45,9 +49,8 @@ export async function teardown(): Promise<void> {
   await model?.close();
 }
 
-async function produceInteractions(baseUrl: string, fake: FakeOpenAiServer): Promise<void> {
+async function produceInteractions(baseUrl: string, fake: FakeOpenAiServer, admin: Account): Promise<void> {
   const person = await signUp(baseUrl, "chatty.person@example.com", "chatty-person-pass-1", "Chatty Person");
-  const admin = await signIn(baseUrl, "admin@lockstep.local", "lockstep-admin");
   const session = await mutate<{ id: string }>(baseUrl, person, "session.create", { type: "text", name: "A long week" });
   const chatRows = async () =>
     (await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", { model: CHAT_MODEL, limit: 100 })).items;

@@ -1,5 +1,7 @@
 // Plain HTTP to the real server for the browser tests' set-up and checks: Better Auth sign-up and
-// sign-in (with the Origin header it requires) and tRPC calls as JSON, the way any client speaks it.
+// sign-in (with the Origin header it requires) and tRPC calls as JSON, the way any client speaks it;
+// and a browser page signed in as the operator with a cookie already issued.
+import { type launchChromium, openPage, type WatchedPage } from "@lockstep/e2e";
 
 export interface Account {
   email: string;
@@ -74,4 +76,26 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A signed-in browser page for the operator, from the shared session cookie (no sign-in attempt spent). */
+export async function adminBrowserPage(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  baseUrl: string,
+  cookie: string,
+  options: { width?: number; height?: number; colorScheme?: "light" | "dark" } = {},
+): Promise<WatchedPage> {
+  const watched = await openPage(browser, {
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.colorScheme ?? "light",
+    acceptDownloads: true,
+  });
+  const cookies = cookie.split("; ").map((pair) => {
+    const at = pair.indexOf("=");
+    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: baseUrl };
+  });
+  await watched.page.context().addCookies(cookies);
+  await watched.page.goto(`${baseUrl}/admin/`);
+  await watched.page.getByRole("navigation", { name: "Admin sections" }).waitFor();
+  return watched;
 }

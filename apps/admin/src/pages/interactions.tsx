@@ -6,7 +6,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { type ColumnDef, tableFeatures, useTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef } from "react";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { Card, Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { exportUrl, filtersOf, hasFilters, type InteractionSearch, parseInteractionSearch } from "../lib/interaction-search.ts";
@@ -67,9 +67,9 @@ export function InteractionsPage() {
         description="Every model call the product made, with its status, timings and tokens. Filters live in the address bar, so a view can be shared."
         actions={<ExportButtons filters={filters} />}
       />
-      <Card className="mb-4">
+      <FilterPanel count={Object.keys(filters).length}>
         <InteractionFilters search={search} onApply={apply} />
-      </Card>
+      </FilterPanel>
       <div role="tablist" aria-label="Interaction views" className="mb-3 flex gap-1">
         {(["list", "groups"] as const).map((name) => (
           <button
@@ -86,6 +86,23 @@ export function InteractionsPage() {
       </div>
       {view === "groups" ? <InteractionGroups search={search} /> : <InteractionTable search={search} />}
     </>
+  );
+}
+
+/** The filters fold away on phones (they would fill the screen) and stay open on wider screens. */
+function FilterPanel({ count, children }: { count: number; children: ReactNode }) {
+  const [open, setOpen] = useState(() => typeof window === "undefined" || window.matchMedia("(min-width: 640px)").matches);
+  return (
+    <details
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+      className="mb-4 rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <summary className="cursor-pointer px-4 py-3 text-sm font-semibold">
+        Filters{count ? ` (${count} active)` : ""}
+      </summary>
+      <div className="border-t border-slate-200 p-4 dark:border-slate-800">{children}</div>
+    </details>
   );
 }
 
@@ -153,7 +170,12 @@ function InteractionTable({ search }: { search: InteractionSearch }) {
       {rows.length === 0 ? (
         <Empty>Try a wider time range or fewer filters.</Empty>
       ) : (
-        <div ref={scrollRef} className="h-[60vh] min-h-80 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800">
+        <div
+          ref={scrollRef}
+          // As tall as the rows need, up to most of the screen; beyond that the rows scroll (and are virtualised).
+          style={{ height: `min(65vh, ${rows.length * ROW_HEIGHT + 40}px)` }}
+          className="overflow-auto rounded-lg border border-slate-200 dark:border-slate-800"
+        >
           <div role="table" aria-label="AI interactions" aria-rowcount={rows.length + 1} className="min-w-[68rem] text-sm">
             <div role="rowgroup" className="sticky top-0 z-10 bg-slate-50 dark:bg-slate-800">
               {table.getHeaderGroups().map((group) => (

@@ -173,7 +173,7 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
             {xAxis}
             <YAxis fontSize={11} stroke="currentColor" width={40} unit="%" />
             {tooltip}
-            <Line type="monotone" dataKey="errorRate" name="error rate %" stroke="#e11d48" dot={false} connectNulls />
+            <Line type="monotone" dataKey="errorRate" name="error rate %" stroke="#e11d48" dot={{ r: 2 }} connectNulls />
           </LineChart>
         </ChartCard>
         <ChartCard title="Latency (ms)" numbers={[["p50", formatMs(t.latencyMs.p50)], ["p95", formatMs(t.latencyMs.p95)], ["p99", formatMs(t.latencyMs.p99)]]}>
@@ -183,9 +183,9 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
             <YAxis fontSize={11} stroke="currentColor" width={48} />
             {tooltip}
             <Legend />
-            <Line type="monotone" dataKey="p50" stroke="#10b981" dot={false} connectNulls />
-            <Line type="monotone" dataKey="p95" stroke="#f59e0b" dot={false} connectNulls />
-            <Line type="monotone" dataKey="p99" stroke="#e11d48" dot={false} connectNulls />
+            <Line type="monotone" dataKey="p50" stroke="#10b981" dot={{ r: 2 }} connectNulls />
+            <Line type="monotone" dataKey="p95" stroke="#f59e0b" dot={{ r: 2 }} connectNulls />
+            <Line type="monotone" dataKey="p99" stroke="#e11d48" dot={{ r: 2 }} connectNulls />
           </LineChart>
         </ChartCard>
         <ChartCard title="Time to first token (ms)" numbers={[["p50", formatMs(t.timeToFirstTokenMs.p50)], ["p95", formatMs(t.timeToFirstTokenMs.p95)]]}>
@@ -195,8 +195,8 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
             <YAxis fontSize={11} stroke="currentColor" width={48} />
             {tooltip}
             <Legend />
-            <Line type="monotone" dataKey="ttft50" name="p50" stroke="#10b981" dot={false} connectNulls />
-            <Line type="monotone" dataKey="ttft95" name="p95" stroke="#f59e0b" dot={false} connectNulls />
+            <Line type="monotone" dataKey="ttft50" name="p50" stroke="#10b981" dot={{ r: 2 }} connectNulls />
+            <Line type="monotone" dataKey="ttft95" name="p95" stroke="#f59e0b" dot={{ r: 2 }} connectNulls />
           </LineChart>
         </ChartCard>
         <ChartCard title="Tokens" numbers={[["In", formatCount(t.inputTokens)], ["Out", formatCount(t.outputTokens)]]}>

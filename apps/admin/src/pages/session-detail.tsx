@@ -71,7 +71,7 @@ export function SessionDetailPage() {
           }
         />
       </div>
-      <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
+      <div className="grid gap-4 lg:grid-cols-[24rem_1fr]">
         <div className="grid content-start gap-4">
           <Card title="Session">
             <dl className="divide-y divide-slate-100 dark:divide-slate-800">
