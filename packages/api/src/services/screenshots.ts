@@ -148,12 +148,12 @@ export async function uploadScreenshot(scope: UserScope, deps: UploadDeps, meta:
   let wrote = false;
   try {
     const known = await scope.run((tx) => findUploadBySha(tx, scope.userId, image.sha256));
+    const storedKey = known?.key ?? key;
     // The same picture again: its bytes are already stored (unless the store lost them).
-    if (!known || !(await deps.storage.exists(known.key))) {
-      await deps.storage.put(key, image.data, image.mime);
+    if (!known || !(await deps.storage.exists(storedKey))) {
+      await deps.storage.put(storedKey, image.data, image.mime);
       wrote = !known;
     }
-    const storedKey = known?.key ?? key;
     await scope.run(async (tx) => {
       await insertUploadIfAbsent(tx, {
         userId: scope.userId,
