@@ -1,6 +1,6 @@
 // Builds the AI runtime the API uses (provider from the environment, the interaction log, live
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
-// knowledge embeddings, scheduled retention, and finishing or cancelling calls on shutdown.
+// knowledge embeddings, scheduled retention and overview rollups, and finishing or cancelling calls on shutdown.
 import {
   type AiRuntime,
   createInteractionLog,
@@ -12,6 +12,7 @@ import {
   sentimentOf,
   SessionStreams,
   startRetentionSchedule,
+  startRollupSchedule,
   sweepAbandonedInteractions,
 } from "@lockstep/ai";
 import { backgroundTasks } from "@lockstep/api";
@@ -34,6 +35,8 @@ export async function startAi(db: Database, options: { embedded: boolean; log: (
   if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
   const embedded = await embedMissingChunks(db, provider, { logging: { log, context: SYSTEM_CONTEXT } });
   if (embedded.embedded) options.log(`embedded ${embedded.embedded} knowledge chunk(s) with ${provider.embeddingModel}`);
+  // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
+  const rollups = startRollupSchedule(db);
   const retention = startRetentionSchedule(db, {
     onResult: (deleted) => {
       if (deleted) options.log(`retention removed ${deleted} old AI interaction(s)`);
@@ -56,6 +59,7 @@ export async function startAi(db: Database, options: { embedded: boolean; log: (
     log,
     async shutdown(graceMs) {
       await retention.stop();
+      await rollups.stop();
       const waitedFor = backgroundTasks.size;
       await backgroundTasks.settle(graceMs);
       const cancelled = await log.cancelInFlight("server shutting down");

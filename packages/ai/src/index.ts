@@ -11,6 +11,7 @@ export * from "./log/interaction-log.ts";
 export * from "./log/masking.ts";
 export * from "./log/sweep.ts";
 export * from "./log/retention.ts";
+export * from "./log/rollups.ts";
 export * from "./knowledge/index.ts";
 export * from "./images/normalise.ts";
 export * from "./ocr/index.ts";

@@ -236,6 +236,12 @@ export const ZAdminInteractionOverviewSchema = z.object({
   totals: ZInteractionStatsValuesSchema,
   /** Every bucket from the one holding `from` to the one before `to`, empty ones included. */
   series: z.array(ZInteractionStatsPointSchema),
+  /**
+   * "exact": percentile_cont over the calls. "approximate": long ranges are read from hourly
+   * rollups, where latencies are kept in bins 10% wide, so percentiles are interpolated within a
+   * bin (within a few percent); counts, error rates and tokens are exact either way.
+   */
+  percentiles: z.enum(["exact", "approximate"]),
   /** Busiest first. */
   byProvider: z.array(ZInteractionBreakdownEntrySchema),
   byModel: z.array(ZInteractionBreakdownEntrySchema),

@@ -401,7 +401,7 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(who).toEqual({ user: APP_ROLE, current_user_id: null });
     });
 
-    it("withAdmin runs as lockstep_admin (BYPASSRLS, not superuser) and may not delete or insert sessions", async () => {
+    it("withAdmin runs as lockstep_admin (BYPASSRLS, not superuser) and may not insert or rewrite sessions nor delete messages", async () => {
       const seen = await withAdmin(db, async (tx) => {
         const [who] = await tx.$queryRawUnsafe<Array<{ user: string }>>(`SELECT current_user AS "user"`);
         const [role] = await tx.$queryRawUnsafe<Array<{ rolsuper: boolean; rolbypassrls: boolean }>>(
@@ -412,9 +412,11 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(seen.who).toEqual({ user: ADMIN_ROLE });
       expect(seen.role).toEqual({ rolsuper: false, rolbypassrls: true });
 
+      // Operators may restore and purge a session (admin.sessions.*, audited), nothing else.
       const before = await ownerIds("sessions");
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`DELETE FROM sessions`))).rejects.toThrow(PERMISSION_DENIED);
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`DELETE FROM sessions WHERE user_id = $1`, alice.userId))).rejects.toThrow(
+      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET name = 'rewritten'`))).rejects.toThrow(PERMISSION_DENIED);
+      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET user_id = $1`, alice.userId))).rejects.toThrow(PERMISSION_DENIED);
+      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`DELETE FROM messages WHERE user_id = $1`, alice.userId))).rejects.toThrow(
         PERMISSION_DENIED,
       );
       const statement = insertStatement("sessions", alice.userId, alice);

@@ -74,6 +74,8 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   btree("engagements", ["user_id", "last_interaction_at"], "idx_engagements_last_interaction", "seed 001 1.5"),
   btree("ai_interactions", ["created_at"], "ai_interactions_created_at_idx", "design 4"),
   btree("ai_interactions", ["user_id", "created_at"], "ai_interactions_user_id_created_at_idx", "design 4"),
+  // Hand-written (the schema diff cannot declare its NULLS LAST): the admin list's slowest-first order.
+  btree("ai_interactions", ["latency_ms", "id"], "ai_interactions_latency_id_idx", "issue admin tool"),
 ];
 
 /** Triggers that keep engagement stats in the database (seed 001 1.7); without them the counts silently stop. */

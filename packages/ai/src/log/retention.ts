@@ -1,5 +1,5 @@
 // Retention of the interaction log: deletes interactions older than N days (the operators' setting, else AI_LOG_RETENTION_DAYS, else 90), once or on an interval inside the server.
-import { type Database, purgeAiInteractionsOlderThan, readDataSettings } from "@lockstep/db";
+import { type Database, purgeAiInteractionsOlderThan, readDataSettings, trimRollupsBefore } from "@lockstep/db";
 
 export interface RetentionRunOptions {
   /** Default: the retention days saved in admin.data.updateSettings, else AI_LOG_RETENTION_DAYS, else 90. */
@@ -13,13 +13,16 @@ export async function retentionDays(db: Database): Promise<number> {
   return (await readDataSettings(db)).retentionDays;
 }
 
-/** Deletes interactions (and, by cascade, their responses) older than `days` days; returns how many. */
+/**
+ * Deletes interactions (and, by cascade, their responses) older than `days` days, and the overview
+ * rollups of the hours that went with them; returns how many interactions were deleted.
+ */
 export async function runRetention(db: Database, options: RetentionRunOptions = {}): Promise<number> {
-  return purgeAiInteractionsOlderThan(db, {
-    days: options.days ?? (await retentionDays(db)),
-    batchSize: options.batchSize,
-    now: options.now,
-  });
+  const days = options.days ?? (await retentionDays(db));
+  const now = options.now ?? new Date();
+  const deleted = await purgeAiInteractionsOlderThan(db, { days, batchSize: options.batchSize, now });
+  await trimRollupsBefore(db, new Date(now.getTime() - days * 86_400_000));
+  return deleted;
 }
 
 export const RETENTION_EVERY_MS_DEFAULT = 6 * 60 * 60_000;

@@ -106,10 +106,11 @@ export async function diffMigrationsToSchema(
 }
 
 /**
- * Objects that exist only in hand-written migration SQL. Prisma cannot describe an HNSW index, so
- * every diff proposes to drop it; those statements are not schema drift and are left out.
+ * Objects that exist only in hand-written migration SQL. Prisma cannot describe an HNSW index, a
+ * NULLS LAST sort order or a partial index with INCLUDE columns, so every diff proposes to drop
+ * them; those statements are not schema drift and are left out.
  */
-export const HAND_MANAGED_OBJECTS = ["knowledge_chunks_embedding_hnsw_idx"] as const;
+export const HAND_MANAGED_OBJECTS = ["knowledge_chunks_embedding_hnsw_idx", "ai_interactions_latency_id_idx", "ai_interactions_prompt_groups_idx"] as const;
 
 function withoutHandManagedObjects(script: string): string {
   return script

@@ -26,6 +26,7 @@ import {
 import type { Database } from "../connection.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
+import { binSql, histogramPercentiles, readRollupWindow, rebuildRollupHour, type RollupWindow } from "./ai-rollups.ts";
 
 /** Plain JSON, as JSONB stores it (the log hands over values already made storable and masked). */
 export type LogJson = string | number | boolean | null | LogJson[] | { [key: string]: LogJson };
@@ -547,7 +548,10 @@ export async function deleteAiInteraction(tx: ScopedTx, id: string): Promise<{ b
   const before = await getAiInteractionDetails(tx, id);
   if (!before) return null;
   const { count } = await tx.aiInteraction.deleteMany({ where: { id } });
-  return count === 1 ? { before, responsesDeleted: before.responses.length } : null;
+  if (count !== 1) return null;
+  // The overview's rollup of that hour must not keep counting the call.
+  await rebuildRollupHour(tx, new Date(before.createdAt));
+  return { before, responsesDeleted: before.responses.length };
 }
 
 // ------------------------------------------------------------------ stats
@@ -718,6 +722,13 @@ interface OverviewRow extends StatsRow {
  * large range stay in memory instead of spilling to disk; it ends with the transaction.
  */
 export async function aiInteractionOverview(tx: ScopedTx, q: AiInteractionOverviewQuery): Promise<TAdminInteractionOverview> {
+  // Rollups hold whole hours, so they serve hour and day buckets; minute buckets are short ranges anyway.
+  if (q.bucket !== "minute") {
+    const window = await readRollupWindow(tx);
+    const from = Math.max(Math.ceil(q.from.getTime() / HOUR_MS) * HOUR_MS, window?.from.getTime() ?? Infinity);
+    const until = Math.min(Math.floor(q.to.getTime() / HOUR_MS) * HOUR_MS, window?.until.getTime() ?? -Infinity);
+    if (until - from >= ROLLUP_MIN_SPAN_MS) return overviewFromRollups(tx, q, { from: new Date(from), until: new Date(until) });
+  }
   const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
   const where = filterSql({ from: q.from, to: q.to, provider: q.provider, model: q.model, operation: q.operation });
   await tx.$executeRaw`SELECT set_config('work_mem', '128MB', true)`;
@@ -764,11 +775,189 @@ export async function aiInteractionOverview(tx: ScopedTx, q: AiInteractionOvervi
     bucket: q.bucket,
     bucketMs,
     filters: { provider: q.provider ?? null, model: q.model ?? null, operation: q.operation ?? null },
+    percentiles: "exact",
     totals: toValues(totals),
     series,
     byProvider: byProvider.sort(busiest),
     byModel: byModel.sort(busiest),
     byOperation: byOperation.sort(busiest),
+  };
+}
+
+const HOUR_MS = 3_600_000;
+/** Below this many whole rolled-up hours in the range, the exact query is cheap enough to run instead. */
+const ROLLUP_MIN_SPAN_MS = 6 * HOUR_MS;
+
+interface HistogramRow {
+  g_bucket: number;
+  g_provider: number;
+  g_model: number;
+  g_op: number;
+  bucket: Date | null;
+  provider: string | null;
+  model: string | null;
+  op: string | null;
+  status: string | null;
+  bin: number;
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** The group a row of the grouping sets belongs to: "t" (totals), "b:<ms>", "p:<name>", "m:<model>" or "o:<operation>". */
+function groupKey(row: HistogramRow): string | null {
+  if (row.g_bucket === 0) return row.bucket ? `b:${row.bucket.getTime()}` : null;
+  if (row.g_provider === 0) return `p:${row.provider ?? ""}`;
+  if (row.g_model === 0) return `m:${row.model ?? ""}`;
+  if (row.g_op === 0) return row.op ? `o:${AiOperation.toWire(row.op as never)}` : null;
+  return "t";
+}
+
+interface Accumulator {
+  status: Map<string, number>;
+  latency: Map<number, number>;
+  ttft: Map<number, number>;
+  input: number;
+  output: number;
+}
+
+function accumulatedValues(a: Accumulator | undefined): TInteractionStatsValues {
+  const n = (status: string) => a?.status.get(status) ?? 0;
+  const count = [...(a?.status.values() ?? [])].reduce((sum, v) => sum + v, 0);
+  const errors = n("ERROR") + n("TIMEOUT") + n("ABORTED");
+  const outcome = n("SUCCESS") + errors;
+  const [p50, p95, p99] = histogramPercentiles(a?.latency ?? new Map(), [0.5, 0.95, 0.99]);
+  const [t50, t95] = histogramPercentiles(a?.ttft ?? new Map(), [0.5, 0.95]);
+  return {
+    count,
+    pending: n("PENDING"),
+    success: n("SUCCESS"),
+    error: n("ERROR"),
+    timeout: n("TIMEOUT"),
+    cancelled: n("CANCELLED"),
+    aborted: n("ABORTED"),
+    errors,
+    errorRate: outcome ? errors / outcome : null,
+    latencyMs: { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null },
+    timeToFirstTokenMs: { p50: t50 ?? null, p95: t95 ?? null },
+    inputTokens: a?.input ?? 0,
+    outputTokens: a?.output ?? 0,
+  };
+}
+
+/**
+ * The overview with whole hours [covered.from, covered.until) read from the rollups and the rest
+ * of the range (its ragged ends, and hours not rolled up yet) binned from the log on the fly, so
+ * both halves add up the same way. SQL sums calls and tokens per group and latency bin over
+ * GROUPING SETS; the percentiles are then read off each group's histogram (histogramPercentiles).
+ */
+async function overviewFromRollups(tx: ScopedTx, q: AiInteractionOverviewQuery, covered: RollupWindow): Promise<TAdminInteractionOverview> {
+  const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
+  const interval = Prisma.sql`${BUCKET_INTERVAL[q.bucket]}::interval`;
+  const epoch = Prisma.sql`TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
+  const rollupWhere: Prisma.Sql[] = [Prisma.sql`r.hour >= ${covered.from}`, Prisma.sql`r.hour < ${covered.until}`];
+  if (q.provider) rollupWhere.push(Prisma.sql`r.provider_id = (SELECT id FROM providers WHERE name = ${q.provider})`);
+  if (q.model) rollupWhere.push(Prisma.sql`r.model_name = ${q.model}`);
+  if (q.operation) rollupWhere.push(Prisma.sql`r.operation = ${AiOperation.toDb(q.operation)}::"AiOperation"`);
+  const filters = { provider: q.provider, model: q.model, operation: q.operation };
+  // The two ragged ends as separate ranges, so each is an index range scan of created_at.
+  const rawRanges = [
+    filterSql({ ...filters, from: q.from, to: covered.from }),
+    filterSql({ ...filters, from: covered.until, to: q.to }),
+  ].map((where) => Prisma.join(where, " AND "));
+  const raw = (select: Prisma.Sql, extra: Prisma.Sql) =>
+    Prisma.join(
+      rawRanges.map((where) => Prisma.sql`SELECT ${select} FROM ai_interactions i WHERE ${where} ${extra}`),
+      " UNION ALL ",
+    );
+  const sets = Prisma.sql`GROUPING SETS ((status, bin), (bucket, status, bin), (provider_id, status, bin), (model_name, status, bin), (operation, status, bin))`;
+  // Two steps: first down to one row per bucket and kind of call (a day bucket folds 24 hourly
+  // rollup rows into one), then the grouping sets over that much smaller set.
+  const grouped = (parts: Prisma.Sql) => Prisma.sql`
+    WITH parts AS (${parts}),
+    folded AS (
+      SELECT bucket, provider_id, model_name, operation, status, bin,
+             sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens
+        FROM parts
+       GROUP BY bucket, provider_id, model_name, operation, status, bin
+    ),
+    g AS (
+      SELECT GROUPING(bucket)::int AS g_bucket, GROUPING(provider_id)::int AS g_provider, GROUPING(model_name)::int AS g_model,
+             GROUPING(operation)::int AS g_op, bucket, provider_id, model_name AS model, operation::text AS op, status::text AS status, bin,
+             sum(calls)::float8 AS calls, sum(input_tokens)::float8 AS input_tokens, sum(output_tokens)::float8 AS output_tokens
+        FROM folded
+       GROUP BY ${sets}
+    )
+    SELECT g.*, p.name AS provider FROM g LEFT JOIN providers p ON p.id = g.provider_id`;
+
+  const latencyRows = await tx.$queryRaw<HistogramRow[]>(
+    grouped(Prisma.sql`
+      SELECT date_bin(${interval}, r.hour, ${epoch}) AS bucket, r.provider_id, r.model_name, r.operation, r.status, r.latency_bin AS bin,
+             r.calls, r.input_tokens, r.output_tokens
+        FROM ai_interaction_rollups r WHERE ${Prisma.join(rollupWhere, " AND ")}
+      UNION ALL
+      ${raw(
+        Prisma.sql`date_bin(${interval}, i.created_at, ${epoch}), i.provider_id, i.model_name, i.operation, i.status, ${binSql(Prisma.sql`i.latency_ms`)},
+                   1, COALESCE(i.input_tokens, 0)::bigint, COALESCE(i.output_tokens, 0)::bigint`,
+        Prisma.empty,
+      )}`),
+  );
+  const ttftRows = await tx.$queryRaw<HistogramRow[]>(
+    grouped(Prisma.sql`
+      SELECT date_bin(${interval}, r.hour, ${epoch}) AS bucket, r.provider_id, r.model_name, r.operation, 'SUCCESS'::"AiInteractionStatus" AS status,
+             r.ttft_bin AS bin, r.calls, 0::bigint AS input_tokens, 0::bigint AS output_tokens
+        FROM ai_interaction_ttft_rollups r WHERE ${Prisma.join(rollupWhere, " AND ")}
+      UNION ALL
+      ${raw(
+        Prisma.sql`date_bin(${interval}, i.created_at, ${epoch}), i.provider_id, i.model_name, i.operation, i.status,
+                   ${binSql(Prisma.sql`i.time_to_first_token_ms`)}, 1, 0::bigint, 0::bigint`,
+        Prisma.sql`AND i.status = 'SUCCESS' AND i.time_to_first_token_ms IS NOT NULL`,
+      )}`),
+  );
+
+  const groups = new Map<string, Accumulator>();
+  const group = (key: string) => {
+    let a = groups.get(key);
+    if (!a) groups.set(key, (a = { status: new Map(), latency: new Map(), ttft: new Map(), input: 0, output: 0 }));
+    return a;
+  };
+  for (const row of latencyRows) {
+    const key = groupKey(row);
+    if (!key || !row.status) continue;
+    const a = group(key);
+    a.status.set(row.status, (a.status.get(row.status) ?? 0) + row.calls);
+    a.input += row.input_tokens;
+    a.output += row.output_tokens;
+    // Percentiles are over successful calls only, as in the exact query.
+    if (row.status === "SUCCESS" && row.bin >= 0) a.latency.set(row.bin, (a.latency.get(row.bin) ?? 0) + row.calls);
+  }
+  for (const row of ttftRows) {
+    const key = groupKey(row);
+    if (!key || row.bin < 0) continue;
+    const a = group(key);
+    a.ttft.set(row.bin, (a.ttft.get(row.bin) ?? 0) + row.calls);
+  }
+
+  const breakdown = (prefix: string): TInteractionBreakdownEntry[] =>
+    [...groups.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, a]) => ({ key: key.slice(prefix.length), ...accumulatedValues(a) }))
+      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const series: TAdminInteractionOverview["series"] = [];
+  const first = Math.floor(q.from.getTime() / bucketMs) * bucketMs;
+  for (let start = first; start < q.to.getTime(); start += bucketMs) series.push({ start, ...accumulatedValues(groups.get(`b:${start}`)) });
+  return {
+    from: q.from.getTime(),
+    to: q.to.getTime(),
+    bucket: q.bucket,
+    bucketMs,
+    filters: { provider: q.provider ?? null, model: q.model ?? null, operation: q.operation ?? null },
+    percentiles: "approximate",
+    totals: accumulatedValues(groups.get("t")),
+    series,
+    byProvider: breakdown("p:"),
+    byModel: breakdown("m:"),
+    byOperation: breakdown("o:"),
   };
 }
 
@@ -793,39 +982,55 @@ interface GroupRow {
 }
 
 /**
- * Calls grouped by prompt_hash (rows without one are left out), busiest first. The page is cut
- * after grouping (HAVING on the keyset), since a group's size is only known once it is counted.
+ * Calls grouped by prompt_hash (rows without one are left out), busiest first. Two steps: the page
+ * of groups is chosen by counting alone (cut after grouping, with HAVING on the keyset, since a
+ * group's size is only known once it is counted), then only the page's groups are measured
+ * (errors, latency, first and last seen) and given their newest call, through the prompt-hash index.
  */
 export async function listAiInteractionGroups(
   tx: ScopedTx,
   q: AiInteractionFilters & { after?: AiInteractionGroupKey | null | undefined; limit: number },
 ): Promise<{ items: TAdminInteractionGroup[]; next: AiInteractionGroupKey | null }> {
-  const where = [...filterSql(q), Prisma.sql`i.prompt_hash IS NOT NULL`];
+  const where = Prisma.join([...filterSql(q), Prisma.sql`i.prompt_hash IS NOT NULL`], " AND ");
   const having = q.after
     ? Prisma.sql`HAVING count(*) < ${q.after.calls} OR (count(*) = ${q.after.calls} AND i.prompt_hash > ${q.after.promptHash})`
     : Prisma.empty;
+  const keys = await tx.$queryRaw<{ prompt_hash: string; calls: number }[]>`
+    SELECT i.prompt_hash, count(*)::int AS calls
+      FROM ai_interactions i
+     WHERE ${where}
+     GROUP BY i.prompt_hash
+     ${having}
+     ORDER BY calls DESC, i.prompt_hash ASC
+     LIMIT ${q.limit + 1}`;
+  const page = keys.slice(0, q.limit);
+  if (page.length === 0) return { items: [], next: null };
+  const hashes = page.map((key) => key.prompt_hash);
   const rows = await tx.$queryRaw<GroupRow[]>`
-    WITH g AS (
+    WITH m AS (
       SELECT i.prompt_hash, count(*)::int AS calls,
              count(*) FILTER (WHERE i.status IN ('ERROR', 'TIMEOUT', 'ABORTED'))::int AS errors,
              avg(i.latency_ms)::float8 AS avg_latency,
              percentile_cont(0.95) WITHIN GROUP (ORDER BY i.latency_ms) AS p95_latency,
-             min(i.created_at) AS first_seen, max(i.created_at) AS last_seen,
-             (array_agg(i.id ORDER BY i.created_at DESC, i.id DESC))[1] AS sample_id
+             min(i.created_at) AS first_seen, max(i.created_at) AS last_seen
         FROM ai_interactions i
-       WHERE ${Prisma.join(where, " AND ")}
+       WHERE ${where} AND i.prompt_hash = ANY(${hashes}::text[])
        GROUP BY i.prompt_hash
-       ${having}
-       ORDER BY calls DESC, i.prompt_hash ASC
-       LIMIT ${q.limit + 1}
     )
-    SELECT g.*, left(s.prompt_text, ${PROMPT_PREVIEW_MAX}) AS prompt_preview
-      FROM g JOIN ai_interactions s ON s.id = g.sample_id
-     ORDER BY g.calls DESC, g.prompt_hash ASC`;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
+    SELECT m.*, s.id AS sample_id, left(s.prompt_text, ${PROMPT_PREVIEW_MAX}) AS prompt_preview
+      FROM m
+      CROSS JOIN LATERAL (
+        SELECT i.id, i.prompt_text FROM ai_interactions i
+         WHERE ${where} AND i.prompt_hash = m.prompt_hash
+         ORDER BY i.created_at DESC, i.id DESC
+         LIMIT 1) s`;
+  const byHash = new Map(rows.map((row) => [row.prompt_hash, row]));
+  const items: TAdminInteractionGroup[] = [];
+  for (const key of page) {
+    const row = byHash.get(key.prompt_hash);
+    // A group whose calls were all deleted between the two reads is left out of this page.
+    if (!row) continue;
+    items.push({
       promptHash: row.prompt_hash,
       calls: row.calls,
       errors: row.errors,
@@ -835,7 +1040,8 @@ export async function listAiInteractionGroups(
       lastSeen: toEpochMs(row.last_seen),
       sampleId: row.sample_id,
       promptPreview: row.prompt_preview,
-    })),
-    next: rows.length > q.limit && last ? { calls: last.calls, promptHash: last.prompt_hash } : null,
-  };
+    });
+  }
+  const last = page.at(-1);
+  return { items, next: keys.length > q.limit && last ? { calls: last.calls, promptHash: last.prompt_hash } : null };
 }

@@ -1,4 +1,5 @@
 // admin.interactions.overview and .groups through createCaller against a real database: hand-computed series, totals, breakdowns and percentiles, filters, prompt-hash groups paged without gaps, audit rows, and who may call them.
+import { readRollupWindow, refreshAiInteractionRollups, trimRollupsBefore, withAdmin } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
@@ -201,5 +202,72 @@ describe("who may call overview and groups", () => {
     expect((await rejection(callerFor(db, person).admin.interactions.groups({ limit: 5 }))).code).toBe("FORBIDDEN");
     expect((await rejection(callerFor(db, null).admin.interactions.overview(range))).code).toBe("UNAUTHORIZED");
     expect(await auditRows(db, { actorId: person.id })).toEqual([]);
+  });
+});
+
+// Last in the file: once rolled up, ranges of six whole hours or more read the rollups.
+describe("admin.interactions.overview from the hourly rollups", () => {
+  const day = { from: DAY, to: DAY + 24 * HOUR, bucket: "hour" as const };
+
+  it("gives the exact counts, error rates and tokens, and percentiles within a bin of the exact ones", async () => {
+    const caller = callerFor(db, admin);
+    const exact = await caller.admin.interactions.overview(day);
+    expect(exact.percentiles).toBe("exact");
+    await refreshAiInteractionRollups(db, { now: new Date(DAY + 24 * HOUR) });
+    const rolled = await caller.admin.interactions.overview(day);
+    expect(rolled.percentiles).toBe("approximate");
+    const counts = (v: typeof exact.totals) => [v.count, v.pending, v.success, v.error, v.timeout, v.errors, v.errorRate, v.inputTokens, v.outputTokens];
+    expect(counts(rolled.totals)).toEqual(counts(exact.totals));
+    expect(rolled.series.map((p) => counts(p))).toEqual(exact.series.map((p) => counts(p)));
+    for (const part of ["byProvider", "byModel", "byOperation"] as const) {
+      expect(rolled[part].map((e) => [e.key, ...counts(e)])).toEqual(exact[part].map((e) => [e.key, ...counts(e)]));
+    }
+    const close = (approx: number | null, value: number | null) => {
+      expect(value).not.toBeNull();
+      expect(Math.abs((approx ?? 0) - (value ?? 0)) / (value ?? 1)).toBeLessThanOrEqual(0.1);
+    };
+    close(rolled.totals.latencyMs.p50, exact.totals.latencyMs.p50);
+    close(rolled.totals.latencyMs.p95, exact.totals.latencyMs.p95);
+    close(rolled.totals.timeToFirstTokenMs.p50, exact.totals.timeToFirstTokenMs.p50);
+    close(rolled.byProvider[0]!.latencyMs.p50, exact.byProvider[0]!.latencyMs.p50);
+  });
+
+  it("adds the ragged ends of a range from the log, and the filters apply to both parts", async () => {
+    const caller = callerFor(db, admin);
+    // [DAY + 30 min, DAY + 23.5 h): the rollups serve the whole hours, the log the two half hours.
+    const ragged = await caller.admin.interactions.overview({ from: DAY + HOUR / 2, to: DAY + 23.5 * HOUR, bucket: "hour" });
+    expect(ragged.percentiles).toBe("approximate");
+    expect(ragged.totals.count).toBe(6); // the two calls in the first minutes are before the range
+    const m1 = await caller.admin.interactions.overview({ ...day, model: "m1" });
+    expect(m1.totals).toMatchObject({ count: 5, timeout: 1, pending: 1 });
+    const b = await caller.admin.interactions.overview({ ...day, provider: "ov-b", operation: "embed" });
+    expect(b.totals).toMatchObject({ count: 1, error: 1, errorRate: 1 });
+  });
+
+  it("counts a call that finished after its hour was rolled up at the next refresh, and forgets a deleted call at once", async () => {
+    const caller = callerFor(db, admin);
+    const before = (await caller.admin.interactions.overview(day)).totals;
+    await db.pool.query(`UPDATE ai_interactions SET status = 'SUCCESS', latency_ms = 700 WHERE id = $1`, [ids[6]]);
+    expect((await caller.admin.interactions.overview(day)).totals.pending).toBe(before.pending);
+    await refreshAiInteractionRollups(db, { now: new Date(DAY + 25 * HOUR) });
+    const after = (await caller.admin.interactions.overview(day)).totals;
+    expect(after).toMatchObject({ pending: before.pending - 1, success: before.success + 1 });
+
+    await caller.admin.interactions.delete({ id: ids[2]! });
+    const deleted = (await caller.admin.interactions.overview(day)).totals;
+    expect(deleted).toMatchObject({ count: after.count - 1, error: after.error - 1 });
+  });
+
+  it("stops reading hours retention removed from the rollups, and reads them from the log instead", async () => {
+    const caller = callerFor(db, admin);
+    const before = (await caller.admin.interactions.overview(day)).totals;
+    await trimRollupsBefore(db, new Date(DAY + 2.5 * HOUR));
+    expect(await withAdmin(db, (tx) => readRollupWindow(tx))).toMatchObject({ from: new Date(DAY + 3 * HOUR) });
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ai_interaction_rollups WHERE hour < $1`, [new Date(DAY + 3 * HOUR)]);
+    expect(rows[0].n).toBe(0);
+    // The calls themselves are still in the log here, so the numbers stay the same.
+    const after = await caller.admin.interactions.overview(day);
+    expect(after.percentiles).toBe("approximate");
+    expect([after.totals.count, after.totals.success, after.totals.errors]).toEqual([before.count, before.success, before.errors]);
   });
 });
