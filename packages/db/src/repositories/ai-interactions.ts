@@ -788,6 +788,7 @@ const HOUR_MS = 3_600_000;
 /** Below this many whole rolled-up hours in the range, the exact query is cheap enough to run instead. */
 const ROLLUP_MIN_SPAN_MS = 6 * HOUR_MS;
 
+/** One group of the grouping sets with its histogram as parallel arrays (one row per group keeps the result small). */
 interface HistogramRow {
   g_bucket: number;
   g_provider: number;
@@ -797,9 +798,9 @@ interface HistogramRow {
   provider: string | null;
   model: string | null;
   op: string | null;
-  status: string | null;
-  bin: number;
-  calls: number;
+  statuses: string[];
+  bins: number[];
+  calls: number[];
   input_tokens: number;
   output_tokens: number;
 }
@@ -888,7 +889,12 @@ async function overviewFromRollups(tx: ScopedTx, q: AiInteractionOverviewQuery, 
         FROM folded
        GROUP BY ${sets}
     )
-    SELECT g.*, p.name AS provider FROM g LEFT JOIN providers p ON p.id = g.provider_id`;
+    SELECT g.g_bucket, g.g_provider, g.g_model, g.g_op, g.bucket, g.model, g.op, p.name AS provider,
+           array_agg(g.status ORDER BY g.status, g.bin) AS statuses, array_agg(g.bin ORDER BY g.status, g.bin) AS bins,
+           array_agg(g.calls ORDER BY g.status, g.bin) AS calls,
+           sum(g.input_tokens)::float8 AS input_tokens, sum(g.output_tokens)::float8 AS output_tokens
+      FROM g LEFT JOIN providers p ON p.id = g.provider_id
+     GROUP BY g.g_bucket, g.g_provider, g.g_model, g.g_op, g.bucket, g.model, g.op, p.name`;
 
   const latencyRows = await tx.$queryRaw<HistogramRow[]>(
     grouped(Prisma.sql`
@@ -923,19 +929,25 @@ async function overviewFromRollups(tx: ScopedTx, q: AiInteractionOverviewQuery, 
   };
   for (const row of latencyRows) {
     const key = groupKey(row);
-    if (!key || !row.status) continue;
+    if (!key) continue;
     const a = group(key);
-    a.status.set(row.status, (a.status.get(row.status) ?? 0) + row.calls);
     a.input += row.input_tokens;
     a.output += row.output_tokens;
-    // Percentiles are over successful calls only, as in the exact query.
-    if (row.status === "SUCCESS" && row.bin >= 0) a.latency.set(row.bin, (a.latency.get(row.bin) ?? 0) + row.calls);
+    row.statuses.forEach((status, i) => {
+      const calls = row.calls[i] ?? 0;
+      const bin = row.bins[i] ?? -1;
+      a.status.set(status, (a.status.get(status) ?? 0) + calls);
+      // Percentiles are over successful calls only, as in the exact query.
+      if (status === "SUCCESS" && bin >= 0) a.latency.set(bin, (a.latency.get(bin) ?? 0) + calls);
+    });
   }
   for (const row of ttftRows) {
     const key = groupKey(row);
-    if (!key || row.bin < 0) continue;
+    if (!key) continue;
     const a = group(key);
-    a.ttft.set(row.bin, (a.ttft.get(row.bin) ?? 0) + row.calls);
+    row.bins.forEach((bin, i) => {
+      if (bin >= 0) a.ttft.set(bin, (a.ttft.get(bin) ?? 0) + (row.calls[i] ?? 0));
+    });
   }
 
   const breakdown = (prefix: string): TInteractionBreakdownEntry[] =>
