@@ -22,6 +22,8 @@ export interface MessageHistoryProps {
   empty?: React.ReactNode;
 }
 
+/** Every row starts at this height until it is measured. */
+const ESTIMATED_ROW_PX = 72;
 /** Within this many pixels of the end counts as "at the bottom": new content keeps the view there. */
 const STICK_PX = 96;
 /** Start loading the previous page when the first rendered row is this close to the top. */
@@ -34,10 +36,12 @@ export function MessageHistory(props: MessageHistoryProps) {
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 72,
+    estimateSize: () => ESTIMATED_ROW_PX,
     overscan: 6,
-    // Keys by id, so measured heights stay with their messages when older ones are put in front.
-    getItemKey: (index) => messages[index]!.id,
+    // Keys by id, so measured heights stay with their messages when older ones are put in front,
+    // and the row in view can be found again after a prepend.
+    getItemKey: useCallback((index: number) => messages[index]!.id, [messages]),
+    anchorTo: "end",
   });
 
   const scrollToEnd = useCallback(() => {
@@ -45,23 +49,22 @@ export function MessageHistory(props: MessageHistoryProps) {
     if (element) element.scrollTop = element.scrollHeight;
   }, []);
 
-  // Keeps the anchor when older messages are put in front: the content above grew by exactly the
-  // size of the new rows, so the scroll position moves by the same amount.
+  // Older pages are put in front without the view moving: anchorTo "end" (above) makes TanStack
+  // Virtual find the keyed row that was in view after the prepend and keep it where it was. New
+  // messages at the end follow the person only when they were reading the end.
   const firstId = messages[0]?.id;
   const lastId = messages.at(-1)?.id;
-  const previous = useRef<{ firstId?: string; lastId?: string; total: number }>({ total: 0 });
+  const previous = useRef<{ firstId?: string; lastId?: string }>({});
   useLayoutEffect(() => {
     const element = scrollRef.current;
     const before = previous.current;
-    const total = virtualizer.getTotalSize();
-    if (element && before.firstId && firstId !== before.firstId && lastId === before.lastId) {
-      element.scrollTop += total - before.total;
-    } else if (element && lastId !== before.lastId && (atBottom.current || !before.lastId)) {
+    previous.current = { firstId, lastId };
+    if (!element || lastId === before.lastId) return;
+    if (atBottom.current || !before.lastId) {
       // First load, or a new message while the person was reading the end: show the end.
       virtualizer.scrollToIndex(messages.length - 1, { align: "end" });
       requestAnimationFrame(scrollToEnd);
     }
-    previous.current = { firstId, lastId, total };
   }, [firstId, lastId, messages.length, scrollToEnd, virtualizer]);
 
   useLayoutEffect(() => {
@@ -87,7 +90,8 @@ export function MessageHistory(props: MessageHistoryProps) {
       role="log"
       aria-label="Conversation"
       aria-live="off"
-      className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:px-6"
+      data-loaded-count={messages.length}
+      className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 [overflow-anchor:none] focus-visible:outline-2 focus-visible:outline-indigo-600 sm:px-6"
       data-testid="message-scroller"
     >
       {hasOlder ? (
