@@ -1,9 +1,9 @@
 // Accounts in the real app: a visitor is sent to sign-in, signs up, signs out, is refused with a wrong
 // password or a taken email in words, and signs in again to the page they asked for.
-import { launchChromium, openPage, saveScreenshot } from "@lockstep/e2e";
+import { launchChromium, saveScreenshot } from "@lockstep/e2e";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, newPerson, signUpThroughForm } from "./support/people.ts";
+import { api, newPerson, openDevicePage, signUpThroughForm } from "./support/people.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe("sign up, sign out, sign in", () => {
   it("takes a new person from sign-up to signed in, out, and back in where they were going", async () => {
-    const { page, errors } = await openPage(browser);
+    const { page, errors } = await openDevicePage(browser);
     const person = newPerson("Sam");
 
     // Signed out, a signed-in page sends the visitor to sign-in, remembering where they were going.
@@ -59,11 +59,11 @@ describe("sign up, sign out, sign in", () => {
 
   it("refuses a second account with a taken email, on the email field", async () => {
     const person = newPerson("Alex");
-    const first = await openPage(browser);
+    const first = await openDevicePage(browser);
     await signUpThroughForm(first.page, baseUrl, person);
     await first.page.context().close();
 
-    const { page } = await openPage(browser, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
+    const { page } = await openDevicePage(browser, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
     await page.goto(`${baseUrl}/sign-up`);
     await page.getByLabel("Name").fill("Someone else");
     await page.getByLabel("Email").fill(person.email);
@@ -80,7 +80,7 @@ describe("sign up, sign out, sign in", () => {
   });
 
   it("edits the profile, then deletes the account after a confirmation that says what goes", async () => {
-    const { page } = await openPage(browser);
+    const { page } = await openDevicePage(browser);
     const person = newPerson("Lee");
     await signUpThroughForm(page, baseUrl, person);
     await api(page, "mutation", "session.create", { type: "text", name: "Before I go" });

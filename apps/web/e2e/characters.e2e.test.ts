@@ -1,9 +1,9 @@
 // A coach's page in the real app: catalogue to character, a session started and ended there, the
 // engagement stats the database trigger keeps, and a memory extracted at the end, then deleted.
-import { launchChromium, openPage, saveScreenshot } from "@lockstep/e2e";
+import { launchChromium, saveScreenshot } from "@lockstep/e2e";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, newPerson, signUpThroughForm } from "./support/people.ts";
+import { api, newPerson, openDevicePage, signUpThroughForm } from "./support/people.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -26,7 +26,7 @@ interface Character {
 
 describe("character page", () => {
   it("shows the coach, the stats after a session ends, and deletes a memory", async () => {
-    const { page } = await openPage(browser, { viewport: { width: 1280, height: 1000 } });
+    const { page } = await openDevicePage(browser, { viewport: { width: 1280, height: 1000 } });
     await signUpThroughForm(page, baseUrl, newPerson("Jo"));
     const characters = await api<Character[]>(page, "query", "character.list");
     const coach = characters.find((c) => c.isActive && c.templates.some((t) => t.isActive));

@@ -1,9 +1,9 @@
 // Collections in the real app: create, rename, open one holding a real suggestion (from the built-in
 // coach's analysis) shown as a suggestion card, remove it, and delete the collection after a confirmation.
-import { launchChromium, openPage, saveScreenshot } from "@lockstep/e2e";
+import { launchChromium, saveScreenshot } from "@lockstep/e2e";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, newPerson, signUpThroughForm } from "./support/people.ts";
+import { api, newPerson, openDevicePage, signUpThroughForm } from "./support/people.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe("collections", () => {
   it("creates, renames, shows a saved suggestion, removes it and deletes the collection", async () => {
-    const { page } = await openPage(browser);
+    const { page } = await openDevicePage(browser);
     await signUpThroughForm(page, baseUrl, newPerson("Ari"));
 
     // A real suggestion: a text session analysed by the built-in coach.

@@ -12,7 +12,9 @@ declare module "vitest" {
 let server: ProductServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startProductServer();
+  // X-Forwarded-For from loopback is believed, as behind a local reverse proxy, so each test's
+  // browser can be its own client address (see openDevicePage); requests without it stay 127.0.0.1.
+  server = await startProductServer({ env: { TRUST_PROXY: "127.0.0.1" } });
   project.provide("baseUrl", server.baseUrl);
 }
 

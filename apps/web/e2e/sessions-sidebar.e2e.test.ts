@@ -1,9 +1,9 @@
 // The sessions sidebar in the real app: keyset pages on scroll, a new session from the dialog, rename,
 // pin, a legal status move, search and filters, then trash, restore and purge; and the drawer on a phone.
-import { launchChromium, openPage, saveScreenshot } from "@lockstep/e2e";
+import { launchChromium, saveScreenshot } from "@lockstep/e2e";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, newPerson, sidebarRows, signUpThroughForm } from "./support/people.ts";
+import { api, newPerson, openDevicePage, sidebarRows, signUpThroughForm } from "./support/people.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -23,7 +23,7 @@ async function openMenu(page: Page, title: string) {
 
 describe("sessions sidebar", () => {
   it("pages, creates, renames, pins, moves status, filters, trashes, restores and purges", async () => {
-    const { page } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    const { page } = await openDevicePage(browser, { viewport: { width: 1280, height: 900 } });
     await signUpThroughForm(page, baseUrl, newPerson("Robin"));
 
     // 32 sessions: more than one page of 30, oldest first so "Chat 32" is the most recent.
@@ -73,7 +73,7 @@ describe("sessions sidebar", () => {
     expect(items).toContain("Mark as complete");
     expect(items).not.toContain("Reopen");
     await page.getByRole("menuitem", { name: "Mark as complete" }).click();
-    await rows.first().locator(`[data-status="complete"]`).waitFor();
+    await rows.first().locator(`[data-session-status="complete"]`).waitFor();
     items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
     expect(items).toContain("Reopen");
     expect(items).not.toContain("Mark as complete");
@@ -120,7 +120,7 @@ describe("sessions sidebar", () => {
   });
 
   it("is a drawer on a 360 px phone, opened from the header and closed with Escape", async () => {
-    const { page, errors } = await openPage(browser, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
+    const { page, errors } = await openDevicePage(browser, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
     await signUpThroughForm(page, baseUrl, newPerson("Kim"));
     await api(page, "mutation", "session.create", { type: "text", name: "On the bus" });
     await page.reload();
@@ -131,11 +131,14 @@ describe("sessions sidebar", () => {
     await toggle.click();
     await sidebar.getByText("On the bus").waitFor();
     expect(await page.getByRole("button", { name: "Close sessions" }).getAttribute("aria-expanded")).toBe("true");
+    // Focus moves into the drawer, and back to its button when Escape closes it.
+    expect(await page.evaluate(() => document.activeElement?.closest("#sessions-sidebar") !== null)).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "web-sidebar-drawer-360-dark");
     await page.keyboard.press("Escape");
     await sidebar.waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-controls"))).toBe("sessions-sidebar");
     expect(errors).toEqual([]);
     await page.context().close();
   });

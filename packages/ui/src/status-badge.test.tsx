@@ -13,7 +13,7 @@ describe("StatusBadge", () => {
     for (const status of statuses) {
       const { container, unmount } = render(<StatusBadge status={status} />);
       expect(container.textContent).toBe(`Status: ${SESSION_STATUS_LABELS[status]}`);
-      expect(container.querySelector("[data-status]")?.getAttribute("data-status")).toBe(status);
+      expect(container.querySelector("[data-session-status]")?.getAttribute("data-session-status")).toBe(status);
       unmount();
     }
   });

@@ -15,7 +15,7 @@ const TONES: Record<TSessionStatus, string> = {
 export function StatusBadge({ status, className = "" }: { status: TSessionStatus; className?: string }) {
   return (
     <span
-      data-status={status}
+      data-session-status={status}
       className={`inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[status]} ${className}`}
     >
       <span className="sr-only">Status: </span>

@@ -1,7 +1,19 @@
 // Browser-test helpers for the signed-in app: a new person per test (signed up through the real
 // form), and calls to the API as that person with the page's own cookie, for setting up data fast.
-import { randomUUID } from "node:crypto";
-import type { Page } from "playwright-core";
+import { randomInt, randomUUID } from "node:crypto";
+import { openPage, type WatchedPage } from "@lockstep/e2e";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+
+/**
+ * A page in a fresh context that the server sees as its own device: a distinct client address
+ * through X-Forwarded-For (global-setup trusts it from loopback, as from a local reverse proxy). The
+ * sign-in and sign-up limits are per address, and a whole run signing up many people from one
+ * address would otherwise test the limiter rather than the app.
+ */
+export function openDevicePage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
+  const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+  return openPage(browser, { ...options, extraHTTPHeaders: { ...options.extraHTTPHeaders, "x-forwarded-for": address } });
+}
 
 export interface Person {
   name: string;

@@ -1,7 +1,7 @@
 // The signed-in frame: a header, the sessions sidebar (a drawer under 768 px), and the page.
 import { useQuery } from "@tanstack/react-query";
 import { Link, Outlet, useRouterState } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { SessionsSidebar } from "../features/sidebar/sessions-sidebar.tsx";
 import { useTRPC } from "../trpc.ts";
 import { Logo } from "./logo.tsx";
@@ -10,6 +10,8 @@ export function AppShell() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const sidebarRef = useRef<HTMLElement>(null);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
 
   // Following a link from the drawer means the person is done with it.
@@ -17,8 +19,13 @@ export function AppShell() {
 
   useEffect(() => {
     if (!drawerOpen) return;
+    // Keyboard and screen-reader users land in the drawer they opened, and back on its button after.
+    sidebarRef.current?.querySelector<HTMLElement>("button, a, input")?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") setDrawerOpen(false);
+      if (event.key === "Escape" && !document.querySelector("dialog[open], [role=menu]")) {
+        setDrawerOpen(false);
+        toggleRef.current?.focus();
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -34,6 +41,7 @@ export function AppShell() {
       </a>
       <header className="z-20 flex shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 py-2 sm:px-4 dark:border-slate-800 dark:bg-slate-900">
         <button
+          ref={toggleRef}
           type="button"
           className="inline-flex size-10 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 md:hidden dark:text-slate-200 dark:hover:bg-slate-800"
           aria-label={drawerOpen ? "Close sessions" : "Open sessions"}
@@ -74,6 +82,7 @@ export function AppShell() {
           <div aria-hidden="true" className="fixed inset-0 top-14 z-20 bg-slate-950/40 md:hidden" onClick={() => setDrawerOpen(false)} />
         )}
         <aside
+          ref={sidebarRef}
           id="sessions-sidebar"
           aria-label="Sessions"
           className={`${drawerOpen ? "fixed inset-y-0 top-14 left-0 z-30 flex w-[min(20rem,88vw)] shadow-xl" : "hidden"} flex-col border-r border-slate-200 bg-white md:static md:z-auto md:flex md:w-80 md:shrink-0 md:shadow-none dark:border-slate-800 dark:bg-slate-900`}
