@@ -30,6 +30,8 @@ describe("sign up, sign out, sign in", () => {
     expect(new URL(page.url()).pathname).toBe("/");
     await page.getByText("No sessions yet. Start one with a coach.").waitFor();
     await expect(page.getByRole("link", { name: `Profile of ${person.name}` }).isVisible()).resolves.toBe(true);
+    await page.getByRole("button", { name: /^Start a session with / }).first().waitFor();
+    await saveScreenshot(page, "web-home");
 
     // Sign out from the profile page.
     await page.getByRole("link", { name: `Profile of ${person.name}` }).click();

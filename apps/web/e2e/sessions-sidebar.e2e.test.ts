@@ -127,6 +127,10 @@ describe("sessions sidebar", () => {
     await page.getByRole("heading", { name: /Hello/ }).waitFor();
     const sidebar = page.locator("#sessions-sidebar");
     expect(await sidebar.isVisible()).toBe(false);
+    await page.getByRole("button", { name: /^Start a session with / }).first().waitFor();
+    // Only the content scrolls, never the page behind it (hidden labels once stretched it).
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(740);
+    await saveScreenshot(page, "web-home-360-dark");
     const toggle = page.getByRole("button", { name: "Open sessions" });
     await toggle.click();
     await sidebar.getByText("On the bus").waitFor();

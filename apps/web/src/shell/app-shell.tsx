@@ -89,7 +89,8 @@ export function AppShell() {
         >
           <SessionsSidebar />
         </aside>
-        <main id="main" className="min-w-0 flex-1 overflow-y-auto">
+        {/* Positioned, so visually hidden text (absolute) inside is clipped by this scroller instead of stretching the page. */}
+        <main id="main" className="relative min-w-0 flex-1 overflow-y-auto">
           <Outlet />
         </main>
       </div>

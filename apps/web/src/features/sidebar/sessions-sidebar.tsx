@@ -111,7 +111,7 @@ export function SessionsSidebar() {
         </div>
       </div>
 
-      <div className="min-h-0 flex-1 overflow-y-auto p-2">
+      <div className="relative min-h-0 flex-1 overflow-y-auto p-2">
         {actionError && (
           <div className="mb-2">
             <ErrorNotice title="That did not work" message={actionError} />
