@@ -1,21 +1,25 @@
-// `pnpm db:retention [--days N]`: deletes AI interactions (and their responses) older than N days; N defaults to AI_LOG_RETENTION_DAYS or 90.
+// `pnpm db:retention [--days N]`: deletes AI interactions (and their responses) older than N days; N defaults to the operators' saved setting (admin.data), else AI_LOG_RETENTION_DAYS, else 90.
 // In embedded mode this opens the PGlite data directory itself, so stop the server first: two
 // processes on one PGlite directory corrupt it. (The server runs the same purge on a schedule.)
 import { parseArgs } from "node:util";
 import { embeddedDataDir, inspectEmbeddedDataDir } from "../backup.ts";
 import { openDatabaseFromEnv } from "../connection.ts";
+import { readDataSettings } from "../repositories/admin.ts";
 import { aiLogRetentionDaysFromEnv, purgeAiInteractionsOlderThan } from "../repositories/ai-interactions.ts";
+import { trimRollupsBefore } from "../repositories/ai-rollups.ts";
 
-const USAGE = "usage: pnpm db:retention [--days N]   (N whole days, at least 1; default AI_LOG_RETENTION_DAYS or 90)";
+const USAGE = "usage: pnpm db:retention [--days N]   (N whole days, at least 1; default the saved setting, else AI_LOG_RETENTION_DAYS or 90)";
 
 async function main(): Promise<number> {
   let days: number;
+  let daysGiven = false;
   try {
     const { values, positionals } = parseArgs({ options: { days: { type: "string" } }, allowPositionals: true });
     if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}"`);
     // Checked before the database is opened, so a typo deletes nothing.
     if (values.days === undefined) days = aiLogRetentionDaysFromEnv();
     else {
+      daysGiven = true;
       days = Number(values.days);
       if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number of days, at least 1 (got "${values.days}")`);
     }
@@ -38,7 +42,9 @@ async function main(): Promise<number> {
   const now = new Date();
   const db = await openDatabaseFromEnv();
   try {
+    if (!daysGiven) days = (await readDataSettings(db)).retentionDays;
     const deleted = await purgeAiInteractionsOlderThan(db, { days, now });
+    await trimRollupsBefore(db, new Date(now.getTime() - days * 86_400_000));
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
     console.log(`deleted ${deleted} AI interaction${deleted === 1 ? "" : "s"} created before ${cutoff} (older than ${days} days), with their responses`);
     return 0;
