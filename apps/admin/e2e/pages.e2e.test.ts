@@ -113,3 +113,72 @@ describe("characters", () => {
     await page.context().close();
   });
 });
+
+describe("more of the log and the knowledge base", () => {
+  it("groups calls by prompt, and the playground shows scores and what each filter let through", async () => {
+    const { page, errors } = await adminPage();
+    await page.goto(`${baseUrl}/admin/interactions?model=${chatModel}`);
+    await page.getByRole("tab", { name: "Grouped by prompt" }).click();
+    expect(new URL(page.url()).searchParams.get("view")).toBe("groups");
+    const groups = page.getByRole("table", { name: "Calls grouped by prompt hash" });
+    await groups.waitFor();
+    expect(await groups.locator("tbody tr").count()).toBeGreaterThan(0);
+
+    await page.getByRole("link", { name: "Knowledge base" }).click();
+    const form = page.getByRole("form", { name: "Knowledge search" });
+    await form.getByLabel("Situation to search for").fill("how do I open a conversation with someone new?");
+    await form.getByLabel("Goal").selectOption("attraction");
+    await form.getByRole("button", { name: "Search" }).click();
+    const results = page.getByRole("list", { name: "Search results" });
+    await results.waitFor();
+    expect(await results.getByText(/^score -?\d\.\d{3}$/).count()).toBeGreaterThan(0);
+    expect(await page.getByText(/goal alone:\s*\d+/).count()).toBe(1);
+    expect(await page.getByText(/phase alone:\s*not used/).count()).toBe(1);
+    await saveScreenshot(page, "admin-knowledge-search");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe("data", () => {
+  it("saves the retention days, runs the database report, and deletes a person after typing their email", async () => {
+    const leaving = await signUp(baseUrl, "leaving.person@example.com", "leaving-person-pass-1", "Leaving Person");
+    const { page, errors } = await adminPage();
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.getByLabel("Email or name").fill("leaving.person");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: leaving.email }).click();
+    await page.getByRole("button", { name: "Delete account…" }).click();
+    const confirm = page.getByRole("group", { name: "Delete account" });
+    const remove = confirm.getByRole("button", { name: "Delete for good" });
+    expect(await remove.isDisabled()).toBe(true);
+    await confirm.getByLabel(`Type ${leaving.email} to confirm`).fill(leaving.email);
+    await remove.click();
+    await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
+    // Back on the whole list: everyone else is there, the deleted person is not.
+    await page.getByRole("link", { name: "admin@lockstep.local", exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: leaving.email }).count()).toBe(0);
+
+    await page.getByRole("link", { name: "Data & audit" }).click();
+    const settings = page.getByRole("form", { name: "Retention and masking" });
+    await settings.getByLabel("Keep AI interactions for (days)").fill("45");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await settings.getByText("Saved.").waitFor();
+    await page.getByRole("button", { name: "Run the report" }).click();
+    await page.getByRole("list", { name: "Checks" }).waitFor();
+    expect(await page.getByRole("list", { name: "Checks" }).getByRole("listitem").count()).toBeGreaterThan(0);
+    await page.getByLabel("Action", { exact: true }).fill("admin.users.delete");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.locator('[data-audit-action="admin.users.delete"]').waitFor();
+    await saveScreenshot(page, "admin-data");
+    expect(errors).toEqual([]);
+
+    for (const action of ["admin.users.delete", "admin.data.updateSettings", "admin.data.verify"]) {
+      const audit = await query<{ items: { after: unknown }[] }>(baseUrl, admin, "admin.audit.list", { action, limit: 10 });
+      expect(audit.items, action).toHaveLength(1);
+    }
+    const settingsNow = await query<{ retentionDays: number }>(baseUrl, admin, "admin.data.settings");
+    expect(settingsNow.retentionDays).toBe(45);
+    await page.context().close();
+  });
+});

@@ -149,7 +149,15 @@ function Verify() {
                   <span className="font-medium">{check.name}</span>
                 </span>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">{check.detail}</span>
-                {check.rows && check.rows.length > 0 && <JsonViewer value={check.rows} label={`${check.name} rows`} defaultDepth={1} />}
+                {check.rows && check.rows.length > 0 && (
+                  // A failing check opens on its offending rows; a passing one keeps what it checked folded away.
+                  <details open={!check.ok} className="mt-1">
+                    <summary className="cursor-pointer text-xs text-indigo-700 dark:text-indigo-300">
+                      {check.rows.length} row{check.rows.length === 1 ? "" : "s"}
+                    </summary>
+                    <JsonViewer value={check.rows} label={`${check.name} rows`} defaultDepth={1} />
+                  </details>
+                )}
               </li>
             ))}
           </ul>

@@ -22,8 +22,8 @@ export function KnowledgePage() {
       <PageHeader title="Knowledge base" description="The chunks the coaches ground their suggestions on: ingest files, switch chunks on and off, and try searches." />
       <div className="grid gap-4">
         <Upload />
-        <ChunkList />
         <Playground />
+        <ChunkList />
       </div>
     </>
   );
@@ -199,7 +199,8 @@ function ChunkList() {
       ) : (
         <>
           {setActive.isError && <ErrorNotice error={setActive.error} title="Cannot switch the chunk" />}
-          <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Knowledge chunks">
+          {/* The base holds hundreds of chunks: the list scrolls inside its card so the page stays short. */}
+          <ul className="max-h-[36rem] divide-y divide-slate-100 overflow-auto pr-1 dark:divide-slate-800" aria-label="Knowledge chunks" tabIndex={0}>
             {rows.map((chunk) => (
               <li key={chunk.id} className="flex flex-wrap items-start gap-3 py-3" data-chunk-id={chunk.chunkId}>
                 <div className="min-w-0 flex-1">
@@ -228,7 +229,7 @@ function ChunkList() {
           </ul>
           {list.hasNextPage && (
             <Button variant="secondary" className="mt-3" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-              Load more
+              Load more chunks
             </Button>
           )}
         </>

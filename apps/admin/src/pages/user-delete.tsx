@@ -15,7 +15,9 @@ export function DeleteUser({ id, email }: { id: string; email: string }) {
   const remove = useMutation(
     trpc.admin.users.delete.mutationOptions({
       onSuccess: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.pathKey() });
+        // Dropped rather than invalidated: the list must not show the deleted person while it refetches.
+        queryClient.removeQueries({ queryKey: trpc.admin.users.list.pathKey() });
+        queryClient.removeQueries({ queryKey: trpc.admin.users.get.queryKey({ id }) });
         void navigate({ to: "/users" });
       },
     }),
