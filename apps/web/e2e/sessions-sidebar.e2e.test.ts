@@ -115,6 +115,15 @@ describe("sessions sidebar", () => {
     const live = await api<{ items: { name: string | null }[] }>(page, "query", "session.list", { query: "Dinner" });
     expect(live.items).toEqual([]);
 
+    // Trashing the session that is open leaves it for the start page.
+    await page.locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"] a`).click();
+    await page.waitForURL(`${baseUrl}/sessions/${newId}`);
+    await page.locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"]`).getByRole("button", { name: /^Actions for / }).click();
+    await page.getByRole("menuitem", { name: "Move to trash" }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    await page.getByRole("link", { name: "Trash" }).click();
+    await page.getByRole("button", { name: "Restore Untitled session" }).waitFor();
+
     await saveScreenshot(page, "web-sessions-trash");
     await page.context().close();
   });

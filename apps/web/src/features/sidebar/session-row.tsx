@@ -3,13 +3,15 @@
 import { SESSION_NAME_MAX, type TSessionDto } from "@lockstep/contracts";
 import { Menu, type MenuItem } from "@lockstep/ui/menu";
 import { StatusBadge } from "@lockstep/ui/status-badge";
-import { Link } from "@tanstack/react-router";
+import { Link, useNavigate, useParams } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { sessionTitle, SESSION_TYPE_LABELS, statusActions } from "./session-list.ts";
 import type { SessionActions } from "./use-session-actions.ts";
 
 export function SessionRow({ session, actions, onError }: { session: TSessionDto; actions: SessionActions; onError: (error: unknown) => void }) {
   const [renaming, setRenaming] = useState(false);
+  const navigate = useNavigate();
+  const openSessionId = useParams({ strict: false }).sessionId;
   const title = sessionTitle(session);
   const report = { onError };
 
@@ -24,7 +26,21 @@ export function SessionRow({ session, actions, onError }: { session: TSessionDto
       onSelect: () => actions.transition.mutate({ id: session.id, to: action.to }, report),
     })),
     ...(session.endedAt === null ? [{ label: "End session", onSelect: () => actions.end.mutate({ id: session.id }, report) }] : []),
-    { label: "Move to trash", danger: true, onSelect: () => actions.remove.mutate({ id: session.id }, report) },
+    {
+      label: "Move to trash",
+      danger: true,
+      onSelect: () =>
+        actions.remove.mutate(
+          { id: session.id },
+          {
+            ...report,
+            // The open session went to the trash: leave it rather than keep working in a deleted session.
+            onSuccess: () => {
+              if (openSessionId === session.id) void navigate({ to: "/" });
+            },
+          },
+        ),
+    },
   ];
 
   if (renaming) {
