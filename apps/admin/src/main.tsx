@@ -1,5 +1,5 @@
 // Entry point of the admin app: one query client, one tRPC client and the router for the page's lifetime.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -7,7 +7,18 @@ import { router } from "./router.tsx";
 import { createApiClient, TRPCProvider } from "./trpc.ts";
 import "./index.css";
 
-const queryClient = new QueryClient({
+/**
+ * A call refused because the session ended or the role was taken away: ask auth.me again, so the
+ * gate shows the sign-in form or the no-access screen instead of a page of errors.
+ */
+function recheckSignIn(error: unknown) {
+  const code = (error as { data?: { code?: unknown } } | null)?.data?.code;
+  if (code === "UNAUTHORIZED" || code === "FORBIDDEN") void queryClient.invalidateQueries({ queryKey: [["auth", "me"]] });
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: recheckSignIn }),
+  mutationCache: new MutationCache({ onError: recheckSignIn }),
   // One quick retry, and none for refusals: an operator learns sooner that something is wrong.
   defaultOptions: {
     queries: {
