@@ -1,6 +1,10 @@
 // Admin tool benchmark: 1,000,000 AI interactions over 30 days (several providers, models and operations, some failures, skewed prompt popularity), rolled up as the server's job does, then the time of admin.interactions.overview for 24 h / 7 d / 30 d, the first page of admin.interactions.list (newest first and slowest first, with and without "errors of one model") and the first page of admin.interactions.groups, each through tRPC's createCaller as an operator, with a summary of PostgreSQL's plan.
 // Uses DATABASE_URL when set (a fresh database is made beside it; the named one is not touched), the embedded PGlite otherwise.
+import type { AddressInfo } from "node:net";
+import { createAuth } from "@lockstep/api";
 import { callerFor } from "@lockstep/api/testing";
+import { migrationsOnDisk } from "@lockstep/db";
+import { buildApp } from "@lockstep/server/app";
 import { Prisma, refreshAiInteractionRollups, withAdmin } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { median, timeRuns } from "./timing.ts";
@@ -178,8 +182,60 @@ async function main(): Promise<void> {
       console.log(`${entry.name.padEnd(width)}  ${ms.toFixed(0).padStart(6)} ms  ${ms < TARGET_MS ? "ok " : "SLOW"}  plan: ${plans.join(" | ")}`);
     }
     console.log(slow ? `${slow} of ${cases.length} over the ${TARGET_MS} ms target` : `all ${cases.length} under the ${TARGET_MS} ms target`);
+    await exportMemory(db);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * The export of every row as CSV over real HTTP from a server in this process, with the process's
+ * heap and RSS sampled while it streams: flat memory means the rows never sit in memory together.
+ */
+async function exportMemory(db: TestDatabase): Promise<void> {
+  const auth = createAuth({ db, secret: "bench-secret-bench-secret-bench-secret", trustedOrigins: [], ipAttemptsPerMinute: 1000 });
+  const app = await buildApp({ db, auth, server: { version: "bench", expectedMigrations: await migrationsOnDisk() }, bodyLimit: 1 << 20, logger: false });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  try {
+    const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email: "bench-export@example.com", password: "bench-password", name: "Bench Export" }),
+    });
+    const cookie = signUp.headers.getSetCookie().map((entry) => entry.split(";")[0]).join("; ");
+    await db.pool.query(`UPDATE users SET role = 'ADMIN' WHERE email = 'bench-export@example.com'`);
+
+    global.gc?.();
+    const baseline = process.memoryUsage();
+    let peakHeap = baseline.heapUsed;
+    let peakRss = baseline.rss;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+      peakRss = Math.max(peakRss, now.rss);
+    }, 100);
+    const started = performance.now();
+    const response = await fetch(`${base}/api/admin/interactions/export?format=csv`, { headers: { cookie } });
+    if (response.status !== 200 || !response.body) throw new Error(`export answered ${response.status}`);
+    let bytes = 0;
+    let lines = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      for (const byte of value) if (byte === 10) lines += 1;
+    }
+    clearInterval(sampler);
+    const seconds = (performance.now() - started) / 1000;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+    console.log(
+      `export csv: ${(lines - 1).toLocaleString()} rows, ${mb(bytes)} in ${seconds.toFixed(1)} s; heap ${mb(baseline.heapUsed)} before, peak ${mb(peakHeap)} ` +
+        `(+${mb(peakHeap - baseline.heapUsed)}, the file is ${mb(bytes)}); RSS ${mb(baseline.rss)} before, peak ${mb(peakRss)}`,
+    );
+  } finally {
+    await app.close();
   }
 }
 
