@@ -21,7 +21,7 @@ export function TrashPage() {
   const rows = useMemo(() => orderSessions(trash.data?.pages ?? []), [trash.data]);
   const actions = useSessionActions();
   const [purging, setPurging] = useState<TSessionDto | null>(null);
-  const sentinel = useSentinel<HTMLLIElement>(() => {
+  const sentinel = useSentinel<HTMLDivElement>(() => {
     if (trash.hasNextPage && !trash.isFetchingNextPage) void trash.fetchNextPage();
   }, Boolean(trash.hasNextPage));
   const failure = actions.restore.error ?? actions.purge.error;
@@ -72,9 +72,9 @@ export function TrashPage() {
                 </li>
               );
             })}
-            <li ref={sentinel} aria-hidden="true" className="min-h-1 border-0" />
           </ul>
         )}
+        <div ref={sentinel} aria-hidden="true" className="h-1" />
       </div>
       <ConfirmDialog
         open={purging !== null}
