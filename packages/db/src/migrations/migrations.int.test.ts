@@ -83,7 +83,9 @@ describe(`migrations (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
     expect(Object.values(before).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(10);
 
     expect(await applyMigrations(db)).toEqual(names.slice(-1));
-    expect(await rowCounts(db)).toEqual(before);
+    // Tables the newest migration creates may appear (empty or backfilled); the old ones keep every row.
+    const after = await rowCounts(db);
+    expect(Object.fromEntries(Object.keys(before).map((table) => [table, after[table]]))).toEqual(before);
     expect(await orphanedForeignKeys(db)).toEqual([]);
   });
 });
