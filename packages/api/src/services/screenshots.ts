@@ -205,15 +205,17 @@ async function readInBackground(
   } catch {
     // The interaction log has the error; the person gets the reason below.
   }
-  const orphan = await scope.run(async (tx) => {
+  await scope.run(async (tx) => {
     const moved = await updateSession(tx, sessionId, statusMove("ERROR", reason), { expectStatus: "ANALYSIS_IN_PROGRESS" });
-    if (!moved) return null;
+    if (!moved) return;
     await detachScreenshot(tx, sessionId);
-    if (await isScreenshotInUse(tx, file.key, sessionId)) return null;
+    if (await isScreenshotInUse(tx, file.key, sessionId)) return;
     await deleteUploadByKey(tx, scope.userId, file.key);
-    return file.key;
+    // The file goes before the transaction commits, so nobody sees the session in error while its
+    // image is still stored. Should the commit then fail, the uploads row survives and the next
+    // upload of the same image puts the file back under that row's key.
+    await deps.storage.delete(file.key).catch(() => undefined);
   });
-  if (orphan) await deps.storage.delete(orphan).catch(() => undefined);
   ai.streams.publish(sessionId, { kind: "status", status: "error", errorReason: reason });
 }
 
