@@ -1,5 +1,6 @@
 // Retention of the interaction log: deletes interactions older than N days (the operators' setting, else AI_LOG_RETENTION_DAYS, else 90), once or on an interval inside the server.
 import { type Database, purgeAiInteractionsOlderThan, readDataSettings, trimRollupsBefore } from "@lockstep/db";
+import { startPeriodicJob } from "./periodic-job.ts";
 
 export interface RetentionRunOptions {
   /** Default: the retention days saved in admin.data.updateSettings, else AI_LOG_RETENTION_DAYS, else 90. */
@@ -53,38 +54,16 @@ export interface RetentionSchedule {
  */
 export function startRetentionSchedule(db: Database, options: RetentionScheduleOptions = {}): RetentionSchedule {
   const days = options.days;
-  const everyMs = options.everyMs ?? RETENTION_EVERY_MS_DEFAULT;
-  if (!Number.isFinite(everyMs) || everyMs <= 0) throw new RangeError(`everyMs must be positive (got ${everyMs})`);
-  const onError = options.onError ?? ((error: unknown) => console.error("[ai-log] retention failed:", error));
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  const runNow = (): Promise<number> => {
-    running ??= runRetention(db, { ...(days === undefined ? {} : { days }), batchSize: options.batchSize })
-      .then((deleted) => {
+  return startPeriodicJob(
+    () =>
+      runRetention(db, { ...(days === undefined ? {} : { days }), batchSize: options.batchSize }).then((deleted) => {
         options.onResult?.(deleted);
         return deleted;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const tick = () => {
-    if (stopped) return;
-    runNow().catch(onError);
-  };
-
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  if (options.runAtStart ?? true) tick();
-
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+      }),
+    {
+      everyMs: options.everyMs ?? RETENTION_EVERY_MS_DEFAULT,
+      runAtStart: options.runAtStart,
+      onError: options.onError ?? ((error: unknown) => console.error("[ai-log] retention failed:", error)),
     },
-  };
+  );
 }

@@ -1,5 +1,6 @@
 // Keeps the admin overview's hourly rollups of the interaction log current: refreshed once at start and then on an interval inside the server.
 import { type Database, refreshAiInteractionRollups } from "@lockstep/db";
+import { startPeriodicJob } from "./periodic-job.ts";
 
 export const ROLLUP_EVERY_MS_DEFAULT = 10 * 60_000;
 
@@ -20,31 +21,9 @@ export interface RollupSchedule {
 
 /** The timer is unref'd, so it never keeps the process alive, and a run never overlaps the previous one. */
 export function startRollupSchedule(db: Database, options: RollupScheduleOptions = {}): RollupSchedule {
-  const everyMs = options.everyMs ?? ROLLUP_EVERY_MS_DEFAULT;
-  if (!Number.isFinite(everyMs) || everyMs <= 0) throw new RangeError(`everyMs must be positive (got ${everyMs})`);
-  const onError = options.onError ?? ((error: unknown) => console.error("[ai-log] rollup refresh failed:", error));
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const runNow = (): Promise<void> => {
-    running ??= refreshAiInteractionRollups(db)
-      .then(() => undefined)
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const tick = () => {
-    if (!stopped) runNow().catch(onError);
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  if (options.runAtStart ?? true) tick();
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(() => refreshAiInteractionRollups(db).then(() => undefined), {
+    everyMs: options.everyMs ?? ROLLUP_EVERY_MS_DEFAULT,
+    runAtStart: options.runAtStart,
+    onError: options.onError ?? ((error: unknown) => console.error("[ai-log] rollup refresh failed:", error)),
+  });
 }
