@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root.ts";
+import { errorOf } from "../testing/callers.ts";
 import {
   type Catalogue,
   callerFor,
@@ -24,15 +25,6 @@ afterAll(async () => {
 });
 
 /** The rejection of `promise`, failing the test if it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe("auth.me", () => {
   it("is null for an anonymous caller", async () => {
     expect(await callerFor(db, null).auth.me()).toBeNull();
@@ -85,7 +77,7 @@ describe("user.updateProfile", () => {
     [{ image: "not a url" }, "image"],
   ])("refuses %j as BAD_REQUEST naming %s", async (input, field) => {
     const person = await insertUser(db, { name: "Unchanged" });
-    const error = await rejection(callerFor(db, person).user.updateProfile(input));
+    const error = await errorOf(callerFor(db, person).user.updateProfile(input));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain(`"${field}"`);
     const { rows } = await db.pool.query<{ name: string; image: string | null }>(`SELECT name, image FROM users WHERE id = $1`, [person.id]);
@@ -94,7 +86,7 @@ describe("user.updateProfile", () => {
 
   it("refuses an update that changes nothing", async () => {
     const person = await insertUser(db);
-    const error = await rejection(callerFor(db, person).user.updateProfile({}));
+    const error = await errorOf(callerFor(db, person).user.updateProfile({}));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toMatch(/name or an image/);
   });
@@ -127,7 +119,7 @@ describe("user.updateProfile", () => {
   });
 
   it("is refused to anonymous callers", async () => {
-    const error = await rejection(callerFor(db, null).user.updateProfile({ name: "Nobody" }));
+    const error = await errorOf(callerFor(db, null).user.updateProfile({ name: "Nobody" }));
     expect(error.code).toBe("UNAUTHORIZED");
   });
 });
@@ -185,7 +177,7 @@ describe("user.deleteAccount", () => {
     const person = await insertUser(db, { email: "careful@example.com" });
     await insertFootprint(db, person.id, catalogue);
     const before = await countPersonalRows(db, person.id);
-    const error = await rejection(callerFor(db, person).user.deleteAccount({ confirmEmail: "someone-else@example.com" }));
+    const error = await errorOf(callerFor(db, person).user.deleteAccount({ confirmEmail: "someone-else@example.com" }));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain("confirmEmail");
     expect(await countPersonalRows(db, person.id)).toEqual(before);
@@ -199,14 +191,14 @@ describe("user.deleteAccount", () => {
   it("cannot delete someone else's account by naming their email", async () => {
     const attacker = await insertUser(db);
     const victim = await insertUser(db);
-    const error = await rejection(callerFor(db, attacker).user.deleteAccount({ confirmEmail: victim.email }));
+    const error = await errorOf(callerFor(db, attacker).user.deleteAccount({ confirmEmail: victim.email }));
     expect(error.code).toBe("BAD_REQUEST");
     const { rows } = await db.pool.query(`SELECT id FROM users WHERE id = ANY($1)`, [[attacker.id, victim.id]]);
     expect(rows).toHaveLength(2);
   });
 
   it("is refused to anonymous callers", async () => {
-    const error = await rejection(callerFor(db, null).user.deleteAccount({ confirmEmail: "a@example.com" }));
+    const error = await errorOf(callerFor(db, null).user.deleteAccount({ confirmEmail: "a@example.com" }));
     expect(error.code).toBe("UNAUTHORIZED");
   });
 });

@@ -3,6 +3,7 @@ import { createInteractionLog, runRetention } from "@lockstep/ai";
 import type { TAdminAuditEntry, TMaskingSettings } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../testing/callers.ts";
 import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
@@ -19,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 const ALL_ON: TMaskingSettings = { enabled: true, email: true, phone: true, card: true, secret: true, dataUrl: true };
 
@@ -73,7 +65,7 @@ describe("admin.data.settings and updateSettings", () => {
       { retentionDays: 1.5, masking: ALL_ON },
       { retentionDays: 30, masking: { enabled: true } },
     ]) {
-      expect((await rejection(caller.admin.data.updateSettings(bad as never))).code).toBe("BAD_REQUEST");
+      expect((await errorOf(caller.admin.data.updateSettings(bad as never))).code).toBe("BAD_REQUEST");
     }
     expect(await caller.admin.data.settings()).toEqual(before);
     expect(await auditRows(db, { action: "admin.data.updateSettings" })).toHaveLength(audits);
@@ -157,11 +149,11 @@ describe("who may call admin.data.* and admin.audit.*", () => {
   it("is FORBIDDEN for a plain user, who changes nothing", async () => {
     const caller = callerFor(db, person);
     const before = await callerFor(db, admin).admin.data.settings();
-    expect((await rejection(caller.admin.data.settings())).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.data.updateSettings({ retentionDays: 1, masking: ALL_ON }))).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.data.verify())).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.audit.list({ limit: 5 }))).code).toBe("FORBIDDEN");
-    expect((await rejection(callerFor(db, null).admin.audit.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(caller.admin.data.settings())).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.data.updateSettings({ retentionDays: 1, masking: ALL_ON }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.data.verify())).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.audit.list({ limit: 5 }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(callerFor(db, null).admin.audit.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");
     expect(await callerFor(db, admin).admin.data.settings()).toEqual(before);
     expect(await auditRows(db, { actorId: person.id })).toEqual([]);
   });

@@ -2,6 +2,7 @@
 import { readRollupWindow, refreshAiInteractionRollups, trimRollupsBefore, withAdmin } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../testing/callers.ts";
 import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
@@ -66,15 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("admin.interactions.overview", () => {
   it("matches the hand-computed totals, series and breakdowns", async () => {
@@ -147,8 +139,8 @@ describe("admin.interactions.overview", () => {
 
   it("refuses a backwards range or one with too many buckets, as bad input", async () => {
     const caller = callerFor(db, admin);
-    expect((await rejection(caller.admin.interactions.overview({ from: DAY, to: DAY }))).code).toBe("BAD_REQUEST");
-    expect((await rejection(caller.admin.interactions.overview({ from: DAY, to: DAY + 30 * 24 * HOUR, bucket: "minute" }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.overview({ from: DAY, to: DAY }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.overview({ from: DAY, to: DAY + 30 * 24 * HOUR, bucket: "minute" }))).code).toBe("BAD_REQUEST");
   });
 });
 
@@ -192,15 +184,15 @@ describe("admin.interactions.groups", () => {
 
   it("refuses a cursor it did not make", async () => {
     const caller = callerFor(db, admin);
-    expect((await rejection(caller.admin.interactions.groups({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.groups({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }))).code).toBe("BAD_REQUEST");
   });
 });
 
 describe("who may call overview and groups", () => {
   it("is FORBIDDEN for a plain user and UNAUTHORIZED for a stranger, leaving no audit row", async () => {
-    expect((await rejection(callerFor(db, person).admin.interactions.overview(range))).code).toBe("FORBIDDEN");
-    expect((await rejection(callerFor(db, person).admin.interactions.groups({ limit: 5 }))).code).toBe("FORBIDDEN");
-    expect((await rejection(callerFor(db, null).admin.interactions.overview(range))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(callerFor(db, person).admin.interactions.overview(range))).code).toBe("FORBIDDEN");
+    expect((await errorOf(callerFor(db, person).admin.interactions.groups({ limit: 5 }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(callerFor(db, null).admin.interactions.overview(range))).code).toBe("UNAUTHORIZED");
     expect(await auditRows(db, { actorId: person.id })).toEqual([]);
   });
 });

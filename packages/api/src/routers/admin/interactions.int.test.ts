@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { TAdminInteractionListInput, TAdminInteractionListItem } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../testing/callers.ts";
 import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
@@ -99,15 +100,6 @@ async function insertInteraction(row: Row): Promise<string> {
   return id;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
-
 const window = { from: BASE, to: BASE + 60_000 };
 
 async function allPages(input: Omit<TAdminInteractionListInput, "cursor" | "sort"> & { sort?: "created_at" | "latency" }) {
@@ -166,14 +158,14 @@ describe("admin.interactions.list", () => {
 
   it("refuses a bad or foreign cursor and a backwards range as bad requests", async () => {
     const caller = callerFor(db, admin);
-    expect((await rejection(caller.admin.interactions.list({ cursor: "not_a_cursor", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ cursor: "not_a_cursor", limit: 5 }))).code).toBe("BAD_REQUEST");
     const newest = await caller.admin.interactions.list({ ...window, limit: 2 });
-    const wrongOrder = await rejection(caller.admin.interactions.list({ ...window, sort: "latency", cursor: newest.nextCursor, limit: 2 }));
+    const wrongOrder = await errorOf(caller.admin.interactions.list({ ...window, sort: "latency", cursor: newest.nextCursor, limit: 2 }));
     expect(wrongOrder.code).toBe("BAD_REQUEST");
-    expect((await rejection(caller.admin.interactions.list({ from: 2000, to: 1000, limit: 5 }))).code).toBe("BAD_REQUEST");
-    expect((await rejection(caller.admin.interactions.list({ sessionId: "not-a-uuid", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ from: 2000, to: 1000, limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ sessionId: "not-a-uuid", limit: 5 }))).code).toBe("BAD_REQUEST");
     // PostgreSQL text cannot hold NUL: a filter with one is refused, not sent to the database.
-    expect((await rejection(caller.admin.interactions.list({ model: "gpt\u0000", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ model: "gpt\u0000", limit: 5 }))).code).toBe("BAD_REQUEST");
   });
 
   it("is audited", async () => {
@@ -218,10 +210,10 @@ describe("admin.interactions.get", () => {
 
   it("is NOT_FOUND for an unknown id (and audited), BAD_REQUEST for a malformed one", async () => {
     const unknown = randomUUID();
-    const error = await rejection(callerFor(db, admin).admin.interactions.get({ id: unknown }));
+    const error = await errorOf(callerFor(db, admin).admin.interactions.get({ id: unknown }));
     expect(error.code).toBe("NOT_FOUND");
     expect(await auditRows(db, { action: "admin.interactions.get", entityId: unknown })).toHaveLength(1);
-    expect((await rejection(callerFor(db, admin).admin.interactions.get({ id: "nope" }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(callerFor(db, admin).admin.interactions.get({ id: "nope" }))).code).toBe("BAD_REQUEST");
   });
 });
 
@@ -272,8 +264,8 @@ describe("admin.interactions.stats", () => {
 
   it("refuses a backwards range or one with too many buckets", async () => {
     const caller = callerFor(db, admin);
-    expect((await rejection(caller.admin.interactions.stats({ from: DAY, to: DAY, bucket: "hour" }))).code).toBe("BAD_REQUEST");
-    expect((await rejection(caller.admin.interactions.stats({ from: DAY, to: DAY + 30 * 86_400_000, bucket: "minute" }))).code).toBe(
+    expect((await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY, bucket: "hour" }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY + 30 * 86_400_000, bucket: "minute" }))).code).toBe(
       "BAD_REQUEST",
     );
   });
@@ -289,7 +281,7 @@ describe("admin.interactions.delete", () => {
     const [audit] = await auditRows(db, { action: "admin.interactions.delete", entityId: id });
     expect(audit).toMatchObject({ actor_id: admin.id, entity_type: "ai_interaction", after: null });
     expect(audit?.before).toMatchObject({ id, status: "success", responses: [{ content: "x" }, { content: "y" }, { content: "z" }] });
-    const again = await rejection(callerFor(db, admin).admin.interactions.delete({ id }));
+    const again = await errorOf(callerFor(db, admin).admin.interactions.delete({ id }));
     expect(again.code).toBe("NOT_FOUND");
     expect(await auditRows(db, { action: "admin.interactions.delete", entityId: id })).toHaveLength(1);
   });
@@ -305,8 +297,8 @@ describe("who may call admin.interactions.*", () => {
   };
 
   it.each(Object.keys(calls) as (keyof typeof calls)[])("%s: FORBIDDEN for a plain user, UNAUTHORIZED for a stranger", async (name) => {
-    expect((await rejection(calls[name](callerFor(db, person)))).code).toBe("FORBIDDEN");
-    expect((await rejection(calls[name](callerFor(db, null)))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(calls[name](callerFor(db, person)))).code).toBe("FORBIDDEN");
+    expect((await errorOf(calls[name](callerFor(db, null)))).code).toBe("UNAUTHORIZED");
   });
 
   it("leaves no audit row for a refused caller", async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { TAdminSession } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../testing/callers.ts";
 import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
@@ -50,15 +51,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
-
 async function allPages(input: Parameters<ReturnType<typeof callerFor>["admin"]["sessions"]["list"]>[0]): Promise<TAdminSession[][]> {
   const caller = callerFor(db, admin);
   const pages: TAdminSession[][] = [];
@@ -97,7 +89,7 @@ describe("admin.sessions.list", () => {
   });
 
   it("refuses a cursor it did not make", async () => {
-    expect((await rejection(callerFor(db, admin).admin.sessions.list({ cursor: "bm9wZQ", limit: 2 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(callerFor(db, admin).admin.sessions.list({ cursor: "bm9wZQ", limit: 2 }))).code).toBe("BAD_REQUEST");
   });
 });
 
@@ -123,8 +115,8 @@ describe("admin.sessions.get and messages", () => {
 
   it("is NOT_FOUND for an unknown session, audited all the same", async () => {
     const id = randomUUID();
-    expect((await rejection(callerFor(db, admin).admin.sessions.get({ id }))).code).toBe("NOT_FOUND");
-    expect((await rejection(callerFor(db, admin).admin.sessions.messages({ id, limit: 5 }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(callerFor(db, admin).admin.sessions.get({ id }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(callerFor(db, admin).admin.sessions.messages({ id, limit: 5 }))).code).toBe("NOT_FOUND");
     expect(await auditRows(db, { action: "admin.sessions.get", entityId: id })).toHaveLength(1);
   });
 });
@@ -163,7 +155,7 @@ describe("admin.sessions.purge", () => {
     expect(left.rows[0]).toEqual({ s: 0, m: 0 });
     const [audit] = await auditRows(db, { action: "admin.sessions.purge", entityId: id });
     expect(audit).toMatchObject({ actor_id: admin.id, after: null, before: { id, name: "To purge", messageCount: 3, userId: bob.id } });
-    expect((await rejection(callerFor(db, admin).admin.sessions.purge({ id }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(callerFor(db, admin).admin.sessions.purge({ id }))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -171,12 +163,12 @@ describe("who may call admin.sessions.*", () => {
   it("is FORBIDDEN for a plain user, who changes nothing and leaves no audit row", async () => {
     const caller = callerFor(db, bob);
     const target = aliceSessions[6]!;
-    expect((await rejection(caller.admin.sessions.list({ limit: 5 }))).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.sessions.get({ id: target }))).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.sessions.messages({ id: target, limit: 5 }))).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.sessions.restore({ id: target }))).code).toBe("FORBIDDEN");
-    expect((await rejection(caller.admin.sessions.purge({ id: target }))).code).toBe("FORBIDDEN");
-    expect((await rejection(callerFor(db, null).admin.sessions.purge({ id: target }))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(caller.admin.sessions.list({ limit: 5 }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.sessions.get({ id: target }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.sessions.messages({ id: target, limit: 5 }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.sessions.restore({ id: target }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.sessions.purge({ id: target }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(callerFor(db, null).admin.sessions.purge({ id: target }))).code).toBe("UNAUTHORIZED");
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM sessions WHERE id = $1`, [target])).rows[0].n).toBe(1);
     expect(await auditRows(db, { actorId: bob.id })).toEqual([]);
   });

@@ -2,6 +2,7 @@
 import type { TAdminUserListItem } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../testing/callers.ts";
 import { auditRows, type Catalogue, callerFor, countPersonalRows, insertCatalogue, insertFootprint, insertUser, type TestUser } from "../test-fixtures.ts";
 
 let db: TestDatabase;
@@ -32,15 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** Every page of a listing, following nextCursor to the end. */
 async function allPages(input: { query?: string; role?: "user" | "admin"; disabled?: boolean; limit: number }) {
@@ -158,7 +150,7 @@ describe("admin.users.list", () => {
   });
 
   it("refuses a cursor it did not make", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.list({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }));
+    const error = await errorOf(callerFor(db, admin).admin.users.list({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain("cursor");
   });
@@ -186,7 +178,7 @@ describe("admin.users.get", () => {
   });
 
   it("is NOT_FOUND for an unknown id", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.get({ id: "no-such-user" }));
+    const error = await errorOf(callerFor(db, admin).admin.users.get({ id: "no-such-user" }));
     expect(error.code).toBe("NOT_FOUND");
   });
 });
@@ -222,7 +214,7 @@ describe("admin.users.setRole", () => {
   });
 
   it("refuses an operator demoting themselves, and changes nothing", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.setRole({ id: admin.id, role: "user" }));
+    const error = await errorOf(callerFor(db, admin).admin.users.setRole({ id: admin.id, role: "user" }));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toMatch(/your own admin role/);
     const { rows } = await db.pool.query<{ role: string }>(`SELECT role::text FROM users WHERE id = $1`, [admin.id]);
@@ -231,7 +223,7 @@ describe("admin.users.setRole", () => {
   });
 
   it("is NOT_FOUND for an unknown id and writes no audit row", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.setRole({ id: "no-such-user", role: "admin" }));
+    const error = await errorOf(callerFor(db, admin).admin.users.setRole({ id: "no-such-user", role: "admin" }));
     expect(error.code).toBe("NOT_FOUND");
     expect(await auditRows(db, { entityId: "no-such-user", action: "admin.users.setRole" })).toEqual([]);
   });
@@ -261,7 +253,7 @@ describe("admin.users.setDisabled", () => {
   });
 
   it("refuses an operator disabling themselves", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.setDisabled({ id: admin.id, disabled: true }));
+    const error = await errorOf(callerFor(db, admin).admin.users.setDisabled({ id: admin.id, disabled: true }));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toMatch(/your own account/);
     const { rows } = await db.pool.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM users WHERE id = $1`, [admin.id]);
@@ -269,7 +261,7 @@ describe("admin.users.setDisabled", () => {
   });
 
   it("is NOT_FOUND for an unknown id", async () => {
-    const error = await rejection(callerFor(db, admin).admin.users.setDisabled({ id: "no-such-user", disabled: true }));
+    const error = await errorOf(callerFor(db, admin).admin.users.setDisabled({ id: "no-such-user", disabled: true }));
     expect(error.code).toBe("NOT_FOUND");
   });
 });
@@ -284,7 +276,7 @@ describe("who may call admin.users", () => {
       () => caller.admin.users.setRole({ id: person.id, role: "admin" }),
       () => caller.admin.users.setDisabled({ id: admin.id, disabled: true }),
     ]) {
-      expect((await rejection(call())).code).toBe("FORBIDDEN");
+      expect((await errorOf(call())).code).toBe("FORBIDDEN");
     }
     const { rows } = await db.pool.query<{ role: string }>(`SELECT role::text FROM users WHERE id = $1`, [person.id]);
     expect(rows[0]?.role).toBe("USER");
@@ -292,8 +284,8 @@ describe("who may call admin.users", () => {
 
   it("refuses an anonymous caller with UNAUTHORIZED", async () => {
     const caller = callerFor(db, null);
-    expect((await rejection(caller.admin.users.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");
-    expect((await rejection(caller.admin.users.setRole({ id: admin.id, role: "user" }))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(caller.admin.users.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(caller.admin.users.setRole({ id: admin.id, role: "user" }))).code).toBe("UNAUTHORIZED");
   });
 });
 
@@ -327,17 +319,17 @@ describe("admin.users.delete", () => {
   });
 
   it("refuses to delete yourself, and is NOT_FOUND (changing nothing) for an unknown id", async () => {
-    const self = await rejection(callerFor(db, admin).admin.users.delete({ id: admin.id }));
+    const self = await errorOf(callerFor(db, admin).admin.users.delete({ id: admin.id }));
     expect(self.code).toBe("FORBIDDEN");
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [admin.id])).rows[0].n).toBe(1);
-    expect((await rejection(callerFor(db, admin).admin.users.delete({ id: "no-such-user" }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(callerFor(db, admin).admin.users.delete({ id: "no-such-user" }))).code).toBe("NOT_FOUND");
     expect(await auditRows(db, { action: "admin.users.delete", entityId: "no-such-user" })).toHaveLength(0);
   });
 
   it("is FORBIDDEN to a plain user, who deletes nobody", async () => {
     const plain = await insertUser(db, { name: "Plain" });
     const victim = await insertUser(db, { name: "Victim" });
-    expect((await rejection(callerFor(db, plain).admin.users.delete({ id: victim.id }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(callerFor(db, plain).admin.users.delete({ id: victim.id }))).code).toBe("FORBIDDEN");
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [victim.id])).rows[0].n).toBe(1);
   });
 });
