@@ -65,6 +65,7 @@ mkdirSync(resultsDir, { recursive: true });
 const pnpm = "pnpm";
 step("type check", pnpm, ["run", "typecheck"]);
 step("lint", pnpm, ["run", "lint"]);
+step("format check", pnpm, ["run", "format:check"]);
 const built = step("build", pnpm, ["run", "build"]);
 
 for (const pkg of workspacePackages()) {
