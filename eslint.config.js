@@ -41,7 +41,8 @@ const clientBoundary = {
     },
     {
       group: ["**/packages/*/src/**", "**/apps/server/**"],
-      message: "Import workspace packages by name (e.g. @lockstep/contracts), never by a relative path into their sources.",
+      message:
+        "Import workspace packages by name (e.g. @lockstep/contracts), never by a relative path into their sources.",
     },
   ],
 };

@@ -35,13 +35,26 @@ function versionOf(command) {
 function ensurePnpm() {
   if (existsSync(localPnpm) && versionOf(localPnpm) === pnpmVersion) return localPnpm;
   console.log(`→ fetching pnpm ${pnpmVersion} into .tools/`);
-  must("npm", ["install", "--prefix", ".tools", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `pnpm@${pnpmVersion}`]);
+  must("npm", [
+    "install",
+    "--prefix",
+    ".tools",
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    `pnpm@${pnpmVersion}`,
+  ]);
   return localPnpm;
 }
 
 const [command = "start", ...rest] = process.argv.slice(2);
 const pnpm = ensurePnpm();
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}` };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}`,
+};
 
 console.log("→ installing dependencies");
 must(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], { env });

@@ -29,7 +29,8 @@ function workspacePackages() {
   for (const group of ["packages", "apps"]) {
     for (const name of readdirSync(path.join(root, group))) {
       const file = path.join(root, group, name, "package.json");
-      if (existsSync(file)) found.push({ dir: path.join(root, group, name), manifest: JSON.parse(readFileSync(file, "utf8")) });
+      if (existsSync(file))
+        found.push({ dir: path.join(root, group, name), manifest: JSON.parse(readFileSync(file, "utf8")) });
     }
   }
   return found;
@@ -42,12 +43,20 @@ function usesDatabase({ manifest }) {
 
 function runVitest(pkg, runtime) {
   const label = `${pkg.manifest.name} tests${runtime ? ` on ${runtime}` : ""}`;
-  const outputFile = path.join(resultsDir, `${pkg.manifest.name.replace(/\W+/g, "_")}${runtime ? `.${runtime}` : ""}.json`);
+  const outputFile = path.join(
+    resultsDir,
+    `${pkg.manifest.name.replace(/\W+/g, "_")}${runtime ? `.${runtime}` : ""}.json`,
+  );
   const env = { ...process.env };
   if (runtime === "pglite") delete env.DATABASE_URL;
   if (runtime === "postgres") env.DATABASE_URL = postgresUrl;
   const vitest = path.join(pkg.dir, "node_modules", ".bin", "vitest");
-  step(label, vitest, ["run", "--root", pkg.dir, "--reporter=default", "--reporter=json", `--outputFile=${outputFile}`], env);
+  step(
+    label,
+    vitest,
+    ["run", "--root", pkg.dir, "--reporter=default", "--reporter=json", `--outputFile=${outputFile}`],
+    env,
+  );
   if (existsSync(outputFile)) {
     const report = JSON.parse(readFileSync(outputFile, "utf8"));
     totals.passed += report.numPassedTests ?? 0;
@@ -85,9 +94,21 @@ if (built) {
     const vitest = path.join(pkg.dir, "node_modules", ".bin", "vitest");
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    step(`${pkg.manifest.name} browser tests`, vitest, [
-      "run", "--root", pkg.dir, "--config", "vitest.e2e.config.ts", "--reporter=default", "--reporter=json", `--outputFile=${outputFile}`,
-    ], env);
+    step(
+      `${pkg.manifest.name} browser tests`,
+      vitest,
+      [
+        "run",
+        "--root",
+        pkg.dir,
+        "--config",
+        "vitest.e2e.config.ts",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile=${outputFile}`,
+      ],
+      env,
+    );
     if (existsSync(outputFile)) {
       const report = JSON.parse(readFileSync(outputFile, "utf8"));
       totals.passed += report.numPassedTests ?? 0;

@@ -101,25 +101,28 @@ function summarise(plan: { Plan: PlanNode; "Execution Time": number }): string {
  */
 async function explain(db: TestDatabase, work: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<string[]> {
   const summaries: string[] = [];
-  await withAdmin(db, async (tx) => {
-    const spy = new Proxy(tx, {
-      get(target, prop, receiver) {
-        if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-        return async (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
-          // Called as a tagged template or with a ready Prisma.sql fragment.
-          const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
-          const rows = await target.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }[]>(
-            `EXPLAIN (ANALYZE, FORMAT JSON) ${sql.text}`,
-            ...sql.values,
-          );
-          const plan = rows[0]?.["QUERY PLAN"][0];
-          if (plan) summaries.push(summarise(plan));
-          return target.$queryRaw(sql);
-        };
-      },
-    });
-    await work(spy);
-  }, { timeoutMs: 120_000 });
+  await withAdmin(
+    db,
+    async (tx) => {
+      const spy = new Proxy(tx, {
+        get(target, prop, receiver) {
+          if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
+          return async (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+            // Called as a tagged template or with a ready Prisma.sql fragment.
+            const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
+            const rows = await target.$queryRawUnsafe<
+              { "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }[]
+            >(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql.text}`, ...sql.values);
+            const plan = rows[0]?.["QUERY PLAN"][0];
+            if (plan) summaries.push(summarise(plan));
+            return target.$queryRaw(sql);
+          };
+        },
+      });
+      await work(spy);
+    },
+    { timeoutMs: 120_000 },
+  );
   return summaries;
 }
 
@@ -127,27 +130,48 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   try {
     const now = Date.now();
-    console.log(`runtime: ${db.runtime}; ${ROWS.toLocaleString()} ai_interactions over 30 days; ${RUNS} runs per figure (median)`);
+    console.log(
+      `runtime: ${db.runtime}; ${ROWS.toLocaleString()} ai_interactions over 30 days; ${RUNS} runs per figure (median)`,
+    );
     const started = Date.now();
     await seed(db, now);
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // What the server's rollup job does at start and every 10 minutes.
     const rollupStarted = Date.now();
     const window = await refreshAiInteractionRollups(db, { now: new Date(now) });
-    const rollupRows = await db.pool.query<{ n: number }>("SELECT (SELECT count(*) FROM ai_interaction_rollups) + (SELECT count(*) FROM ai_interaction_ttft_rollups) AS n");
+    const rollupRows = await db.pool.query<{ n: number }>(
+      "SELECT (SELECT count(*) FROM ai_interaction_rollups) + (SELECT count(*) FROM ai_interaction_ttft_rollups) AS n",
+    );
     console.log(
       `rolled up ${window ? `${window.from.toISOString()} .. ${window.until.toISOString()}` : "nothing"} into ${Number(rollupRows.rows[0]?.n).toLocaleString()} rows in ${((Date.now() - rollupStarted) / 1000).toFixed(1)} s`,
     );
 
     const adminId = "bench-admin";
-    await db.pool.query(`INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, 'Bench Admin', 'bench-admin@example.com', 'ADMIN', now())`, [adminId]);
-    const caller = callerFor(db, { id: adminId, email: "bench-admin@example.com", name: "Bench Admin", role: "admin", authSessionId: null });
+    await db.pool.query(
+      `INSERT INTO users (id, name, email, role, updated_at) VALUES ($1, 'Bench Admin', 'bench-admin@example.com', 'ADMIN', now())`,
+      [adminId],
+    );
+    const caller = callerFor(db, {
+      id: adminId,
+      email: "bench-admin@example.com",
+      name: "Bench Admin",
+      role: "admin",
+      authSessionId: null,
+    });
     const { aiInteractionOverview, listAiInteractions, listAiInteractionGroups } = await import("@lockstep/db");
 
     const errorsOfOneModel = { model: "gpt-4o", status: "error" as const };
     const to = now;
-    const cases: { name: string; run: () => Promise<unknown>; plan: (tx: Prisma.TransactionClient) => Promise<unknown> }[] = [];
-    for (const [label, span, bucket] of [["24 h", DAY, "hour"], ["7 d", 7 * DAY, "hour"], ["30 d", 30 * DAY, "day"]] as const) {
+    const cases: {
+      name: string;
+      run: () => Promise<unknown>;
+      plan: (tx: Prisma.TransactionClient) => Promise<unknown>;
+    }[] = [];
+    for (const [label, span, bucket] of [
+      ["24 h", DAY, "hour"],
+      ["7 d", 7 * DAY, "hour"],
+      ["30 d", 30 * DAY, "day"],
+    ] as const) {
       cases.push({
         name: `overview ${label} (${bucket})`,
         run: () => caller.admin.interactions.overview({ from: to - span, to }),
@@ -166,7 +190,10 @@ async function main(): Promise<void> {
         plan: (tx) => listAiInteractions(tx, { sort, limit: 50, model: "gpt-4o", status: "error" }),
       });
     }
-    for (const [label, span] of [["24 h", DAY], ["30 d", 30 * DAY]] as const) {
+    for (const [label, span] of [
+      ["24 h", DAY],
+      ["30 d", 30 * DAY],
+    ] as const) {
       cases.push({
         name: `groups first page, ${label}`,
         run: () => caller.admin.interactions.groups({ from: to - span, to, limit: 50 }),
@@ -181,9 +208,15 @@ async function main(): Promise<void> {
       const ms = median(times);
       if (ms >= TARGET_MS) slow += 1;
       const plans = await explain(db, entry.plan);
-      console.log(`${entry.name.padEnd(width)}  ${ms.toFixed(0).padStart(6)} ms  ${ms < TARGET_MS ? "ok " : "SLOW"}  plan: ${plans.join(" | ")}`);
+      console.log(
+        `${entry.name.padEnd(width)}  ${ms.toFixed(0).padStart(6)} ms  ${ms < TARGET_MS ? "ok " : "SLOW"}  plan: ${plans.join(" | ")}`,
+      );
     }
-    console.log(slow ? `${slow} of ${cases.length} over the ${TARGET_MS} ms target` : `all ${cases.length} under the ${TARGET_MS} ms target`);
+    console.log(
+      slow
+        ? `${slow} of ${cases.length} over the ${TARGET_MS} ms target`
+        : `all ${cases.length} under the ${TARGET_MS} ms target`,
+    );
     await exportMemory(db);
   } finally {
     await db.close();
@@ -195,8 +228,19 @@ async function main(): Promise<void> {
  * heap and RSS sampled while it streams: flat memory means the rows never sit in memory together.
  */
 async function exportMemory(db: TestDatabase): Promise<void> {
-  const auth = createAuth({ db, secret: "bench-secret-bench-secret-bench-secret", trustedOrigins: [], ipAttemptsPerMinute: 1000 });
-  const app = await buildApp({ db, auth, server: { version: "bench", expectedMigrations: await migrationsOnDisk() }, bodyLimit: 1 << 20, logger: false });
+  const auth = createAuth({
+    db,
+    secret: "bench-secret-bench-secret-bench-secret",
+    trustedOrigins: [],
+    ipAttemptsPerMinute: 1000,
+  });
+  const app = await buildApp({
+    db,
+    auth,
+    server: { version: "bench", expectedMigrations: await migrationsOnDisk() },
+    bodyLimit: 1 << 20,
+    logger: false,
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   try {
@@ -205,7 +249,10 @@ async function exportMemory(db: TestDatabase): Promise<void> {
       headers: { "content-type": "application/json", origin: base },
       body: JSON.stringify({ email: "bench-export@example.com", password: "bench-password", name: "Bench Export" }),
     });
-    const cookie = signUp.headers.getSetCookie().map((entry) => entry.split(";")[0]).join("; ");
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((entry) => entry.split(";")[0])
+      .join("; ");
     await db.pool.query(`UPDATE users SET role = 'ADMIN' WHERE email = 'bench-export@example.com'`);
 
     // A collection before each sample, so the figures are live memory rather than garbage not yet swept.
@@ -236,7 +283,8 @@ async function exportMemory(db: TestDatabase): Promise<void> {
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-    const quarter = (q: number) => live[Math.min(live.length - 1, Math.floor((live.length * q) / 4))] ?? baseline.heapUsed;
+    const quarter = (q: number) =>
+      live[Math.min(live.length - 1, Math.floor((live.length * q) / 4))] ?? baseline.heapUsed;
     console.log(
       `export csv: ${(lines - 1).toLocaleString()} rows, ${mb(bytes)} in ${seconds.toFixed(1)} s; live heap ${mb(baseline.heapUsed)} before, ` +
         `${[1, 2, 3, 4].map((q) => mb(quarter(q - 1))).join(" / ")} at each quarter, peak ${mb(Math.max(baseline.heapUsed, ...live))}; ` +

@@ -41,13 +41,20 @@ async function main(): Promise<void> {
       log,
       streams: new SessionStreams(),
       retrieve: (query, options) =>
-        createKnowledgeRetriever(db, provider, options.context ? { log, context: options.context } : undefined)(query, options),
+        createKnowledgeRetriever(
+          db,
+          provider,
+          options.context ? { log, context: options.context } : undefined,
+        )(query, options),
       sentimentOf,
     });
     const logged = runtimeWith(createInteractionLog(db));
     const unlogged = runtimeWith(noLog);
     const userId = "bench-user";
-    await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, 'Bench', 'bench@example.com', now())`, [userId]);
+    await db.pool.query(
+      `INSERT INTO users (id, name, email, updated_at) VALUES ($1, 'Bench', 'bench@example.com', now())`,
+      [userId],
+    );
     const user = { id: userId, email: "bench@example.com", name: "Bench", role: "user" as const, authSessionId: null };
 
     // Without a log, AI messages point at interactions that do not exist; give them one row to point at.
@@ -64,7 +71,11 @@ async function main(): Promise<void> {
       const session = await caller.session.create({ type: "text" });
       const start = performance.now();
       for (let index = 0; index < SENDS_PER_ROUND; index++) {
-        await caller.message.send({ sessionId: session.id, text: `She replied late, message ${index}. What should I say?`, reply: true });
+        await caller.message.send({
+          sessionId: session.id,
+          text: `She replied late, message ${index}. What should I say?`,
+          reply: true,
+        });
         await backgroundTasks.settle(30_000);
       }
       return SENDS_PER_ROUND / ((performance.now() - start) / 1000);
@@ -78,8 +89,12 @@ async function main(): Promise<void> {
       on.push(await round(logged));
       off.push(await round(unlogged));
     }
-    const rows = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ai_interactions WHERE provider_id <> (SELECT id FROM providers WHERE name = 'bench-placeholder')");
-    console.log(`runtime: ${db.runtime}; ${ROUNDS} rounds of ${SENDS_PER_ROUND} sends with a streamed built-in reply each`);
+    const rows = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM ai_interactions WHERE provider_id <> (SELECT id FROM providers WHERE name = 'bench-placeholder')",
+    );
+    console.log(
+      `runtime: ${db.runtime}; ${ROUNDS} rounds of ${SENDS_PER_ROUND} sends with a streamed built-in reply each`,
+    );
     console.log(`sends/s with the AI log on:  ${median(on).toFixed(1)}  (${rows.rows[0]?.n ?? 0} interactions logged)`);
     console.log(`sends/s with the AI log off: ${median(off).toFixed(1)}`);
     console.log(`on / off: ${(median(on) / median(off)).toFixed(3)}`);

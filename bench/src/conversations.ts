@@ -18,12 +18,25 @@ const PAGE = 20;
 
 async function main(): Promise<void> {
   const db = await createTestDatabase();
-  const auth = createAuth({ db, secret: "bench-secret-bench-secret-bench-secret", trustedOrigins: [], ipAttemptsPerMinute: 1000 });
-  const app = await buildApp({ db, auth, server: { version: "bench", expectedMigrations: await migrationsOnDisk() }, bodyLimit: 1 << 20, logger: false });
+  const auth = createAuth({
+    db,
+    secret: "bench-secret-bench-secret-bench-secret",
+    trustedOrigins: [],
+    ipAttemptsPerMinute: 1000,
+  });
+  const app = await buildApp({
+    db,
+    auth,
+    server: { version: "bench", expectedMigrations: await migrationsOnDisk() },
+    bodyLimit: 1 << 20,
+    logger: false,
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   try {
-    console.log(`runtime: ${db.runtime}; ${SESSIONS.toLocaleString()} sessions, ${MESSAGES.toLocaleString()} messages; ${RUNS} runs per figure (median)`);
+    console.log(
+      `runtime: ${db.runtime}; ${SESSIONS.toLocaleString()} sessions, ${MESSAGES.toLocaleString()} messages; ${RUNS} runs per figure (median)`,
+    );
 
     // A real account and cookie, so the HTTP figure includes what every request pays: the session lookup.
     const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
@@ -31,7 +44,10 @@ async function main(): Promise<void> {
       headers: { "content-type": "application/json", origin: base },
       body: JSON.stringify({ email: "bench@example.com", password: "bench-password", name: "Bench" }),
     });
-    const cookie = signUp.headers.getSetCookie().map((entry) => entry.split(";")[0]).join("; ");
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((entry) => entry.split(";")[0])
+      .join("; ");
     const signUpBody = (await signUp.json()) as { user?: { id: string } };
     const userId = signUpBody.user?.id;
     if (!userId) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUpBody)}`);
@@ -41,7 +57,13 @@ async function main(): Promise<void> {
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const { callerFor } = await import("@lockstep/api/testing");
-    const caller = callerFor(db, { id: userId, email: "bench@example.com", name: "Bench", role: "user", authSessionId: null });
+    const caller = callerFor(db, {
+      id: userId,
+      email: "bench@example.com",
+      name: "Bench",
+      role: "user",
+      authSessionId: null,
+    });
 
     // Cursors at the first page and at 90% depth, found the way a client would: by paging.
     const longSession = await db.pool.query<{ id: string }>(
@@ -50,12 +72,19 @@ async function main(): Promise<void> {
     );
     const longSessionId = longSession.rows[0]?.id as string;
     const sessionCursor = await cursorAtDepth(db.pool, "sessions", userId, Math.floor(SESSIONS * 0.9));
-    const messageCursor = await cursorAtDepth(db.pool, "messages", longSessionId, Math.floor(LONG_SESSION_MESSAGES * 0.9));
+    const messageCursor = await cursorAtDepth(
+      db.pool,
+      "messages",
+      longSessionId,
+      Math.floor(LONG_SESSION_MESSAGES * 0.9),
+    );
 
     const sessionFirst = await timeRuns(RUNS, () => caller.session.list({ limit: PAGE }));
     const sessionDeep = await timeRuns(RUNS, () => caller.session.list({ limit: PAGE, cursor: sessionCursor }));
     const messageFirst = await timeRuns(RUNS, () => caller.message.list({ sessionId: longSessionId, limit: PAGE }));
-    const messageDeep = await timeRuns(RUNS, () => caller.message.list({ sessionId: longSessionId, limit: PAGE, cursor: messageCursor }));
+    const messageDeep = await timeRuns(RUNS, () =>
+      caller.message.list({ sessionId: longSessionId, limit: PAGE, cursor: messageCursor }),
+    );
 
     const httpInput = encodeURIComponent(JSON.stringify({ limit: PAGE }));
     const overHttp = await timeRuns(RUNS, async () => {
@@ -79,7 +108,9 @@ async function main(): Promise<void> {
     ];
     console.log("");
     for (const [label, numerator, denominator] of rows) {
-      console.log(`${label.padEnd(54)} ${(numerator / denominator).toFixed(2)}   (${numerator.toFixed(2)} ms / ${denominator.toFixed(2)} ms)`);
+      console.log(
+        `${label.padEnd(54)} ${(numerator / denominator).toFixed(2)}   (${numerator.toFixed(2)} ms / ${denominator.toFixed(2)} ms)`,
+      );
     }
   } finally {
     await app.close();
@@ -114,7 +145,12 @@ async function seed(pool: import("pg").Pool, userId: string): Promise<void> {
 }
 
 /** The cursor a client holds after paging `depth` rows in (the same encoding the API uses). */
-async function cursorAtDepth(pool: import("pg").Pool, table: "sessions" | "messages", ownerId: string, depth: number): Promise<string> {
+async function cursorAtDepth(
+  pool: import("pg").Pool,
+  table: "sessions" | "messages",
+  ownerId: string,
+  depth: number,
+): Promise<string> {
   const { encodeCursor } = await import("@lockstep/contracts");
   if (table === "sessions") {
     const row = await pool.query<{ t: Date; id: string }>(

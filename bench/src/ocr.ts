@@ -40,7 +40,10 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** Runs `work` while measuring the loop's delay and a steady trickle of health checks. */
-async function measure(url: string, work: () => Promise<unknown>): Promise<{ ms: number; loopP99Ms: number; healthP99Ms: number }> {
+async function measure(
+  url: string,
+  work: () => Promise<unknown>,
+): Promise<{ ms: number; loopP99Ms: number; healthP99Ms: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const latencies: number[] = [];
   let running = true;
@@ -82,7 +85,11 @@ async function main(): Promise<void> {
     const fonts = ["DejaVu Sans", "Liberation Sans", "DejaVu Serif"];
     const images = await Promise.all(
       Array.from({ length: IMAGES }, (_, index) =>
-        renderChatScreenshot(CONVERSATION, { theme: themes[index % 3], fontFamily: fonts[(index >> 1) % 3], fontSize: 18 + (index % 4) * 3 }),
+        renderChatScreenshot(CONVERSATION, {
+          theme: themes[index % 3],
+          fontFamily: fonts[(index >> 1) % 3],
+          fontSize: 18 + (index % 4) * 3,
+        }),
       ),
     );
     // Workers load the model on first use; warm both so rounds time reading only.
@@ -92,13 +99,20 @@ async function main(): Promise<void> {
     const idle = await measure(url, () => new Promise((resolve) => setTimeout(resolve, 2000)));
     const samples: Record<"pool" | "single", Sample[]> = { pool: [], single: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, engine] of [["pool", pool], ["single", single]] as const) {
+      for (const [name, engine] of [
+        ["pool", pool],
+        ["single", single],
+      ] as const) {
         let messages = 0;
         const run = await measure(url, async () => {
           messages = await readAll(engine, images);
         });
         if (messages < IMAGES * CONVERSATION.length * 0.9) throw new Error(`${name}: only ${messages} messages read`);
-        samples[name].push({ imagesPerSecond: (IMAGES * 1000) / run.ms, loopP99Ms: run.loopP99Ms, healthP99Ms: run.healthP99Ms });
+        samples[name].push({
+          imagesPerSecond: (IMAGES * 1000) / run.ms,
+          loopP99Ms: run.loopP99Ms,
+          healthP99Ms: run.healthP99Ms,
+        });
       }
     }
     const summary = (name: "pool" | "single") => ({
@@ -109,10 +123,18 @@ async function main(): Promise<void> {
     const withPool = summary("pool");
     const withOne = summary("single");
     const fmt = (value: number) => value.toFixed(2);
-    console.log(`OCR benchmark: ${IMAGES} screenshots per round, ${ROUNDS} rounds each, ${os.availableParallelism()} cores (medians)`);
-    console.log(`  pool of ${poolSize} workers: ${fmt(withPool.imagesPerSecond)} images/s, event-loop delay p99 ${fmt(withPool.loopP99Ms)} ms, /trpc/health p99 ${fmt(withPool.healthP99Ms)} ms`);
-    console.log(`  one worker:        ${fmt(withOne.imagesPerSecond)} images/s, event-loop delay p99 ${fmt(withOne.loopP99Ms)} ms, /trpc/health p99 ${fmt(withOne.healthP99Ms)} ms`);
-    console.log(`  idle server:       event-loop delay p99 ${fmt(idle.loopP99Ms)} ms, /trpc/health p99 ${fmt(idle.healthP99Ms)} ms`);
+    console.log(
+      `OCR benchmark: ${IMAGES} screenshots per round, ${ROUNDS} rounds each, ${os.availableParallelism()} cores (medians)`,
+    );
+    console.log(
+      `  pool of ${poolSize} workers: ${fmt(withPool.imagesPerSecond)} images/s, event-loop delay p99 ${fmt(withPool.loopP99Ms)} ms, /trpc/health p99 ${fmt(withPool.healthP99Ms)} ms`,
+    );
+    console.log(
+      `  one worker:        ${fmt(withOne.imagesPerSecond)} images/s, event-loop delay p99 ${fmt(withOne.loopP99Ms)} ms, /trpc/health p99 ${fmt(withOne.healthP99Ms)} ms`,
+    );
+    console.log(
+      `  idle server:       event-loop delay p99 ${fmt(idle.loopP99Ms)} ms, /trpc/health p99 ${fmt(idle.healthP99Ms)} ms`,
+    );
     console.log(`  throughput, pool / one worker: ${fmt(withPool.imagesPerSecond / withOne.imagesPerSecond)}x`);
     console.log(`  event-loop delay p99 while the pool reads / idle: ${fmt(withPool.loopP99Ms / idle.loopP99Ms)}x`);
   } finally {

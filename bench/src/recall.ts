@@ -102,7 +102,10 @@ async function load(client: pg.PoolClient, random: () => number): Promise<Float6
 
 async function nearest(client: pg.PoolClient, query: string): Promise<{ ids: number[]; ms: number }> {
   const started = performance.now();
-  const result = await client.query<{ id: number }>("SELECT id FROM bench_vectors ORDER BY embedding <=> $1::vector LIMIT $2", [query, K]);
+  const result = await client.query<{ id: number }>(
+    "SELECT id FROM bench_vectors ORDER BY embedding <=> $1::vector LIMIT $2",
+    [query, K],
+  );
   return { ids: result.rows.map((row) => row.id), ms: performance.now() - started };
 }
 
@@ -111,37 +114,56 @@ async function main(): Promise<void> {
   // One connection for everything, so session settings (ef_search, enable_indexscan) hold for what follows.
   const client = await db.pool.connect();
   try {
-    const note = ON_POSTGRES || process.env.BENCH_RECALL_N ? "" : " (PGlite: 10,000 by default, as 100,000 would take about 20 minutes to load; set BENCH_RECALL_N for more)";
-    console.log(`runtime: ${db.runtime}; ${N.toLocaleString()} vectors${note}, ${DIM} dimensions, ${CLUSTERS} clusters; ${QUERIES} queries; recall@${K}`);
+    const note =
+      ON_POSTGRES || process.env.BENCH_RECALL_N
+        ? ""
+        : " (PGlite: 10,000 by default, as 100,000 would take about 20 minutes to load; set BENCH_RECALL_N for more)";
+    console.log(
+      `runtime: ${db.runtime}; ${N.toLocaleString()} vectors${note}, ${DIM} dimensions, ${CLUSTERS} clusters; ${QUERIES} queries; recall@${K}`,
+    );
     await client.query(`CREATE TABLE bench_vectors (id int PRIMARY KEY, embedding vector(${DIM}) NOT NULL)`);
 
     const random = prng(20261123);
     let started = performance.now();
     const queries = (await load(client, random)).map(literal);
     const loadMs = performance.now() - started;
-    console.log(`loaded in ${seconds(loadMs)} (${Math.round(N / (loadMs / 1000)).toLocaleString()} rows/s, multi-row INSERT of ${LOAD_BATCH} with vector literals)`);
+    console.log(
+      `loaded in ${seconds(loadMs)} (${Math.round(N / (loadMs / 1000)).toLocaleString()} rows/s, multi-row INSERT of ${LOAD_BATCH} with vector literals)`,
+    );
 
     // The graph is built in memory when it fits, which is far faster than spilling; PGlite's WASM heap is smaller.
     await client.query(`SET maintenance_work_mem = '${ON_POSTGRES ? "2GB" : "512MB"}'`);
     started = performance.now();
-    await client.query(`CREATE INDEX bench_vectors_hnsw ON bench_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION})`);
-    console.log(`HNSW index (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION}, vector_cosine_ops) built in ${seconds(performance.now() - started)}`);
+    await client.query(
+      `CREATE INDEX bench_vectors_hnsw ON bench_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION})`,
+    );
+    console.log(
+      `HNSW index (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION}, vector_cosine_ops) built in ${seconds(performance.now() - started)}`,
+    );
     await client.query("ANALYZE bench_vectors");
 
     // Exact: the same query with index scans off is a sequential scan with a top-k sort. Its
     // answers are the truth the index is measured against.
     await client.query("SET enable_indexscan = off");
-    const parallel = (await client.query<{ workers: string }>("SELECT current_setting('max_parallel_workers_per_gather') AS workers")).rows[0]?.workers;
+    const parallel = (
+      await client.query<{ workers: string }>("SELECT current_setting('max_parallel_workers_per_gather') AS workers")
+    ).rows[0]?.workers;
     for (const query of queries.slice(0, 3)) await nearest(client, query);
     const exact: { ids: number[]; ms: number }[] = [];
     for (const query of queries) exact.push(await nearest(client, query));
     await client.query("RESET enable_indexscan");
     const exactMedian = median(exact.map((run) => run.ms));
     const exactTotal = exact.reduce((sum, run) => sum + run.ms, 0);
-    console.log(`exact search: sequential scan (parallel workers per gather: ${parallel}), median ${exactMedian.toFixed(1)} ms per query`);
+    console.log(
+      `exact search: sequential scan (parallel workers per gather: ${parallel}), median ${exactMedian.toFixed(1)} ms per query`,
+    );
 
-    const plan = await client.query<{ "QUERY PLAN": string }>("EXPLAIN SELECT id FROM bench_vectors ORDER BY embedding <=> $1::vector LIMIT 10", [queries[0]]);
-    if (!plan.rows.some((row) => row["QUERY PLAN"].includes("bench_vectors_hnsw"))) throw new Error("the planner does not use the HNSW index");
+    const plan = await client.query<{ "QUERY PLAN": string }>(
+      "EXPLAIN SELECT id FROM bench_vectors ORDER BY embedding <=> $1::vector LIMIT 10",
+      [queries[0]],
+    );
+    if (!plan.rows.some((row) => row["QUERY PLAN"].includes("bench_vectors_hnsw")))
+      throw new Error("the planner does not use the HNSW index");
 
     console.log("");
     console.log("ef_search  recall@10  queries < 0.5  median ms  speed-up (median)  speed-up (total)");

@@ -77,7 +77,11 @@ function parseCsv(text: string): string[][] {
 
 /** Every audit row of one action on one entity, newest first. */
 async function audit(action: string, entityId?: string) {
-  const page = await query<TAdminAuditListPage>(baseUrl, admin, "admin.audit.list", { action, ...(entityId ? { entityId } : {}), limit: 100 });
+  const page = await query<TAdminAuditListPage>(baseUrl, admin, "admin.audit.list", {
+    action,
+    ...(entityId ? { entityId } : {}),
+    limit: 100,
+  });
   return page.items;
 }
 
@@ -109,8 +113,15 @@ describe("who may use the console", () => {
 
 describe("the interaction log", () => {
   it("filters to one model's errors, opens one, and exports exactly the filtered rows as CSV", async () => {
-    const expected = await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", { model: chatModel, status: "error", limit: 100 });
-    const otherErrors = await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", { status: "error", limit: 100 });
+    const expected = await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", {
+      model: chatModel,
+      status: "error",
+      limit: 100,
+    });
+    const otherErrors = await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", {
+      status: "error",
+      limit: 100,
+    });
     expect(expected.items.length).toBe(3);
     // The model filter matters: another model failed too.
     expect(otherErrors.items.length).toBeGreaterThan(expected.items.length);
@@ -125,7 +136,9 @@ describe("the interaction log", () => {
     await page.getByText(`Showing ${expected.items.length} interactions.`).waitFor();
     const url = new URL(page.url());
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ model: chatModel, status: "error" });
-    const ids = await page.locator("[data-interaction-id]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-interaction-id")));
+    const ids = await page
+      .locator("[data-interaction-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-interaction-id")));
     expect(ids.sort()).toEqual(expected.items.map((item) => item.id).sort());
 
     // The filters survive a reload: they live in the URL.
@@ -150,7 +163,10 @@ describe("the interaction log", () => {
     expect(await page.getByRole("link", { name: first.userId! }).count()).toBe(1);
     expect(await page.getByRole("link", { name: first.sessionId! }).count()).toBe(1);
     await page.getByLabel("Search request JSON").fill("week was long");
-    await page.getByText(/^[1-9]\d* match/).first().waitFor();
+    await page
+      .getByText(/^[1-9]\d* match/)
+      .first()
+      .waitFor();
     await saveScreenshot(page, "admin-interaction-detail");
     expect(errors).toEqual([]);
 
@@ -162,7 +178,9 @@ describe("the interaction log", () => {
     const { page, errors } = await adminPage({ width: 360, height: 780 }, "dark");
     await page.goto(`${baseUrl}/admin/interactions?status=error`);
     await page.getByText(/^Showing \d+ interactions?\./).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "admin-interactions-360");
     expect(errors).toEqual([]);
@@ -184,7 +202,11 @@ describe("the knowledge base", () => {
     const input = page.getByLabel("Knowledge file");
 
     const bad = [chunk("e2e_admin_opener_one", "attraction"), chunk("e2e_admin_opener_two", "romance")];
-    await input.setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+    await input.setInputFiles({
+      name: "bad.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
     const report = page.getByRole("region", { name: "Validation report" });
     await report.waitFor();
     expect(await report.getAttribute("data-report-ok")).toBe("false");
@@ -195,7 +217,11 @@ describe("the knowledge base", () => {
     expect(afterBad.items.filter((item) => item.source === "e2e_admin")).toEqual([]);
 
     const good = [chunk("e2e_admin_opener_one", "attraction"), chunk("e2e_admin_opener_two", "comfort")];
-    await input.setInputFiles({ name: "fixed.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
+    await input.setInputFiles({
+      name: "fixed.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(good)),
+    });
     await page.getByText("The file is valid: 2 new").waitFor();
     await page.getByRole("button", { name: "Ingest fixed.json" }).click();
     const result = page.getByRole("region", { name: "Ingestion report" });
@@ -211,7 +237,12 @@ describe("the knowledge base", () => {
     expect(errors).toEqual([]);
 
     const stored = await query<TAdminKnowledgeListPage>(baseUrl, admin, "admin.knowledge.list", { limit: 100 });
-    expect(stored.items.filter((item) => item.source === "e2e_admin").map((item) => item.chunkId).sort()).toEqual(["e2e_admin_opener_one", "e2e_admin_opener_two"]);
+    expect(
+      stored.items
+        .filter((item) => item.source === "e2e_admin")
+        .map((item) => item.chunkId)
+        .sort(),
+    ).toEqual(["e2e_admin_opener_one", "e2e_admin_opener_two"]);
     // The fixed file's validation read the stored rows (audited); the write happened once.
     expect((await audit("admin.knowledge.validate")).length).toBeGreaterThanOrEqual(1);
     expect(await audit("admin.knowledge.ingest")).toHaveLength(1);
@@ -259,7 +290,12 @@ describe("people", () => {
 
     const rows = await audit("admin.users.setDisabled");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actorEmail: ADMIN.email, entityType: "user", before: { disabled: false }, after: { disabled: true } });
+    expect(rows[0]).toMatchObject({
+      actorEmail: ADMIN.email,
+      entityType: "user",
+      before: { disabled: false },
+      after: { disabled: true },
+    });
     await page.context().close();
   });
 });

@@ -51,15 +51,28 @@ export async function teardown(): Promise<void> {
 
 async function produceInteractions(baseUrl: string, fake: FakeOpenAiServer, admin: Account): Promise<void> {
   const person = await signUp(baseUrl, "chatty.person@example.com", "chatty-person-pass-1", "Chatty Person");
-  const session = await mutate<{ id: string }>(baseUrl, person, "session.create", { type: "text", name: "A long week" });
+  const session = await mutate<{ id: string }>(baseUrl, person, "session.create", {
+    type: "text",
+    name: "A long week",
+  });
   const chatRows = async () =>
-    (await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", { model: CHAT_MODEL, limit: 100 })).items;
+    (
+      await query<TAdminInteractionListPage>(baseUrl, admin, "admin.interactions.list", {
+        model: CHAT_MODEL,
+        limit: 100,
+      })
+    ).items;
 
   // Replies run in the background after the send: wait for each to finish before the next fault.
   const outcomes = ["ok", "fail", "ok", "fail", "fail"] as const;
   for (const [index, outcome] of outcomes.entries()) {
-    if (outcome === "fail") fake.enqueue({ kind: "status", status: 500, message: "the model is overloaded", endpoint: "chat" });
-    await mutate(baseUrl, person, "message.send", { sessionId: session.id, text: `Their week was long (${index})`, reply: true });
+    if (outcome === "fail")
+      fake.enqueue({ kind: "status", status: 500, message: "the model is overloaded", endpoint: "chat" });
+    await mutate(baseUrl, person, "message.send", {
+      sessionId: session.id,
+      text: `Their week was long (${index})`,
+      reply: true,
+    });
     await waitFor(`reply ${index}`, async () => {
       const rows = await chatRows();
       return rows.length === index + 1 && rows.every((row) => row.status !== "pending") ? rows : undefined;

@@ -43,7 +43,8 @@ export async function signInStatus(baseUrl: string, email: string, password: str
 
 async function unwrap<T>(path: string, response: Response): Promise<T> {
   const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!response.ok || !body.result) throw new Error(`${path} failed: HTTP ${response.status} ${body.error?.message ?? ""}`);
+  if (!response.ok || !body.result)
+    throw new Error(`${path} failed: HTTP ${response.status} ${body.error?.message ?? ""}`);
   return body.result.data;
 }
 
@@ -63,7 +64,9 @@ export async function mutate<T>(baseUrl: string, account: Account, path: string,
 
 /** A tRPC query that is expected to fail; returns the HTTP status. */
 export async function queryStatus(baseUrl: string, account: Account, path: string, input: unknown): Promise<number> {
-  const response = await fetch(`${baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: account.cookie } });
+  const response = await fetch(`${baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+    headers: { cookie: account.cookie },
+  });
   await response.arrayBuffer();
   return response.status;
 }

@@ -29,7 +29,11 @@ async function adminPage(options: { width?: number; colorScheme?: "light" | "dar
 
 /** The value of a totals tile ("Calls", "Failed", ...). */
 async function tile(page: Awaited<ReturnType<typeof adminPage>>["page"], label: string): Promise<string | null> {
-  return page.getByRole("group", { name: "Totals for the range" }).getByText(label, { exact: true }).locator("xpath=following-sibling::p").textContent();
+  return page
+    .getByRole("group", { name: "Totals for the range" })
+    .getByText(label, { exact: true })
+    .locator("xpath=following-sibling::p")
+    .textContent();
 }
 
 describe("overview", () => {
@@ -37,7 +41,10 @@ describe("overview", () => {
     const { page, errors } = await adminPage({ colorScheme: "dark" });
     await page.getByRole("group", { name: "Totals for the range" }).waitFor();
     const to = Math.ceil(Date.now() / 60_000) * 60_000;
-    const overview = await query<TAdminInteractionOverview>(baseUrl, admin, "admin.interactions.overview", { from: to - 24 * 3_600_000, to });
+    const overview = await query<TAdminInteractionOverview>(baseUrl, admin, "admin.interactions.overview", {
+      from: to - 24 * 3_600_000,
+      to,
+    });
     expect(overview.totals.errors).toBeGreaterThanOrEqual(4);
     expect(await tile(page, "Calls")).toBe(overview.totals.count.toLocaleString("en"));
     expect(await tile(page, "Failed")).toBe(overview.totals.errors.toLocaleString("en"));
@@ -57,8 +64,15 @@ describe("overview", () => {
 describe("sessions", () => {
   it("finds a person's deleted session, reads its messages and restores it", async () => {
     const person = await signUp(baseUrl, "forgetful.person@example.com", "forgetful-person-pass-1", "Forgetful Person");
-    const session = await mutate<{ id: string }>(baseUrl, person, "session.create", { type: "text", name: "Deleted by mistake" });
-    await mutate(baseUrl, person, "message.send", { sessionId: session.id, text: "Please do not lose this", author: "contact" });
+    const session = await mutate<{ id: string }>(baseUrl, person, "session.create", {
+      type: "text",
+      name: "Deleted by mistake",
+    });
+    await mutate(baseUrl, person, "message.send", {
+      sessionId: session.id,
+      text: "Please do not lose this",
+      author: "contact",
+    });
     await mutate(baseUrl, person, "session.delete", { id: session.id });
 
     const { page, errors } = await adminPage();
@@ -74,9 +88,15 @@ describe("sessions", () => {
     await saveScreenshot(page, "admin-session-restored");
     expect(errors).toEqual([]);
 
-    const mine = await query<{ id: string; deletedAt: number | null }>(baseUrl, person, "session.get", { id: session.id });
+    const mine = await query<{ id: string; deletedAt: number | null }>(baseUrl, person, "session.get", {
+      id: session.id,
+    });
     expect(mine.deletedAt).toBeNull();
-    const audit = await query<{ items: unknown[] }>(baseUrl, admin, "admin.audit.list", { action: "admin.sessions.restore", entityId: session.id, limit: 10 });
+    const audit = await query<{ items: unknown[] }>(baseUrl, admin, "admin.audit.list", {
+      action: "admin.sessions.restore",
+      entityId: session.id,
+      limit: 10,
+    });
     expect(audit.items).toHaveLength(1);
     await page.context().close();
   });
@@ -101,7 +121,9 @@ describe("characters", () => {
     await page.getByRole("button", { name: "Deactivate Jonah" }).click();
     await page.getByRole("button", { name: "Activate Jonah", exact: true }).waitFor();
     expect(await page.getByRole("button", { name: "Deactivate Jonah", exact: true }).count()).toBe(0);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "admin-characters");
     expect(errors.filter((error) => !error.includes("400"))).toEqual([]);
@@ -174,7 +196,10 @@ describe("data", () => {
     expect(errors).toEqual([]);
 
     for (const action of ["admin.users.delete", "admin.data.updateSettings", "admin.data.verify"]) {
-      const audit = await query<{ items: { after: unknown }[] }>(baseUrl, admin, "admin.audit.list", { action, limit: 10 });
+      const audit = await query<{ items: { after: unknown }[] }>(baseUrl, admin, "admin.audit.list", {
+        action,
+        limit: 10,
+      });
       expect(audit.items, action).toHaveLength(1);
     }
     const settingsNow = await query<{ retentionDays: number }>(baseUrl, admin, "admin.data.settings");

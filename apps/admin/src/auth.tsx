@@ -25,7 +25,12 @@ export function AuthGate({ children }: { children: (user: TUserDto) => ReactNode
   const trpc = useTRPC();
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
 
-  if (me.isPending) return <CenteredPanel><Loading label="Checking who you are…" /></CenteredPanel>;
+  if (me.isPending)
+    return (
+      <CenteredPanel>
+        <Loading label="Checking who you are…" />
+      </CenteredPanel>
+    );
   if (me.isError) {
     return (
       <CenteredPanel>
@@ -84,17 +89,40 @@ function SignIn() {
 
   return (
     <CenteredPanel>
-      <form onSubmit={submit} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="sign-in-title">
+      <form
+        onSubmit={submit}
+        className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+        aria-labelledby="sign-in-title"
+      >
         <h1 id="sign-in-title" className="text-xl font-bold">
           Sign in to the admin console
         </h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">For operators only. Every change you make is recorded in the audit log.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          For operators only. Every change you make is recorded in the audit log.
+        </p>
         <div className="mt-5 grid gap-4">
-          <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-          <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         {failure && (
-          <p role="alert" className="mt-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:bg-rose-950/60 dark:text-rose-100">
+          <p
+            role="alert"
+            className="mt-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:bg-rose-950/60 dark:text-rose-100"
+          >
             {failure}
           </p>
         )}
@@ -111,13 +139,17 @@ function NoAccess({ user }: { user: TUserDto }) {
   const [busy, setBusy] = useState(false);
   return (
     <CenteredPanel>
-      <section role="alert" aria-labelledby="no-access-title" className="rounded-xl border border-amber-300 bg-amber-50 p-6 dark:border-amber-800 dark:bg-amber-950/50">
+      <section
+        role="alert"
+        aria-labelledby="no-access-title"
+        className="rounded-xl border border-amber-300 bg-amber-50 p-6 dark:border-amber-800 dark:bg-amber-950/50"
+      >
         <h1 id="no-access-title" className="text-xl font-bold text-amber-950 dark:text-amber-100">
           No access to the admin console
         </h1>
         <p className="mt-2 text-sm text-amber-900 dark:text-amber-200">
-          You are signed in as <strong>{user.email}</strong>, which is not an operator account. Only admins may use this console; ask an
-          admin to grant you the role, or sign in with another account.
+          You are signed in as <strong>{user.email}</strong>, which is not an operator account. Only admins may use this
+          console; ask an admin to grant you the role, or sign in with another account.
         </p>
         <Button
           variant="secondary"

@@ -12,7 +12,14 @@ export function HealthPanel() {
   const refetch = () => void health.refetch();
 
   if (health.isError) {
-    return <HealthCard state="error" error={describeHealthError(health.error)} retrying={health.isFetching} onRetry={refetch} />;
+    return (
+      <HealthCard
+        state="error"
+        error={describeHealthError(health.error)}
+        retrying={health.isFetching}
+        onRetry={refetch}
+      />
+    );
   }
   if (health.data) {
     return <HealthCard state="ready" health={health.data} refreshing={health.isFetching} onRefresh={refetch} />;

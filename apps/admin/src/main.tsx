@@ -13,7 +13,8 @@ import "./index.css";
  */
 function recheckSignIn(error: unknown) {
   const code = (error as { data?: { code?: unknown } } | null)?.data?.code;
-  if (code === "UNAUTHORIZED" || code === "FORBIDDEN") void queryClient.invalidateQueries({ queryKey: [["auth", "me"]] });
+  if (code === "UNAUTHORIZED" || code === "FORBIDDEN")
+    void queryClient.invalidateQueries({ queryKey: [["auth", "me"]] });
 }
 
 const queryClient: QueryClient = new QueryClient({
@@ -22,7 +23,8 @@ const queryClient: QueryClient = new QueryClient({
   // One quick retry, and none for refusals: an operator learns sooner that something is wrong.
   defaultOptions: {
     queries: {
-      retry: (count, error) => count < 1 && typeof (error as { data?: { httpStatus?: number } }).data?.httpStatus !== "number",
+      retry: (count, error) =>
+        count < 1 && typeof (error as { data?: { httpStatus?: number } }).data?.httpStatus !== "number",
       retryDelay: 500,
       refetchOnWindowFocus: false,
     },

@@ -86,4 +86,3 @@ declare module "@tanstack/react-router" {
     router: typeof router;
   }
 }
-

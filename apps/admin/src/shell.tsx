@@ -55,7 +55,10 @@ export function Shell({ user }: { user: TUserDto }) {
         </div>
       </header>
       <div className="flex flex-1 flex-col lg:flex-row">
-        <nav aria-label="Admin sections" className="border-b border-slate-200 bg-white lg:w-52 lg:shrink-0 lg:border-r lg:border-b-0 dark:border-slate-800 dark:bg-slate-900">
+        <nav
+          aria-label="Admin sections"
+          className="border-b border-slate-200 bg-white lg:w-52 lg:shrink-0 lg:border-r lg:border-b-0 dark:border-slate-800 dark:bg-slate-900"
+        >
           <ul className="flex gap-1 overflow-x-auto px-2 py-2 lg:flex-col lg:overflow-visible lg:px-3 lg:py-4">
             {NAV.map((item) => (
               <li key={item.to} className="shrink-0">
@@ -63,7 +66,10 @@ export function Shell({ user }: { user: TUserDto }) {
                   to={item.to}
                   activeOptions={{ exact: item.to === "/", includeSearch: false }}
                   className="block rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
-                  activeProps={{ "aria-current": "page", className: "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200" }}
+                  activeProps={{
+                    "aria-current": "page",
+                    className: "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200",
+                  }}
                 >
                   {item.label}
                 </Link>

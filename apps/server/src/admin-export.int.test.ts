@@ -60,7 +60,9 @@ beforeAll(async () => {
   admin = a.browser;
   adminId = a.id;
   plain = (await signedIn("user")).browser;
-  await db.pool.query(`INSERT INTO providers (name, kind, updated_at) VALUES ('export-a', 'OPENAI_COMPATIBLE', now()), ('export-b', 'BUILTIN', now())`);
+  await db.pool.query(
+    `INSERT INTO providers (name, kind, updated_at) VALUES ('export-a', 'OPENAI_COMPATIBLE', now()), ('export-b', 'BUILTIN', now())`,
+  );
   // Rows i: provider a when even, model mx every third, ERROR every fifth; one second apart, pairs tied.
   // Prompts hold what CSV must quote: commas, quotes, line breaks, and a would-be formula.
   await db.pool.query(
@@ -93,7 +95,9 @@ describe(`GET ${EXPORT_PATH}`, () => {
     const anonymous = await new Browser(server.url).fetch(`${EXPORT_PATH}?format=csv`);
     expect(anonymous.status).toBe(401);
     expect((await plain.fetch(`${EXPORT_PATH}?format=csv`)).status).toBe(403);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`,
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -132,8 +136,14 @@ describe(`GET ${EXPORT_PATH}`, () => {
     const from = BASE + 100_000;
     const to = BASE + 200_000;
     const ranged = await admin.fetch(`${EXPORT_PATH}?format=csv&from=${from}&to=${to}`);
-    const ids = parseCsv(await ranged.text()).slice(1).map((r) => r[0]);
-    expect(ids).toEqual(await expectedIds(`i.created_at >= '${new Date(from).toISOString()}' AND i.created_at < '${new Date(to).toISOString()}'`));
+    const ids = parseCsv(await ranged.text())
+      .slice(1)
+      .map((r) => r[0]);
+    expect(ids).toEqual(
+      await expectedIds(
+        `i.created_at >= '${new Date(from).toISOString()}' AND i.created_at < '${new Date(to).toISOString()}'`,
+      ),
+    );
   });
 
   it("writes one audit row per export, with its format and filters", async () => {
@@ -141,11 +151,17 @@ describe(`GET ${EXPORT_PATH}`, () => {
     const { rows } = await db.pool.query<{ actor_id: string; after: unknown; entity_type: string }>(
       `SELECT actor_id, after, entity_type FROM audit_log WHERE action = 'admin.interactions.export' ORDER BY created_at DESC, id DESC LIMIT 1`,
     );
-    expect(rows[0]).toMatchObject({ actor_id: adminId, entity_type: "ai_interaction", after: { format: "jsonl", filters: { model: "my", operation: "reply" } } });
+    expect(rows[0]).toMatchObject({
+      actor_id: adminId,
+      entity_type: "ai_interaction",
+      after: { format: "jsonl", filters: { model: "my", operation: "reply" } },
+    });
   });
 
   it("refuses bad filters with 400 naming the field, before any audit or output", async () => {
-    const before = (await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`)).rows[0].n;
+    const before = (
+      await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`)
+    ).rows[0].n;
     for (const [query, field] of [
       ["format=xml", "format"],
       ["status=exploded", "status"],
@@ -160,7 +176,9 @@ describe(`GET ${EXPORT_PATH}`, () => {
       const body = (await response.json()) as { fieldErrors: Record<string, string[]> };
       expect(Object.keys(body.fieldErrors), query).toContain(field);
     }
-    const after = (await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`)).rows[0].n;
+    const after = (
+      await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`)
+    ).rows[0].n;
     expect(after).toBe(before);
   });
 });

@@ -58,7 +58,9 @@ export function csvRecord(values: readonly (string | number | null | undefined)[
 }
 
 function csvRow(item: TAdminInteractionListItem): string {
-  return csvRecord(EXPORT_COLUMNS.map((column) => (column === "createdAt" ? new Date(item.createdAt).toISOString() : item[column])));
+  return csvRecord(
+    EXPORT_COLUMNS.map((column) => (column === "createdAt" ? new Date(item.createdAt).toISOString() : item[column])),
+  );
 }
 
 function jsonlRow(item: TAdminInteractionListItem): string {
@@ -103,7 +105,11 @@ export function parseExportQuery(query: Record<string, unknown>): Parsed {
  * batch is its own short transaction as lockstep_admin, and the next is read only when the client
  * has taken the previous one (the stream's backpressure), so memory stays flat.
  */
-export async function* exportRows(db: Database, filters: TAdminInteractionFilters, format: TInteractionExportFormat): AsyncGenerator<string> {
+export async function* exportRows(
+  db: Database,
+  filters: TAdminInteractionFilters,
+  format: TInteractionExportFormat,
+): AsyncGenerator<string> {
   if (format === "csv") yield csvRecord(EXPORT_COLUMNS);
   const toRow = format === "csv" ? csvRow : jsonlRow;
   let after: AiInteractionKey | null = null;
@@ -145,21 +151,34 @@ export function registerAdminExport(app: FastifyInstance, options: AdminExportOp
     if (user.role !== "admin") return reply.code(403).send({ error: "FORBIDDEN", message: "Operators only." });
 
     const parsed = parseExportQuery(request.query as Record<string, unknown>);
-    if (!parsed.ok) return reply.code(400).send({ error: "BAD_REQUEST", message: "Invalid export filters", fieldErrors: parsed.fieldErrors });
+    if (!parsed.ok)
+      return reply
+        .code(400)
+        .send({ error: "BAD_REQUEST", message: "Invalid export filters", fieldErrors: parsed.fieldErrors });
 
     // Audited before the first byte, so an export the client abandons is on record too.
-    const scope = adminScope(options.db, user, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers["user-agent"] ?? null });
-    await scope.change({ action: "admin.interactions.export", entityType: "ai_interaction", entityId: null }, async () => ({
-      result: undefined,
-      before: null,
-      after: { format: parsed.format, filters: parsed.filters },
-    }));
+    const scope = adminScope(options.db, user, {
+      requestId: request.id,
+      ip: request.ip ?? null,
+      userAgent: request.headers["user-agent"] ?? null,
+    });
+    await scope.change(
+      { action: "admin.interactions.export", entityType: "ai_interaction", entityId: null },
+      async () => ({
+        result: undefined,
+        before: null,
+        after: { format: parsed.format, filters: parsed.filters },
+      }),
+    );
 
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     const stream = Readable.from(exportRows(options.db, parsed.filters, parsed.format), { objectMode: false });
     stream.on("error", (error) => request.log.error({ err: error }, "interaction export failed mid-stream"));
     return reply
-      .header("content-type", parsed.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8")
+      .header(
+        "content-type",
+        parsed.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      )
       .header("content-disposition", `attachment; filename=interactions-${stamp}.${parsed.format}`)
       .send(stream);
   });

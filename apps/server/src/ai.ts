@@ -27,14 +27,18 @@ export interface AiHost {
 
 const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "system" as const };
 
-export async function startAi(db: Database, options: { embedded: boolean; log: (message: string) => void }): Promise<AiHost> {
+export async function startAi(
+  db: Database,
+  options: { embedded: boolean; log: (message: string) => void },
+): Promise<AiHost> {
   const provider = providerFromEnv(process.env);
   const log = createInteractionLog(db);
   // In embedded mode this process is the only writer, so every PENDING row is a crash's leftover.
   const swept = await sweepAbandonedInteractions(db, { allNotInFlight: options.embedded });
   if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
   const embedded = await embedMissingChunks(db, provider, { logging: { log, context: SYSTEM_CONTEXT } });
-  if (embedded.embedded) options.log(`embedded ${embedded.embedded} knowledge chunk(s) with ${provider.embeddingModel}`);
+  if (embedded.embedded)
+    options.log(`embedded ${embedded.embedded} knowledge chunk(s) with ${provider.embeddingModel}`);
   // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
   const rollups = startRollupSchedule(db);
   const retention = startRetentionSchedule(db, {

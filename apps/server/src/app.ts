@@ -173,7 +173,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
       onError: ({ error, path: procedure, ctx }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {
-          app.log.error({ err: error.cause ?? error, procedure, requestId: ctx?.requestMeta.requestId }, "procedure failed");
+          app.log.error(
+            { err: error.cause ?? error, procedure, requestId: ctx?.requestMeta.requestId },
+            "procedure failed",
+          );
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],

@@ -100,7 +100,11 @@ describe("one address, many accounts", () => {
   it("limits sign-ups per address, and a refused sign-up creates nothing", async () => {
     const farm = new Browser(server.url, { ip: freshIp() });
     for (let attempt = 1; attempt <= IP_ATTEMPTS_PER_MINUTE; attempt++) {
-      const response = await farm.postJson("/api/auth/sign-up/email", { email: freshEmail("farm"), password: "short", name: "x" });
+      const response = await farm.postJson("/api/auth/sign-up/email", {
+        email: freshEmail("farm"),
+        password: "short",
+        name: "x",
+      });
       // Too-short passwords keep this fast; the limiter counts attempts, not successes.
       expect(response.status, `attempt ${attempt}`).toBe(400);
     }
@@ -117,7 +121,9 @@ describe("the client address comes from the connection unless a proxy is trusted
     try {
       for (let attempt = 1; attempt <= IP_ATTEMPTS_PER_MINUTE; attempt++) {
         const spoofer = new Browser(direct.url, { ip: freshIp() });
-        const response = await spoofer.signIn(freshEmail("spoof"), "password123", { "x-lockstep-client-ip": freshIp() });
+        const response = await spoofer.signIn(freshEmail("spoof"), "password123", {
+          "x-lockstep-client-ip": freshIp(),
+        });
         expect(response.status, `attempt ${attempt}`).toBe(401);
       }
       const limited = await new Browser(direct.url, { ip: freshIp() }).signIn(freshEmail("spoof"), "password123", {

@@ -64,7 +64,9 @@ describe("sign-up, who am I, sign-out, sign-in", () => {
 
     // The session is gone on the server, not merely forgotten by this browser.
     const replay = new Browser(server.url, { ip: freshIp() });
-    expect((await replay.fetch("/api/auth/get-session", { headers: { cookie: stolen } }).then((r) => r.json())) as unknown).toBeNull();
+    expect(
+      (await replay.fetch("/api/auth/get-session", { headers: { cookie: stolen } }).then((r) => r.json())) as unknown,
+    ).toBeNull();
     if (hasProcedure("auth.me")) {
       const me = await replay.fetch("/trpc/auth.me", { headers: { cookie: stolen } });
       expect(((await me.json()) as { result: { data: unknown } }).result.data).toBeNull();

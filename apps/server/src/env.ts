@@ -20,7 +20,11 @@ export const ZServerEnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   /** Largest request body accepted, in bytes; larger ones get 413. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Signs session cookies (32+ characters). Unset: one is generated once and kept in the data dir. */
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** The public URL people open (https makes cookies Secure). */
@@ -29,7 +33,12 @@ export const ZServerEnvSchema = z.object({
   TRUSTED_ORIGINS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url({ message: "each origin must be a URL like https://app.example.com" }))),
   /** Proxies whose X-Forwarded-For is believed: "true" (any) or comma-separated addresses/CIDRs. */
   TRUST_PROXY: z
@@ -38,7 +47,10 @@ export const ZServerEnvSchema = z.object({
     .transform((value): boolean | string[] | undefined => {
       if (value === undefined || value === "" || value === "false") return undefined;
       if (value === "true") return true;
-      return value.split(",").map((entry) => entry.trim()).filter(Boolean);
+      return value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean);
     }),
   /** Seed the demo data on start (the default in embedded mode). */
   SEED_ON_START: z

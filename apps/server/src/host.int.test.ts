@@ -22,7 +22,8 @@ const BODY_LIMIT = 16 * 1024;
 const logLines: Record<string, unknown>[] = [];
 const logStream = new Writable({
   write(chunk: Buffer, _encoding, callback) {
-    for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString("utf8").split("\n"))
+      if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
     callback();
   },
 });
@@ -132,44 +133,57 @@ describe("body size limit", () => {
   it("answers 413 to an oversized sign-up and creates no account", async () => {
     const before = await countRows(db);
     const browser = new Browser(server.url, { ip: freshIp() });
-    const response = await browser.postJson("/api/auth/sign-up/email", { email: freshEmail("big"), password: PASSWORD, name: oversized });
+    const response = await browser.postJson("/api/auth/sign-up/email", {
+      email: freshEmail("big"),
+      password: PASSWORD,
+      name: oversized,
+    });
     expect(response.status).toBe(413);
     expect(await countRows(db)).toEqual(before);
   });
 
   it("answers 413 to an oversized JSON body on /trpc, before any procedure sees it", async () => {
     const mutation = hasProcedure("user.updateProfile") ? "user.updateProfile" : "health";
-    const response = await new Browser(server.url, { ip: freshIp() }).postJson(`/trpc/${mutation}`, { name: oversized });
+    const response = await new Browser(server.url, { ip: freshIp() }).postJson(`/trpc/${mutation}`, {
+      name: oversized,
+    });
     expect(response.status).toBe(413);
   });
 
-  it.runIf(hasProcedure("user.updateProfile"))("refuses an oversized profile update (JSON or multipart) and changes nothing", async () => {
-    const { browser, id } = await signedUp();
-    const nameOf = async () => (await db.pool.query<{ name: string }>("SELECT name FROM users WHERE id = $1", [id])).rows[0]?.name;
-    const before = { name: await nameOf(), counts: await countRows(db) };
+  it.runIf(hasProcedure("user.updateProfile"))(
+    "refuses an oversized profile update (JSON or multipart) and changes nothing",
+    async () => {
+      const { browser, id } = await signedUp();
+      const nameOf = async () =>
+        (await db.pool.query<{ name: string }>("SELECT name FROM users WHERE id = $1", [id])).rows[0]?.name;
+      const before = { name: await nameOf(), counts: await countRows(db) };
 
-    const json = await browser.postJson("/trpc/user.updateProfile", { name: `New ${oversized}` });
-    expect(json.status).toBe(413);
+      const json = await browser.postJson("/trpc/user.updateProfile", { name: `New ${oversized}` });
+      expect(json.status).toBe(413);
 
-    // tRPC's Fastify adapter hands multipart bodies over as a raw stream, outside Fastify's own limit.
-    const form = new FormData();
-    form.set("name", `New ${oversized}`);
-    const multipart = await browser.fetch("/trpc/user.updateProfile", { method: "POST", body: form });
-    expect(multipart.status).toBe(413);
+      // tRPC's Fastify adapter hands multipart bodies over as a raw stream, outside Fastify's own limit.
+      const form = new FormData();
+      form.set("name", `New ${oversized}`);
+      const multipart = await browser.fetch("/trpc/user.updateProfile", { method: "POST", body: form });
+      expect(multipart.status).toBe(413);
 
-    expect(await nameOf()).toBe(before.name);
-    expect(await countRows(db)).toEqual(before.counts);
+      expect(await nameOf()).toBe(before.name);
+      expect(await countRows(db)).toEqual(before.counts);
 
-    // The same cookie and path work with a body inside the limit, so the 413s above were the limit.
-    const small = await browser.postJson("/trpc/user.updateProfile", { name: "Renamed" });
-    expect(small.status, await small.clone().text()).toBe(200);
-    expect(await nameOf()).toBe("Renamed");
-  });
+      // The same cookie and path work with a body inside the limit, so the 413s above were the limit.
+      const small = await browser.postJson("/trpc/user.updateProfile", { name: "Renamed" });
+      expect(small.status, await small.clone().text()).toBe(200);
+      expect(await nameOf()).toBe("Renamed");
+    },
+  );
 
   it("answers 413 to an oversized multipart body on any /trpc path", async () => {
     const form = new FormData();
     form.set("file", new Blob([oversized]), "big.bin");
-    const response = await new Browser(server.url, { ip: freshIp() }).fetch("/trpc/health", { method: "POST", body: form });
+    const response = await new Browser(server.url, { ip: freshIp() }).fetch("/trpc/health", {
+      method: "POST",
+      body: form,
+    });
     expect(response.status).toBe(413);
   });
 
@@ -183,12 +197,15 @@ describe("body size limit", () => {
       },
     });
     const { browser } = await signedUp();
-    const response = await browser.fetch(hasProcedure("user.updateProfile") ? "/trpc/user.updateProfile" : "/trpc/health", {
-      method: "POST",
-      headers: { "content-type": "multipart/form-data; boundary=x" },
-      body,
-      duplex: "half",
-    } as RequestInit);
+    const response = await browser.fetch(
+      hasProcedure("user.updateProfile") ? "/trpc/user.updateProfile" : "/trpc/health",
+      {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=x" },
+        body,
+        duplex: "half",
+      } as RequestInit,
+    );
     expect(response.status).toBe(411);
   });
 
@@ -220,7 +237,7 @@ describe("request ids", () => {
   });
 
   it("replaces a malformed request id with a fresh one, in the response, the error body and the logs", async () => {
-    const forged = "bad id\twith\"quotes";
+    const forged = 'bad id\twith"quotes';
     const response = await fetch(`${server.url}/trpc/no.such.procedure`, { headers: { "x-request-id": forged } });
     const id = response.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

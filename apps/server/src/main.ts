@@ -24,11 +24,14 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 async function main(): Promise<void> {
   const env = readEnv();
   const storage = storageFromEnv();
-  const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
+  const version =
+    (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
   const pretty = env.LOG_PRETTY ?? process.stdout.isTTY;
   const logger = {
     level: env.LOG_LEVEL,
-    ...(pretty ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } } : {}),
+    ...(pretty
+      ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } }
+      : {}),
   };
 
   const db = await openDatabase({ url: env.DATABASE_URL });
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   } else {
     const applied = await appliedMigrations(db);
     const pending = expectedMigrations.filter((name) => !applied.includes(name));
-    if (pending.length) console.warn(`warning: ${pending.length} pending migration(s); run pnpm db:migrate (${pending.join(", ")})`);
+    if (pending.length)
+      console.warn(`warning: ${pending.length} pending migration(s); run pnpm db:migrate (${pending.join(", ")})`);
   }
   const shouldSeed = env.SEED_ON_START ?? embedded;
   if (shouldSeed) await seedDatabase(db);
@@ -103,7 +107,10 @@ async function main(): Promise<void> {
     `  Uploads:   ${storage.location}`,
     `  AI:        ${ai.runtime.provider.kind === "builtin" ? "built-in offline provider (set OPENAI_BASE_URL/OPENAI_API_KEY for a model)" : `${ai.runtime.provider.chatModel} at ${ai.runtime.provider.baseUrl}`}`,
   ];
-  if (shouldSeed) lines.push(`  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}   (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`);
+  if (shouldSeed)
+    lines.push(
+      `  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}   (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`,
+    );
   console.log(`${lines.join("\n")}\n`);
 }
 

@@ -6,7 +6,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dataDir } from "@lockstep/db";
 
-export async function resolveAuthSecret(configured: string | undefined, directory: string = dataDir()): Promise<string> {
+export async function resolveAuthSecret(
+  configured: string | undefined,
+  directory: string = dataDir(),
+): Promise<string> {
   if (configured) return configured;
   const file = path.join(directory, "auth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();

@@ -36,7 +36,9 @@ function tryConnect(port: number): Promise<"connected" | "refused" | string> {
       socket.destroy();
       resolve("connected");
     });
-    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED" ? "refused" : String(error.code)));
+    socket.once("error", (error: NodeJS.ErrnoException) =>
+      resolve(error.code === "ECONNREFUSED" ? "refused" : String(error.code)),
+    );
   });
 }
 
@@ -72,10 +74,24 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("graceful shutdown of main.ts
     dataDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-shutdown-"));
     // Run as operators do, not as a test: the test runner's TEST/NODE_ENV change Better Auth's defaults.
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => name !== "TEST" && name !== "NODE_ENV" && !name.startsWith("VITEST")),
+      Object.entries(process.env).filter(
+        ([name]) => name !== "TEST" && name !== "NODE_ENV" && !name.startsWith("VITEST"),
+      ),
     );
-    const env = { ...inherited, PORT: String(port), HOST: "127.0.0.1", LOCKSTEP_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "info", LOG_PRETTY: "false" };
-    const started = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: SERVER_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    const env = {
+      ...inherited,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOCKSTEP_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      LOG_LEVEL: "info",
+      LOG_PRETTY: "false",
+    };
+    const started = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: SERVER_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child = started;
 
     // Request logs (info) are how the test knows a request has reached the server.
@@ -100,7 +116,11 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("graceful shutdown of main.ts
     await waitFor(
       async () => {
         if (started.exitCode !== null) throw new Error(`main.ts exited early:\n${output.join("\n")}`);
-        return (await fetch(`${origin}/trpc/health`).then((r) => r.status).catch(() => 0)) === 200;
+        return (
+          (await fetch(`${origin}/trpc/health`)
+            .then((r) => r.status)
+            .catch(() => 0)) === 200
+        );
       },
       150_000,
       "main.ts to answer /trpc/health",
@@ -128,7 +148,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("graceful shutdown of main.ts
     const results = Promise.allSettled(inFlight);
 
     await waitFor(
-      () => Array.from({ length: IN_FLIGHT }, (_, index) => logged(`inflight-${index}`, "incoming request")).every(Boolean),
+      () =>
+        Array.from({ length: IN_FLIGHT }, (_, index) => logged(`inflight-${index}`, "incoming request")).every(Boolean),
       10_000,
       "every request to reach the server",
     );

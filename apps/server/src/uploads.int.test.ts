@@ -25,7 +25,13 @@ beforeAll(async () => {
   await seedDatabase(db);
   uploadsDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-uploads-"));
   ai = await startAi(db, { embedded: false, log: () => undefined });
-  server = await startServer({ db, ai: ai.runtime, storage: createLocalStorage(uploadsDir), bodyLimit: 64 * 1024, trustProxy: true });
+  server = await startServer({
+    db,
+    ai: ai.runtime,
+    storage: createLocalStorage(uploadsDir),
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+  });
 });
 
 afterAll(async () => {
@@ -50,10 +56,21 @@ async function person(): Promise<{ browser: Browser; id: string }> {
   return { browser, id: session.user.id };
 }
 
-async function trpc<T>(browser: Browser, procedure: string, input: unknown): Promise<{ status: number; data?: T; error?: { message: string; data: { code: string; appCode?: string } } }> {
+async function trpc<T>(
+  browser: Browser,
+  procedure: string,
+  input: unknown,
+): Promise<{ status: number; data?: T; error?: { message: string; data: { code: string; appCode?: string } } }> {
   const response = await browser.postJson(`/trpc/${procedure}`, input);
-  const body = (await response.json()) as { result?: { data: T }; error?: { message: string; data: { code: string; appCode?: string } } };
-  return { status: response.status, ...(body.result ? { data: body.result.data } : {}), ...(body.error ? { error: body.error } : {}) };
+  const body = (await response.json()) as {
+    result?: { data: T };
+    error?: { message: string; data: { code: string; appCode?: string } };
+  };
+  return {
+    status: response.status,
+    ...(body.result ? { data: body.result.data } : {}),
+    ...(body.error ? { error: body.error } : {}),
+  };
 }
 
 async function screenshotSession(browser: Browser, type: "screenshot" | "text" = "screenshot"): Promise<TSessionDto> {
@@ -67,10 +84,21 @@ async function getSession(browser: Browser, id: string): Promise<TSessionDto> {
   return (body.result as { data: TSessionDto }).data;
 }
 
-function upload(browser: Browser, sessionId: string, data: Buffer, name = "shot.png", type = "image/png", init: { field?: string; headers?: Record<string, string> } = {}) {
+function upload(
+  browser: Browser,
+  sessionId: string,
+  data: Buffer,
+  name = "shot.png",
+  type = "image/png",
+  init: { field?: string; headers?: Record<string, string> } = {},
+) {
   const form = new FormData();
   form.append(init.field ?? "file", new Blob([new Uint8Array(data)], { type }), name);
-  return browser.fetch(`/api/sessions/${sessionId}/screenshot`, { method: "POST", body: form, ...(init.headers ? { headers: init.headers } : {}) });
+  return browser.fetch(`/api/sessions/${sessionId}/screenshot`, {
+    method: "POST",
+    body: form,
+    ...(init.headers ? { headers: init.headers } : {}),
+  });
 }
 
 /** Polls session.get until OCR has finished (the live stream says the same; see the first test). */
@@ -84,8 +112,13 @@ async function settled(browser: Browser, id: string): Promise<TSessionDto> {
   }
 }
 
-async function uploadsOf(userId: string): Promise<{ key: string; mime: string; bytes: number; width: number; height: number; sha256: string }[]> {
-  const { rows } = await db.pool.query(`SELECT key, mime, bytes, width, height, sha256 FROM uploads WHERE user_id = $1`, [userId]);
+async function uploadsOf(
+  userId: string,
+): Promise<{ key: string; mime: string; bytes: number; width: number; height: number; sha256: string }[]> {
+  const { rows } = await db.pool.query(
+    `SELECT key, mime, bytes, width, height, sha256 FROM uploads WHERE user_id = $1`,
+    [userId],
+  );
   return rows as { key: string; mime: string; bytes: number; width: number; height: number; sha256: string }[];
 }
 
@@ -102,93 +135,120 @@ async function errorOf(response: Response) {
 }
 
 describe("the whole flow", () => {
-  it("upload -> verifying_ocr (announced on the live stream) -> confirmOcr -> complete, with the OCR run logged", { timeout: 120_000 }, async () => {
-    const { browser, id: userId } = await person();
-    const session = await screenshotSession(browser);
-    expect(session.status).toBe("pending_user_input");
+  it(
+    "upload -> verifying_ocr (announced on the live stream) -> confirmOcr -> complete, with the OCR run logged",
+    { timeout: 120_000 },
+    async () => {
+      const { browser, id: userId } = await person();
+      const session = await screenshotSession(browser);
+      expect(session.status).toBe("pending_user_input");
 
-    const events: TSessionStreamEvent[] = [];
-    const listening = new AbortController();
-    const collecting = (async () => {
-      for await (const envelope of ai.runtime.streams.subscribe(session.id, null, listening.signal)) events.push(envelope.event);
-    })().catch(() => undefined);
+      const events: TSessionStreamEvent[] = [];
+      const listening = new AbortController();
+      const collecting = (async () => {
+        for await (const envelope of ai.runtime.streams.subscribe(session.id, null, listening.signal))
+          events.push(envelope.event);
+      })().catch(() => undefined);
 
-    const image = await renderChatScreenshot(CONVERSATION, { theme: "imessage", fontSize: 22 });
-    const response = await upload(browser, session.id, image);
-    expect(response.status, await response.clone().text()).toBe(202);
-    const accepted = (await response.json()) as { session: TSessionDto };
-    expect(accepted.session).toMatchObject({ id: session.id, status: "analysis_in_progress", hasScreenshot: true, errorReason: null });
+      const image = await renderChatScreenshot(CONVERSATION, { theme: "imessage", fontSize: 22 });
+      const response = await upload(browser, session.id, image);
+      expect(response.status, await response.clone().text()).toBe(202);
+      const accepted = (await response.json()) as { session: TSessionDto };
+      expect(accepted.session).toMatchObject({
+        id: session.id,
+        status: "analysis_in_progress",
+        hasScreenshot: true,
+        errorReason: null,
+      });
 
-    const done = await settled(browser, session.id);
-    expect(done.status).toBe("verifying_ocr");
-    listening.abort();
-    await collecting;
-    expect(events.filter((event) => event.kind === "status").map((event) => event.kind === "status" && event.status)).toEqual([
-      "analysis_in_progress",
-      "verifying_ocr",
-    ]);
+      const done = await settled(browser, session.id);
+      expect(done.status).toBe("verifying_ocr");
+      listening.abort();
+      await collecting;
+      expect(
+        events.filter((event) => event.kind === "status").map((event) => event.kind === "status" && event.status),
+      ).toEqual(["analysis_in_progress", "verifying_ocr"]);
 
-    const { body } = await browser.query("session.ocr", { id: session.id });
-    const ocr = (body.result as { data: TSessionOcrResult }).data;
-    expect(ocr.status).toBe("verifying_ocr");
-    expect(ocr.imageWidth).toBe(720);
-    expect(ocr.lines.map((line) => line.author)).toEqual(["contact", "user", "contact"]);
-    expect(ocr.lines.map((line) => line.text)).toEqual(CONVERSATION.map((bubble) => bubble.text));
-    for (const line of ocr.lines) expect(line.confidence).toBeGreaterThan(0.5);
+      const { body } = await browser.query("session.ocr", { id: session.id });
+      const ocr = (body.result as { data: TSessionOcrResult }).data;
+      expect(ocr.status).toBe("verifying_ocr");
+      expect(ocr.imageWidth).toBe(720);
+      expect(ocr.lines.map((line) => line.author)).toEqual(["contact", "user", "contact"]);
+      expect(ocr.lines.map((line) => line.text)).toEqual(CONVERSATION.map((bubble) => bubble.text));
+      for (const line of ocr.lines) expect(line.confidence).toBeGreaterThan(0.5);
 
-    // The stored copy is the re-encoded one, kept once, with its metadata in uploads.
-    const [stored, ...more] = await uploadsOf(userId);
-    expect(more).toEqual([]);
-    expect(stored).toMatchObject({ mime: "image/png", width: 720 });
-    expect(await filesOf(userId)).toEqual([`${stored?.sha256}.png`]);
+      // The stored copy is the re-encoded one, kept once, with its metadata in uploads.
+      const [stored, ...more] = await uploadsOf(userId);
+      expect(more).toEqual([]);
+      expect(stored).toMatchObject({ mime: "image/png", width: 720 });
+      expect(await filesOf(userId)).toEqual([`${stored?.sha256}.png`]);
 
-    // Every OCR run is an AI interaction with its latency and the file's metadata.
-    const { rows: calls } = await db.pool.query(
-      `SELECT status::text, latency_ms, file_metadata, user_id FROM ai_interactions WHERE session_id = $1 AND operation = 'OCR'`,
-      [session.id],
-    );
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ status: "SUCCESS", user_id: userId, file_metadata: { bytes: stored?.bytes, mime: "image/png", width: 720, height: stored?.height } });
-    expect(calls[0].latency_ms).toBeGreaterThan(0);
+      // Every OCR run is an AI interaction with its latency and the file's metadata.
+      const { rows: calls } = await db.pool.query(
+        `SELECT status::text, latency_ms, file_metadata, user_id FROM ai_interactions WHERE session_id = $1 AND operation = 'OCR'`,
+        [session.id],
+      );
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({
+        status: "SUCCESS",
+        user_id: userId,
+        file_metadata: { bytes: stored?.bytes, mime: "image/png", width: 720, height: stored?.height },
+      });
+      expect(calls[0].latency_ms).toBeGreaterThan(0);
 
-    // Corrected: one text edited, one author switched, lines reordered, one removed.
-    const [first, second, third] = ocr.lines;
-    const lines = [
-      { id: third?.id, text: "Me too! We should do it again soon", author: "contact" },
-      { id: first?.id, text: first?.text ?? "", author: "user" },
-      { id: second?.id, text: second?.text ?? "", author: "user" },
-    ].slice(0, 3);
-    lines.splice(1, 1);
-    const confirmed = await trpc<{ session: TSessionDto; suggestions: unknown[] }>(browser, "session.confirmOcr", { id: session.id, lines });
-    expect(confirmed.status, JSON.stringify(confirmed.error)).toBe(200);
-    expect(confirmed.data?.session.status).toBe("complete");
-    expect(confirmed.data?.suggestions.length).toBeGreaterThan(0);
+      // Corrected: one text edited, one author switched, lines reordered, one removed.
+      const [first, second, third] = ocr.lines;
+      const lines = [
+        { id: third?.id, text: "Me too! We should do it again soon", author: "contact" },
+        { id: first?.id, text: first?.text ?? "", author: "user" },
+        { id: second?.id, text: second?.text ?? "", author: "user" },
+      ].slice(0, 3);
+      lines.splice(1, 1);
+      const confirmed = await trpc<{ session: TSessionDto; suggestions: unknown[] }>(browser, "session.confirmOcr", {
+        id: session.id,
+        lines,
+      });
+      expect(confirmed.status, JSON.stringify(confirmed.error)).toBe(200);
+      expect(confirmed.data?.session.status).toBe("complete");
+      expect(confirmed.data?.suggestions.length).toBeGreaterThan(0);
 
-    const { rows: messages } = await db.pool.query(
-      `SELECT text, author::text FROM messages WHERE session_id = $1 AND author <> 'AI' ORDER BY "timestamp", id`,
-      [session.id],
-    );
-    expect(messages).toEqual([
-      { text: "Me too! We should do it again soon", author: "CONTACT" },
-      { text: CONVERSATION[1]?.text, author: "USER" },
-    ]);
-    const { rows: aiAfter } = await db.pool.query(`SELECT min("timestamp") AS first FROM messages WHERE session_id = $1 AND author = 'AI'`, [session.id]);
-    const { rows: lastLine } = await db.pool.query(`SELECT max("timestamp") AS last FROM messages WHERE session_id = $1 AND author <> 'AI'`, [session.id]);
-    expect((aiAfter[0] as { first: Date }).first.getTime()).toBeGreaterThanOrEqual((lastLine[0] as { last: Date }).last.getTime());
-    const { rows: cleared } = await db.pool.query(`SELECT ocr_result FROM sessions WHERE id = $1`, [session.id]);
-    expect(cleared[0]).toEqual({ ocr_result: null });
+      const { rows: messages } = await db.pool.query(
+        `SELECT text, author::text FROM messages WHERE session_id = $1 AND author <> 'AI' ORDER BY "timestamp", id`,
+        [session.id],
+      );
+      expect(messages).toEqual([
+        { text: "Me too! We should do it again soon", author: "CONTACT" },
+        { text: CONVERSATION[1]?.text, author: "USER" },
+      ]);
+      const { rows: aiAfter } = await db.pool.query(
+        `SELECT min("timestamp") AS first FROM messages WHERE session_id = $1 AND author = 'AI'`,
+        [session.id],
+      );
+      const { rows: lastLine } = await db.pool.query(
+        `SELECT max("timestamp") AS last FROM messages WHERE session_id = $1 AND author <> 'AI'`,
+        [session.id],
+      );
+      expect((aiAfter[0] as { first: Date }).first.getTime()).toBeGreaterThanOrEqual(
+        (lastLine[0] as { last: Date }).last.getTime(),
+      );
+      const { rows: cleared } = await db.pool.query(`SELECT ocr_result FROM sessions WHERE id = $1`, [session.id]);
+      expect(cleared[0]).toEqual({ ocr_result: null });
 
-    // A repeated confirm (a double click, a retry) adds nothing.
-    const again = await trpc(browser, "session.confirmOcr", { id: session.id, lines });
-    expect(again.status).toBe(409);
-    expect(again.error?.data.code).toBe("CONFLICT");
-    expect(again.error?.message).toContain("complete");
-    const { rows: count } = await db.pool.query(`SELECT count(*)::int AS n FROM messages WHERE session_id = $1 AND author <> 'AI'`, [session.id]);
-    expect(count[0]).toEqual({ n: 2 });
-    // ...and the OCR result is gone with it.
-    const ocrAfter = await browser.query("session.ocr", { id: session.id });
-    expect(ocrAfter.status).toBe(409);
-  });
+      // A repeated confirm (a double click, a retry) adds nothing.
+      const again = await trpc(browser, "session.confirmOcr", { id: session.id, lines });
+      expect(again.status).toBe(409);
+      expect(again.error?.data.code).toBe("CONFLICT");
+      expect(again.error?.message).toContain("complete");
+      const { rows: count } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM messages WHERE session_id = $1 AND author <> 'AI'`,
+        [session.id],
+      );
+      expect(count[0]).toEqual({ n: 2 });
+      // ...and the OCR result is gone with it.
+      const ocrAfter = await browser.query("session.ocr", { id: session.id });
+      expect(ocrAfter.status).toBe(409);
+    },
+  );
 
   it("refuses to confirm no lines, naming the field", async () => {
     const { browser } = await person();
@@ -261,35 +321,54 @@ describe("refused files", () => {
     });
   }
 
-  it("a picture without text that passes the quick checks: error after OCR, and the stored copy is removed", { timeout: 60_000 }, async () => {
-    const { browser, id: userId } = await person();
-    const session = await screenshotSession(browser);
-    const gradient = await gradientImage();
-    const response = await upload(browser, session.id, gradient);
-    expect(response.status).toBe(202);
-    const done = await settled(browser, session.id);
-    expect(done).toMatchObject({ status: "error", hasScreenshot: false });
-    expect(done.errorReason).toMatch(/No text was found/);
-    expect(await uploadsOf(userId)).toEqual([]);
-    expect(await filesOf(userId)).toEqual([]);
-  });
+  it(
+    "a picture without text that passes the quick checks: error after OCR, and the stored copy is removed",
+    { timeout: 60_000 },
+    async () => {
+      const { browser, id: userId } = await person();
+      const session = await screenshotSession(browser);
+      const gradient = await gradientImage();
+      const response = await upload(browser, session.id, gradient);
+      expect(response.status).toBe(202);
+      const done = await settled(browser, session.id);
+      expect(done).toMatchObject({ status: "error", hasScreenshot: false });
+      expect(done.errorReason).toMatch(/No text was found/);
+      expect(await uploadsOf(userId)).toEqual([]);
+      expect(await filesOf(userId)).toEqual([]);
+    },
+  );
 
-  it("retries from error: a good upload after a bad one goes through to verifying_ocr", { timeout: 60_000 }, async () => {
-    const { browser } = await person();
-    const session = await screenshotSession(browser);
-    const refused = await upload(browser, session.id, Buffer.from("not an image"), "notes.png");
-    expect(refused.status).toBe(400);
-    expect((await getSession(browser, session.id)).status).toBe("error");
-    const retried = await upload(browser, session.id, await renderChatScreenshot(CONVERSATION, { theme: "whatsapp" }));
-    expect(retried.status, await retried.clone().text()).toBe(202);
-    const done = await settled(browser, session.id);
-    expect(done).toMatchObject({ status: "verifying_ocr", errorReason: null, hasScreenshot: true });
-  });
+  it(
+    "retries from error: a good upload after a bad one goes through to verifying_ocr",
+    { timeout: 60_000 },
+    async () => {
+      const { browser } = await person();
+      const session = await screenshotSession(browser);
+      const refused = await upload(browser, session.id, Buffer.from("not an image"), "notes.png");
+      expect(refused.status).toBe(400);
+      expect((await getSession(browser, session.id)).status).toBe("error");
+      const retried = await upload(
+        browser,
+        session.id,
+        await renderChatScreenshot(CONVERSATION, { theme: "whatsapp" }),
+      );
+      expect(retried.status, await retried.clone().text()).toBe(202);
+      const done = await settled(browser, session.id);
+      expect(done).toMatchObject({ status: "verifying_ocr", errorReason: null, hasScreenshot: true });
+    },
+  );
 
   it("a request without a file field: 400, the session in error", async () => {
     const { browser } = await person();
     const session = await screenshotSession(browser);
-    const response = await upload(browser, session.id, await renderChatScreenshot(CONVERSATION), "shot.png", "image/png", { field: "picture" });
+    const response = await upload(
+      browser,
+      session.id,
+      await renderChatScreenshot(CONVERSATION),
+      "shot.png",
+      "image/png",
+      { field: "picture" },
+    );
     expect(response.status).toBe(400);
     expect((await errorOf(response)).message).toContain('field named "file"');
     expect((await getSession(browser, session.id)).status).toBe("error");
@@ -309,64 +388,80 @@ describe("state and ownership", () => {
     expect(await filesOf(userId)).toHaveLength(1);
   });
 
-  it("refuses uploads a session cannot take, changing nothing: text session, busy session", { timeout: 60_000 }, async () => {
-    const { browser } = await person();
-    const text = await screenshotSession(browser, "text");
-    const toText = await upload(browser, text.id, await renderChatScreenshot(CONVERSATION));
-    expect(toText.status).toBe(400);
-    expect((await getSession(browser, text.id)).status).toBe("pending_user_input");
+  it(
+    "refuses uploads a session cannot take, changing nothing: text session, busy session",
+    { timeout: 60_000 },
+    async () => {
+      const { browser } = await person();
+      const text = await screenshotSession(browser, "text");
+      const toText = await upload(browser, text.id, await renderChatScreenshot(CONVERSATION));
+      expect(toText.status).toBe(400);
+      expect((await getSession(browser, text.id)).status).toBe("pending_user_input");
 
-    const session = await screenshotSession(browser);
-    expect((await upload(browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
-    expect((await settled(browser, session.id)).status).toBe("verifying_ocr");
-    const again = await upload(browser, session.id, await renderChatScreenshot(CONVERSATION, { theme: "whatsapp" }));
-    expect(again.status).toBe(409);
-    expect(await errorOf(again)).toMatchObject({ code: "CONFLICT", appCode: "CONFLICT" });
-    expect((await getSession(browser, session.id)).status).toBe("verifying_ocr");
-  });
+      const session = await screenshotSession(browser);
+      expect((await upload(browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+      expect((await settled(browser, session.id)).status).toBe("verifying_ocr");
+      const again = await upload(browser, session.id, await renderChatScreenshot(CONVERSATION, { theme: "whatsapp" }));
+      expect(again.status).toBe(409);
+      expect(await errorOf(again)).toMatchObject({ code: "CONFLICT", appCode: "CONFLICT" });
+      expect((await getSession(browser, session.id)).status).toBe("verifying_ocr");
+    },
+  );
 
-  it("serves the image to its owner and operators only; nobody else can read it or its OCR result", { timeout: 60_000 }, async () => {
-    const owner = await person();
-    const other = await person();
-    const operator = await person();
-    await db.pool.query(`UPDATE users SET role = 'ADMIN' WHERE id = $1`, [operator.id]);
-    const session = await screenshotSession(owner.browser);
-    expect((await upload(owner.browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
-    expect((await settled(owner.browser, session.id)).status).toBe("verifying_ocr");
+  it(
+    "serves the image to its owner and operators only; nobody else can read it or its OCR result",
+    { timeout: 60_000 },
+    async () => {
+      const owner = await person();
+      const other = await person();
+      const operator = await person();
+      await db.pool.query(`UPDATE users SET role = 'ADMIN' WHERE id = $1`, [operator.id]);
+      const session = await screenshotSession(owner.browser);
+      expect((await upload(owner.browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+      expect((await settled(owner.browser, session.id)).status).toBe("verifying_ocr");
 
-    const mine = await owner.browser.fetch(`/api/sessions/${session.id}/screenshot`);
-    expect(mine.status).toBe(200);
-    expect(mine.headers.get("content-type")).toBe("image/png");
-    expect(mine.headers.get("cache-control")).toContain("private");
-    const bytes = Buffer.from(await mine.arrayBuffer());
-    expect(await imageInfo(bytes)).toMatchObject({ format: "png", width: 720 });
+      const mine = await owner.browser.fetch(`/api/sessions/${session.id}/screenshot`);
+      expect(mine.status).toBe(200);
+      expect(mine.headers.get("content-type")).toBe("image/png");
+      expect(mine.headers.get("cache-control")).toContain("private");
+      const bytes = Buffer.from(await mine.arrayBuffer());
+      expect(await imageInfo(bytes)).toMatchObject({ format: "png", width: 720 });
 
-    const theirs = await other.browser.fetch(`/api/sessions/${session.id}/screenshot`);
-    expect(theirs.status).toBe(404);
-    expect(Buffer.from(await theirs.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
-    const theirOcr = await other.browser.query("session.ocr", { id: session.id });
-    expect(theirOcr.status).toBe(404);
-    expect(JSON.stringify(theirOcr.body)).not.toContain(CONVERSATION[0]?.text ?? "");
-    const theirUpload = await upload(other.browser, session.id, await renderChatScreenshot(CONVERSATION));
-    expect(theirUpload.status).toBe(404);
-    const theirConfirm = await trpc(other.browser, "session.confirmOcr", { id: session.id, lines: [{ text: "hijack", author: "user" }] });
-    expect(theirConfirm.status).toBe(404);
-    expect((await getSession(owner.browser, session.id)).status).toBe("verifying_ocr");
+      const theirs = await other.browser.fetch(`/api/sessions/${session.id}/screenshot`);
+      expect(theirs.status).toBe(404);
+      expect(Buffer.from(await theirs.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
+      const theirOcr = await other.browser.query("session.ocr", { id: session.id });
+      expect(theirOcr.status).toBe(404);
+      expect(JSON.stringify(theirOcr.body)).not.toContain(CONVERSATION[0]?.text ?? "");
+      const theirUpload = await upload(other.browser, session.id, await renderChatScreenshot(CONVERSATION));
+      expect(theirUpload.status).toBe(404);
+      const theirConfirm = await trpc(other.browser, "session.confirmOcr", {
+        id: session.id,
+        lines: [{ text: "hijack", author: "user" }],
+      });
+      expect(theirConfirm.status).toBe(404);
+      expect((await getSession(owner.browser, session.id)).status).toBe("verifying_ocr");
 
-    const anonymous = await new Browser(server.url).fetch(`/api/sessions/${session.id}/screenshot`);
-    expect(anonymous.status).toBe(401);
+      const anonymous = await new Browser(server.url).fetch(`/api/sessions/${session.id}/screenshot`);
+      expect(anonymous.status).toBe(401);
 
-    const audited = await operator.browser.fetch(`/api/sessions/${session.id}/screenshot`);
-    expect(audited.status).toBe(200);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor_id = $1 AND entity_id = $2`, [operator.id, session.id]);
-    expect(rows[0]).toEqual({ n: 1 });
-  });
+      const audited = await operator.browser.fetch(`/api/sessions/${session.id}/screenshot`);
+      expect(audited.status).toBe(200);
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE actor_id = $1 AND entity_id = $2`,
+        [operator.id, session.id],
+      );
+      expect(rows[0]).toEqual({ n: 1 });
+    },
+  );
 
   it("refuses a cross-site or origin-less post (403) and a signed-out one (401), changing nothing", async () => {
     const { browser } = await person();
     const session = await screenshotSession(browser);
     const image = await renderChatScreenshot(CONVERSATION);
-    const foreign = await upload(browser, session.id, image, "shot.png", "image/png", { headers: { origin: "http://evil.example" } });
+    const foreign = await upload(browser, session.id, image, "shot.png", "image/png", {
+      headers: { origin: "http://evil.example" },
+    });
     expect(foreign.status).toBe(403);
     browser.origin = null;
     expect((await upload(browser, session.id, image)).status).toBe(403);
@@ -378,31 +473,47 @@ describe("state and ownership", () => {
 });
 
 describe("an OCR crash", () => {
-  it("moves the session to error with a reason, logs the failed run, keeps nothing, and allows a retry", { timeout: 60_000 }, async () => {
-    // An engine that has been stopped fails every read, as a crashed worker pool would.
-    const stopped = createOcrPool({ workers: 1 });
-    await stopped.terminate();
-    const crashing = await startServer({ db, ai: { ...ai.runtime, ocr: stopped }, storage: createLocalStorage(uploadsDir), trustProxy: true });
-    try {
-      const browser = new Browser(crashing.url, { ip: freshIp() });
-      expect((await browser.signUp(freshEmail("crash"))).status).toBe(200);
-      const userId = (await browser.session())?.user.id ?? "";
-      const session = await screenshotSession(browser);
-      expect((await upload(browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
-      const done = await settled(browser, session.id);
-      expect(done).toMatchObject({ status: "error", hasScreenshot: false, errorReason: "The screenshot could not be read. Try uploading it again." });
-      expect(await uploadsOf(userId)).toEqual([]);
-      expect(await filesOf(userId)).toEqual([]);
-      const { rows } = await db.pool.query(`SELECT status::text, error_message FROM ai_interactions WHERE session_id = $1 AND operation = 'OCR'`, [session.id]);
-      expect(rows).toEqual([{ status: "ERROR", error_message: expect.stringContaining("stopped") }]);
+  it(
+    "moves the session to error with a reason, logs the failed run, keeps nothing, and allows a retry",
+    { timeout: 60_000 },
+    async () => {
+      // An engine that has been stopped fails every read, as a crashed worker pool would.
+      const stopped = createOcrPool({ workers: 1 });
+      await stopped.terminate();
+      const crashing = await startServer({
+        db,
+        ai: { ...ai.runtime, ocr: stopped },
+        storage: createLocalStorage(uploadsDir),
+        trustProxy: true,
+      });
+      try {
+        const browser = new Browser(crashing.url, { ip: freshIp() });
+        expect((await browser.signUp(freshEmail("crash"))).status).toBe(200);
+        const userId = (await browser.session())?.user.id ?? "";
+        const session = await screenshotSession(browser);
+        expect((await upload(browser, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+        const done = await settled(browser, session.id);
+        expect(done).toMatchObject({
+          status: "error",
+          hasScreenshot: false,
+          errorReason: "The screenshot could not be read. Try uploading it again.",
+        });
+        expect(await uploadsOf(userId)).toEqual([]);
+        expect(await filesOf(userId)).toEqual([]);
+        const { rows } = await db.pool.query(
+          `SELECT status::text, error_message FROM ai_interactions WHERE session_id = $1 AND operation = 'OCR'`,
+          [session.id],
+        );
+        expect(rows).toEqual([{ status: "ERROR", error_message: expect.stringContaining("stopped") }]);
 
-      // The same person retries on the healthy server.
-      const retry = new Browser(server.url, { ip: freshIp() });
-      for (const [name, value] of browser.jar) retry.jar.set(name, value);
-      expect((await upload(retry, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
-      expect((await settled(retry, session.id)).status).toBe("verifying_ocr");
-    } finally {
-      await crashing.close();
-    }
-  });
+        // The same person retries on the healthy server.
+        const retry = new Browser(server.url, { ip: freshIp() });
+        for (const [name, value] of browser.jar) retry.jar.set(name, value);
+        expect((await upload(retry, session.id, await renderChatScreenshot(CONVERSATION))).status).toBe(202);
+        expect((await settled(retry, session.id)).status).toBe("verifying_ocr");
+      } finally {
+        await crashing.close();
+      }
+    },
+  );
 });

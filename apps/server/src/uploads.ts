@@ -17,7 +17,13 @@ import {
   uploadScreenshot,
   userScope,
 } from "@lockstep/api";
-import { APP_ERROR_TRPC_CODE, SCREENSHOT_FIELD, type TAppErrorCode, type TScreenshotErrorBody, UPLOAD_MAX_BYTES } from "@lockstep/contracts";
+import {
+  APP_ERROR_TRPC_CODE,
+  SCREENSHOT_FIELD,
+  type TAppErrorCode,
+  type TScreenshotErrorBody,
+  UPLOAD_MAX_BYTES,
+} from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
@@ -73,10 +79,18 @@ function metaOf(request: FastifyRequest): RequestMeta {
 
 /** A file-level failure Fastify or the multipart parser raised, as an app code and a message. */
 function fileFailure(error: { statusCode?: number; code?: string }): { code: TAppErrorCode; message: string } | null {
-  if (error.statusCode === 413 || error.code === "FST_REQ_FILE_TOO_LARGE" || error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+  if (
+    error.statusCode === 413 ||
+    error.code === "FST_REQ_FILE_TOO_LARGE" ||
+    error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+  ) {
     return { code: "PAYLOAD_TOO_LARGE", message: TOO_LARGE };
   }
-  if (error.code === "FST_INVALID_MULTIPART_CONTENT_TYPE" || error.code === "FST_FILES_LIMIT" || error.code === "FST_PARTS_LIMIT") {
+  if (
+    error.code === "FST_INVALID_MULTIPART_CONTENT_TYPE" ||
+    error.code === "FST_FILES_LIMIT" ||
+    error.code === "FST_PARTS_LIMIT"
+  ) {
     return { code: "BAD_INPUT", message: NO_FILE };
   }
   return null;
@@ -137,7 +151,13 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
         if (!failure) throw error;
         return refuse(failure.code, failure.message);
       }
-      const session = await uploadScreenshot(scope, { ai: options.ai, storage: options.storage }, metaOf(request), target.sessionId, data);
+      const session = await uploadScreenshot(
+        scope,
+        { ai: options.ai, storage: options.storage },
+        metaOf(request),
+        target.sessionId,
+        data,
+      );
       return reply.code(202).send({ session });
     },
     errorHandler: async (error, request, reply) => {
@@ -146,14 +166,21 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       const target = targets.get(request);
       if (failure) {
         // Refused by Fastify before the handler (a body past the route's limit): still the file's fault.
-        if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, failure.message);
+        if (target)
+          await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, failure.message);
         return send(reply, failure.code, failure.message);
       }
       const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
       // Other refusals of the request itself (no Content-Length, a malformed body): nothing was received.
       if (statusCode >= 400 && statusCode < 500) return send(reply, "BAD_INPUT", (error as Error).message);
       request.log.error({ err: error }, "screenshot upload failed");
-      if (target) await failScreenshotUpload(userScope(options.db, target.user), options.ai, target.sessionId, "The screenshot could not be stored. Try again.");
+      if (target)
+        await failScreenshotUpload(
+          userScope(options.db, target.user),
+          options.ai,
+          target.sessionId,
+          "The screenshot could not be stored. Try again.",
+        );
       return send(reply, "INTERNAL", "Internal error.");
     },
   });

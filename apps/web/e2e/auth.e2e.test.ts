@@ -30,7 +30,10 @@ describe("sign up, sign out, sign in", () => {
     expect(new URL(page.url()).pathname).toBe("/");
     await page.getByText("No sessions yet. Start one with a coach.").waitFor();
     await expect(page.getByRole("link", { name: `Profile of ${person.name}` }).isVisible()).resolves.toBe(true);
-    await page.getByRole("button", { name: /^Start a session with / }).first().waitFor();
+    await page
+      .getByRole("button", { name: /^Start a session with / })
+      .first()
+      .waitFor();
     await saveScreenshot(page, "web-home");
 
     // Sign out from the profile page.
@@ -75,7 +78,9 @@ describe("sign up, sign out, sign in", () => {
     const email = page.getByLabel("Email");
     expect(await email.getAttribute("aria-invalid")).toBe("true");
     expect(new URL(page.url()).pathname).toBe("/sign-up");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "web-sign-up-taken-360-dark");
     await page.context().close();

@@ -44,7 +44,11 @@ describe("character page", () => {
     await page.getByRole("button", { name: "Start a session" }).click();
     await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     const sessionId = new URL(page.url()).pathname.split("/").pop() ?? "";
-    await api(page, "mutation", "message.send", { sessionId, text: "I love hiking in the mountains. I work as a nurse.", author: "user" });
+    await api(page, "mutation", "message.send", {
+      sessionId,
+      text: "I love hiking in the mountains. I work as a nurse.",
+      author: "user",
+    });
     await api(page, "mutation", "message.send", { sessionId, text: "My sister is called Maria.", author: "user" });
 
     // End it from the sidebar: the engagement counts it and the coach notes memories.
@@ -56,7 +60,8 @@ describe("character page", () => {
     await page.goto(`${baseUrl}/characters/${coach.slug}`);
     const stats = page.getByTestId("engagement-stats");
     await stats.waitFor({ timeout: 30_000 });
-    const statValue = async (term: string) => (await stats.getByText(term, { exact: true }).locator("xpath=following-sibling::dd").textContent()) ?? "";
+    const statValue = async (term: string) =>
+      (await stats.getByText(term, { exact: true }).locator("xpath=following-sibling::dd").textContent()) ?? "";
     expect(await statValue("Sessions finished")).toBe("1");
     expect(Number(await statValue("Messages"))).toBeGreaterThanOrEqual(2);
 
@@ -73,7 +78,9 @@ describe("character page", () => {
     await confirm.getByRole("button", { name: "Delete memory" }).click();
     await confirm.waitFor({ state: "hidden" });
     await page.waitForFunction(
-      (count) => document.querySelectorAll('[aria-label="Memories"] li').length === count || (count === 0 && !document.querySelector('[aria-label="Memories"]')),
+      (count) =>
+        document.querySelectorAll('[aria-label="Memories"] li').length === count ||
+        (count === 0 && !document.querySelector('[aria-label="Memories"]')),
       before - 1,
     );
     const kept = await api<{ items: { content: string }[] }>(page, "query", "memory.list", { characterId: coach.id });

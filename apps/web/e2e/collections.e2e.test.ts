@@ -22,9 +22,21 @@ describe("collections", () => {
     await signUpThroughForm(page, baseUrl, newPerson("Ari"));
 
     // A real suggestion: a text session analysed by the built-in coach.
-    const session = await api<{ id: string }>(page, "mutation", "session.create", { type: "text", name: "Weekend plans" });
-    await api(page, "mutation", "message.send", { sessionId: session.id, text: "Hey, are you free this weekend?", author: "contact" });
-    const analysis = await api<{ suggestions: { id: string; title: string | null; text: string }[] }>(page, "mutation", "session.analyze", { id: session.id });
+    const session = await api<{ id: string }>(page, "mutation", "session.create", {
+      type: "text",
+      name: "Weekend plans",
+    });
+    await api(page, "mutation", "message.send", {
+      sessionId: session.id,
+      text: "Hey, are you free this weekend?",
+      author: "contact",
+    });
+    const analysis = await api<{ suggestions: { id: string; title: string | null; text: string }[] }>(
+      page,
+      "mutation",
+      "session.analyze",
+      { id: session.id },
+    );
     const suggestion = analysis.suggestions[0];
     if (!suggestion) throw new Error("the analysis returned no suggestion");
 
@@ -47,7 +59,10 @@ describe("collections", () => {
 
     await api(page, "mutation", "collection.addMessage", { collectionId: collection?.id, messageId: suggestion.id });
     await page.reload();
-    await page.getByRole("link", { name: /Best openers/ }).getByText("1 suggestion").waitFor();
+    await page
+      .getByRole("link", { name: /Best openers/ })
+      .getByText("1 suggestion")
+      .waitFor();
     await page.getByRole("link", { name: /Best openers/ }).click();
     await page.getByRole("heading", { name: "Best openers", level: 1 }).waitFor();
     const saved = page.getByRole("list", { name: "Saved suggestions" });
@@ -62,7 +77,10 @@ describe("collections", () => {
     await page.getByRole("link", { name: "← All collections" }).click();
     await page.getByRole("button", { name: "Actions for Best openers" }).click();
     await page.getByRole("menuitem", { name: "Delete" }).click();
-    await page.getByRole("dialog", { name: "Delete this collection?" }).getByRole("button", { name: "Delete collection" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete this collection?" })
+      .getByRole("button", { name: "Delete collection" })
+      .click();
     await page.getByText("No collections yet.", { exact: false }).waitFor();
     expect(await api(page, "query", "collection.list")).toEqual([]);
     const messages = await api<{ items: { id: string }[] }>(page, "query", "message.list", { sessionId: session.id });

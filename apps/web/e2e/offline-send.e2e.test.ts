@@ -43,7 +43,9 @@ describe("offline send", () => {
     });
     // The reply stream is cut too until the sends get through.
     let streamCut = true;
-    await page.route("**/trpc/session.stream**", (route) => (streamCut ? route.abort("connectionreset") : route.continue()));
+    await page.route("**/trpc/session.stream**", (route) =>
+      streamCut ? route.abort("connectionreset") : route.continue(),
+    );
 
     const text = "Sent through a flaky connection";
     await page.getByLabel("Your message").fill(text);
@@ -66,12 +68,13 @@ describe("offline send", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await allMessages(person, sessionId)).map((message) => message.author)).toEqual(["user", "ai"]);
     // Shown in the order stored, although the reply streamed in before the send was confirmed.
-    await expect(page.locator("[data-author]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-author")))).resolves.toEqual([
-      "user",
-      "ai",
-    ]);
+    await expect(
+      page.locator("[data-author]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-author"))),
+    ).resolves.toEqual(["user", "ai"]);
     // Network failures of the cut requests are logged by the browser; nothing else may be.
-    expect(errors.filter((error) => !/ERR_(CONNECTION_RESET|INTERNET_DISCONNECTED)|Failed to load resource/.test(error))).toEqual([]);
+    expect(
+      errors.filter((error) => !/ERR_(CONNECTION_RESET|INTERNET_DISCONNECTED)|Failed to load resource/.test(error)),
+    ).toEqual([]);
     await saveScreenshot(page, "web-offline-send");
     await page.context().close();
   });

@@ -21,7 +21,11 @@ describe("screenshot session", () => {
   it("goes from upload through OCR verification to suggestions", async () => {
     const person = await signUp(baseUrl);
     const [character] = await person.api.character.list.query();
-    const session = await person.api.session.create.mutate({ type: "screenshot", characterId: character!.id, name: "Harbour chat" });
+    const session = await person.api.session.create.mutate({
+      type: "screenshot",
+      characterId: character!.id,
+      name: "Harbour chat",
+    });
     const image = await renderChatScreenshot([
       { side: "left", text: "Hey, are you free this weekend?" },
       { side: "right", text: "Maybe! What did you have in mind?" },
@@ -40,7 +44,9 @@ describe("screenshot session", () => {
 
     await page.getByLabel("Screenshot file").setInputFiles({ name: "chat.png", mimeType: "image/png", buffer: image });
     await page.getByRole("img", { name: "Preview of chat.png" }).waitFor();
-    await expect.poll(async () => (await person.api.session.get.query({ id: session.id })).status).toBe("previewing_screenshot");
+    await expect
+      .poll(async () => (await person.api.session.get.query({ id: session.id })).status)
+      .toBe("previewing_screenshot");
     await page.getByRole("button", { name: "Upload" }).click();
     await page.getByRole("progressbar", { name: "Upload progress" }).waitFor();
 
@@ -51,7 +57,9 @@ describe("screenshot session", () => {
     const rows = page.getByRole("listitem").filter({ has: page.locator("textarea") });
     const readCount = await rows.count();
     expect(readCount).toBeGreaterThanOrEqual(3);
-    const read = await rows.locator("textarea").evaluateAll((areas) => areas.map((area) => (area as HTMLTextAreaElement).value));
+    const read = await rows
+      .locator("textarea")
+      .evaluateAll((areas) => areas.map((area) => (area as HTMLTextAreaElement).value));
     expect(read.join(" ")).toMatch(/harbour/i);
 
     // Corrections: fix the first line's words, give line 2 to the contact, drop the last line,
@@ -91,7 +99,9 @@ describe("screenshot session", () => {
     const session = await person.api.session.create.mutate({ type: "screenshot" });
     const { page } = await openAs(browser, baseUrl, person);
     await page.goto(`${baseUrl}/sessions/${session.id}`);
-    await page.getByLabel("Screenshot file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page
+      .getByLabel("Screenshot file")
+      .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
     await expect(page.getByRole("alert").textContent()).resolves.toContain("is not a PNG, JPEG or WebP image");
     expect(await page.getByRole("button", { name: "Upload" }).isDisabled()).toBe(true);
     await saveScreenshot(page, "web-screenshot-refused");

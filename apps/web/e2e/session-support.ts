@@ -27,7 +27,9 @@ export async function signUp(baseUrl: string): Promise<Person> {
     .map((line) => line.split(";")[0])
     .join("; ");
   if (!cookie) throw new Error("sign-up set no cookie");
-  const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/trpc`, headers: { cookie, origin: baseUrl } })] });
+  const api = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${baseUrl}/trpc`, headers: { cookie, origin: baseUrl } })],
+  });
   return { email, cookie, api };
 }
 
@@ -40,7 +42,12 @@ export async function startTextSession(person: Person): Promise<string> {
 }
 
 /** A page whose context holds the person's cookie (own context: nobody else's cookies). */
-export async function openAs(browser: Browser, baseUrl: string, person: Person, options: BrowserContextOptions = {}): Promise<WatchedPage> {
+export async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  person: Person,
+  options: BrowserContextOptions = {},
+): Promise<WatchedPage> {
   const watched = await openPage(browser, options);
   await watched.page.context().addCookies(
     person.cookie.split("; ").map((pair) => {

@@ -49,10 +49,15 @@ describe("text session", () => {
     expect(errors).toEqual([]);
     await saveScreenshot(page, "web-session-text");
 
-    const phone = await openAs(browser, baseUrl, person, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
+    const phone = await openAs(browser, baseUrl, person, {
+      viewport: { width: 360, height: 740 },
+      colorScheme: "dark",
+    });
     await phone.page.goto(`${baseUrl}/sessions/${sessionId}`);
     await phone.page.locator('[data-author="ai"]').nth(1).waitFor();
-    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await phone.page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(phone.page, "web-session-text-360-dark");
     expect(phone.errors).toEqual([]);
@@ -65,8 +70,14 @@ describe("suggestions", () => {
   it("asks for suggestions, then likes, copies (counted) and collects one", async () => {
     const person = await signUp(baseUrl);
     const sessionId = await startTextSession(person);
-    await person.api.message.send.mutate({ sessionId, text: "hey! long time no see, how was the trip?", author: "contact" });
-    const { page, errors } = await openAs(browser, baseUrl, person, { permissions: ["clipboard-read", "clipboard-write"] });
+    await person.api.message.send.mutate({
+      sessionId,
+      text: "hey! long time no see, how was the trip?",
+      author: "contact",
+    });
+    const { page, errors } = await openAs(browser, baseUrl, person, {
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
     await page.goto(`${baseUrl}/sessions/${sessionId}`);
     await page.locator('[data-author="contact"]').waitFor();
 
@@ -79,7 +90,9 @@ describe("suggestions", () => {
     await page.getByRole("button", { name: "Continue the conversation" }).waitFor();
 
     await card.getByRole("button", { name: "Why this works" }).click();
-    await expect(card.getByRole("button", { name: "Hide why this works" }).getAttribute("aria-expanded")).resolves.toBe("true");
+    await expect(card.getByRole("button", { name: "Hide why this works" }).getAttribute("aria-expanded")).resolves.toBe(
+      "true",
+    );
 
     await card.getByRole("button", { name: "Like", exact: true }).click();
     await card.getByRole("button", { name: "Liked", exact: true }).waitFor();

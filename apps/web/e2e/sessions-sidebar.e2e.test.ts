@@ -40,7 +40,11 @@ describe("sessions sidebar", () => {
 
     // Scrolling to the end of the list loads the next keyset page.
     await rows.last().scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 32, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 32,
+      null,
+      { timeout: 15_000 },
+    );
     expect(await rows.last().textContent()).toContain("Chat 01");
 
     // New session: a coach and the screenshot kind, then the app opens it.
@@ -51,7 +55,9 @@ describe("sessions sidebar", () => {
     await dialog.getByRole("button", { name: "Start session" }).click();
     await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     const newId = new URL(page.url()).pathname.split("/").pop() ?? "";
-    const created = await api<{ type: string; characterId: string | null }>(page, "query", "session.get", { id: newId });
+    const created = await api<{ type: string; characterId: string | null }>(page, "query", "session.get", {
+      id: newId,
+    });
     expect(created.type).toBe("screenshot");
     expect(created.characterId).not.toBeNull();
     await page.locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"]`).waitFor();
@@ -65,7 +71,9 @@ describe("sessions sidebar", () => {
 
     // Pin: pinned sessions come first.
     await (await openMenu(page, "Dinner plans")).getByRole("menuitem", { name: "Pin" }).click();
-    await page.waitForFunction(() => document.querySelector('[aria-label="Your sessions"] li[data-session-id]')?.textContent?.includes("Dinner plans"));
+    await page.waitForFunction(() =>
+      document.querySelector('[aria-label="Your sessions"] li[data-session-id]')?.textContent?.includes("Dinner plans"),
+    );
     await expect(rows.first().getByRole("img", { name: "Pinned" }).isVisible()).resolves.toBe(true);
 
     // Only legal status moves are offered: waiting -> complete, then complete -> reopen.
@@ -81,13 +89,19 @@ describe("sessions sidebar", () => {
 
     // Filter by status, by kind, and search by name.
     await page.getByLabel("Filter by status").selectOption("complete");
-    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
+    );
     await page.getByLabel("Filter by status").selectOption("all");
     await page.getByLabel("Filter by kind").selectOption("screenshot");
-    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
+    );
     await page.getByLabel("Filter by kind").selectOption("all");
     await page.getByLabel("Search sessions by name").fill("dinner");
-    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
+    );
     await page.getByLabel("Search sessions by name").fill("no such name");
     await page.getByText("No sessions match these filters.").waitFor();
     await page.getByLabel("Search sessions by name").fill("");
@@ -118,7 +132,10 @@ describe("sessions sidebar", () => {
     // Trashing the session that is open leaves it for the start page.
     await page.locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"] a`).click();
     await page.waitForURL(`${baseUrl}/sessions/${newId}`);
-    await page.locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"]`).getByRole("button", { name: /^Actions for / }).click();
+    await page
+      .locator(`[aria-label="Your sessions"] li[data-session-id="${newId}"]`)
+      .getByRole("button", { name: /^Actions for / })
+      .click();
     await page.getByRole("menuitem", { name: "Move to trash" }).click();
     await page.waitForURL(`${baseUrl}/`);
     await page.getByRole("link", { name: "Trash" }).click();
@@ -129,14 +146,20 @@ describe("sessions sidebar", () => {
   });
 
   it("is a drawer on a 360 px phone, opened from the header and closed with Escape", async () => {
-    const { page, errors } = await openDevicePage(browser, { viewport: { width: 360, height: 740 }, colorScheme: "dark" });
+    const { page, errors } = await openDevicePage(browser, {
+      viewport: { width: 360, height: 740 },
+      colorScheme: "dark",
+    });
     await signUpThroughForm(page, baseUrl, newPerson("Kim"));
     await api(page, "mutation", "session.create", { type: "text", name: "On the bus" });
     await page.reload();
     await page.getByRole("heading", { name: /Hello/ }).waitFor();
     const sidebar = page.locator("#sessions-sidebar");
     expect(await sidebar.isVisible()).toBe(false);
-    await page.getByRole("button", { name: /^Start a session with / }).first().waitFor();
+    await page
+      .getByRole("button", { name: /^Start a session with / })
+      .first()
+      .waitFor();
     // Only the content scrolls, never the page behind it (hidden labels once stretched it).
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(740);
     await saveScreenshot(page, "web-home-360-dark");
@@ -146,7 +169,9 @@ describe("sessions sidebar", () => {
     expect(await page.getByRole("button", { name: "Close sessions" }).getAttribute("aria-expanded")).toBe("true");
     // Focus moves into the drawer, and back to its button when Escape closes it.
     expect(await page.evaluate(() => document.activeElement?.closest("#sessions-sidebar") !== null)).toBe(true);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, "web-sidebar-drawer-360-dark");
     await page.keyboard.press("Escape");

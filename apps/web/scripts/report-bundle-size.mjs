@@ -37,6 +37,8 @@ for (const url of urls) {
 const kb = total / 1024;
 console.log(`initial JS: ${kb.toFixed(1)} KB gzipped${maxKb === undefined ? "" : ` (limit ${maxKb} KB)`}`);
 if (maxKb !== undefined && kb > maxKb) {
-  console.error(`report-bundle-size: initial JS is ${kb.toFixed(1)} KB gzipped, over the ${maxKb} KB budget; split a route or drop a dependency`);
+  console.error(
+    `report-bundle-size: initial JS is ${kb.toFixed(1)} KB gzipped, over the ${maxKb} KB budget; split a route or drop a dependency`,
+  );
   process.exit(1);
 }

@@ -12,7 +12,9 @@ const eslint = new ESLint({ cwd: repoRoot });
 async function boundaryErrors(code: string, filePath = "apps/web/src/example.ts") {
   const [result] = await eslint.lintText(code, { filePath });
   if (!result) throw new Error("ESLint returned no result");
-  return result.messages.filter((message) => message.ruleId === "@typescript-eslint/no-restricted-imports" || message.fatal);
+  return result.messages.filter(
+    (message) => message.ruleId === "@typescript-eslint/no-restricted-imports" || message.fatal,
+  );
 }
 
 describe("client import boundary", () => {
@@ -24,7 +26,9 @@ describe("client import boundary", () => {
   });
 
   it("allows a type import of the API", async () => {
-    expect(await boundaryErrors('import type { AppRouter } from "@lockstep/api";\nexport type R = AppRouter;\n')).toEqual([]);
+    expect(
+      await boundaryErrors('import type { AppRouter } from "@lockstep/api";\nexport type R = AppRouter;\n'),
+    ).toEqual([]);
   });
 
   it("rejects the database package, even as a type", async () => {
@@ -34,17 +38,24 @@ describe("client import boundary", () => {
   });
 
   it("rejects Prisma and pg, even as types", async () => {
-    const code = 'import type { Prisma } from "@prisma/client";\nimport type { Pool } from "pg";\nexport type X = [Prisma.JsonValue, Pool];\n';
+    const code =
+      'import type { Prisma } from "@prisma/client";\nimport type { Pool } from "pg";\nexport type X = [Prisma.JsonValue, Pool];\n';
     expect(await boundaryErrors(code)).toHaveLength(2);
   });
 
   it("applies to the admin app too", async () => {
-    const errors = await boundaryErrors('import { createCaller } from "@lockstep/api";\nexport const c = createCaller;\n', "apps/admin/src/example.tsx");
+    const errors = await boundaryErrors(
+      'import { createCaller } from "@lockstep/api";\nexport const c = createCaller;\n',
+      "apps/admin/src/example.tsx",
+    );
     expect(errors).toHaveLength(1);
   });
 
   it("leaves the server free to import the API", async () => {
-    const errors = await boundaryErrors('import { appRouter } from "@lockstep/api";\nexport const r = appRouter;\n', "apps/server/src/example.ts");
+    const errors = await boundaryErrors(
+      'import { appRouter } from "@lockstep/api";\nexport const r = appRouter;\n',
+      "apps/server/src/example.ts",
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -139,7 +139,15 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
   statusRoute,
-  appRoute.addChildren([homeRoute, characterRoute, sessionRoute, collectionsRoute, collectionRoute, profileRoute, trashRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    characterRoute,
+    sessionRoute,
+    collectionsRoute,
+    collectionRoute,
+    profileRoute,
+    trashRoute,
+  ]),
 ]);
 
 export function createAppRouter(context: RouterContext) {

@@ -48,8 +48,7 @@ export interface Usage {
 }
 
 export type ChatStreamEvent =
-  | { type: "token"; text: string }
-  | { type: "done"; usage: Usage; finishReason: string | null };
+  { type: "token"; text: string } | { type: "done"; usage: Usage; finishReason: string | null };
 
 export interface StructuredRequest<T> extends ChatRequest {
   /** What the JSON must satisfy; a reply that does not parse is an error, never passed on. */
@@ -88,7 +87,14 @@ export class ProviderError extends Error {
   override name = "ProviderError";
   constructor(
     /** Stored as ai_interactions.error_code. */
-    readonly code: "timeout" | "rate_limited" | "upstream_error" | "connection_error" | "circuit_open" | "bad_response" | "cancelled",
+    readonly code:
+      | "timeout"
+      | "rate_limited"
+      | "upstream_error"
+      | "connection_error"
+      | "circuit_open"
+      | "bad_response"
+      | "cancelled",
     message: string,
     readonly retryable: boolean,
     options?: { cause?: unknown },

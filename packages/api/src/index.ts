@@ -11,7 +11,13 @@ export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessio
 export { AppError } from "./errors.ts";
 export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";
 export { adminScope, userScope } from "./scopes.ts";
-export { type BlobStorage, createLocalStorage, createS3Storage, StorageConfigError, storageFromEnv } from "./storage/index.ts";
+export {
+  type BlobStorage,
+  createLocalStorage,
+  createS3Storage,
+  StorageConfigError,
+  storageFromEnv,
+} from "./storage/index.ts";
 export {
   checkScreenshotUpload,
   failScreenshotUpload,

@@ -46,7 +46,8 @@ const t = initTRPC.context<InnerContext>().create({
     const flat = error.code === "BAD_REQUEST" ? flattenIssues(error.cause) : null;
     const details = error.cause instanceof AppError ? error.cause.details : undefined;
     // An AppError thrown where the middleware cannot map it (inside a stream) still gets its own code.
-    const mapped = error.cause instanceof AppError && error.code === "INTERNAL_SERVER_ERROR" ? toTRPCError(error.cause) : null;
+    const mapped =
+      error.cause instanceof AppError && error.code === "INTERNAL_SERVER_ERROR" ? toTRPCError(error.cause) : null;
     return {
       code: mapped ? TRPC_ERROR_CODES_BY_KEY[mapped.code] : shape.code,
       // Internal failures say nothing about their cause; the stack stays in the server log.
@@ -120,20 +121,25 @@ export const publicProcedure = baseProcedure.use(storableText);
  * Signed in. The raw database is taken away: the only way in is `ctx.userDb`, whose transactions
  * run under row-level security as this user.
  */
-export const protectedProcedure = baseProcedure.use(signedIn).use(storableText).use(({ ctx, next }) =>
-  next({ ctx: { db: undefined, userDb: userScope(ctx.db, ctx.user) } }),
-);
+export const protectedProcedure = baseProcedure
+  .use(signedIn)
+  .use(storableText)
+  .use(({ ctx, next }) => next({ ctx: { db: undefined, userDb: userScope(ctx.db, ctx.user) } }));
 
 /** Signed in as an ADMIN. `ctx.adminDb` reads across users and audits every change. */
-export const adminProcedure = baseProcedure.use(signedIn).use(({ ctx, next }) => {
-  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Operators only." });
-  return next();
-}).use(storableText).use(({ ctx, next }) => {
-  return next({
-    ctx: {
-      db: undefined,
-      userDb: userScope(ctx.db, ctx.user),
-      adminDb: adminScope(ctx.db, ctx.user, ctx.requestMeta),
-    },
+export const adminProcedure = baseProcedure
+  .use(signedIn)
+  .use(({ ctx, next }) => {
+    if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Operators only." });
+    return next();
+  })
+  .use(storableText)
+  .use(({ ctx, next }) => {
+    return next({
+      ctx: {
+        db: undefined,
+        userDb: userScope(ctx.db, ctx.user),
+        adminDb: adminScope(ctx.db, ctx.user, ctx.requestMeta),
+      },
+    });
   });
-});

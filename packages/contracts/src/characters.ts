@@ -18,7 +18,9 @@ export const TEMPLATE_SORT_ORDER_MAX = 100_000;
 export const ZCatalogueSlugSchema = z
   .string({ error: "slug must be a string" })
   .max(CHARACTER_SLUG_MAX, { error: `slug must be at most ${CHARACTER_SLUG_MAX} characters` })
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "slug must be lowercase letters and digits, words joined by single hyphens" });
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+    error: "slug must be lowercase letters and digits, words joined by single hyphens",
+  });
 
 // PostgreSQL text holds neither NUL nor half of a surrogate pair (which is not valid UTF-8): refused
 // here as bad input, rather than failing in the database as a 500.
@@ -37,9 +39,12 @@ const text = (field: string, max: number) =>
     .refine(...validText(field));
 
 /** An emoji (a few characters) or an https picture URL; anything else would render as junk or mixed content. */
-const ZAvatarSchema = text("avatar", CHARACTER_AVATAR_MAX).refine((value) => value.length <= 16 || /^https:\/\/\S+$/.test(value), {
-  error: "avatar must be a short emoji or an https URL",
-});
+const ZAvatarSchema = text("avatar", CHARACTER_AVATAR_MAX).refine(
+  (value) => value.length <= 16 || /^https:\/\/\S+$/.test(value),
+  {
+    error: "avatar must be a short emoji or an https URL",
+  },
+);
 
 // ------------------------------------------------------------------ catalogue and history
 
@@ -120,12 +125,18 @@ export const ZAdminCharacterUpdateInputSchema = z
     systemPrompt: text("systemPrompt", CHARACTER_SYSTEM_PROMPT_MAX).optional(),
   })
   .refine(
-    (input) => [input.slug, input.name, input.description, input.avatar, input.systemPrompt].some((value) => value !== undefined),
+    (input) =>
+      [input.slug, input.name, input.description, input.avatar, input.systemPrompt].some(
+        (value) => value !== undefined,
+      ),
     { error: "give at least one of slug, name, description, avatar or systemPrompt to change" },
   );
 export type TAdminCharacterUpdateInput = z.infer<typeof ZAdminCharacterUpdateInputSchema>;
 
-export const ZAdminSetActiveInputSchema = z.object({ id: ZUuidSchema, isActive: z.boolean({ error: "isActive must be true or false" }) });
+export const ZAdminSetActiveInputSchema = z.object({
+  id: ZUuidSchema,
+  isActive: z.boolean({ error: "isActive must be true or false" }),
+});
 export type TAdminSetActiveInput = z.infer<typeof ZAdminSetActiveInputSchema>;
 
 const ZSortOrderSchema = z
@@ -156,7 +167,10 @@ export const ZAdminTemplateUpdateInputSchema = z
     sortOrder: ZSortOrderSchema.optional(),
   })
   .refine(
-    (input) => [input.slug, input.title, input.situation, input.openingLine, input.sortOrder].some((value) => value !== undefined),
+    (input) =>
+      [input.slug, input.title, input.situation, input.openingLine, input.sortOrder].some(
+        (value) => value !== undefined,
+      ),
     { error: "give at least one of slug, title, situation, openingLine or sortOrder to change" },
   );
 export type TAdminTemplateUpdateInput = z.infer<typeof ZAdminTemplateUpdateInputSchema>;

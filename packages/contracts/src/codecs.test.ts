@@ -207,11 +207,17 @@ describe("knowledge chunk source", () => {
 
   it("refuses a chunk whose tag lists are empty even when it bypassed the schema", () => {
     const src = ZKnowledgeChunkSourceSchema.parse(chunk("c_003"));
-    expect(() => knowledgeChunkFromSource({ ...src, tags: { ...src.tags, goal: [] } })).toThrow(/tags.goal has no value/);
+    expect(() => knowledgeChunkFromSource({ ...src, tags: { ...src.tags, goal: [] } })).toThrow(
+      /tags.goal has no value/,
+    );
   });
 
   it.each([
-    [{ metadata: { chunk_id: "Arch-01", version: "2.0.0", source: "X" } }, "metadata.chunk_id", /lowercase letters, digits and underscores/],
+    [
+      { metadata: { chunk_id: "Arch-01", version: "2.0.0", source: "X" } },
+      "metadata.chunk_id",
+      /lowercase letters, digits and underscores/,
+    ],
     [{ metadata: { chunk_id: "ab", version: "2.0.0", source: "X" } }, "metadata.chunk_id", /at least 3/],
     [{ metadata: { chunk_id: "abc", version: "2.0", source: "X" } }, "metadata.version", /major.minor.patch/],
     [{ languageVariants: { en: { text: "  " } } }, "languageVariants.en.text", /text must not be empty/],
@@ -220,8 +226,16 @@ describe("knowledge chunk source", () => {
     [{ tags: { phase: ["5"], goal: ["comfort"], type: ["opener"] } }, "tags.phase.0", /phase must be 1, 2, 3 or 4/],
     [{ tags: { phase: [0], goal: ["comfort"], type: ["opener"] } }, "tags.phase.0", /phase must be 1, 2, 3 or 4/],
     [{ tags: { phase: ["1"], goal: [], type: ["opener"] } }, "tags.goal", /goal must have at least one value/],
-    [{ tags: { phase: ["1"], goal: ["comfort"], type: ["question"] } }, "tags.type.0", /type must be one of: opener, response, closing, follow_up/],
-    [{ guidance: { primary_intent: "x", risk_level: "extreme" } }, "guidance.risk_level", /risk_level must be one of: low, medium, high/],
+    [
+      { tags: { phase: ["1"], goal: ["comfort"], type: ["question"] } },
+      "tags.type.0",
+      /type must be one of: opener, response, closing, follow_up/,
+    ],
+    [
+      { guidance: { primary_intent: "x", risk_level: "extreme" } },
+      "guidance.risk_level",
+      /risk_level must be one of: low, medium, high/,
+    ],
   ])("rejects %j at %s", (override, path, message) => {
     const result = ZKnowledgeChunkSourceSchema.safeParse(chunk("c_bad", override));
     expect(result.success).toBe(false);
@@ -241,7 +255,10 @@ describe("knowledge chunk source", () => {
 
 describe("parseKnowledgeFile", () => {
   it("maps a valid array file to rows in file order", () => {
-    const result = parseKnowledgeFile([chunk("c_001"), chunk("c_002", { tags: { phase: [2], goal: ["comfort"], type: ["response"] } })]);
+    const result = parseKnowledgeFile([
+      chunk("c_001"),
+      chunk("c_002", { tags: { phase: [2], goal: ["comfort"], type: ["response"] } }),
+    ]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.chunks.map((c) => [c.chunkId, c.phase, c.goal, c.type])).toEqual([
@@ -253,14 +270,22 @@ describe("parseKnowledgeFile", () => {
 
   it("accepts the { chunks: [...] } layout", () => {
     const result = parseKnowledgeFile({ chunks: [chunk("c_001")] });
-    expect(result).toEqual({ ok: true, chunks: [knowledgeChunkFromSource(ZKnowledgeChunkSourceSchema.parse(chunk("c_001")))] });
+    expect(result).toEqual({
+      ok: true,
+      chunks: [knowledgeChunkFromSource(ZKnowledgeChunkSourceSchema.parse(chunk("c_001")))],
+    });
   });
 
   it("rejects the whole file for one bad chunk, with its index, id and field path", () => {
     const bad = chunk("c_002", { tags: { phase: ["1"], goal: ["romance"], type: ["opener"] } });
     const errors = expectFailure(parseKnowledgeFile([chunk("c_001"), bad, chunk("c_003")]));
     expect(errors).toEqual([
-      { index: 1, chunkId: "c_002", path: "tags.goal.0", message: "goal must be one of: attraction, comfort, commitment, closing" },
+      {
+        index: 1,
+        chunkId: "c_002",
+        path: "tags.goal.0",
+        message: "goal must be one of: attraction, comfort, commitment, closing",
+      },
     ]);
   });
 
@@ -285,7 +310,12 @@ describe("parseKnowledgeFile", () => {
   it("reports duplicate chunk ids at the later chunk", () => {
     const errors = expectFailure(parseKnowledgeFile([chunk("c_001"), chunk("c_002"), chunk("c_001")]));
     expect(errors).toEqual([
-      { index: 2, chunkId: "c_001", path: "metadata.chunk_id", message: 'duplicate chunk_id "c_001" (first used by chunk 0)' },
+      {
+        index: 2,
+        chunkId: "c_001",
+        path: "metadata.chunk_id",
+        message: 'duplicate chunk_id "c_001" (first used by chunk 0)',
+      },
     ]);
   });
 

@@ -127,7 +127,10 @@ const ZPhaseSourceValueSchema = z.union([ZKnowledgePhaseSchema, z.enum(["1", "2"
 });
 
 const nonEmptyText = (field: string) =>
-  z.string({ error: `${field} must be a string` }).trim().min(1, { error: `${field} must not be empty` });
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, { error: `${field} must not be empty` });
 
 /** Values of one tag; the row keeps only the first, but the seed allows a list. */
 const tagList = <T extends z.ZodType>(field: string, value: T) =>
@@ -157,12 +160,18 @@ export const ZKnowledgeChunkSourceSchema = z.object({
   // would never be found.
   tags: z.object({
     phase: tagList("phase", ZPhaseSourceValueSchema),
-    goal: tagList("goal", z.enum(ZKnowledgeGoalSchema.options, {
-      error: `goal must be one of: ${ZKnowledgeGoalSchema.options.join(", ")}`,
-    })),
-    type: tagList("type", z.enum(ZKnowledgeTypeSchema.options, {
-      error: `type must be one of: ${ZKnowledgeTypeSchema.options.join(", ")}`,
-    })),
+    goal: tagList(
+      "goal",
+      z.enum(ZKnowledgeGoalSchema.options, {
+        error: `goal must be one of: ${ZKnowledgeGoalSchema.options.join(", ")}`,
+      }),
+    ),
+    type: tagList(
+      "type",
+      z.enum(ZKnowledgeTypeSchema.options, {
+        error: `type must be one of: ${ZKnowledgeTypeSchema.options.join(", ")}`,
+      }),
+    ),
     technique: z.array(nonEmptyText("technique")).optional(),
     context: z.array(nonEmptyText("context")).optional(),
   }),
@@ -179,7 +188,10 @@ export const ZKnowledgeChunkSourceSchema = z.object({
 export type TKnowledgeChunkSource = z.infer<typeof ZKnowledgeChunkSourceSchema>;
 
 /** Two chunks with one chunk_id would overwrite each other on import, so a file must not have them. */
-function reportDuplicateChunkIds(ids: readonly (string | null)[], report: (index: number, message: string) => void): void {
+function reportDuplicateChunkIds(
+  ids: readonly (string | null)[],
+  report: (index: number, message: string) => void,
+): void {
   const firstIndex = new Map<string, number>();
   ids.forEach((id, index) => {
     if (id === null) return;
@@ -197,7 +209,10 @@ const ZKnowledgeChunkListSchema = z.array(ZKnowledgeChunkSourceSchema).superRefi
 });
 
 /** A knowledge source file: a bare array of chunks, or `{ chunks: [...] }`. */
-export const ZKnowledgeFileSchema = z.union([ZKnowledgeChunkListSchema, z.object({ chunks: ZKnowledgeChunkListSchema })]);
+export const ZKnowledgeFileSchema = z.union([
+  ZKnowledgeChunkListSchema,
+  z.object({ chunks: ZKnowledgeChunkListSchema }),
+]);
 export type TKnowledgeFile = z.infer<typeof ZKnowledgeFileSchema>;
 
 /** A chunk as stored in `knowledge_chunks`, minus what the database fills in (ids, embedding, timestamps). */
@@ -253,8 +268,7 @@ export interface TKnowledgeFileError {
 }
 
 export type TKnowledgeFileParseResult =
-  | { ok: true; chunks: TKnowledgeChunkRow[] }
-  | { ok: false; errors: TKnowledgeFileError[] };
+  { ok: true; chunks: TKnowledgeChunkRow[] } | { ok: false; errors: TKnowledgeFileError[] };
 
 function readChunkId(chunk: unknown): string | null {
   if (typeof chunk !== "object" || chunk === null) return null;
@@ -278,7 +292,14 @@ export function parseKnowledgeFile(json: unknown): TKnowledgeFileParseResult {
   } else {
     return {
       ok: false,
-      errors: [{ index: -1, chunkId: null, path: "", message: "a knowledge file must be an array of chunks or { \"chunks\": [...] }" }],
+      errors: [
+        {
+          index: -1,
+          chunkId: null,
+          path: "",
+          message: 'a knowledge file must be an array of chunks or { "chunks": [...] }',
+        },
+      ],
     };
   }
 

@@ -123,6 +123,8 @@ describe("DTOs", () => {
     };
     expect(ZHealthDtoSchema.parse(health)).toEqual(health);
     expect(ZHealthDtoSchema.safeParse({ ...health, status: "down" }).success).toBe(false);
-    expect(ZHealthDtoSchema.safeParse({ ...health, database: { ...health.database, runtime: "sqlite" } }).success).toBe(false);
+    expect(ZHealthDtoSchema.safeParse({ ...health, database: { ...health.database, runtime: "sqlite" } }).success).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,12 @@
 // What procedures return: entity shapes as clients see them (wire enums, epoch-ms timestamps).
 import { z } from "zod";
-import { ZEpochMsSchema, ZKnowledgeGoalSchema, ZKnowledgePhaseSchema, ZKnowledgeTypeSchema, ZRiskLevelSchema } from "./codecs.ts";
+import {
+  ZEpochMsSchema,
+  ZKnowledgeGoalSchema,
+  ZKnowledgePhaseSchema,
+  ZKnowledgeTypeSchema,
+  ZRiskLevelSchema,
+} from "./codecs.ts";
 import {
   ZAiInteractionStatusSchema,
   ZAiOperationSchema,

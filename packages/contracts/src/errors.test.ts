@@ -70,6 +70,8 @@ describe("error data", () => {
   it("rejects a missing or unknown app code and malformed field errors", () => {
     expect(ZAppErrorDataSchema.safeParse({}).success).toBe(false);
     expect(ZAppErrorDataSchema.safeParse({ appCode: "OOPS" }).success).toBe(false);
-    expect(ZAppErrorDataSchema.safeParse({ appCode: "BAD_INPUT", fieldErrors: { name: "too long" } }).success).toBe(false);
+    expect(ZAppErrorDataSchema.safeParse({ appCode: "BAD_INPUT", fieldErrors: { name: "too long" } }).success).toBe(
+      false,
+    );
   });
 });

@@ -53,10 +53,12 @@ export const ZAdminInteractionListInputSchema = ZPageInputSchema.extend({
 export type TAdminInteractionListInput = z.infer<typeof ZAdminInteractionListInputSchema>;
 
 /** The list's filters without paging: what the export route takes as query parameters. */
-export const ZAdminInteractionFiltersSchema = z.object(ZInteractionFiltersShape).refine(
-  (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
-  { error: "from must not be after to", path: ["from"] },
-);
+export const ZAdminInteractionFiltersSchema = z
+  .object(ZInteractionFiltersShape)
+  .refine((input) => input.from === undefined || input.to === undefined || input.from <= input.to, {
+    error: "from must not be after to",
+    path: ["from"],
+  });
 export type TAdminInteractionFilters = z.infer<typeof ZAdminInteractionFiltersSchema>;
 
 /** A row of the log list: the payloads (request, response, metadata, file metadata) stay in the detail view. */
@@ -129,9 +131,13 @@ export const ZAdminInteractionStatsInputSchema = z
   .refine(
     (input) =>
       input.from >= input.to ||
-      Math.ceil(input.to / INTERACTION_STATS_BUCKET_MS[input.bucket]) - Math.floor(input.from / INTERACTION_STATS_BUCKET_MS[input.bucket]) <=
+      Math.ceil(input.to / INTERACTION_STATS_BUCKET_MS[input.bucket]) -
+        Math.floor(input.from / INTERACTION_STATS_BUCKET_MS[input.bucket]) <=
         INTERACTION_STATS_BUCKETS_MAX,
-    { error: `the range holds more than ${INTERACTION_STATS_BUCKETS_MAX} buckets: choose a larger bucket or a shorter range`, path: ["bucket"] },
+    {
+      error: `the range holds more than ${INTERACTION_STATS_BUCKETS_MAX} buckets: choose a larger bucket or a shorter range`,
+      path: ["bucket"],
+    },
   );
 export type TAdminInteractionStatsInput = z.infer<typeof ZAdminInteractionStatsInputSchema>;
 
@@ -218,7 +224,10 @@ export const ZAdminInteractionOverviewInputSchema = z
       const ms = INTERACTION_STATS_BUCKET_MS[input.bucket ?? defaultOverviewBucket(input.from, input.to)];
       return Math.ceil(input.to / ms) - Math.floor(input.from / ms) <= INTERACTION_STATS_BUCKETS_MAX;
     },
-    { error: `the range holds more than ${INTERACTION_STATS_BUCKETS_MAX} buckets: choose a larger bucket or a shorter range`, path: ["bucket"] },
+    {
+      error: `the range holds more than ${INTERACTION_STATS_BUCKETS_MAX} buckets: choose a larger bucket or a shorter range`,
+      path: ["bucket"],
+    },
   );
 export type TAdminInteractionOverviewInput = z.infer<typeof ZAdminInteractionOverviewInputSchema>;
 
@@ -232,7 +241,11 @@ export const ZAdminInteractionOverviewSchema = z.object({
   bucket: ZInteractionStatsBucketSchema,
   bucketMs: z.number().int().positive(),
   /** The filters applied (null when not given). */
-  filters: z.object({ provider: z.string().nullable(), model: z.string().nullable(), operation: ZAiOperationSchema.nullable() }),
+  filters: z.object({
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    operation: ZAiOperationSchema.nullable(),
+  }),
   totals: ZInteractionStatsValuesSchema,
   /** Every bucket from the one holding `from` to the one before `to`, empty ones included. */
   series: z.array(ZInteractionStatsPointSchema),

@@ -66,8 +66,7 @@ describe("cursor", () => {
 
   // The lib is plain ES2023, so btoa is reached through globalThis (ASCII input only here).
   const { btoa } = globalThis as unknown as { btoa(data: string): string };
-  const base64url = (text: string) =>
-    btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const base64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
   it.each([
     ["", /must not be empty/],

@@ -20,9 +20,11 @@ export const SCREENSHOT_MIN_SIDE = 32;
 /** Larger than this on either side is not a screenshot (and would make OCR crawl). */
 export const SCREENSHOT_MAX_SIDE = 12_000;
 /** Statuses from which a (re)upload is legal: before one, while previewing, or to retry after an error. */
-export const SCREENSHOT_UPLOAD_STATUSES = ["pending_user_input", "previewing_screenshot", "error"] as const satisfies readonly z.infer<
-  typeof ZSessionStatusSchema
->[];
+export const SCREENSHOT_UPLOAD_STATUSES = [
+  "pending_user_input",
+  "previewing_screenshot",
+  "error",
+] as const satisfies readonly z.infer<typeof ZSessionStatusSchema>[];
 
 export const screenshotPath = (sessionId: string) => `/api/sessions/${sessionId}/screenshot`;
 
@@ -54,7 +56,10 @@ export type TSessionOcrResult = z.infer<typeof ZSessionOcrResultSchema>;
 
 /** A corrected line: the person may edit the text, switch the author, drop or reorder lines. */
 export const ZConfirmedOcrLineSchema = z.object({
-  id: z.string().max(OCR_LINE_ID_MAX, { error: `id must be at most ${OCR_LINE_ID_MAX} characters` }).optional(),
+  id: z
+    .string()
+    .max(OCR_LINE_ID_MAX, { error: `id must be at most ${OCR_LINE_ID_MAX} characters` })
+    .optional(),
   text: z
     .string({ error: "text must be a string" })
     .trim()
@@ -74,7 +79,10 @@ export const ZSessionConfirmOcrInputSchema = z.object({
 export type TSessionConfirmOcrInput = z.infer<typeof ZSessionConfirmOcrInputSchema>;
 
 /** What session.analyze and session.confirmOcr answer: the session (complete) and its new suggestions. */
-export const ZSessionAnalysisResultSchema = z.object({ session: ZSessionDtoSchema, suggestions: z.array(ZMessageDtoSchema) });
+export const ZSessionAnalysisResultSchema = z.object({
+  session: ZSessionDtoSchema,
+  suggestions: z.array(ZMessageDtoSchema),
+});
 export type TSessionAnalysisResult = z.infer<typeof ZSessionAnalysisResultSchema>;
 
 /** Kept here so the route and the clients agree on it without reading limits.ts. */

@@ -38,7 +38,10 @@ describe("session status machine", () => {
       ["complete", ["analysis_in_progress", "pending_user_input"]],
       ["error", ["pending_user_input", "previewing_screenshot", "uploading", "analysis_in_progress"]],
     ];
-    const allowed = pairs.filter(([from, to]) => canTransition(from, to)).map(([f, t]) => `${f}->${t}`).sort();
+    const allowed = pairs
+      .filter(([from, to]) => canTransition(from, to))
+      .map(([f, t]) => `${f}->${t}`)
+      .sort();
     expect(allowed).toEqual(expected.flatMap(([from, tos]) => tos.map((to) => `${from}->${to}`)).sort());
   });
 

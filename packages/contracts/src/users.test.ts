@@ -1,6 +1,11 @@
 // The account input schemas: what they trim and normalise, and which field they blame for bad input.
 import { describe, expect, it } from "vitest";
-import { ZAdminUserListInputSchema, ZDeleteAccountInputSchema, ZEmailSchema, ZUpdateProfileInputSchema } from "./users.ts";
+import {
+  ZAdminUserListInputSchema,
+  ZDeleteAccountInputSchema,
+  ZEmailSchema,
+  ZUpdateProfileInputSchema,
+} from "./users.ts";
 
 function fieldsOf(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] {
   return (result.error?.issues ?? []).map((issue) => issue.path.join("."));

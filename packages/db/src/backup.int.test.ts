@@ -53,7 +53,10 @@ async function scratchDatabase(): Promise<Scratch> {
   const dump = await (test.pglite as NonNullable<typeof test.pglite>).dumpDataDir("gzip");
   await test.close();
   const directory = path.join(scratch, `pglite-${randomUUID()}`);
-  const opened = await openDatabase({ pglite: await openPglite({ dataDir: directory, loadDataDir: dump }), ownPglite: true });
+  const opened = await openDatabase({
+    pglite: await openPglite({ dataDir: directory, loadDataDir: dump }),
+    ownPglite: true,
+  });
   // The test closes it before restoring; closing twice would end the pool twice.
   let closing: Promise<void> | undefined;
   const db: Database = { ...opened, close: () => (closing ??= opened.close()) };
@@ -82,7 +85,9 @@ async function insertRows(db: Database): Promise<{ userId: string; sessionId: st
     data: { userId, type: "TEXT", characterId: character.id, engagementId: engagement.id, name: "kept" },
   });
   await db.prisma.session.create({ data: { userId, type: "SCREENSHOT", status: "COMPLETE" } });
-  const first = await db.prisma.message.create({ data: { sessionId: session.id, userId, text: "hello", author: "USER" } });
+  const first = await db.prisma.message.create({
+    data: { sessionId: session.id, userId, text: "hello", author: "USER" },
+  });
   await db.prisma.message.createMany({
     data: [
       { sessionId: session.id, userId, text: "hi there", author: "AI" },
@@ -103,7 +108,15 @@ describe(`backup and restore (${onPostgres ? "postgres" : "pglite"})`, () => {
     const { db, target, reopen } = await scratchDatabase();
     const { userId, sessionId } = await insertRows(db);
     const atBackup = await countRows(db);
-    expect(atBackup).toMatchObject({ users: 1, characters: 1, engagements: 1, sessions: 2, messages: 3, user_message_interactions: 1, knowledge_chunks: 1 });
+    expect(atBackup).toMatchObject({
+      users: 1,
+      characters: 1,
+      engagements: 1,
+      sessions: 2,
+      messages: 3,
+      user_message_interactions: 1,
+      knowledge_chunks: 1,
+    });
 
     const file = path.join(scratch, `backup-${randomUUID()}.${onPostgres ? "dump" : "tar.gz"}`);
     const backup = await backupDatabase(db, file);
@@ -117,7 +130,13 @@ describe(`backup and restore (${onPostgres ? "postgres" : "pglite"})`, () => {
     await db.prisma.user.create({ data: { id: randomUUID(), name: "Later", email: `${randomUUID()}@example.com` } });
     const changed = await countRows(db);
     expect(changed).not.toEqual(atBackup);
-    expect(changed).toMatchObject({ users: 2, sessions: 1, messages: 0, user_message_interactions: 0, knowledge_chunks: 0 });
+    expect(changed).toMatchObject({
+      users: 2,
+      sessions: 1,
+      messages: 0,
+      user_message_interactions: 0,
+      knowledge_chunks: 0,
+    });
 
     if (!onPostgres) {
       // PGlite: a restore would replace the directory under an open database, so it refuses while one is.
@@ -130,10 +149,16 @@ describe(`backup and restore (${onPostgres ? "postgres" : "pglite"})`, () => {
     const after = await reopen();
     try {
       expect(await countRows(after)).toEqual(atBackup);
-      const messages = await after.prisma.message.findMany({ where: { sessionId }, orderBy: { text: "asc" }, select: { text: true } });
+      const messages = await after.prisma.message.findMany({
+        where: { sessionId },
+        orderBy: { text: "asc" },
+        select: { text: true },
+      });
       expect(messages.map((message) => message.text)).toEqual(["hello", "hi there", "how do I start?"]);
       // The trigger-maintained counter came back with the rows it counts.
-      expect(await after.prisma.engagement.findFirst({ where: { userId }, select: { totalMessages: true } })).toEqual({ totalMessages: 3 });
+      expect(await after.prisma.engagement.findFirst({ where: { userId }, select: { totalMessages: true } })).toEqual({
+        totalMessages: 3,
+      });
       const embedding = await after.pool.query<{ dims: number; first: number }>(
         `SELECT vector_dims(embedding) AS dims, (embedding::real[])[1] AS first FROM knowledge_chunks`,
       );
@@ -186,7 +211,9 @@ describe(`backup and restore (${onPostgres ? "postgres" : "pglite"})`, () => {
     await expect(restoreDatabase({ pgliteDataDir: directory }, pgDump)).rejects.toThrow(
       /not an embedded-database backup .*it is a pg_dump file/,
     );
-    await expect(restoreDatabase({ pgliteDataDir: directory }, path.join(scratch, "no-such-file"))).rejects.toThrow(/does not exist/);
+    await expect(restoreDatabase({ pgliteDataDir: directory }, path.join(scratch, "no-such-file"))).rejects.toThrow(
+      /does not exist/,
+    );
     expect(existsSync(directory)).toBe(false);
   });
 

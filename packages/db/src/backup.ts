@@ -70,7 +70,8 @@ export async function backupDatabase(db: Database, file: string, options: Backup
   try {
     if (db.runtime === "postgres") {
       const url = options.url ?? (db.pool.options as { connectionString?: string }).connectionString;
-      if (!url) throw new BackupError("cannot tell which PostgreSQL database to dump: the pool has no connection string");
+      if (!url)
+        throw new BackupError("cannot tell which PostgreSQL database to dump: the pool has no connection string");
       await runPostgresTool("pg_dump", ["--format=custom", "--no-password", `--file=${partial}`], url);
     } else {
       if (!db.pglite) throw new BackupError("embedded database without a PGlite instance");
@@ -94,7 +95,11 @@ export async function backupDatabase(db: Database, file: string, options: Backup
  * database has started is the old directory renamed to `<dir>.before-restore-<time>` and the new
  * one put in its place. Nothing is deleted. No process may have the directory open.
  */
-export async function restoreDatabase(target: RestoreTarget, file: string, now: Date = new Date()): Promise<RestoreResult> {
+export async function restoreDatabase(
+  target: RestoreTarget,
+  file: string,
+  now: Date = new Date(),
+): Promise<RestoreResult> {
   const source = path.resolve(file);
   if (!existsSync(source)) throw new BackupError(`${source} does not exist`);
   const bytes = (await stat(source)).size;
@@ -131,7 +136,8 @@ export async function restoreDatabase(target: RestoreTarget, file: string, now: 
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const staging = `${directory}.restoring-${stamp}`;
   const previous = `${directory}.before-restore-${stamp}`;
-  if (existsSync(staging) || existsSync(previous)) throw new BackupError(`${staging} or ${previous} already exists; try again`);
+  if (existsSync(staging) || existsSync(previous))
+    throw new BackupError(`${staging} or ${previous} already exists; try again`);
   try {
     // PGlite loads a dump only into an empty directory, and starting it proves the dump is usable
     // before the current data is moved anywhere.

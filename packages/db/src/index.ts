@@ -1,6 +1,14 @@
 // Server-only entry of the database package: connections, migrations, seed and repositories.
 export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromEnv, redactUrl } from "./connection.ts";
-export { appliedMigrations, applyMigrations, createMigration, migrationsOnDisk, diffMigrationsToSchema, type MigrationStatus, migrationStatus } from "./migrations/index.ts";
+export {
+  appliedMigrations,
+  applyMigrations,
+  createMigration,
+  migrationsOnDisk,
+  diffMigrationsToSchema,
+  type MigrationStatus,
+  migrationStatus,
+} from "./migrations/index.ts";
 export { dataDir, embeddedDataDir, MIGRATIONS_DIR, REPO_ROOT, SCHEMA_PATH } from "./paths.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export * as $Enums from "./generated/prisma/enums.ts";
@@ -8,5 +16,13 @@ export { DEMO_ADMIN, DEMO_USER, loadSeedData, SeedValidationError, seedDatabase 
 export { hashPassword, verifyPassword } from "./seed/passwords.ts";
 export { formatVerifyReport, type VerifyCheck, type VerifyReport, verifyDatabase } from "./verify.ts";
 export { BackupError, backupDatabase, type RestoreTarget, restoreDatabase } from "./backup.ts";
-export { ADMIN_ROLE, APP_ROLE, type ScopedTx, type ScopeOptions, withAdmin, withAnonymous, withUser } from "./scoped.ts";
+export {
+  ADMIN_ROLE,
+  APP_ROLE,
+  type ScopedTx,
+  type ScopeOptions,
+  withAdmin,
+  withAnonymous,
+  withUser,
+} from "./scoped.ts";
 export * from "./repositories/index.ts";

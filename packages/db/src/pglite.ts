@@ -42,7 +42,8 @@ export function pglitePool(db: PGlite): pg.Pool {
   // message and breaks the connection for the queries after it; the real server only rejects the
   // text. Send well-formed strings (an unpaired surrogate becomes U+FFFD, as TextEncoder would).
   const bind = connection.bind.bind(connection);
-  connection.bind = (config) => bind({ ...config, values: config.values?.map((value) => (typeof value === "string" ? wellFormed(value) : value)) });
+  connection.bind = (config) =>
+    bind({ ...config, values: config.values?.map((value) => (typeof value === "string" ? wellFormed(value) : value)) });
   const query = connection.query.bind(connection);
   connection.query = (text) => query(wellFormed(text));
   return new pg.Pool({ ...(config as unknown as pg.PoolConfig), max: 1 });

@@ -62,7 +62,9 @@ beforeAll(async () => {
   catalogue = {
     characterIds: [first, second],
     spareCharacterId: spare,
-    providerId: await ownerInsert(`INSERT INTO providers (name, kind, updated_at) VALUES ('rls-provider', 'BUILTIN', now()) RETURNING id`),
+    providerId: await ownerInsert(
+      `INSERT INTO providers (name, kind, updated_at) VALUES ('rls-provider', 'BUILTIN', now()) RETURNING id`,
+    ),
   };
 });
 
@@ -81,7 +83,11 @@ async function ownerInsert(sql: string, params: unknown[] = []): Promise<string>
 
 async function createUser(label: string): Promise<string> {
   const id = `${label}-${randomUUID()}`;
-  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [id, label, `${id}@example.com`]);
+  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [
+    id,
+    label,
+    `${id}@example.com`,
+  ]);
   return id;
 }
 
@@ -151,7 +157,10 @@ function insertStatement(table: UserTable, userId: string, refs: OwnedRows): Sta
   const tag = randomUUID();
   switch (table) {
     case "sessions":
-      return { sql: `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`, params: [userId, tag] };
+      return {
+        sql: `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+        params: [userId, tag],
+      };
     case "messages":
       return {
         sql: `INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1::uuid, $2, $3, 'USER', now())`,
@@ -163,7 +172,10 @@ function insertStatement(table: UserTable, userId: string, refs: OwnedRows): Sta
         params: [userId, messageId],
       };
     case "collections":
-      return { sql: `INSERT INTO collections (user_id, name, updated_at) VALUES ($1, $2, now())`, params: [userId, tag] };
+      return {
+        sql: `INSERT INTO collections (user_id, name, updated_at) VALUES ($1, $2, now())`,
+        params: [userId, tag],
+      };
     case "engagements":
       return {
         sql: `INSERT INTO engagements (user_id, character_id, updated_at) VALUES ($1, $2::uuid, now())`,
@@ -190,7 +202,10 @@ function insertStatement(table: UserTable, userId: string, refs: OwnedRows): Sta
 
 /** Every row of `userId` in `table`, as the owner sees it (whole rows, for before/after comparisons). */
 async function ownerSnapshot(table: UserTable, userId: string): Promise<unknown[]> {
-  const result = await db.pool.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${table} t WHERE user_id = $1 ORDER BY id`, [userId]);
+  const result = await db.pool.query<{ row: unknown }>(
+    `SELECT to_jsonb(t) AS row FROM ${table} t WHERE user_id = $1 ORDER BY id`,
+    [userId],
+  );
   return result.rows.map((entry) => entry.row);
 }
 
@@ -286,10 +301,14 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
         expect(sorted(asBob.map((row) => row.id))).toEqual(bobIds);
         expect(asBob.filter((row) => aliceIds.includes(row.id))).toEqual([]);
 
-        const asAnonymous = await withAnonymous(db, (tx) => tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT * FROM ${table}`));
+        const asAnonymous = await withAnonymous(db, (tx) =>
+          tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT * FROM ${table}`),
+        );
         expect(asAnonymous).toEqual([]);
 
-        const asAdmin = await withAdmin(db, (tx) => tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT * FROM ${table}`));
+        const asAdmin = await withAdmin(db, (tx) =>
+          tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT * FROM ${table}`),
+        );
         expect(sorted(asAdmin.map((row) => row.id))).toEqual(allIds);
         expect(allIds).toEqual(expect.arrayContaining([...aliceIds, ...bobIds]));
       });
@@ -312,14 +331,26 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
         expect(inserted).toBe(1);
 
         const forged = insertStatement(table, alice.userId, alice);
-        await expect(withUser(db, bob.userId, (tx) => tx.$executeRawUnsafe(forged.sql, ...forged.params))).rejects.toThrow(RLS_VIOLATION);
+        await expect(
+          withUser(db, bob.userId, (tx) => tx.$executeRawUnsafe(forged.sql, ...forged.params)),
+        ).rejects.toThrow(RLS_VIOLATION);
 
         const touched = await withUser(db, bob.userId, async (tx) => ({
           update: await tx.$executeRawUnsafe(`UPDATE ${table} SET user_id = user_id WHERE user_id = $1`, alice.userId),
-          steal: await tx.$executeRawUnsafe(`UPDATE ${table} SET user_id = $1 WHERE user_id = $2`, bob.userId, alice.userId),
-          byId: await tx.$executeRawUnsafe(`UPDATE ${table} SET user_id = user_id WHERE id = ANY($1::uuid[])`, alice.byTable[table]),
+          steal: await tx.$executeRawUnsafe(
+            `UPDATE ${table} SET user_id = $1 WHERE user_id = $2`,
+            bob.userId,
+            alice.userId,
+          ),
+          byId: await tx.$executeRawUnsafe(
+            `UPDATE ${table} SET user_id = user_id WHERE id = ANY($1::uuid[])`,
+            alice.byTable[table],
+          ),
           delete: await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE user_id = $1`, alice.userId),
-          deleteById: await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, alice.byTable[table]),
+          deleteById: await tx.$executeRawUnsafe(
+            `DELETE FROM ${table} WHERE id = ANY($1::uuid[])`,
+            alice.byTable[table],
+          ),
         }));
         expect(touched).toEqual({ update: 0, steal: 0, byId: 0, delete: 0, deleteById: 0 });
 
@@ -332,7 +363,13 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
 
         // B cannot hand its own row to A either (the policy's WITH CHECK).
         await expect(
-          withUser(db, bob.userId, (tx) => tx.$executeRawUnsafe(`UPDATE ${table} SET user_id = $1 WHERE id = $2::uuid`, alice.userId, bob.byTable[table][0])),
+          withUser(db, bob.userId, (tx) =>
+            tx.$executeRawUnsafe(
+              `UPDATE ${table} SET user_id = $1 WHERE id = $2::uuid`,
+              alice.userId,
+              bob.byTable[table][0],
+            ),
+          ),
         ).rejects.toThrow(RLS_VIOLATION);
 
         expect(await ownerSnapshot(table, alice.userId)).toEqual(aliceBefore);
@@ -343,7 +380,9 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
         const before = await ownerIds(table);
         for (const owner of [alice, bob]) {
           const statement = insertStatement(table, owner.userId, owner);
-          await expect(withAnonymous(db, (tx) => tx.$executeRawUnsafe(statement.sql, ...statement.params))).rejects.toThrow(RLS_VIOLATION);
+          await expect(
+            withAnonymous(db, (tx) => tx.$executeRawUnsafe(statement.sql, ...statement.params)),
+          ).rejects.toThrow(RLS_VIOLATION);
         }
         expect(await ownerIds(table)).toEqual(before);
       });
@@ -414,13 +453,19 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
 
       // Operators may restore and purge a session (admin.sessions.*, audited), nothing else.
       const before = await ownerIds("sessions");
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET name = 'rewritten'`))).rejects.toThrow(PERMISSION_DENIED);
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET user_id = $1`, alice.userId))).rejects.toThrow(PERMISSION_DENIED);
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(`DELETE FROM messages WHERE user_id = $1`, alice.userId))).rejects.toThrow(
+      await expect(
+        withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET name = 'rewritten'`)),
+      ).rejects.toThrow(PERMISSION_DENIED);
+      await expect(
+        withAdmin(db, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET user_id = $1`, alice.userId)),
+      ).rejects.toThrow(PERMISSION_DENIED);
+      await expect(
+        withAdmin(db, (tx) => tx.$executeRawUnsafe(`DELETE FROM messages WHERE user_id = $1`, alice.userId)),
+      ).rejects.toThrow(PERMISSION_DENIED);
+      const statement = insertStatement("sessions", alice.userId, alice);
+      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(statement.sql, ...statement.params))).rejects.toThrow(
         PERMISSION_DENIED,
       );
-      const statement = insertStatement("sessions", alice.userId, alice);
-      await expect(withAdmin(db, (tx) => tx.$executeRawUnsafe(statement.sql, ...statement.params))).rejects.toThrow(PERMISSION_DENIED);
       expect(await ownerIds("sessions")).toEqual(before);
     });
   });
@@ -431,11 +476,15 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(owner).not.toBe(APP_ROLE);
       // Several at once, so on PostgreSQL more than one pooled connection has been scoped.
       await Promise.all([
-        ...[alice, bob, alice, bob, alice].map((user) => withUser(db, user.userId, (tx) => tx.$queryRawUnsafe(`SELECT 1 AS slept FROM pg_sleep(0.02)`))),
+        ...[alice, bob, alice, bob, alice].map((user) =>
+          withUser(db, user.userId, (tx) => tx.$queryRawUnsafe(`SELECT 1 AS slept FROM pg_sleep(0.02)`)),
+        ),
         withAdmin(db, (tx) => tx.$queryRawUnsafe(`SELECT 1 AS slept FROM pg_sleep(0.02)`)),
         withAnonymous(db, (tx) => tx.$queryRawUnsafe(`SELECT 1 AS slept FROM pg_sleep(0.02)`)),
       ]);
-      const plain = await db.pool.query<RoleRow>(`SELECT current_user AS "user", current_setting('app.user_id', true) AS setting, current_setting('role') AS role`);
+      const plain = await db.pool.query<RoleRow>(
+        `SELECT current_user AS "user", current_setting('app.user_id', true) AS setting, current_setting('role') AS role`,
+      );
       expect(plain.rows[0]?.user).toBe(owner);
       expect(plain.rows[0]?.setting ?? "").toBe("");
       const connections = await everyPooledConnection();
@@ -453,8 +502,15 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       const failure = new Error("deliberate failure after an insert");
       await expect(
         withUser(db, bob.userId, async (tx) => {
-          await tx.$executeRawUnsafe(`INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`, bob.userId, name);
-          const [seen] = await tx.$queryRawUnsafe<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM sessions WHERE name = $1`, name);
+          await tx.$executeRawUnsafe(
+            `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+            bob.userId,
+            name,
+          );
+          const [seen] = await tx.$queryRawUnsafe<Array<{ count: number }>>(
+            `SELECT count(*)::int AS count FROM sessions WHERE name = $1`,
+            name,
+          );
           expect(seen?.count).toBe(1);
           throw failure;
         }),
@@ -463,8 +519,16 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       // A failure raised by the database (an RLS refusal) rolls back the earlier insert too.
       await expect(
         withUser(db, bob.userId, async (tx) => {
-          await tx.$executeRawUnsafe(`INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`, bob.userId, name);
-          await tx.$executeRawUnsafe(`INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`, alice.userId, name);
+          await tx.$executeRawUnsafe(
+            `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+            bob.userId,
+            name,
+          );
+          await tx.$executeRawUnsafe(
+            `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+            alice.userId,
+            name,
+          );
         }),
       ).rejects.toThrow(RLS_VIOLATION);
 
@@ -510,10 +574,15 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(after.last_interaction_at).not.toBeNull();
 
       // Ending it again (already ended) does not count twice.
-      await withUser(db, carol.userId, (tx) => tx.$executeRawUnsafe(`UPDATE sessions SET ended_at = now() WHERE id = $1::uuid`, sessionId));
+      await withUser(db, carol.userId, (tx) =>
+        tx.$executeRawUnsafe(`UPDATE sessions SET ended_at = now() WHERE id = $1::uuid`, sessionId),
+      );
       expect((await engagement()).total_sessions).toBe(1);
       // The other engagement is untouched.
-      const other = await db.pool.query<{ total_sessions: number }>(`SELECT total_sessions FROM engagements WHERE id = $1`, [carol.engagementIds[1]]);
+      const other = await db.pool.query<{ total_sessions: number }>(
+        `SELECT total_sessions FROM engagements WHERE id = $1`,
+        [carol.engagementIds[1]],
+      );
       expect(other.rows[0]?.total_sessions).toBe(0);
     });
 
@@ -522,7 +591,10 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       const sessionId = dave.sessionIds[1];
       const engagementId = dave.engagementIds[1];
       const totalMessages = async () => {
-        const result = await db.pool.query<{ total_messages: number }>(`SELECT total_messages FROM engagements WHERE id = $1`, [engagementId]);
+        const result = await db.pool.query<{ total_messages: number }>(
+          `SELECT total_messages FROM engagements WHERE id = $1`,
+          [engagementId],
+        );
         const count = result.rows[0]?.total_messages;
         if (count === undefined) throw new Error("engagement vanished");
         return count;
@@ -540,7 +612,9 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(inserted?.id).toEqual(expect.any(String));
       expect(await totalMessages()).toBe(before + 1);
 
-      const deleted = await withUser(db, dave.userId, (tx) => tx.$executeRawUnsafe(`DELETE FROM messages WHERE id = $1::uuid`, inserted?.id));
+      const deleted = await withUser(db, dave.userId, (tx) =>
+        tx.$executeRawUnsafe(`DELETE FROM messages WHERE id = $1::uuid`, inserted?.id),
+      );
       expect(deleted).toBe(1);
       expect(await totalMessages()).toBe(before);
     });
@@ -553,9 +627,10 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
     let aliceResponseId: string;
 
     beforeAll(async () => {
-      aliceResponseId = await ownerInsert(`INSERT INTO ai_responses (interaction_id, content) VALUES ($1, 'private reply to alice') RETURNING id`, [
-        alice.byTable.ai_interactions[0],
-      ]);
+      aliceResponseId = await ownerInsert(
+        `INSERT INTO ai_responses (interaction_id, content) VALUES ($1, 'private reply to alice') RETURNING id`,
+        [alice.byTable.ai_interactions[0]],
+      );
       await db.pool.query(
         `INSERT INTO accounts (id, user_id, account_id, provider_id, password, updated_at) VALUES ($1, $2, $2, 'credential', 'argon2-hash-of-alice', now())`,
         [randomUUID(), alice.userId],
@@ -567,7 +642,11 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
     });
 
     /** How many of alice's rows `scope` reads with `sql`; 0 too when the scope may not read the table at all. */
-    async function aliceRowsVisible(scope: typeof withAnonymous, sql: string, isAlice: (row: Record<string, unknown>) => boolean): Promise<number> {
+    async function aliceRowsVisible(
+      scope: typeof withAnonymous,
+      sql: string,
+      isAlice: (row: Record<string, unknown>) => boolean,
+    ): Promise<number> {
       try {
         const rows = await scope(db, (tx) => tx.$queryRawUnsafe<Array<Record<string, unknown>>>(sql));
         return rows.filter(isAlice).length;
@@ -595,7 +674,12 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       it(`withUser(B) cannot write ${what}`, async () => {
         const { sql, params } = statement();
         // Rolled back if accepted, so a regression leaves nothing behind.
-        await expect(rolledBack((work) => withUser(db, bob.userId, work), (tx) => tx.$executeRawUnsafe(sql, ...params))).rejects.toThrow();
+        await expect(
+          rolledBack(
+            (work) => withUser(db, bob.userId, work),
+            (tx) => tx.$executeRawUnsafe(sql, ...params),
+          ),
+        ).rejects.toThrow();
       });
     }
 
@@ -636,7 +720,10 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
         const sessionIds: string[] = [];
         for (let session = 0; session < SESSIONS_PER_USER; session += 1) {
           sessionIds.push(
-            await ownerInsert(`INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', 'crowd', now()) RETURNING id`, [userId]),
+            await ownerInsert(
+              `INSERT INTO sessions (user_id, type, name, updated_at) VALUES ($1, 'TEXT', 'crowd', now()) RETURNING id`,
+              [userId],
+            ),
           );
         }
         users.push({ userId, sessionIds });
@@ -728,7 +815,9 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       }
 
       // The deliberate failures, and only they, failed, for the reason intended.
-      const expectedFailures = outcomes.filter((outcome) => outcome.call % FAIL_EVERY === 4 || outcome.call % FAIL_EVERY === 7);
+      const expectedFailures = outcomes.filter(
+        (outcome) => outcome.call % FAIL_EVERY === 4 || outcome.call % FAIL_EVERY === 7,
+      );
       expect(failed.map((outcome) => outcome.call)).toEqual(expectedFailures.map((outcome) => outcome.call));
       for (const outcome of failed) {
         expect(outcome.error ?? "").toMatch(outcome.call % FAIL_EVERY === 4 ? /deliberate failure/ : RLS_VIOLATION);
@@ -745,7 +834,11 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       expect(stored.rows.length).toBe(succeeded.length);
       for (const outcome of succeeded) {
         const row = byCall.get(outcome.call);
-        expect(row, `call ${outcome.call}`).toEqual({ text: `${runTag}:${outcome.call}`, user_id: outcome.userId, session_owner: outcome.userId });
+        expect(row, `call ${outcome.call}`).toEqual({
+          text: `${runTag}:${outcome.call}`,
+          user_id: outcome.userId,
+          session_owner: outcome.userId,
+        });
       }
       for (const outcome of failed) expect(byCall.has(outcome.call), `call ${outcome.call}`).toBe(false);
       const forged = await db.pool.query(`SELECT 1 FROM messages WHERE text = 'forged'`);

@@ -28,7 +28,12 @@ function transactionOptions(options: ScopeOptions) {
 }
 
 /** Runs `work` as `userId`: it sees, inserts and changes only that user's rows. */
-export function withUser<T>(db: Database, userId: string, work: (tx: ScopedTx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
+export function withUser<T>(
+  db: Database,
+  userId: string,
+  work: (tx: ScopedTx) => Promise<T>,
+  options: ScopeOptions = {},
+): Promise<T> {
   if (!userId) throw new Error("withUser needs a user id");
   return db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId}, true)`;
@@ -37,7 +42,11 @@ export function withUser<T>(db: Database, userId: string, work: (tx: ScopedTx) =
 }
 
 /** Runs `work` as the application with no user: shared catalogues only, no user-owned rows. */
-export function withAnonymous<T>(db: Database, work: (tx: ScopedTx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
+export function withAnonymous<T>(
+  db: Database,
+  work: (tx: ScopedTx) => Promise<T>,
+  options: ScopeOptions = {},
+): Promise<T> {
   return db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', '', true)`;
     return work(tx);

@@ -51,7 +51,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
       "vector-extension",
       "enums",
     ]);
-    expect(Object.keys(report.counts)).toEqual(expect.arrayContaining(["users", "sessions", "engagements", "messages", "knowledge_chunks"]));
+    expect(Object.keys(report.counts)).toEqual(
+      expect.arrayContaining(["users", "sessions", "engagements", "messages", "knowledge_chunks"]),
+    );
     expect(report.counts).not.toHaveProperty("_prisma_migrations");
     expect(Object.values(report.counts).every((count) => count === 0)).toBe(true);
     expect(check(report, "foreign-keys").detail).toMatch(/^\d+ foreign keys, no orphaned rows$/);
@@ -66,7 +68,12 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
   it("counts rows per table", async () => {
     const db = await testDatabase();
     const userId = await createUser(db);
-    await db.prisma.session.createMany({ data: [{ userId, type: "TEXT" }, { userId, type: "SCREENSHOT" }] });
+    await db.prisma.session.createMany({
+      data: [
+        { userId, type: "TEXT" },
+        { userId, type: "SCREENSHOT" },
+      ],
+    });
     const report = await verifyDatabase(db);
     expect(report.counts).toMatchObject({ users: 1, sessions: 2, messages: 0 });
     expect(check(report, "row-counts").detail).toMatch(/ 3 rows$/);
@@ -80,12 +87,18 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     try {
       // The constraint holds in normal operation...
       await expect(
-        client.query(`INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`, [userId, missingEngagement]),
+        client.query(`INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`, [
+          userId,
+          missingEngagement,
+        ]),
       ).rejects.toThrow(/foreign key/);
       // ...so the orphan is planted with the FK triggers switched off, as a bad restore or manual edit would.
       await client.query("BEGIN");
       await client.query("SET LOCAL session_replication_role = replica");
-      await client.query(`INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`, [userId, missingEngagement]);
+      await client.query(
+        `INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+        [userId, missingEngagement],
+      );
       await client.query("COMMIT");
     } finally {
       client.release();
@@ -120,7 +133,10 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     );
 
     await db.pool.query(`ALTER TABLE "sessions" DROP CONSTRAINT "sessions_engagement_id_fkey"`);
-    await db.pool.query(`INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`, [userId, randomUUID()]);
+    await db.pool.query(
+      `INSERT INTO sessions (user_id, type, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, now())`,
+      [userId, randomUUID()],
+    );
     let report = await verifyDatabase(db);
     // Without the constraint the generic check has nothing to look at; the seed's query still finds the orphan.
     expect(failedChecks(report)).toEqual(["engagement-links"]);
@@ -134,7 +150,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     );
     report = await verifyDatabase(db);
     expect(failedChecks(report)).toEqual(["engagement-links"]);
-    expect(check(report, "engagement-links").detail).toBe("sessions_engagement_id_fkey is not ON DELETE SET NULL (confdeltype=c)");
+    expect(check(report, "engagement-links").detail).toBe(
+      "sessions_engagement_id_fkey is not ON DELETE SET NULL (confdeltype=c)",
+    );
   });
 
   it("fails the index check when an expected index is gone, matching by columns and method, not by name", async () => {
@@ -142,7 +160,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     await db.pool.query(`DROP INDEX "sessions_user_id_status_idx"`);
     let report = await verifyDatabase(db);
     expect(failedChecks(report)).toEqual(["indexes"]);
-    expect(check(report, "indexes").detail).toBe("missing: sessions (user_id, status) btree [sessions_user_id_status_idx]");
+    expect(check(report, "indexes").detail).toBe(
+      "missing: sessions (user_id, status) btree [sessions_user_id_status_idx]",
+    );
 
     // The same columns in the wrong order do not serve `WHERE user_id = ? AND status = ?` as a prefix.
     await db.pool.query(`CREATE INDEX "sessions_status_user_idx" ON "sessions" ("status", "user_id")`);
@@ -154,7 +174,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
 
     // An IVFFlat index on the embedding is not the HNSW index the design asks for.
     await db.pool.query(`DROP INDEX "knowledge_chunks_embedding_hnsw_idx"`);
-    await db.pool.query(`CREATE INDEX "chunks_ivfflat" ON "knowledge_chunks" USING ivfflat ("embedding" vector_cosine_ops) WITH (lists = 1)`);
+    await db.pool.query(
+      `CREATE INDEX "chunks_ivfflat" ON "knowledge_chunks" USING ivfflat ("embedding" vector_cosine_ops) WITH (lists = 1)`,
+    );
     report = await verifyDatabase(db);
     expect(check(report, "indexes").detail).toBe(
       "missing: knowledge_chunks (embedding) hnsw vector_cosine_ops [knowledge_chunks_embedding_hnsw_idx]",
@@ -162,7 +184,9 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     // Nor is an HNSW index with the wrong distance.
     await db.pool.query(`CREATE INDEX "chunks_hnsw_l2" ON "knowledge_chunks" USING hnsw ("embedding" vector_l2_ops)`);
     expect(check(await verifyDatabase(db), "indexes").ok).toBe(false);
-    await db.pool.query(`CREATE INDEX "chunks_hnsw_cosine" ON "knowledge_chunks" USING hnsw ("embedding" vector_cosine_ops)`);
+    await db.pool.query(
+      `CREATE INDEX "chunks_hnsw_cosine" ON "knowledge_chunks" USING hnsw ("embedding" vector_cosine_ops)`,
+    );
     expect(check(await verifyDatabase(db), "indexes").ok).toBe(true);
 
     // A unique expectation needs a unique index over exactly its columns.
@@ -232,14 +256,18 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
     await db.pool.query(`CREATE TABLE "episodes" ("id" INT)`);
     await db.pool.query(`ALTER TABLE "sessions" DISABLE TRIGGER "session_end_trigger"`);
     await db.pool.query(`DROP TRIGGER "message_count_trigger" ON "messages"`);
-    await db.pool.query(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = (SELECT max("migration_name") FROM "_prisma_migrations")`);
+    await db.pool.query(
+      `DELETE FROM "_prisma_migrations" WHERE "migration_name" = (SELECT max("migration_name") FROM "_prisma_migrations")`,
+    );
 
     const report = await verifyDatabase(db);
     expect(failedChecks(report).sort()).toEqual(
       ["character-columns", "engagement-columns", "migrations", "renamed-tables", "triggers"].sort(),
     );
     expect(check(report, "renamed-tables").detail).toBe("episodes still exists");
-    expect(check(report, "engagement-columns").detail).toBe("engagements.stage still exists; engagements.total_sessions is missing");
+    expect(check(report, "engagement-columns").detail).toBe(
+      "engagements.stage still exists; engagements.total_sessions is missing",
+    );
     expect(check(report, "character-columns").detail).toBe("characters.relationship_stage_thresholds still exists");
     expect(check(report, "triggers").detail).toBe(
       "trigger session_end_trigger on sessions is disabled (tgenabled=D); trigger message_count_trigger on messages is missing",

@@ -54,9 +54,25 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   btree("sessions", ["user_id", "character_id", "is_active"], "idx_sessions_user_character", "seed 001 1.5"),
   btree("messages", ["session_id", "timestamp"], "messages_session_id_timestamp_idx", "seed 003 4.2"),
   btree("messages", ["session_id", "author"], "messages_session_id_author_idx", "seed 003 4.2"),
-  btree("user_message_interactions", ["user_id", "message_id", "type"], "user_message_interactions_user_id_message_id_type_key", "seed 003 2", true),
-  btree("user_message_interactions", ["user_id", "created_at"], "user_message_interactions_user_id_created_at_idx", "seed 003 2"),
-  btree("user_message_interactions", ["message_id", "type"], "user_message_interactions_message_id_type_idx", "seed 003 2"),
+  btree(
+    "user_message_interactions",
+    ["user_id", "message_id", "type"],
+    "user_message_interactions_user_id_message_id_type_key",
+    "seed 003 2",
+    true,
+  ),
+  btree(
+    "user_message_interactions",
+    ["user_id", "created_at"],
+    "user_message_interactions_user_id_created_at_idx",
+    "seed 003 2",
+  ),
+  btree(
+    "user_message_interactions",
+    ["message_id", "type"],
+    "user_message_interactions_message_id_type_idx",
+    "seed 003 2",
+  ),
   btree("knowledge_chunks", ["chunk_id"], "knowledge_chunks_chunk_id_key", "seed 003 2", true),
   btree("knowledge_chunks", ["phase", "goal"], "knowledge_chunks_phase_goal_idx", "seed 003 4.3"),
   btree("knowledge_chunks", ["is_active"], "knowledge_chunks_is_active_idx", "seed 003 4.3"),
@@ -129,7 +145,11 @@ async function guarded(name: string, run: () => Promise<CheckResult>): Promise<V
   try {
     return { name, ...(await run()) };
   } catch (error) {
-    return { name, ok: false, detail: `check could not run: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      name,
+      ok: false,
+      detail: `check could not run: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -156,12 +176,19 @@ export async function tableRowCounts(queryable: Queryable): Promise<Record<strin
 
 async function checkMigrations(db: Database): Promise<CheckResult> {
   const status = await migrationStatus(db);
-  const problems = Object.entries({ pending: status.pending, edited: status.edited, failed: status.failed, unknown: status.unknown })
+  const problems = Object.entries({
+    pending: status.pending,
+    edited: status.edited,
+    failed: status.failed,
+    unknown: status.unknown,
+  })
     .filter(([, names]) => names.length > 0)
     .map(([label, names]) => `${label}: ${names.join(", ")}`);
   return {
     ok: status.current,
-    detail: status.current ? `${status.applied.length} applied, none pending` : `${status.applied.length} applied; ${problems.join("; ")}`,
+    detail: status.current
+      ? `${status.applied.length} applied, none pending`
+      : `${status.applied.length} applied; ${problems.join("; ")}`,
     rows: [status],
   };
 }
@@ -239,7 +266,10 @@ async function checkForeignKeys(client: Queryable): Promise<CheckResult> {
     ok: broken.length === 0,
     detail: broken.length
       ? broken
-          .map((row) => `${row.table}.${row.columns.join("+")} -> ${row.references}: ${row.orphans} orphaned row${row.orphans === 1 ? "" : "s"}`)
+          .map(
+            (row) =>
+              `${row.table}.${row.columns.join("+")} -> ${row.references}: ${row.orphans} orphaned row${row.orphans === 1 ? "" : "s"}`,
+          )
           .join("; ")
       : `${rows.length} foreign keys, no orphaned rows`,
     rows: broken.length ? broken : rows,
@@ -310,7 +340,9 @@ async function checkEngagementLinks(client: Queryable): Promise<CheckResult> {
   const orphaned = Number(orphans.rows[0]?.n ?? 0);
   const key = constraint.rows[0];
   const problems = [
-    ...(orphaned ? [`${orphaned} ${orphaned === 1 ? "session points" : "sessions point"} at a missing engagement`] : []),
+    ...(orphaned
+      ? [`${orphaned} ${orphaned === 1 ? "session points" : "sessions point"} at a missing engagement`]
+      : []),
     ...(!key
       ? ["sessions.engagement_id has no foreign key to engagements"]
       : key.on_delete !== "n"
@@ -428,15 +460,21 @@ async function checkTriggers(client: Queryable): Promise<CheckResult> {
     ok: problems.length === 0,
     detail: problems.length
       ? problems.join("; ")
-      : EXPECTED_TRIGGERS.map((expected) => `${expected.trigger} on ${expected.table} -> ${expected.function}()`).join("; "),
+      : EXPECTED_TRIGGERS.map((expected) => `${expected.trigger} on ${expected.table} -> ${expected.function}()`).join(
+          "; ",
+        ),
     rows,
   };
 }
 
 async function checkVectorExtension(client: Queryable): Promise<CheckResult> {
-  const result = await client.query<{ version: string }>(`SELECT extversion::text AS version FROM pg_extension WHERE extname = 'vector'`);
+  const result = await client.query<{ version: string }>(
+    `SELECT extversion::text AS version FROM pg_extension WHERE extname = 'vector'`,
+  );
   const version = result.rows[0]?.version;
-  return version ? { ok: true, detail: `vector ${version}` } : { ok: false, detail: "the vector extension is not installed" };
+  return version
+    ? { ok: true, detail: `vector ${version}` }
+    : { ok: false, detail: "the vector extension is not installed" };
 }
 
 async function checkEnums(client: Queryable): Promise<CheckResult> {
@@ -451,7 +489,9 @@ async function checkEnums(client: Queryable): Promise<CheckResult> {
       ORDER BY t.typname`,
   );
   const inDatabase = new Map(result.rows.map((row) => [row.name, row.labels]));
-  const contracts = new Map<string, readonly string[]>(DATABASE_ENUMS.map((entry) => [entry.prismaName, entry.dbValues]));
+  const contracts = new Map<string, readonly string[]>(
+    DATABASE_ENUMS.map((entry) => [entry.prismaName, entry.dbValues]),
+  );
   const problems: string[] = [];
   const rows: { type: string; database: string[] | null; contract: readonly string[] | null }[] = [];
   for (const [name, dbValues] of contracts) {
@@ -468,7 +508,8 @@ async function checkEnums(client: Queryable): Promise<CheckResult> {
       ...(extra.length ? [`database has ${extra.join(", ")} not in contracts`] : []),
       ...(missing.length ? [`contracts have ${missing.join(", ")} not in the database`] : []),
     ];
-    if (parts.length === 0) parts.push(`order differs: database ${labels.join(", ")}; contracts ${dbValues.join(", ")}`);
+    if (parts.length === 0)
+      parts.push(`order differs: database ${labels.join(", ")}; contracts ${dbValues.join(", ")}`);
     problems.push(`${name}: ${parts.join("; ")}`);
   }
   for (const [name, labels] of inDatabase) {
@@ -496,6 +537,9 @@ export function formatVerifyReport(report: VerifyReport): string {
     for (const [name, count] of tables) lines.push(`  ${name.padEnd(tableWidth)}  ${count}`);
   }
   const failed = report.checks.filter((check) => !check.ok).length;
-  lines.push("", report.ok ? `all ${report.checks.length} checks passed` : `${failed} of ${report.checks.length} checks FAILED`);
+  lines.push(
+    "",
+    report.ok ? `all ${report.checks.length} checks passed` : `${failed} of ${report.checks.length} checks FAILED`,
+  );
   return lines.join("\n");
 }

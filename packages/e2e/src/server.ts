@@ -36,7 +36,9 @@ export async function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -45,7 +47,9 @@ export async function startProductServer(options: StartProductServerOptions = {}
   const required = options.requireBuilt ?? ["apps/web/dist/index.html", "apps/admin/dist/index.html"];
   const missing = required.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
   if (missing.length) {
-    throw new Error(`missing ${missing.join(" and ")}: build the apps first (pnpm --filter @lockstep/web --filter @lockstep/admin build)`);
+    throw new Error(
+      `missing ${missing.join(" and ")}: build the apps first (pnpm --filter @lockstep/web --filter @lockstep/admin build)`,
+    );
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -75,7 +79,10 @@ export async function startProductServer(options: StartProductServerOptions = {}
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
-      const timedOut = await Promise.race([exited.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 10_000))]);
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        new Promise((resolve) => setTimeout(() => resolve(true), 10_000)),
+      ]);
       if (timedOut) child.kill("SIGKILL");
     }
     await rm(dataDir, { recursive: true, force: true });
@@ -104,5 +111,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`the server did not answer /trpc/health within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output().slice(-4000)}`);
+  throw new Error(
+    `the server did not answer /trpc/health within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output().slice(-4000)}`,
+  );
 }

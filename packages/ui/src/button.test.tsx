@@ -15,7 +15,11 @@ describe("Button", () => {
 
   it("while busy is disabled and marked aria-busy", () => {
     const onClick = vi.fn();
-    render(<Button busy onClick={onClick}>Send</Button>);
+    render(
+      <Button busy onClick={onClick}>
+        Send
+      </Button>,
+    );
     const button = screen.getByRole("button", { name: "Send" });
     expect(button.hasAttribute("disabled")).toBe(true);
     expect(button.getAttribute("aria-busy")).toBe("true");

@@ -19,7 +19,14 @@ describe("ConfirmDialog", () => {
     const onConfirm = vi.fn();
     const onCancel = vi.fn();
     const { rerender } = render(
-      <ConfirmDialog open title="Delete?" confirmLabel="Delete" onConfirm={onConfirm} onCancel={onCancel} canConfirm={false}>
+      <ConfirmDialog
+        open
+        title="Delete?"
+        confirmLabel="Delete"
+        onConfirm={onConfirm}
+        onCancel={onCancel}
+        canConfirm={false}
+      >
         <p>Gone for good</p>
       </ConfirmDialog>,
     );

@@ -64,7 +64,17 @@ export interface ConfirmDialogProps {
   canConfirm?: boolean;
 }
 
-export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, busy = false, danger = false, canConfirm = true }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  busy = false,
+  danger = false,
+  canConfirm = true,
+}: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}

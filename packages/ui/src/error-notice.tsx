@@ -9,9 +9,18 @@ export interface ErrorNoticeProps {
   className?: string;
 }
 
-export function ErrorNotice({ title = "Something went wrong", message, onRetry, retrying = false, className = "" }: ErrorNoticeProps) {
+export function ErrorNotice({
+  title = "Something went wrong",
+  message,
+  onRetry,
+  retrying = false,
+  className = "",
+}: ErrorNoticeProps) {
   return (
-    <div role="alert" className={`rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm dark:border-rose-900 dark:bg-rose-950/60 ${className}`}>
+    <div
+      role="alert"
+      className={`rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm dark:border-rose-900 dark:bg-rose-950/60 ${className}`}
+    >
       <p className="font-semibold text-rose-900 dark:text-rose-100">{title}</p>
       <p className="mt-1 break-words text-rose-800 dark:text-rose-200">{message}</p>
       {onRetry && (

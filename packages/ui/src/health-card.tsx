@@ -52,10 +52,15 @@ export function describeHealthError(error: unknown): HealthError {
 }
 
 export function HealthCard(props: HealthCardProps) {
-  const tone: Tone = props.state === "ready" ? STATUS_TONE[props.health.status] : props.state === "error" ? "bad" : "neutral";
+  const tone: Tone =
+    props.state === "ready" ? STATUS_TONE[props.health.status] : props.state === "error" ? "bad" : "neutral";
   const badge = props.state === "ready" ? props.health.status : props.state === "error" ? "unreachable" : "checking";
   const summary =
-    props.state === "ready" ? STATUS_SUMMARY[props.health.status] : props.state === "error" ? props.error.message : "Checking the API…";
+    props.state === "ready"
+      ? STATUS_SUMMARY[props.health.status]
+      : props.state === "error"
+        ? props.error.message
+        : "Checking the API…";
   const dataStatus = props.state === "ready" ? props.health.status : props.state;
 
   return (
@@ -99,7 +104,9 @@ export function HealthCard(props: HealthCardProps) {
         <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-2.5 sm:px-5 dark:border-slate-800 dark:bg-slate-900/60">
           <p className="text-xs text-slate-500 dark:text-slate-400">
             Server time{" "}
-            <time dateTime={new Date(props.health.time).toISOString()}>{new Date(props.health.time).toLocaleString()}</time>
+            <time dateTime={new Date(props.health.time).toISOString()}>
+              {new Date(props.health.time).toLocaleString()}
+            </time>
           </p>
           <button
             type="button"
@@ -179,5 +186,9 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
 }
 
 function Flag({ ok, children }: { ok: boolean; children: ReactNode }) {
-  return <span className={ok ? "text-emerald-700 dark:text-emerald-300" : "text-rose-700 dark:text-rose-300"}>{children}</span>;
+  return (
+    <span className={ok ? "text-emerald-700 dark:text-emerald-300" : "text-rose-700 dark:text-rose-300"}>
+      {children}
+    </span>
+  );
 }

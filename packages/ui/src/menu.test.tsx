@@ -8,7 +8,15 @@ afterEach(cleanup);
 describe("Menu", () => {
   it("opens, runs an item once and closes", () => {
     const rename = vi.fn();
-    render(<Menu label="Actions for Dinner" items={[{ label: "Rename", onSelect: rename }, { label: "Delete", onSelect: () => {} }]} />);
+    render(
+      <Menu
+        label="Actions for Dinner"
+        items={[
+          { label: "Rename", onSelect: rename },
+          { label: "Delete", onSelect: () => {} },
+        ]}
+      />,
+    );
     const button = screen.getByRole("button", { name: "Actions for Dinner" });
     expect(button.getAttribute("aria-expanded")).toBe("false");
     fireEvent.click(button);
@@ -20,7 +28,15 @@ describe("Menu", () => {
   });
 
   it("moves with the arrow keys and closes on Escape, focus back on the button", () => {
-    render(<Menu label="More" items={[{ label: "One", onSelect: () => {} }, { label: "Two", onSelect: () => {} }]} />);
+    render(
+      <Menu
+        label="More"
+        items={[
+          { label: "One", onSelect: () => {} },
+          { label: "Two", onSelect: () => {} },
+        ]}
+      />,
+    );
     const button = screen.getByRole("button", { name: "More" });
     fireEvent.click(button);
     const menu = screen.getByRole("menu");

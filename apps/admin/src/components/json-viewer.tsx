@@ -100,7 +100,15 @@ export function highlight(text: string, query: string): ReactNode[] {
   return parts;
 }
 
-export function JsonViewer({ value, label, defaultDepth = 3 }: { value: unknown; label: string; defaultDepth?: number }) {
+export function JsonViewer({
+  value,
+  label,
+  defaultDepth = 3,
+}: {
+  value: unknown;
+  label: string;
+  defaultDepth?: number;
+}) {
   const [query, setQuery] = useState("");
   // Branches the operator toggled by hand: true = open, false = closed; they win over the defaults.
   const [toggled, setToggled] = useState<Map<Path, boolean>>(new Map());
@@ -130,7 +138,9 @@ export function JsonViewer({ value, label, defaultDepth = 3 }: { value: unknown;
   const renderNode = (node: unknown, path: Path, key: string | number | null, depth: number): ReactNode => {
     const keyLabel =
       key === null ? null : (
-        <span className={`text-indigo-700 dark:text-indigo-300 ${search.hits.has(path) && String(key).toLowerCase().includes(query.trim().toLowerCase()) ? "bg-yellow-200 text-slate-900 dark:bg-yellow-500/70" : ""}`}>
+        <span
+          className={`text-indigo-700 dark:text-indigo-300 ${search.hits.has(path) && String(key).toLowerCase().includes(query.trim().toLowerCase()) ? "bg-yellow-200 text-slate-900 dark:bg-yellow-500/70" : ""}`}
+        >
           {typeof key === "number" ? key : `"${key}"`}
           {": "}
         </span>
@@ -138,18 +148,26 @@ export function JsonViewer({ value, label, defaultDepth = 3 }: { value: unknown;
     if (!isBranch(node)) {
       const text = leafText(node);
       const tone =
-        typeof node === "string" ? "text-emerald-800 dark:text-emerald-300" : node === null ? "text-slate-500" : "text-sky-800 dark:text-sky-300";
+        typeof node === "string"
+          ? "text-emerald-800 dark:text-emerald-300"
+          : node === null
+            ? "text-slate-500"
+            : "text-sky-800 dark:text-sky-300";
       return (
         <div key={path} className="pl-4" data-json-path={path}>
           {keyLabel}
-          <span className={`break-all whitespace-pre-wrap ${tone}`}>{typeof node === "string" ? <>"{highlight(text, query)}"</> : highlight(text, query)}</span>
+          <span className={`break-all whitespace-pre-wrap ${tone}`}>
+            {typeof node === "string" ? <>"{highlight(text, query)}"</> : highlight(text, query)}
+          </span>
         </div>
       );
     }
     const entries = entriesOf(node);
     const open = isOpen(path, depth);
     const [openChar, closeChar] = Array.isArray(node) ? ["[", "]"] : ["{", "}"];
-    const summary = Array.isArray(node) ? `${entries.length} item${entries.length === 1 ? "" : "s"}` : `${entries.length} key${entries.length === 1 ? "" : "s"}`;
+    const summary = Array.isArray(node)
+      ? `${entries.length} item${entries.length === 1 ? "" : "s"}`
+      : `${entries.length} key${entries.length === 1 ? "" : "s"}`;
     return (
       <div key={path} className={depth === 0 ? "" : "pl-4"}>
         <button
@@ -201,18 +219,34 @@ export function JsonViewer({ value, label, defaultDepth = 3 }: { value: unknown;
         <span role="status" aria-live="polite" className="text-xs text-slate-500 dark:text-slate-400">
           {query.trim() ? `${search.matches} match${search.matches === 1 ? "" : "es"}` : ""}
         </span>
-        {maskedCount > 0 && <span className="text-xs text-amber-800 dark:text-amber-200">{maskedCount} masked value{maskedCount === 1 ? "" : "s"}</span>}
+        {maskedCount > 0 && (
+          <span className="text-xs text-amber-800 dark:text-amber-200">
+            {maskedCount} masked value{maskedCount === 1 ? "" : "s"}
+          </span>
+        )}
         <span className="ml-auto flex gap-1">
-          <button type="button" onClick={() => setAll(true)} className="rounded px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800">
+          <button
+            type="button"
+            onClick={() => setAll(true)}
+            className="rounded px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800"
+          >
             Expand all<span className="sr-only"> of {label}</span>
           </button>
-          <button type="button" onClick={() => setAll(false)} className="rounded px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800">
+          <button
+            type="button"
+            onClick={() => setAll(false)}
+            className="rounded px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800"
+          >
             Collapse all<span className="sr-only"> of {label}</span>
           </button>
         </span>
       </div>
       <div className="max-h-[28rem] overflow-auto p-2 font-mono text-xs leading-5" aria-label={label} role="region">
-        {value === null || value === undefined ? <span className="text-slate-500">null</span> : renderNode(value, "", null, 0)}
+        {value === null || value === undefined ? (
+          <span className="text-slate-500">null</span>
+        ) : (
+          renderNode(value, "", null, 0)
+        )}
       </div>
     </div>
   );

@@ -4,7 +4,15 @@ import { Button } from "@lockstep/ui/button";
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from "react";
 import { describeError } from "../lib/errors.ts";
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
@@ -16,9 +24,21 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function Card({ title, children, actions, className = "" }: { title?: ReactNode; children: ReactNode; actions?: ReactNode; className?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  className = "",
+}: {
+  title?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+}) {
   return (
-    <section className={`rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}>
+    <section
+      className={`rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
+    >
       {(title || actions) && (
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
           {title && <h2 className="text-sm font-semibold">{title}</h2>}
@@ -31,10 +51,21 @@ export function Card({ title, children, actions, className = "" }: { title?: Rea
 }
 
 /** An error in words, with Retry when retrying can help (or when the caller insists). */
-export function ErrorNotice({ error, onRetry, title = "Something went wrong" }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorNotice({
+  error,
+  onRetry,
+  title = "Something went wrong",
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const described = describeError(error);
   return (
-    <div role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-100">
+    <div
+      role="alert"
+      className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-100"
+    >
       <p className="font-semibold">{title}</p>
       <p className="mt-1 break-words">{described.message}</p>
       {Object.entries(described.fieldErrors).map(([field, messages]) => (
@@ -74,10 +105,23 @@ const TONES: Record<Tone, string> = {
 };
 
 export function Badge({ tone = "neutral", children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
-const STATUS_TONES: Record<string, Tone> = { success: "ok", pending: "info", error: "bad", timeout: "bad", aborted: "bad", cancelled: "warn" };
+const STATUS_TONES: Record<string, Tone> = {
+  success: "ok",
+  pending: "info",
+  error: "bad",
+  timeout: "bad",
+  aborted: "bad",
+  cancelled: "warn",
+};
 export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{status}</Badge>;
 }
@@ -91,16 +135,31 @@ interface FieldProps {
   error?: string;
 }
 
-export function TextField({ label, hint, error, className = "", ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  hint,
+  error,
+  className = "",
+  ...input
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-700 dark:text-slate-300">
         {label}
       </label>
-      <input id={id} className={inputClass} aria-invalid={error ? true : undefined} aria-describedby={hint || error ? `${id}-note` : undefined} {...input} />
+      <input
+        id={id}
+        className={inputClass}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? `${id}-note` : undefined}
+        {...input}
+      />
       {(hint || error) && (
-        <p id={`${id}-note`} className={`mt-1 text-xs ${error ? "text-rose-700 dark:text-rose-300" : "text-slate-500 dark:text-slate-400"}`}>
+        <p
+          id={`${id}-note`}
+          className={`mt-1 text-xs ${error ? "text-rose-700 dark:text-rose-300" : "text-slate-500 dark:text-slate-400"}`}
+        >
           {error ?? hint}
         </p>
       )}
@@ -114,7 +173,11 @@ export function SelectField({
   anyLabel,
   className = "",
   ...select
-}: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly (string | { value: string; label: string })[]; anyLabel?: string }) {
+}: FieldProps &
+  SelectHTMLAttributes<HTMLSelectElement> & {
+    options: readonly (string | { value: string; label: string })[];
+    anyLabel?: string;
+  }) {
   const id = useId();
   return (
     <div className={className}>
@@ -175,7 +238,11 @@ export function ConfirmAction({
     );
   }
   return (
-    <div role="group" aria-labelledby={id} className="w-full rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm dark:border-rose-800 dark:bg-rose-950/50">
+    <div
+      role="group"
+      aria-labelledby={id}
+      className="w-full rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm dark:border-rose-800 dark:bg-rose-950/50"
+    >
       <p id={id} className="text-rose-900 dark:text-rose-100">
         {consequence}
       </p>

@@ -15,7 +15,9 @@ export function reportHeadline(report: TKnowledgeIngestReport): string {
     return `${n} error${n === 1 ? "" : "s"} found: nothing was written. Fix the file and upload it again.`;
   }
   const counts = `${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.deactivated} deactivated`;
-  return report.dryRun ? `The file is valid: ${counts} (nothing written yet).` : `Ingested: ${counts}; ${report.embedded} embedded.`;
+  return report.dryRun
+    ? `The file is valid: ${counts} (nothing written yet).`
+    : `Ingested: ${counts}; ${report.embedded} embedded.`;
 }
 
 export function IngestReport({ report }: { report: TKnowledgeIngestReport }) {
@@ -23,7 +25,11 @@ export function IngestReport({ report }: { report: TKnowledgeIngestReport }) {
     ? "border-emerald-300 bg-emerald-50 text-emerald-950 dark:border-emerald-800 dark:bg-emerald-950/50 dark:text-emerald-100"
     : "border-rose-300 bg-rose-50 text-rose-950 dark:border-rose-800 dark:bg-rose-950/50 dark:text-rose-100";
   return (
-    <section aria-label={report.dryRun ? "Validation report" : "Ingestion report"} data-report-ok={report.ok} className={`rounded-lg border p-4 text-sm ${tone}`}>
+    <section
+      aria-label={report.dryRun ? "Validation report" : "Ingestion report"}
+      data-report-ok={report.ok}
+      className={`rounded-lg border p-4 text-sm ${tone}`}
+    >
       <h3 className="font-semibold">{report.dryRun ? "Validation report" : "Ingestion report"}</h3>
       <p role="status" className="mt-1">
         {reportHeadline(report)}
@@ -46,7 +52,9 @@ export function IngestReport({ report }: { report: TKnowledgeIngestReport }) {
             {report.changes.map((change) => (
               <li key={change.chunkId}>
                 {change.chunkId}: {change.action}
-                {change.fromVersion && change.fromVersion !== change.toVersion ? ` (${change.fromVersion} → ${change.toVersion})` : ` (${change.toVersion})`}
+                {change.fromVersion && change.fromVersion !== change.toVersion
+                  ? ` (${change.fromVersion} → ${change.toVersion})`
+                  : ` (${change.toVersion})`}
               </li>
             ))}
           </ul>

@@ -6,7 +6,7 @@ describe("changedFields", () => {
   it("lists the fields that differ, in order, with old and new values", () => {
     const before = { id: "u1", role: "user", disabled: false, name: "Ann" };
     const after = { id: "u1", role: "admin", disabled: true, name: "Ann" };
-    expect(changedFields(before, after)).toEqual(["role: \"user\" → \"admin\"", "disabled: false → true"]);
+    expect(changedFields(before, after)).toEqual(['role: "user" → "admin"', "disabled: false → true"]);
   });
 
   it("shows added and removed fields, compares nested values, and shortens long ones", () => {

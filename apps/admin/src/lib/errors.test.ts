@@ -13,14 +13,28 @@ describe("describeError", () => {
     const error = Object.assign(new Error("slug: A character with that slug already exists."), {
       data: { code: "CONFLICT", httpStatus: 409, details: { field: "slug" } },
     });
-    expect(describeError(error)).toEqual({ message: "slug: A character with that slug already exists.", retryable: false, fieldErrors: {}, code: "CONFLICT" });
-    const bad = Object.assign(new Error("name: must not be empty"), { data: { code: "BAD_REQUEST", httpStatus: 400, fieldErrors: { name: ["name must not be empty"] } } });
+    expect(describeError(error)).toEqual({
+      message: "slug: A character with that slug already exists.",
+      retryable: false,
+      fieldErrors: {},
+      code: "CONFLICT",
+    });
+    const bad = Object.assign(new Error("name: must not be empty"), {
+      data: { code: "BAD_REQUEST", httpStatus: 400, fieldErrors: { name: ["name must not be empty"] } },
+    });
     expect(describeError(bad).fieldErrors).toEqual({ name: ["name must not be empty"] });
   });
 
   it("words refusals and internal failures for an operator", () => {
-    expect(describeError(Object.assign(new Error("x"), { data: { code: "FORBIDDEN", httpStatus: 403 } })).message).toBe("You are not allowed to do that.");
-    const internal = describeError(Object.assign(new Error("Internal server error"), { data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } }));
-    expect(internal).toMatchObject({ retryable: true, message: "The server failed to answer; see the server log, then retry." });
+    expect(describeError(Object.assign(new Error("x"), { data: { code: "FORBIDDEN", httpStatus: 403 } })).message).toBe(
+      "You are not allowed to do that.",
+    );
+    const internal = describeError(
+      Object.assign(new Error("Internal server error"), { data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } }),
+    );
+    expect(internal).toMatchObject({
+      retryable: true,
+      message: "The server failed to answer; see the server log, then retry.",
+    });
   });
 });

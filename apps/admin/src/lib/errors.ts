@@ -32,7 +32,12 @@ export function describeError(error: unknown): DescribedError {
     data?.fieldErrors && typeof data.fieldErrors === "object" ? (data.fieldErrors as Record<string, string[]>) : {};
   if (!data || typeof data.httpStatus !== "number") {
     // Nothing answered: a network failure or a server that is down.
-    return { message: `The server cannot be reached (${message}). Check that it is running, then retry.`, retryable: true, fieldErrors, code: null };
+    return {
+      message: `The server cannot be reached (${message}). Check that it is running, then retry.`,
+      retryable: true,
+      fieldErrors,
+      code: null,
+    };
   }
   const status = data.httpStatus;
   if (status >= 500) return { message: CODE_WORDS.INTERNAL_SERVER_ERROR!, retryable: true, fieldErrors, code };

@@ -14,7 +14,20 @@ function pick<T>(raw: Record<string, unknown>, keys: readonly string[]): T {
   return out as T;
 }
 
-const INTERACTION_KEYS = ["from", "to", "provider", "model", "status", "operation", "userId", "sessionId", "dataSource", "sort", "view"] as const;
+const INTERACTION_KEYS = [
+  "from",
+  "to",
+  "provider",
+  "model",
+  "status",
+  "operation",
+  "userId",
+  "sessionId",
+  "dataSource",
+  "sort",
+  "view",
+] as const;
 export const interactionSearchShape = (raw: Record<string, unknown>) => pick<InteractionSearch>(raw, INTERACTION_KEYS);
 export const userSearchShape = (raw: Record<string, unknown>) => pick<UserSearch>(raw, ["query", "role", "disabled"]);
-export const sessionSearchShape = (raw: Record<string, unknown>) => pick<SessionSearch>(raw, ["userId", "query", "status", "type", "includeDeleted"]);
+export const sessionSearchShape = (raw: Record<string, unknown>) =>
+  pick<SessionSearch>(raw, ["userId", "query", "status", "type", "includeDeleted"]);

@@ -71,7 +71,8 @@ function CharacterForm({ character, onDone }: { character?: TCharacterAdminDto; 
   const update = useMutation(trpc.admin.characters.update.mutationOptions(options));
   const mutation = character ? update : create;
   const promptId = useId();
-  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: event.target.value }));
+  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -81,23 +82,57 @@ function CharacterForm({ character, onDone }: { character?: TCharacterAdminDto; 
   }
   const error = mutation.error;
   return (
-    <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" aria-label={character ? `Edit ${character.name}` : "New character"}>
-      <TextField label="Slug" required value={draft.slug} onChange={set("slug")} hint="lowercase words joined by hyphens" error={fieldError(error, "slug")} />
+    <form
+      onSubmit={submit}
+      className="grid gap-3 sm:grid-cols-2"
+      aria-label={character ? `Edit ${character.name}` : "New character"}
+    >
+      <TextField
+        label="Slug"
+        required
+        value={draft.slug}
+        onChange={set("slug")}
+        hint="lowercase words joined by hyphens"
+        error={fieldError(error, "slug")}
+      />
       <TextField label="Name" required value={draft.name} onChange={set("name")} error={fieldError(error, "name")} />
-      <TextField label="Avatar" value={draft.avatar} onChange={set("avatar")} hint="an emoji or an https URL" error={fieldError(error, "avatar")} />
-      <TextField label="Description" required value={draft.description} onChange={set("description")} error={fieldError(error, "description")} />
+      <TextField
+        label="Avatar"
+        value={draft.avatar}
+        onChange={set("avatar")}
+        hint="an emoji or an https URL"
+        error={fieldError(error, "avatar")}
+      />
+      <TextField
+        label="Description"
+        required
+        value={draft.description}
+        onChange={set("description")}
+        error={fieldError(error, "description")}
+      />
       <div className="sm:col-span-2">
         <label htmlFor={promptId} className="mb-1 block text-xs font-medium text-slate-700 dark:text-slate-300">
           System prompt
         </label>
-        <textarea id={promptId} required rows={5} className={inputClass} value={draft.systemPrompt} onChange={set("systemPrompt")} />
-        {fieldError(error, "systemPrompt") && <p className="mt-1 text-xs text-rose-700 dark:text-rose-300">{fieldError(error, "systemPrompt")}</p>}
+        <textarea
+          id={promptId}
+          required
+          rows={5}
+          className={inputClass}
+          value={draft.systemPrompt}
+          onChange={set("systemPrompt")}
+        />
+        {fieldError(error, "systemPrompt") && (
+          <p className="mt-1 text-xs text-rose-700 dark:text-rose-300">{fieldError(error, "systemPrompt")}</p>
+        )}
       </div>
-      {error && !Object.keys(describeError(error).fieldErrors).length && !(error as { data?: { details?: unknown } }).data?.details && (
-        <div className="sm:col-span-2">
-          <ErrorNotice error={error} title="Not saved" />
-        </div>
-      )}
+      {error &&
+        !Object.keys(describeError(error).fieldErrors).length &&
+        !(error as { data?: { details?: unknown } }).data?.details && (
+          <div className="sm:col-span-2">
+            <ErrorNotice error={error} title="Not saved" />
+          </div>
+        )}
       <div className="flex gap-2 sm:col-span-2">
         <Button type="submit" busy={mutation.isPending}>
           {character ? "Save changes" : "Create character"}
@@ -130,7 +165,12 @@ function CharacterCard({ character }: { character: TCharacterAdminDto }) {
           <Button variant="secondary" size="sm" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
             Edit<span className="sr-only"> {character.name}</span>
           </Button>
-          <Button variant="secondary" size="sm" busy={setActive.isPending} onClick={() => setActive.mutate({ id: character.id, isActive: !character.isActive })}>
+          <Button
+            variant="secondary"
+            size="sm"
+            busy={setActive.isPending}
+            onClick={() => setActive.mutate({ id: character.id, isActive: !character.isActive })}
+          >
             {character.isActive ? "Deactivate" : "Activate"}
             <span className="sr-only"> {character.name}</span>
           </Button>
@@ -175,19 +215,34 @@ function TemplateRow({ template }: { template: TEpisodeTemplateDto }) {
           <Button variant="ghost" size="sm" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
             Edit<span className="sr-only"> template {template.title}</span>
           </Button>
-          <Button variant="ghost" size="sm" busy={setActive.isPending} onClick={() => setActive.mutate({ id: template.id, isActive: !template.isActive })}>
+          <Button
+            variant="ghost"
+            size="sm"
+            busy={setActive.isPending}
+            onClick={() => setActive.mutate({ id: template.id, isActive: !template.isActive })}
+          >
             {template.isActive ? "Deactivate" : "Activate"}
             <span className="sr-only"> template {template.title}</span>
           </Button>
         </span>
       </div>
       {setActive.isError && <ErrorNotice error={setActive.error} title="Cannot switch the template" />}
-      {editing && <TemplateForm template={template} characterId={template.characterId} onDone={() => setEditing(false)} />}
+      {editing && (
+        <TemplateForm template={template} characterId={template.characterId} onDone={() => setEditing(false)} />
+      )}
     </li>
   );
 }
 
-function TemplateForm({ template, characterId, onDone }: { template?: TEpisodeTemplateDto; characterId: string; onDone: () => void }) {
+function TemplateForm({
+  template,
+  characterId,
+  onDone,
+}: {
+  template?: TEpisodeTemplateDto;
+  characterId: string;
+  onDone: () => void;
+}) {
   const { trpc, invalidate } = useCatalogue();
   const [draft, setDraft] = useState({
     slug: template?.slug ?? "",
@@ -200,7 +255,8 @@ function TemplateForm({ template, characterId, onDone }: { template?: TEpisodeTe
   const create = useMutation(trpc.admin.templates.create.mutationOptions(options));
   const update = useMutation(trpc.admin.templates.update.mutationOptions(options));
   const mutation = template ? update : create;
-  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: event.target.value }));
+  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
   function submit(event: FormEvent) {
     event.preventDefault();
     const values = { ...draft, openingLine: draft.openingLine.trim() || null, sortOrder: Number(draft.sortOrder) || 0 };
@@ -209,12 +265,41 @@ function TemplateForm({ template, characterId, onDone }: { template?: TEpisodeTe
   }
   const error = mutation.error;
   return (
-    <form onSubmit={submit} className="mt-2 grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 dark:border-slate-800" aria-label={template ? `Edit template ${template.title}` : "New template"}>
+    <form
+      onSubmit={submit}
+      className="mt-2 grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 dark:border-slate-800"
+      aria-label={template ? `Edit template ${template.title}` : "New template"}
+    >
       <TextField label="Slug" required value={draft.slug} onChange={set("slug")} error={fieldError(error, "slug")} />
-      <TextField label="Title" required value={draft.title} onChange={set("title")} error={fieldError(error, "title")} />
-      <TextField label="Situation" required value={draft.situation} onChange={set("situation")} error={fieldError(error, "situation")} className="sm:col-span-2" />
-      <TextField label="Opening line" value={draft.openingLine} onChange={set("openingLine")} error={fieldError(error, "openingLine")} />
-      <TextField label="Sort order" type="number" min={0} value={draft.sortOrder} onChange={set("sortOrder")} error={fieldError(error, "sortOrder")} />
+      <TextField
+        label="Title"
+        required
+        value={draft.title}
+        onChange={set("title")}
+        error={fieldError(error, "title")}
+      />
+      <TextField
+        label="Situation"
+        required
+        value={draft.situation}
+        onChange={set("situation")}
+        error={fieldError(error, "situation")}
+        className="sm:col-span-2"
+      />
+      <TextField
+        label="Opening line"
+        value={draft.openingLine}
+        onChange={set("openingLine")}
+        error={fieldError(error, "openingLine")}
+      />
+      <TextField
+        label="Sort order"
+        type="number"
+        min={0}
+        value={draft.sortOrder}
+        onChange={set("sortOrder")}
+        error={fieldError(error, "sortOrder")}
+      />
       {error && !Object.keys(describeError(error).fieldErrors).length && !fieldError(error, "slug") && (
         <div className="sm:col-span-2">
           <ErrorNotice error={error} title="Not saved" />

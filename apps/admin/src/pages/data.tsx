@@ -1,6 +1,11 @@
 // Data: the log's retention and masking settings, the database report (db:verify) on demand, the
 // API health, and the audit log of every operator action with its before and after.
-import { MASKING_CATEGORIES, RETENTION_DAYS_MAX, type TAdminAuditEntry, type TMaskingSettings } from "@lockstep/contracts";
+import {
+  MASKING_CATEGORIES,
+  RETENTION_DAYS_MAX,
+  type TAdminAuditEntry,
+  type TMaskingSettings,
+} from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
@@ -23,7 +28,10 @@ const MASKING_LABELS: Record<(typeof MASKING_CATEGORIES)[number], string> = {
 export function DataPage() {
   return (
     <>
-      <PageHeader title="Data and audit" description="How long the AI log is kept and what it masks, the database's own report, and who did what in this console." />
+      <PageHeader
+        title="Data and audit"
+        description="How long the AI log is kept and what it masks, the database's own report, and who did what in this console."
+      />
       <div className="grid gap-4 xl:grid-cols-2">
         <Settings />
         <Verify />
@@ -79,12 +87,25 @@ function Settings() {
               value={days}
               onChange={(event) => setDays(event.target.value)}
               hint="Older log rows are deleted by the retention job every 6 hours."
-              error={save.error ? (save.error as { data?: { fieldErrors?: Record<string, string[]> } }).data?.fieldErrors?.retentionDays?.join("; ") : undefined}
+              error={
+                save.error
+                  ? (
+                      save.error as { data?: { fieldErrors?: Record<string, string[]> } }
+                    ).data?.fieldErrors?.retentionDays?.join("; ")
+                  : undefined
+              }
             />
             <fieldset>
-              <legend className="text-xs font-medium text-slate-700 dark:text-slate-300">Masking of new log rows</legend>
+              <legend className="text-xs font-medium text-slate-700 dark:text-slate-300">
+                Masking of new log rows
+              </legend>
               <label className="mt-2 flex items-center gap-2 text-sm font-medium">
-                <input type="checkbox" className="size-4" checked={masking.enabled} onChange={(event) => setMasking({ ...masking, enabled: event.target.checked })} />
+                <input
+                  type="checkbox"
+                  className="size-4"
+                  checked={masking.enabled}
+                  onChange={(event) => setMasking({ ...masking, enabled: event.target.checked })}
+                />
                 Mask personal data and credentials
               </label>
               <div className="mt-1 grid gap-1 pl-6 sm:grid-cols-2">
@@ -130,9 +151,22 @@ function Verify() {
   // A report on demand: it scans the whole database, so it runs only when asked.
   const verify = useQuery({ ...trpc.admin.data.verify.queryOptions(), enabled: false, retry: false });
   return (
-    <Card title="Database report" actions={<Button size="sm" busy={verify.isFetching} onClick={() => void verify.refetch()}>{verify.data ? "Run again" : "Run the report"}</Button>}>
-      {verify.isError && <ErrorNotice error={verify.error} title="The report failed" onRetry={() => void verify.refetch()} />}
-      {!verify.data && !verify.isError && <p className="text-sm text-slate-600 dark:text-slate-400">Row counts, orphaned references, expected indexes and enum values against the contracts.</p>}
+    <Card
+      title="Database report"
+      actions={
+        <Button size="sm" busy={verify.isFetching} onClick={() => void verify.refetch()}>
+          {verify.data ? "Run again" : "Run the report"}
+        </Button>
+      }
+    >
+      {verify.isError && (
+        <ErrorNotice error={verify.error} title="The report failed" onRetry={() => void verify.refetch()} />
+      )}
+      {!verify.data && !verify.isError && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Row counts, orphaned references, expected indexes and enum values against the contracts.
+        </p>
+      )}
       {verify.data && (
         <div className="grid gap-3">
           <p role="status" className="text-sm font-medium">
@@ -190,13 +224,24 @@ function AuditLog() {
   const [draft, setDraft] = useState<Required<AuditFilters>>({ action: "", entityType: "", entityId: "", actorId: "" });
   const [filters, setFilters] = useState<AuditFilters>({});
   const list = useInfiniteQuery(
-    trpc.admin.audit.list.infiniteQueryOptions({ ...filters, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.audit.list.infiniteQueryOptions(
+      { ...filters, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const set = (key: keyof AuditFilters) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: event.target.value }));
+  const set = (key: keyof AuditFilters) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
 
   return (
-    <Card title="Audit log" actions={<Button variant="secondary" size="sm" busy={list.isRefetching} onClick={() => void list.refetch()}>Refresh</Button>}>
+    <Card
+      title="Audit log"
+      actions={
+        <Button variant="secondary" size="sm" busy={list.isRefetching} onClick={() => void list.refetch()}>
+          Refresh
+        </Button>
+      }
+    >
       <form
         aria-label="Audit filters"
         className="mb-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_auto]"
@@ -227,7 +272,12 @@ function AuditLog() {
         </ol>
       )}
       {list.hasNextPage && (
-        <Button variant="secondary" className="mt-3" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+        <Button
+          variant="secondary"
+          className="mt-3"
+          busy={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
           Load more
         </Button>
       )}
@@ -259,15 +309,25 @@ function AuditRow({ entry }: { entry: TAdminAuditEntry }) {
       )}
       {changed && (
         <details className="mt-1">
-          <summary className="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-300">Before and after</summary>
+          <summary className="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-300">
+            Before and after
+          </summary>
           <div className="mt-2 grid gap-2 lg:grid-cols-2">
             <div>
               <p className="mb-1 text-xs font-semibold">Before</p>
-              {entry.before === null ? <p className="text-xs text-slate-500">nothing (created)</p> : <JsonViewer value={entry.before} label="before" defaultDepth={1} />}
+              {entry.before === null ? (
+                <p className="text-xs text-slate-500">nothing (created)</p>
+              ) : (
+                <JsonViewer value={entry.before} label="before" defaultDepth={1} />
+              )}
             </div>
             <div>
               <p className="mb-1 text-xs font-semibold">After</p>
-              {entry.after === null ? <p className="text-xs text-slate-500">nothing (deleted)</p> : <JsonViewer value={entry.after} label="after" defaultDepth={1} />}
+              {entry.after === null ? (
+                <p className="text-xs text-slate-500">nothing (deleted)</p>
+              ) : (
+                <JsonViewer value={entry.after} label="after" defaultDepth={1} />
+              )}
             </div>
           </div>
         </details>

@@ -24,7 +24,11 @@ export function InteractionDetailPage() {
       <>
         {back}
         <div className="mt-4">
-          <ErrorNotice error={detail.error} title="Cannot load this interaction" onRetry={() => void detail.refetch()} />
+          <ErrorNotice
+            error={detail.error}
+            title="Cannot load this interaction"
+            onRetry={() => void detail.refetch()}
+          />
         </div>
       </>
     );
@@ -45,7 +49,10 @@ export function InteractionDetailPage() {
         />
       </div>
       {(call.errorCode || call.errorMessage) && (
-        <div role="alert" className="mb-4 rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-100">
+        <div
+          role="alert"
+          className="mb-4 rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-100"
+        >
           <p className="font-semibold">Error {call.errorCode ?? ""}</p>
           <p className="mt-1 break-words">{call.errorMessage ?? "No message was recorded."}</p>
         </div>
@@ -67,7 +74,11 @@ export function InteractionDetailPage() {
             </Fact>
             <Fact term="Prompt hash">
               {call.promptHash ? (
-                <Link to="/interactions" search={{ view: "groups" }} className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/interactions"
+                  search={{ view: "groups" }}
+                  className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {call.promptHash}
                 </Link>
               ) : (
@@ -80,7 +91,11 @@ export function InteractionDetailPage() {
           <dl className="divide-y divide-slate-100 dark:divide-slate-800">
             <Fact term="User">
               {call.userId ? (
-                <Link to="/users/$id" params={{ id: call.userId }} className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/users/$id"
+                  params={{ id: call.userId }}
+                  className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {call.userId}
                 </Link>
               ) : (
@@ -89,7 +104,11 @@ export function InteractionDetailPage() {
             </Fact>
             <Fact term="Session">
               {call.sessionId ? (
-                <Link to="/sessions/$id" params={{ id: call.sessionId }} className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/sessions/$id"
+                  params={{ id: call.sessionId }}
+                  className="font-mono text-xs break-all text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {call.sessionId}
                 </Link>
               ) : (
@@ -105,13 +124,23 @@ export function InteractionDetailPage() {
       </div>
       <div className="mt-4 grid gap-4">
         <Card title="Prompt">
-          <p className="max-h-80 overflow-auto font-mono text-xs break-words whitespace-pre-wrap" tabIndex={0} aria-label="Prompt text">{call.promptText ? highlight(call.promptText, "") : "No prompt was stored."}</p>
+          <p
+            className="max-h-80 overflow-auto font-mono text-xs break-words whitespace-pre-wrap"
+            tabIndex={0}
+            aria-label="Prompt text"
+          >
+            {call.promptText ? highlight(call.promptText, "") : "No prompt was stored."}
+          </p>
         </Card>
         <Card title="Request">
           <JsonViewer value={call.request} label="request JSON" />
         </Card>
         <Card title="Response">
-          {call.response === null ? <p className="text-sm text-slate-500">No response was stored.</p> : <JsonViewer value={call.response} label="response JSON" />}
+          {call.response === null ? (
+            <p className="text-sm text-slate-500">No response was stored.</p>
+          ) : (
+            <JsonViewer value={call.response} label="response JSON" />
+          )}
         </Card>
         <Card title={`Responses (${call.responses.length})`}>
           {call.responses.length === 0 ? (

@@ -48,11 +48,18 @@ export function searchOfDraft(draft: Draft, view: InteractionSearch["view"]): In
   );
 }
 
-export function InteractionFilters({ search, onApply }: { search: InteractionSearch; onApply: (next: InteractionSearch) => void }) {
+export function InteractionFilters({
+  search,
+  onApply,
+}: {
+  search: InteractionSearch;
+  onApply: (next: InteractionSearch) => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(search));
   // Back/forward or a link changes the URL: the form follows it.
   useEffect(() => setDraft(draftOf(search)), [search]);
-  const set = (key: keyof Draft) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: event.target.value }));
+  const set = (key: keyof Draft) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -60,12 +67,34 @@ export function InteractionFilters({ search, onApply }: { search: InteractionSea
   }
 
   return (
-    <form onSubmit={submit} aria-label="Interaction filters" className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+    <form
+      onSubmit={submit}
+      aria-label="Interaction filters"
+      className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5"
+    >
       <TextField label="From" type="datetime-local" value={draft.from} onChange={set("from")} />
       <TextField label="To" type="datetime-local" value={draft.to} onChange={set("to")} />
-      <SelectField label="Status" anyLabel="Any status" options={ZAiInteractionStatusSchema.options} value={draft.status} onChange={set("status")} />
-      <SelectField label="Operation" anyLabel="Any operation" options={ZAiOperationSchema.options} value={draft.operation} onChange={set("operation")} />
-      <SelectField label="Source" anyLabel="Any source" options={ZDataSourceSchema.options} value={draft.dataSource} onChange={set("dataSource")} />
+      <SelectField
+        label="Status"
+        anyLabel="Any status"
+        options={ZAiInteractionStatusSchema.options}
+        value={draft.status}
+        onChange={set("status")}
+      />
+      <SelectField
+        label="Operation"
+        anyLabel="Any operation"
+        options={ZAiOperationSchema.options}
+        value={draft.operation}
+        onChange={set("operation")}
+      />
+      <SelectField
+        label="Source"
+        anyLabel="Any source"
+        options={ZDataSourceSchema.options}
+        value={draft.dataSource}
+        onChange={set("dataSource")}
+      />
       <TextField label="Provider" placeholder="e.g. builtin" value={draft.provider} onChange={set("provider")} />
       <TextField label="Model" placeholder="exact model name" value={draft.model} onChange={set("model")} />
       <TextField label="User id" value={draft.userId} onChange={set("userId")} />

@@ -11,10 +11,14 @@ import { useTRPC } from "../trpc.ts";
 export function InteractionGroups({ search }: { search: InteractionSearch }) {
   const trpc = useTRPC();
   const groups = useInfiniteQuery(
-    trpc.admin.interactions.groups.infiniteQueryOptions({ ...filtersOf(search), limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.interactions.groups.infiniteQueryOptions(
+      { ...filtersOf(search), limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   if (groups.isPending) return <Loading label="Grouping calls by prompt…" />;
-  if (groups.isError) return <ErrorNotice error={groups.error} title="Cannot group the calls" onRetry={() => void groups.refetch()} />;
+  if (groups.isError)
+    return <ErrorNotice error={groups.error} title="Cannot group the calls" onRetry={() => void groups.refetch()} />;
   const rows = groups.data.pages.flatMap((page) => page.items);
   return (
     <Card>
@@ -26,25 +30,43 @@ export function InteractionGroups({ search }: { search: InteractionSearch }) {
             <caption className="sr-only">Calls grouped by prompt hash</caption>
             <thead className="text-xs text-slate-500 uppercase dark:text-slate-400">
               <tr>
-                <th scope="col" className="py-2 pr-3">Prompt</th>
-                <th scope="col" className="py-2 pr-3 text-right">Calls</th>
-                <th scope="col" className="py-2 pr-3 text-right">Errors</th>
-                <th scope="col" className="py-2 pr-3 text-right">Avg / p95 latency</th>
-                <th scope="col" className="py-2">Last seen</th>
+                <th scope="col" className="py-2 pr-3">
+                  Prompt
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Calls
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Errors
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Avg / p95 latency
+                </th>
+                <th scope="col" className="py-2">
+                  Last seen
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {rows.map((group) => (
                 <tr key={group.promptHash}>
                   <td className="max-w-md py-2 pr-3">
-                    <Link to="/interactions/$id" params={{ id: group.sampleId }} className="line-clamp-2 text-indigo-700 hover:underline dark:text-indigo-300">
+                    <Link
+                      to="/interactions/$id"
+                      params={{ id: group.sampleId }}
+                      className="line-clamp-2 text-indigo-700 hover:underline dark:text-indigo-300"
+                    >
                       {group.promptPreview ?? "(no prompt stored)"}
                       <span className="sr-only"> (open the newest call)</span>
                     </Link>
                     <span className="font-mono text-[11px] text-slate-500">{group.promptHash.slice(0, 16)}…</span>
                   </td>
                   <td className="py-2 pr-3 text-right tabular-nums">{formatCount(group.calls)}</td>
-                  <td className={`py-2 pr-3 text-right tabular-nums ${group.errors ? "text-rose-700 dark:text-rose-300" : ""}`}>{formatCount(group.errors)}</td>
+                  <td
+                    className={`py-2 pr-3 text-right tabular-nums ${group.errors ? "text-rose-700 dark:text-rose-300" : ""}`}
+                  >
+                    {formatCount(group.errors)}
+                  </td>
                   <td className="py-2 pr-3 text-right tabular-nums">
                     {formatMs(group.avgLatencyMs)} / {formatMs(group.p95LatencyMs)}
                   </td>
@@ -56,7 +78,12 @@ export function InteractionGroups({ search }: { search: InteractionSearch }) {
         </div>
       )}
       {groups.hasNextPage && (
-        <Button variant="secondary" className="mt-3" busy={groups.isFetchingNextPage} onClick={() => void groups.fetchNextPage()}>
+        <Button
+          variant="secondary"
+          className="mt-3"
+          busy={groups.isFetchingNextPage}
+          onClick={() => void groups.fetchNextPage()}
+        >
           Load more
         </Button>
       )}

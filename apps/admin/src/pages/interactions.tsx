@@ -9,7 +9,13 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { Card, Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
-import { exportUrl, filtersOf, hasFilters, type InteractionSearch, parseInteractionSearch } from "../lib/interaction-search.ts";
+import {
+  exportUrl,
+  filtersOf,
+  hasFilters,
+  type InteractionSearch,
+  parseInteractionSearch,
+} from "../lib/interaction-search.ts";
 import { interactionsRoute } from "../router.tsx";
 import { useTRPC } from "../trpc.ts";
 import { InteractionFilters } from "./interaction-filters.tsx";
@@ -46,7 +52,9 @@ const columns: ColumnDef<typeof features, Row>[] = [
     header: "Error or prompt",
     cell: ({ row }) => (
       <span className={`truncate ${row.original.errorCode ? "text-rose-700 dark:text-rose-300" : ""}`}>
-        {row.original.errorCode ? `${row.original.errorCode}: ${row.original.errorMessage ?? ""}` : (row.original.promptPreview ?? "–")}
+        {row.original.errorCode
+          ? `${row.original.errorCode}: ${row.original.errorMessage ?? ""}`
+          : (row.original.promptPreview ?? "–")}
       </span>
     ),
   },
@@ -91,7 +99,9 @@ export function InteractionsPage() {
 
 /** The filters fold away on phones (they would fill the screen) and stay open on wider screens. */
 function FilterPanel({ count, children }: { count: number; children: ReactNode }) {
-  const [open, setOpen] = useState(() => typeof window === "undefined" || window.matchMedia("(min-width: 640px)").matches);
+  const [open, setOpen] = useState(
+    () => typeof window === "undefined" || window.matchMedia("(min-width: 640px)").matches,
+  );
   return (
     <details
       open={open}
@@ -122,7 +132,9 @@ function ExportButtons({ filters }: { filters: ReturnType<typeof filtersOf> }) {
           className="inline-flex items-center rounded-lg border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
         >
           {label}
-          <span className="sr-only">{Object.keys(filters).length ? " of the filtered interactions" : " of all interactions"}</span>
+          <span className="sr-only">
+            {Object.keys(filters).length ? " of the filtered interactions" : " of all interactions"}
+          </span>
         </a>
       ))}
     </>
@@ -133,7 +145,9 @@ function InteractionTable({ search }: { search: InteractionSearch }) {
   const trpc = useTRPC();
   const input = { ...filtersOf(search), sort: search.sort ?? "created_at", limit: PAGE_SIZE };
   const list = useInfiniteQuery(
-    trpc.admin.interactions.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.interactions.list.infiniteQueryOptions(input, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+    }),
   );
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const table = useTable({ features, columns, data: rows });
@@ -156,7 +170,10 @@ function InteractionTable({ search }: { search: InteractionSearch }) {
 
   const nextPageError = list.isFetchNextPageError ? list.error : null;
   if (list.isPending) return <Loading label="Loading interactions…" />;
-  if (list.isError) return <ErrorNotice error={list.error} title="Cannot load the interaction log" onRetry={() => void list.refetch()} />;
+  if (list.isError)
+    return (
+      <ErrorNotice error={list.error} title="Cannot load the interaction log" onRetry={() => void list.refetch()} />
+    );
 
   return (
     <Card>
@@ -176,15 +193,28 @@ function InteractionTable({ search }: { search: InteractionSearch }) {
           style={{ height: `min(65vh, ${rows.length * ROW_HEIGHT + 40}px)` }}
           className="overflow-auto rounded-lg border border-slate-200 dark:border-slate-800"
         >
-          <div role="table" aria-label="AI interactions" aria-rowcount={rows.length + 1} className="min-w-[68rem] text-sm">
+          <div
+            role="table"
+            aria-label="AI interactions"
+            aria-rowcount={rows.length + 1}
+            className="min-w-[68rem] text-sm"
+          >
             <div role="rowgroup" className="sticky top-0 z-10 bg-slate-50 dark:bg-slate-800">
               {table.getHeaderGroups().map((group) => (
-                <div role="row" key={group.id} className={`${GRID} px-3 py-2 text-xs font-semibold text-slate-600 uppercase dark:text-slate-300`}>
+                <div
+                  role="row"
+                  key={group.id}
+                  className={`${GRID} px-3 py-2 text-xs font-semibold text-slate-600 uppercase dark:text-slate-300`}
+                >
                   {group.headers.map((header) => (
                     <div role="columnheader" key={header.id}>
                       <table.FlexRender header={header} />
-                      {header.column.id === (search.sort === "latency" ? "latency" : "time") && <span className="sr-only"> (sorted, descending)</span>}
-                      {header.column.id === (search.sort === "latency" ? "latency" : "time") && <span aria-hidden="true"> ↓</span>}
+                      {header.column.id === (search.sort === "latency" ? "latency" : "time") && (
+                        <span className="sr-only"> (sorted, descending)</span>
+                      )}
+                      {header.column.id === (search.sort === "latency" ? "latency" : "time") && (
+                        <span aria-hidden="true"> ↓</span>
+                      )}
                     </div>
                   ))}
                 </div>
@@ -230,7 +260,9 @@ function InteractionTable({ search }: { search: InteractionSearch }) {
           {isFetchingNextPage ? "Loading more…" : "Load more"}
         </Button>
       )}
-      {nextPageError && <ErrorNotice error={nextPageError} title="Cannot load the next page" onRetry={() => void fetchNextPage()} />}
+      {nextPageError && (
+        <ErrorNotice error={nextPageError} title="Cannot load the next page" onRetry={() => void fetchNextPage()} />
+      )}
     </Card>
   );
 }

@@ -19,7 +19,10 @@ import { useTRPC } from "../trpc.ts";
 export function KnowledgePage() {
   return (
     <>
-      <PageHeader title="Knowledge base" description="The chunks the coaches ground their suggestions on: ingest files, switch chunks on and off, and try searches." />
+      <PageHeader
+        title="Knowledge base"
+        description="The chunks the coaches ground their suggestions on: ingest files, switch chunks on and off, and try searches."
+      />
       <div className="grid gap-4">
         <Upload />
         <Playground />
@@ -78,7 +81,8 @@ function Upload() {
   return (
     <Card title="Ingest a knowledge file">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        A JSON file of chunks (an array, or <code>{"{ chunks: [...] }"}</code>). It is validated first; nothing is written until you confirm.
+        A JSON file of chunks (an array, or <code>{"{ chunks: [...] }"}</code>). It is validated first; nothing is
+        written until you confirm.
       </p>
       <div className="flex flex-wrap items-end gap-4">
         <div>
@@ -114,14 +118,19 @@ function Upload() {
       </div>
       <div className="mt-4 grid gap-3">
         {parsed && "error" in parsed && (
-          <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950/50 dark:text-rose-100">
+          <p
+            role="alert"
+            className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950/50 dark:text-rose-100"
+          >
             {parsed.error}
           </p>
         )}
         {validate.isPending && <Loading label="Validating…" />}
         {validate.isError && <ErrorNotice error={validate.error} title="Validation failed" />}
         {ingest.isPending && <Loading label="Ingesting…" />}
-        {ingest.isError && <ErrorNotice error={ingest.error} title="Ingestion failed; nothing was written" onRetry={write} />}
+        {ingest.isError && (
+          <ErrorNotice error={ingest.error} title="Ingestion failed; nothing was written" onRetry={write} />
+        )}
         {validation && <IngestReport report={validation} />}
         {canWrite && (
           <div>
@@ -144,7 +153,10 @@ function ChunkList() {
   const [filters, setFilters] = useState<ListFilters>({});
   const [version, setVersion] = useState("");
   const list = useInfiniteQuery(
-    trpc.admin.knowledge.list.infiniteQueryOptions({ ...filters, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.knowledge.list.infiniteQueryOptions(
+      { ...filters, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const setActive = useMutation(
     trpc.admin.knowledge.setActive.mutationOptions({
@@ -152,7 +164,10 @@ function ChunkList() {
     }),
   );
   const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const update = (patch: Partial<ListFilters>) => setFilters((current) => Object.fromEntries(Object.entries({ ...current, ...patch }).filter(([, v]) => v !== undefined)));
+  const update = (patch: Partial<ListFilters>) =>
+    setFilters((current) =>
+      Object.fromEntries(Object.entries({ ...current, ...patch }).filter(([, v]) => v !== undefined)),
+    );
 
   return (
     <Card title="Chunks">
@@ -169,10 +184,24 @@ function ChunkList() {
           anyLabel="Any phase"
           options={["1", "2", "3", "4"]}
           value={filters.phase === undefined ? "" : String(filters.phase)}
-          onChange={(event) => update({ phase: event.target.value ? (Number(event.target.value) as ListFilters["phase"]) : undefined })}
+          onChange={(event) =>
+            update({ phase: event.target.value ? (Number(event.target.value) as ListFilters["phase"]) : undefined })
+          }
         />
-        <SelectField label="Goal" anyLabel="Any goal" options={ZKnowledgeGoalSchema.options} value={filters.goal ?? ""} onChange={(event) => update({ goal: (event.target.value || undefined) as ListFilters["goal"] })} />
-        <SelectField label="Type" anyLabel="Any type" options={ZKnowledgeTypeSchema.options} value={filters.type ?? ""} onChange={(event) => update({ type: (event.target.value || undefined) as ListFilters["type"] })} />
+        <SelectField
+          label="Goal"
+          anyLabel="Any goal"
+          options={ZKnowledgeGoalSchema.options}
+          value={filters.goal ?? ""}
+          onChange={(event) => update({ goal: (event.target.value || undefined) as ListFilters["goal"] })}
+        />
+        <SelectField
+          label="Type"
+          anyLabel="Any type"
+          options={ZKnowledgeTypeSchema.options}
+          value={filters.type ?? ""}
+          onChange={(event) => update({ type: (event.target.value || undefined) as ListFilters["type"] })}
+        />
         <SelectField
           label="Active"
           anyLabel="Active or not"
@@ -184,7 +213,13 @@ function ChunkList() {
           onChange={(event) => update({ active: event.target.value ? event.target.value === "true" : undefined })}
         />
         <div className="flex items-end gap-2">
-          <TextField label="Version" placeholder="2.0.0" value={version} onChange={(event) => setVersion(event.target.value)} className="min-w-0 flex-1" />
+          <TextField
+            label="Version"
+            placeholder="2.0.0"
+            value={version}
+            onChange={(event) => setVersion(event.target.value)}
+            className="min-w-0 flex-1"
+          />
           <Button type="submit" variant="secondary">
             Apply
           </Button>
@@ -200,7 +235,11 @@ function ChunkList() {
         <>
           {setActive.isError && <ErrorNotice error={setActive.error} title="Cannot switch the chunk" />}
           {/* The base holds hundreds of chunks: the list scrolls inside its card so the page stays short. */}
-          <ul className="max-h-[36rem] divide-y divide-slate-100 overflow-auto pr-1 dark:divide-slate-800" aria-label="Knowledge chunks" tabIndex={0}>
+          <ul
+            className="max-h-[36rem] divide-y divide-slate-100 overflow-auto pr-1 dark:divide-slate-800"
+            aria-label="Knowledge chunks"
+            tabIndex={0}
+          >
             {rows.map((chunk) => (
               <li key={chunk.id} className="flex flex-wrap items-start gap-3 py-3" data-chunk-id={chunk.chunkId}>
                 <div className="min-w-0 flex-1">
@@ -228,7 +267,12 @@ function ChunkList() {
             ))}
           </ul>
           {list.hasNextPage && (
-            <Button variant="secondary" className="mt-3" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <Button
+              variant="secondary"
+              className="mt-3"
+              busy={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               Load more chunks
             </Button>
           )}
@@ -240,9 +284,18 @@ function ChunkList() {
 
 function Playground() {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState({ query: "", phase: "", goal: "", type: "", limit: String(KNOWLEDGE_SEARCH_LIMIT_DEFAULT) });
+  const [draft, setDraft] = useState({
+    query: "",
+    phase: "",
+    goal: "",
+    type: "",
+    limit: String(KNOWLEDGE_SEARCH_LIMIT_DEFAULT),
+  });
   const [input, setInput] = useState<Parameters<typeof trpc.admin.knowledge.search.queryOptions>[0] | null>(null);
-  const search = useQuery({ ...trpc.admin.knowledge.search.queryOptions(input ?? { query: "-" }), enabled: input !== null });
+  const search = useQuery({
+    ...trpc.admin.knowledge.search.queryOptions(input ?? { query: "-" }),
+    enabled: input !== null,
+  });
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -254,16 +307,41 @@ function Playground() {
       ...(draft.type ? { type: draft.type as (typeof ZKnowledgeTypeSchema.options)[number] } : {}),
     });
   }
-  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: event.target.value }));
+  const set = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
   const report = search.data?.filters;
 
   return (
     <Card title="Search playground">
       <form onSubmit={submit} aria-label="Knowledge search" className="grid grid-cols-2 gap-3 sm:grid-cols-6">
-        <TextField label="Situation to search for" required value={draft.query} onChange={set("query")} className="col-span-2 sm:col-span-6" />
-        <SelectField label="Phase" anyLabel="Any phase" options={["1", "2", "3", "4"]} value={draft.phase} onChange={set("phase")} />
-        <SelectField label="Goal" anyLabel="Any goal" options={ZKnowledgeGoalSchema.options} value={draft.goal} onChange={set("goal")} />
-        <SelectField label="Type" anyLabel="Any type" options={ZKnowledgeTypeSchema.options} value={draft.type} onChange={set("type")} />
+        <TextField
+          label="Situation to search for"
+          required
+          value={draft.query}
+          onChange={set("query")}
+          className="col-span-2 sm:col-span-6"
+        />
+        <SelectField
+          label="Phase"
+          anyLabel="Any phase"
+          options={["1", "2", "3", "4"]}
+          value={draft.phase}
+          onChange={set("phase")}
+        />
+        <SelectField
+          label="Goal"
+          anyLabel="Any goal"
+          options={ZKnowledgeGoalSchema.options}
+          value={draft.goal}
+          onChange={set("goal")}
+        />
+        <SelectField
+          label="Type"
+          anyLabel="Any type"
+          options={ZKnowledgeTypeSchema.options}
+          value={draft.type}
+          onChange={set("type")}
+        />
         <TextField label="Results" type="number" min={1} max={50} value={draft.limit} onChange={set("limit")} />
         <div className="col-span-2 flex items-end">
           <Button type="submit" busy={search.isFetching}>
@@ -272,11 +350,14 @@ function Playground() {
         </div>
       </form>
       <div className="mt-4">
-        {search.isError && <ErrorNotice error={search.error} title="The search failed" onRetry={() => void search.refetch()} />}
+        {search.isError && (
+          <ErrorNotice error={search.error} title="The search failed" onRetry={() => void search.refetch()} />
+        )}
         {report && search.data && (
           <>
             <p role="status" className="mb-2 text-sm">
-              {formatCount(report.active)} active chunks; the filters let {formatCount(report.matching)} through, {formatCount(report.searchable)} with an embedding of{" "}
+              {formatCount(report.active)} active chunks; the filters let {formatCount(report.matching)} through,{" "}
+              {formatCount(report.searchable)} with an embedding of{" "}
               <span className="font-mono">{search.data.settings.embeddingModel}</span>.
             </p>
             <dl className="mb-3 flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

@@ -11,9 +11,30 @@ import { Button } from "@lockstep/ui/button";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { type FormEvent, type ReactElement, useMemo, useState } from "react";
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { Card, ErrorNotice, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
-import { formatCompact, formatCount, formatDateTime, formatMs, formatRate, fromLocalInput, toLocalInput } from "../lib/format.ts";
+import {
+  formatCompact,
+  formatCount,
+  formatDateTime,
+  formatMs,
+  formatRate,
+  fromLocalInput,
+  toLocalInput,
+} from "../lib/format.ts";
 import { useTRPC } from "../trpc.ts";
 
 const HOUR = 3_600_000;
@@ -43,7 +64,10 @@ export function OverviewPage() {
 
   return (
     <>
-      <PageHeader title="Overview" description="What the AI has been doing: volume, failures, speed and tokens over the chosen range." />
+      <PageHeader
+        title="Overview"
+        description="What the AI has been doing: volume, failures, speed and tokens over the chosen range."
+      />
       <RangePicker range={range} onChange={setRange} />
       {overview.isPending ? (
         <Loading label="Loading the overview…" />
@@ -91,10 +115,20 @@ function RangePicker({ range, onChange }: { range: Range; onChange: (range: Rang
           </Button>
         ))}
       </div>
-      <form onSubmit={submit} aria-label="Time range" className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-[1fr_1fr_10rem_auto]">
+      <form
+        onSubmit={submit}
+        aria-label="Time range"
+        className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-[1fr_1fr_10rem_auto]"
+      >
         <TextField label="From" type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} />
         <TextField label="To" type="datetime-local" value={to} onChange={(event) => setTo(event.target.value)} />
-        <SelectField label="Bucket" anyLabel="Automatic" options={["minute", "hour", "day"]} value={bucket} onChange={(event) => setBucket(event.target.value)} />
+        <SelectField
+          label="Bucket"
+          anyLabel="Automatic"
+          options={["minute", "hour", "day"]}
+          value={bucket}
+          onChange={(event) => setBucket(event.target.value)}
+        />
         <div className="flex items-end">
           <Button type="submit">Show</Button>
         </div>
@@ -105,7 +139,8 @@ function RangePicker({ range, onChange }: { range: Range; onChange: (range: Rang
         </p>
       )}
       <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
-        {formatDateTime(range.from)} to {formatDateTime(range.to)}, per {range.bucket ?? defaultOverviewBucket(range.from, range.to)}.
+        {formatDateTime(range.from)} to {formatDateTime(range.to)}, per{" "}
+        {range.bucket ?? defaultOverviewBucket(range.from, range.to)}.
       </p>
     </Card>
   );
@@ -138,13 +173,21 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
     [data.series],
   );
   const t = data.totals;
-  const xAxis = <XAxis dataKey="start" tickFormatter={tick(data.bucket)} minTickGap={24} fontSize={11} stroke="currentColor" />;
+  const xAxis = (
+    <XAxis dataKey="start" tickFormatter={tick(data.bucket)} minTickGap={24} fontSize={11} stroke="currentColor" />
+  );
   const grid = <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />;
-  const tooltip = <Tooltip labelFormatter={(ms) => formatDateTime(Number(ms))} contentStyle={{ fontSize: 12, color: "#0f172a" }} />;
+  const tooltip = (
+    <Tooltip labelFormatter={(ms) => formatDateTime(Number(ms))} contentStyle={{ fontSize: 12, color: "#0f172a" }} />
+  );
 
   return (
     <div className="grid gap-4">
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-6" aria-label="Totals for the range" role="group">
+      <div
+        className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-6"
+        aria-label="Totals for the range"
+        role="group"
+      >
         <Stat label="Calls" value={formatCount(t.count)} />
         <Stat label="Failed" value={formatCount(t.errors)} tone={t.errors ? "bad" : undefined} />
         <Stat label="Error rate" value={formatRate(t.errorRate)} tone={t.errorRate ? "bad" : undefined} />
@@ -153,7 +196,14 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
         <Stat label="Tokens in / out" value={`${formatCompact(t.inputTokens)} / ${formatCompact(t.outputTokens)}`} />
       </div>
 
-      <ChartCard title="Calls per bucket" numbers={[["Succeeded", formatCount(t.success)], ["Failed", formatCount(t.errors)], ["Pending or cancelled", formatCount(t.count - t.success - t.errors)]]}>
+      <ChartCard
+        title="Calls per bucket"
+        numbers={[
+          ["Succeeded", formatCount(t.success)],
+          ["Failed", formatCount(t.errors)],
+          ["Pending or cancelled", formatCount(t.count - t.success - t.errors)],
+        ]}
+      >
         <BarChart data={points}>
           {grid}
           {xAxis}
@@ -167,16 +217,38 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
       </ChartCard>
 
       <div className="grid gap-4 xl:grid-cols-2">
-        <ChartCard title="Error rate (%)" numbers={[["Over the range", formatRate(t.errorRate)], ["Timeouts", formatCount(t.timeout)], ["Errors", formatCount(t.error)], ["Aborted", formatCount(t.aborted)]]}>
+        <ChartCard
+          title="Error rate (%)"
+          numbers={[
+            ["Over the range", formatRate(t.errorRate)],
+            ["Timeouts", formatCount(t.timeout)],
+            ["Errors", formatCount(t.error)],
+            ["Aborted", formatCount(t.aborted)],
+          ]}
+        >
           <LineChart data={points}>
             {grid}
             {xAxis}
             <YAxis fontSize={11} stroke="currentColor" width={40} unit="%" />
             {tooltip}
-            <Line type="monotone" dataKey="errorRate" name="error rate %" stroke="#e11d48" dot={{ r: 2 }} connectNulls />
+            <Line
+              type="monotone"
+              dataKey="errorRate"
+              name="error rate %"
+              stroke="#e11d48"
+              dot={{ r: 2 }}
+              connectNulls
+            />
           </LineChart>
         </ChartCard>
-        <ChartCard title="Latency (ms)" numbers={[["p50", formatMs(t.latencyMs.p50)], ["p95", formatMs(t.latencyMs.p95)], ["p99", formatMs(t.latencyMs.p99)]]}>
+        <ChartCard
+          title="Latency (ms)"
+          numbers={[
+            ["p50", formatMs(t.latencyMs.p50)],
+            ["p95", formatMs(t.latencyMs.p95)],
+            ["p99", formatMs(t.latencyMs.p99)],
+          ]}
+        >
           <LineChart data={points}>
             {grid}
             {xAxis}
@@ -188,7 +260,13 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
             <Line type="monotone" dataKey="p99" stroke="#e11d48" dot={{ r: 2 }} connectNulls />
           </LineChart>
         </ChartCard>
-        <ChartCard title="Time to first token (ms)" numbers={[["p50", formatMs(t.timeToFirstTokenMs.p50)], ["p95", formatMs(t.timeToFirstTokenMs.p95)]]}>
+        <ChartCard
+          title="Time to first token (ms)"
+          numbers={[
+            ["p50", formatMs(t.timeToFirstTokenMs.p50)],
+            ["p95", formatMs(t.timeToFirstTokenMs.p95)],
+          ]}
+        >
           <LineChart data={points}>
             {grid}
             {xAxis}
@@ -199,7 +277,13 @@ export function OverviewView({ data }: { data: TAdminInteractionOverview }) {
             <Line type="monotone" dataKey="ttft95" name="p95" stroke="#f59e0b" dot={{ r: 2 }} connectNulls />
           </LineChart>
         </ChartCard>
-        <ChartCard title="Tokens" numbers={[["In", formatCount(t.inputTokens)], ["Out", formatCount(t.outputTokens)]]}>
+        <ChartCard
+          title="Tokens"
+          numbers={[
+            ["In", formatCount(t.inputTokens)],
+            ["Out", formatCount(t.outputTokens)],
+          ]}
+        >
           <AreaChart data={points}>
             {grid}
             {xAxis}
@@ -225,12 +309,24 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: "ba
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
       <p className="text-xs text-slate-500 dark:text-slate-400">{label}</p>
-      <p className={`mt-1 text-lg font-semibold tabular-nums ${tone === "bad" ? "text-rose-700 dark:text-rose-300" : ""}`}>{value}</p>
+      <p
+        className={`mt-1 text-lg font-semibold tabular-nums ${tone === "bad" ? "text-rose-700 dark:text-rose-300" : ""}`}
+      >
+        {value}
+      </p>
     </div>
   );
 }
 
-function ChartCard({ title, numbers, children }: { title: string; numbers: [string, string][]; children: ReactElement }) {
+function ChartCard({
+  title,
+  numbers,
+  children,
+}: {
+  title: string;
+  numbers: [string, string][];
+  children: ReactElement;
+}) {
   return (
     <Card title={title}>
       <div className="grid gap-3 sm:grid-cols-[1fr_9rem]">
@@ -274,10 +370,18 @@ function Breakdown({
             <caption className="sr-only">{title}</caption>
             <thead className="text-xs text-slate-500 dark:text-slate-400">
               <tr>
-                <th scope="col" className="py-1 pr-2">{filter}</th>
-                <th scope="col" className="py-1 pr-2 text-right">Calls</th>
-                <th scope="col" className="py-1 pr-2 text-right">Errors</th>
-                <th scope="col" className="py-1 text-right">p95</th>
+                <th scope="col" className="py-1 pr-2">
+                  {filter}
+                </th>
+                <th scope="col" className="py-1 pr-2 text-right">
+                  Calls
+                </th>
+                <th scope="col" className="py-1 pr-2 text-right">
+                  Errors
+                </th>
+                <th scope="col" className="py-1 text-right">
+                  p95
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -294,7 +398,8 @@ function Breakdown({
                   </td>
                   <td className="py-1 pr-2 text-right tabular-nums">{formatCount(entry.count)}</td>
                   <td className="py-1 pr-2 text-right tabular-nums">
-                    {formatCount(entry.errors)} <span className="text-xs text-slate-500">({formatRate(entry.errorRate)})</span>
+                    {formatCount(entry.errors)}{" "}
+                    <span className="text-xs text-slate-500">({formatRate(entry.errorRate)})</span>
                   </td>
                   <td className="py-1 text-right tabular-nums">{formatMs(entry.latencyMs.p95)}</td>
                 </tr>
@@ -306,4 +411,3 @@ function Breakdown({
     </Card>
   );
 }
-

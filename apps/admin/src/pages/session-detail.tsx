@@ -22,7 +22,10 @@ export function SessionDetailPage() {
   const navigate = useNavigate();
   const session = useQuery(trpc.admin.sessions.get.queryOptions({ id }));
   const messages = useInfiniteQuery(
-    trpc.admin.sessions.messages.infiniteQueryOptions({ id, limit: 100 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.sessions.messages.infiniteQueryOptions(
+      { id, limit: 100 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.admin.sessions.pathKey() });
@@ -76,7 +79,11 @@ export function SessionDetailPage() {
           <Card title="Session">
             <dl className="divide-y divide-slate-100 dark:divide-slate-800">
               <Fact term="Person">
-                <Link to="/users/$id" params={{ id: s.userId }} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/users/$id"
+                  params={{ id: s.userId }}
+                  className="text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {s.userEmail}
                 </Link>
               </Fact>
@@ -87,7 +94,11 @@ export function SessionDetailPage() {
               <Fact term="Ended">{formatDateTime(s.endedAt)}</Fact>
               {s.errorReason && <Fact term="Error">{s.errorReason}</Fact>}
               <Fact term="AI calls">
-                <Link to="/interactions" search={{ sessionId: s.id }} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/interactions"
+                  search={{ sessionId: s.id }}
+                  className="text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   This session's interactions
                 </Link>
               </Fact>
@@ -95,7 +106,9 @@ export function SessionDetailPage() {
           </Card>
           <Card title="Actions">
             <div className="grid gap-3">
-              {(restore.isError || purge.isError) && <ErrorNotice error={restore.error ?? purge.error} title="The action failed" />}
+              {(restore.isError || purge.isError) && (
+                <ErrorNotice error={restore.error ?? purge.error} title="The action failed" />
+              )}
               {s.deletedAt !== null && (
                 <Button variant="secondary" busy={restore.isPending} onClick={() => restore.mutate({ id: s.id })}>
                   Restore session
@@ -115,13 +128,20 @@ export function SessionDetailPage() {
           {messages.isPending ? (
             <Loading label="Loading messages…" />
           ) : messages.isError ? (
-            <ErrorNotice error={messages.error} title="Cannot load the messages" onRetry={() => void messages.refetch()} />
+            <ErrorNotice
+              error={messages.error}
+              title="Cannot load the messages"
+              onRetry={() => void messages.refetch()}
+            />
           ) : items.length === 0 ? (
             <p className="text-sm text-slate-500">No messages.</p>
           ) : (
             <ol className="flex flex-col gap-2" aria-label="Messages">
               {items.map((message) => (
-                <li key={message.id} className={`max-w-[85%] rounded-xl px-3 py-2 text-sm ${AUTHOR_STYLE[message.author] ?? ""}`}>
+                <li
+                  key={message.id}
+                  className={`max-w-[85%] rounded-xl px-3 py-2 text-sm ${AUTHOR_STYLE[message.author] ?? ""}`}
+                >
                   <p className="text-xs opacity-75">
                     {message.author}
                     {message.builtIn ? " (built-in)" : ""} · {formatDateTime(message.timestamp)}
@@ -134,7 +154,12 @@ export function SessionDetailPage() {
             </ol>
           )}
           {messages.hasNextPage && (
-            <Button variant="secondary" className="mt-3" busy={messages.isFetchingNextPage} onClick={() => void messages.fetchNextPage()}>
+            <Button
+              variant="secondary"
+              className="mt-3"
+              busy={messages.isFetchingNextPage}
+              onClick={() => void messages.fetchNextPage()}
+            >
               Load more messages
             </Button>
           )}

@@ -31,7 +31,10 @@ export function SessionsPage() {
 
   return (
     <>
-      <PageHeader title="Sessions" description="Every person's sessions, deleted ones included. Open one to read its messages, restore it or purge it for good." />
+      <PageHeader
+        title="Sessions"
+        description="Every person's sessions, deleted ones included. Open one to read its messages, restore it or purge it for good."
+      />
       <Card className="mb-4">
         <form
           role="search"
@@ -42,7 +45,12 @@ export function SessionsPage() {
             apply({ query: query.trim() || undefined, userId: userId.trim() || undefined });
           }}
         >
-          <TextField label="Session name" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
+          <TextField
+            label="Session name"
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
           <TextField label="User id" value={userId} onChange={(event) => setUserId(event.target.value)} />
           <SelectField
             label="Status"
@@ -51,10 +59,21 @@ export function SessionsPage() {
             value={search.status ?? ""}
             onChange={(event) => apply({ status: (event.target.value || undefined) as SessionSearch["status"] })}
           />
-          <SelectField label="Type" anyLabel="Any type" options={ZSessionTypeSchema.options} value={search.type ?? ""} onChange={(event) => apply({ type: (event.target.value || undefined) as SessionSearch["type"] })} />
+          <SelectField
+            label="Type"
+            anyLabel="Any type"
+            options={ZSessionTypeSchema.options}
+            value={search.type ?? ""}
+            onChange={(event) => apply({ type: (event.target.value || undefined) as SessionSearch["type"] })}
+          />
           <div className="flex items-end gap-3">
             <label className="flex min-h-10 items-center gap-2 text-sm">
-              <input type="checkbox" className="size-4" checked={search.includeDeleted ?? true} onChange={(event) => apply({ includeDeleted: event.target.checked })} />
+              <input
+                type="checkbox"
+                className="size-4"
+                checked={search.includeDeleted ?? true}
+                onChange={(event) => apply({ includeDeleted: event.target.checked })}
+              />
               Include deleted
             </label>
             <Button type="submit">Search</Button>
@@ -72,7 +91,11 @@ export function SessionsPage() {
           <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Sessions">
             {rows.map((session) => (
               <li key={session.id} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-3 text-sm">
-                <Link to="/sessions/$id" params={{ id: session.id }} className="min-w-0 flex-1 font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                <Link
+                  to="/sessions/$id"
+                  params={{ id: session.id }}
+                  className="min-w-0 flex-1 font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                >
                   {session.name ?? "Untitled session"}
                 </Link>
                 <span className="flex flex-wrap gap-1">
@@ -81,14 +104,20 @@ export function SessionsPage() {
                   {session.deletedAt !== null && <Badge tone="bad">deleted</Badge>}
                 </span>
                 <span className="w-full text-xs text-slate-500 sm:w-auto dark:text-slate-400">
-                  {session.userEmail} · {formatCount(session.messageCount)} messages · {formatDateTime(session.lastActivity)}
+                  {session.userEmail} · {formatCount(session.messageCount)} messages ·{" "}
+                  {formatDateTime(session.lastActivity)}
                 </span>
               </li>
             ))}
           </ul>
         )}
         {list.hasNextPage && (
-          <Button variant="secondary" className="mt-3" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            className="mt-3"
+            busy={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
             Load more
           </Button>
         )}

@@ -33,14 +33,31 @@ export function DeleteUser({ id, email }: { id: string; email: string }) {
   }
   const matches = typed.trim().toLowerCase() === email.toLowerCase();
   return (
-    <div role="group" aria-label="Delete account" className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm dark:border-rose-800 dark:bg-rose-950/50">
+    <div
+      role="group"
+      aria-label="Delete account"
+      className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm dark:border-rose-800 dark:bg-rose-950/50"
+    >
       <p className="text-rose-900 dark:text-rose-100">
-        This deletes {email} with their sessions, messages, collections and memories; their AI calls stay in the log without them. It cannot be undone.
+        This deletes {email} with their sessions, messages, collections and memories; their AI calls stay in the log
+        without them. It cannot be undone.
       </p>
-      <TextField label={`Type ${email} to confirm`} value={typed} onChange={(event) => setTyped(event.target.value)} className="mt-2" autoComplete="off" />
+      <TextField
+        label={`Type ${email} to confirm`}
+        value={typed}
+        onChange={(event) => setTyped(event.target.value)}
+        className="mt-2"
+        autoComplete="off"
+      />
       {remove.isError && <ErrorNotice error={remove.error} title="Not deleted" />}
       <div className="mt-2 flex gap-2">
-        <Button variant="danger" size="sm" disabled={!matches} busy={remove.isPending} onClick={() => remove.mutate({ id })}>
+        <Button
+          variant="danger"
+          size="sm"
+          disabled={!matches}
+          busy={remove.isPending}
+          onClick={() => remove.mutate({ id })}
+        >
           Delete for good
         </Button>
         <Button variant="secondary" size="sm" onClick={() => setOpen(false)}>

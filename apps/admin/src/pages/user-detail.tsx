@@ -61,7 +61,11 @@ export function UserDetailPage() {
           <dl className="divide-y divide-slate-100 dark:divide-slate-800">
             <Fact term="Sessions">
               {formatCount(counts.sessions)}{" "}
-              <Link to="/sessions" search={{ userId: user.id }} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              <Link
+                to="/sessions"
+                search={{ userId: user.id }}
+                className="text-indigo-700 hover:underline dark:text-indigo-300"
+              >
                 (view)
               </Link>
             </Fact>
@@ -73,7 +77,11 @@ export function UserDetailPage() {
               <span className="font-mono text-xs">{user.id}</span>
             </Fact>
             <Fact term="AI calls">
-              <Link to="/interactions" search={{ userId: user.id }} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              <Link
+                to="/interactions"
+                search={{ userId: user.id }}
+                className="text-indigo-700 hover:underline dark:text-indigo-300"
+              >
                 Their interactions
               </Link>
             </Fact>
@@ -81,20 +89,35 @@ export function UserDetailPage() {
         </Card>
         <Card title="Account">
           <div className="grid gap-4">
-            {(setRole.isError || setDisabled.isError) && <ErrorNotice error={setRole.error ?? setDisabled.error} title="The change was refused" />}
+            {(setRole.isError || setDisabled.isError) && (
+              <ErrorNotice error={setRole.error ?? setDisabled.error} title="The change was refused" />
+            )}
             <div>
               <p className="text-sm">
                 Role: <strong>{user.role}</strong>
               </p>
-              <Button variant="secondary" size="sm" className="mt-2" busy={setRole.isPending} onClick={() => setRole.mutate({ id: user.id, role: otherRole })}>
+              <Button
+                variant="secondary"
+                size="sm"
+                className="mt-2"
+                busy={setRole.isPending}
+                onClick={() => setRole.mutate({ id: user.id, role: otherRole })}
+              >
                 {otherRole === "admin" ? "Make admin" : "Remove admin role"}
               </Button>
             </div>
             <div>
-              <p className="text-sm">{user.disabled ? "This account is disabled: the person cannot sign in." : "This account is enabled."}</p>
+              <p className="text-sm">
+                {user.disabled ? "This account is disabled: the person cannot sign in." : "This account is enabled."}
+              </p>
               <div className="mt-2">
                 {user.disabled ? (
-                  <Button variant="secondary" size="sm" busy={setDisabled.isPending} onClick={() => setDisabled.mutate({ id: user.id, disabled: false })}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    busy={setDisabled.isPending}
+                    onClick={() => setDisabled.mutate({ id: user.id, disabled: false })}
+                  >
                     Enable account
                   </Button>
                 ) : (
@@ -121,7 +144,8 @@ export function UserDetailPage() {
               <li key={engagement.id} className="flex flex-wrap justify-between gap-2 py-2 text-sm">
                 <span className="font-medium">{engagement.characterName}</span>
                 <span className="text-slate-600 dark:text-slate-400">
-                  {formatCount(engagement.totalSessions)} sessions · {formatCount(engagement.totalMessages)} messages · last {formatDateTime(engagement.lastInteractionAt)}
+                  {formatCount(engagement.totalSessions)} sessions · {formatCount(engagement.totalMessages)} messages ·
+                  last {formatDateTime(engagement.lastInteractionAt)}
                 </span>
               </li>
             ))}

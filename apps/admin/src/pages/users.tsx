@@ -18,13 +18,19 @@ export function UsersPage() {
   useEffect(() => setQuery(search.query ?? ""), [search.query]);
   const apply = (patch: Partial<UserSearch>) => void navigate({ search: (current) => ({ ...current, ...patch }) });
   const list = useInfiniteQuery(
-    trpc.admin.users.list.infiniteQueryOptions({ ...search, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.admin.users.list.infiniteQueryOptions(
+      { ...search, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <>
-      <PageHeader title="Users" description="Everyone with an account. Open a person to see their sessions and engagements, change their role, disable or delete them." />
+      <PageHeader
+        title="Users"
+        description="Everyone with an account. Open a person to see their sessions and engagements, change their role, disable or delete them."
+      />
       <Card className="mb-4">
         <form
           role="search"
@@ -35,8 +41,19 @@ export function UsersPage() {
             apply({ query: query.trim() || undefined });
           }}
         >
-          <TextField label="Email or name" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
-          <SelectField label="Role" anyLabel="Any role" options={ZRoleSchema.options} value={search.role ?? ""} onChange={(event) => apply({ role: (event.target.value || undefined) as UserSearch["role"] })} />
+          <TextField
+            label="Email or name"
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+          <SelectField
+            label="Role"
+            anyLabel="Any role"
+            options={ZRoleSchema.options}
+            value={search.role ?? ""}
+            onChange={(event) => apply({ role: (event.target.value || undefined) as UserSearch["role"] })}
+          />
           <SelectField
             label="Account"
             anyLabel="Enabled or disabled"
@@ -65,18 +82,32 @@ export function UsersPage() {
               <caption className="sr-only">Users</caption>
               <thead className="text-xs text-slate-500 uppercase dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="py-2 pr-3">Person</th>
-                  <th scope="col" className="py-2 pr-3">Role</th>
-                  <th scope="col" className="py-2 pr-3">Sessions</th>
-                  <th scope="col" className="py-2 pr-3">Last activity</th>
-                  <th scope="col" className="py-2">Joined</th>
+                  <th scope="col" className="py-2 pr-3">
+                    Person
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Role
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Sessions
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Last activity
+                  </th>
+                  <th scope="col" className="py-2">
+                    Joined
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                 {rows.map((user) => (
                   <tr key={user.id} data-user-email={user.email}>
                     <td className="py-2 pr-3">
-                      <Link to="/users/$id" params={{ id: user.id }} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                      <Link
+                        to="/users/$id"
+                        params={{ id: user.id }}
+                        className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+                      >
                         {user.email}
                       </Link>
                       <span className="block text-xs text-slate-500">{user.name}</span>
@@ -97,7 +128,12 @@ export function UsersPage() {
           </div>
         )}
         {list.hasNextPage && (
-          <Button variant="secondary" className="mt-3" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            className="mt-3"
+            busy={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
             Load more
           </Button>
         )}

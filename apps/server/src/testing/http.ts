@@ -113,7 +113,8 @@ export class Browser {
     const method = (init.method ?? "GET").toUpperCase();
     if (this.jar.size && !headers.has("cookie")) headers.set("cookie", this.cookieHeader);
     // Browsers send Origin on every non-GET fetch, and Better Auth insists on it.
-    if (method !== "GET" && method !== "HEAD" && this.origin && !headers.has("origin")) headers.set("origin", this.origin);
+    if (method !== "GET" && method !== "HEAD" && this.origin && !headers.has("origin"))
+      headers.set("origin", this.origin);
     if (this.ip && !headers.has("x-forwarded-for")) headers.set("x-forwarded-for", this.ip);
     const response = await fetch(new URL(path, this.baseUrl), { ...init, headers });
     this.store(response);
@@ -162,7 +163,9 @@ export class Browser {
       const maxAge = cookie.attributes.get("max-age");
       const expires = cookie.attributes.get("expires");
       const expired =
-        (maxAge !== undefined && Number(maxAge) <= 0) || (expires !== undefined && Date.parse(expires) <= Date.now()) || cookie.value === "";
+        (maxAge !== undefined && Number(maxAge) <= 0) ||
+        (expires !== undefined && Date.parse(expires) <= Date.now()) ||
+        cookie.value === "";
       if (expired) this.jar.delete(cookie.name);
       else this.jar.set(cookie.name, cookie.value);
     }

@@ -25,7 +25,12 @@ let browser: Browser;
 beforeAll(async () => {
   model = await startFakeOpenAiServer({ reply: REPLY, chunkDelayMs: CHUNK_DELAY_MS });
   server = await startProductServer({
-    env: { OPENAI_BASE_URL: model.baseURL, OPENAI_API_KEY: "bench-key", OPENAI_CHAT_MODEL: "bench-chat", OPENAI_EMBEDDING_MODEL: "bench-embedding" },
+    env: {
+      OPENAI_BASE_URL: model.baseURL,
+      OPENAI_API_KEY: "bench-key",
+      OPENAI_CHAT_MODEL: "bench-chat",
+      OPENAI_EMBEDDING_MODEL: "bench-embedding",
+    },
     requireBuilt: ["apps/web/dist/index.html"],
   });
   browser = await launchChromium();
@@ -40,7 +45,13 @@ afterAll(async () => {
 /** Stores `count` messages through message.send (no replies), 100 to a batched request. */
 async function seed(person: Person, sessionId: string, count: number): Promise<number> {
   const batched = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${server.baseUrl}/trpc`, maxItems: 100, headers: { cookie: person.cookie, origin: server.baseUrl } })],
+    links: [
+      httpBatchLink({
+        url: `${server.baseUrl}/trpc`,
+        maxItems: 100,
+        headers: { cookie: person.cookie, origin: server.baseUrl },
+      }),
+    ],
   });
   const started = performance.now();
   for (let from = 0; from < count; from += 500) {
@@ -80,7 +91,9 @@ async function loadEverything(page: Page, expected: number) {
       element.scrollTop = 0;
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const top = element.getBoundingClientRect().top;
-      const rows = [...document.querySelectorAll<HTMLElement>("[data-row] [data-message-id]")].filter((row) => row.getBoundingClientRect().bottom > top);
+      const rows = [...document.querySelectorAll<HTMLElement>("[data-row] [data-message-id]")].filter(
+        (row) => row.getBoundingClientRect().bottom > top,
+      );
       const first = rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0]!;
       return {
         id: first.getAttribute("data-message-id")!,
@@ -89,9 +102,14 @@ async function loadEverything(page: Page, expected: number) {
         raced: element.getAttribute("data-loaded-count") !== loadedBefore,
       };
     });
-    await page.waitForFunction((count) => Number(document.querySelector("[data-testid=message-scroller]")?.getAttribute("data-loaded-count")) > count, loaded, {
-      timeout: 30_000,
-    });
+    await page.waitForFunction(
+      (count) =>
+        Number(document.querySelector("[data-testid=message-scroller]")?.getAttribute("data-loaded-count")) > count,
+      loaded,
+      {
+        timeout: 30_000,
+      },
+    );
     // Two frames: the anchor is set in a layout effect, the new rows are measured in the next frame.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const after = await page.evaluate((id) => {
@@ -102,12 +120,17 @@ async function loadEverything(page: Page, expected: number) {
     if (process.env.BENCH_DEBUG) {
       const state = await page.evaluate(() => {
         const element = document.querySelector<HTMLElement>("[data-testid=message-scroller]")!;
-        return { scrollTop: element.scrollTop, scrollHeight: element.scrollHeight, rows: [...document.querySelectorAll("[data-row]")].map((r) => r.getAttribute("data-index")).join(",") };
+        return {
+          scrollTop: element.scrollTop,
+          scrollHeight: element.scrollHeight,
+          rows: [...document.querySelectorAll("[data-row]")].map((r) => r.getAttribute("data-index")).join(","),
+        };
       });
       console.log(JSON.stringify({ before, after, ...state }));
     }
     // A row that is no longer mounted has left the view: the view jumped by at least a screen.
-    if (!before.raced) maxShift = Math.max(maxShift, after === null ? Number.POSITIVE_INFINITY : Math.abs(after - before.offset));
+    if (!before.raced)
+      maxShift = Math.max(maxShift, after === null ? Number.POSITIVE_INFINITY : Math.abs(after - before.offset));
     pages += 1;
     if (pages > expected / 10 + 5) throw new Error("older pages never ended");
   }
@@ -214,7 +237,9 @@ it("streams as fast with 10,000 messages loaded as with 10", async () => {
       return scroller.scrollHeight;
     });
     runs[label] = { ...figures, loaded: count, pages: loading.pages, maxShift: loading.maxShift };
-    console.log(`  ${label} messages in the page (scroll height ${total}px), ${loaded} rows mounted after loading ${loading.pages} older pages`);
+    console.log(
+      `  ${label} messages in the page (scroll height ${total}px), ${loaded} rows mounted after loading ${loading.pages} older pages`,
+    );
     await page.context().close();
   }
 

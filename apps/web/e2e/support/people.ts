@@ -12,7 +12,10 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
  */
 export function openDevicePage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
   const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
-  return openPage(browser, { ...options, extraHTTPHeaders: { ...options.extraHTTPHeaders, "x-forwarded-for": address } });
+  return openPage(browser, {
+    ...options,
+    extraHTTPHeaders: { ...options.extraHTTPHeaders, "x-forwarded-for": address },
+  });
 }
 
 export interface Person {
@@ -23,7 +26,11 @@ export interface Person {
 
 export function newPerson(label: string): Person {
   const id = randomUUID().slice(0, 8);
-  return { name: `${label} ${id}`, email: `${label.toLowerCase().replace(/\W+/g, "-")}-${id}@example.test`, password: `pw-${randomUUID()}` };
+  return {
+    name: `${label} ${id}`,
+    email: `${label.toLowerCase().replace(/\W+/g, "-")}-${id}@example.test`,
+    password: `pw-${randomUUID()}`,
+  };
 }
 
 /** Signs up through the sign-up page and waits for the signed-in start page. */
@@ -37,20 +44,32 @@ export async function signUpThroughForm(page: Page, baseUrl: string, person: Per
 }
 
 /** A tRPC call from inside the page (same origin, the page's cookie), as the app itself makes them. */
-export async function api<T = unknown>(page: Page, kind: "query" | "mutation", path: string, input?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  page: Page,
+  kind: "query" | "mutation",
+  path: string,
+  input?: unknown,
+): Promise<T> {
   const result = await page.evaluate(
     async ({ kind, path, input }) => {
-      const url = kind === "query" ? `/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}` : `/trpc/${path}`;
+      const url =
+        kind === "query"
+          ? `/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`
+          : `/trpc/${path}`;
       const response = await fetch(url, {
         method: kind === "query" ? "GET" : "POST",
         headers: { "content-type": "application/json" },
         ...(kind === "mutation" ? { body: JSON.stringify(input ?? {}) } : {}),
       });
-      return { status: response.status, body: (await response.json()) as { result?: { data: unknown }; error?: unknown } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { result?: { data: unknown }; error?: unknown },
+      };
     },
     { kind, path, input },
   );
-  if (result.status !== 200 || !result.body.result) throw new Error(`${path} answered ${result.status}: ${JSON.stringify(result.body.error)}`);
+  if (result.status !== 200 || !result.body.result)
+    throw new Error(`${path} answered ${result.status}: ${JSON.stringify(result.body.error)}`);
   return result.body.result.data as T;
 }
 

@@ -49,11 +49,22 @@ export function AppShell() {
           aria-controls="sessions-sidebar"
           onClick={() => setDrawerOpen((open) => !open)}
         >
-          <svg viewBox="0 0 24 24" className="size-6" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            className="size-6"
+            aria-hidden="true"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             {drawerOpen ? <path d="M6 6l12 12M18 6L6 18" /> : <path d="M4 7h16M4 12h16M4 17h16" />}
           </svg>
         </button>
-        <Link to="/" className="flex items-center gap-2 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
+        <Link
+          to="/"
+          className="flex items-center gap-2 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
           <Logo className="size-7" />
           <span className="text-base font-semibold tracking-tight">Lockstep</span>
         </Link>
@@ -79,7 +90,11 @@ export function AppShell() {
 
       <div className="relative flex min-h-0 flex-1">
         {drawerOpen && (
-          <div aria-hidden="true" className="fixed inset-0 top-14 z-20 bg-slate-950/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+          <div
+            aria-hidden="true"
+            className="fixed inset-0 top-14 z-20 bg-slate-950/40 md:hidden"
+            onClick={() => setDrawerOpen(false)}
+          />
         )}
         <aside
           ref={sidebarRef}

@@ -14,7 +14,9 @@ describe("describeError", () => {
   });
 
   it("passes the server's words for bad input, with the field, and no Retry", () => {
-    const error = answered("BAD_REQUEST", "name must not be empty", { fieldErrors: { name: ["name must not be empty"] } });
+    const error = answered("BAD_REQUEST", "name must not be empty", {
+      fieldErrors: { name: ["name must not be empty"] },
+    });
     expect(describeError(error)).toEqual({ message: "name must not be empty", retryable: false, field: "name" });
   });
 

@@ -42,6 +42,9 @@ export function describeError(error: unknown): DescribedError {
     case "TIMEOUT":
       return { message: "The service is busy or unavailable right now. Retry in a moment.", retryable: true };
     default:
-      return { message: "The server had a problem with that. Retry, and if it keeps failing, try again later.", retryable: true };
+      return {
+        message: "The server had a problem with that. Retry, and if it keeps failing, try again later.",
+        retryable: true,
+      };
   }
 }

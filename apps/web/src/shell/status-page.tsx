@@ -6,7 +6,10 @@ import { Logo } from "./logo.tsx";
 export function StatusPage() {
   return (
     <main id="main" className="mx-auto w-full max-w-3xl px-4 py-10 sm:px-6">
-      <Link to="/" className="inline-flex items-center gap-2 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600">
+      <Link
+        to="/"
+        className="inline-flex items-center gap-2 rounded-lg focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
         <Logo className="size-7" />
         <span className="text-base font-semibold">Lockstep</span>
       </Link>

@@ -28,7 +28,8 @@ describe("buildPrompt", () => {
     });
     const system = prompt.messages[0]?.content ?? "";
     expect(prompt.messages[0]?.role).toBe("system");
-    for (const part of ["You are Maya.", "First date", "Likes hiking", "Acknowledge the feeling first"]) expect(system).toContain(part);
+    for (const part of ["You are Maya.", "First date", "Likes hiking", "Acknowledge the feeling first"])
+      expect(system).toContain(part);
     expect(prompt.messages.slice(1)).toEqual([
       { role: "user", content: "(They said:) Long week..." },
       { role: "user", content: "What should I say?" },
@@ -55,8 +56,18 @@ describe("buildPrompt", () => {
   });
 
   it("keeps only the most recent history", () => {
-    const conversation = Array.from({ length: HISTORY_LIMIT + 10 }, (_, index) => ({ author: "user" as const, text: `m${index}` }));
-    const prompt = buildPrompt({ task: "reply", character: null, template: null, memories: [], conversation, chunks: [] });
+    const conversation = Array.from({ length: HISTORY_LIMIT + 10 }, (_, index) => ({
+      author: "user" as const,
+      text: `m${index}`,
+    }));
+    const prompt = buildPrompt({
+      task: "reply",
+      character: null,
+      template: null,
+      memories: [],
+      conversation,
+      chunks: [],
+    });
     expect(prompt.messages).toHaveLength(HISTORY_LIMIT + 1);
     expect(prompt.messages[1]?.content).toBe("m10");
   });

@@ -42,7 +42,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const history = input.conversation.slice(-HISTORY_LIMIT);
   const sections = [character.systemPrompt.trim()];
   if (input.template) sections.push(`Scenario: ${input.template.title}. ${input.template.situation}`);
-  if (input.memories.length) sections.push(`What you remember about this person:\n${input.memories.map((memory) => `- ${memory}`).join("\n")}`);
+  if (input.memories.length)
+    sections.push(`What you remember about this person:\n${input.memories.map((memory) => `- ${memory}`).join("\n")}`);
   if (input.chunks.length) {
     sections.push(
       `Guidance from the knowledge base (use what fits, never quote ids):\n${input.chunks
@@ -78,5 +79,10 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
 /** What to search the knowledge base with: the latest words of the people in the conversation. */
 export function retrievalQuery(conversation: PromptInput["conversation"]): string {
   const spoken = conversation.filter((turn) => turn.author !== "ai").slice(-3);
-  return spoken.map((turn) => turn.text).join("\n").slice(0, 2000) || "starting a conversation";
+  return (
+    spoken
+      .map((turn) => turn.text)
+      .join("\n")
+      .slice(0, 2000) || "starting a conversation"
+  );
 }

@@ -42,7 +42,12 @@ export interface ConversationStore {
   saveAiMessages(sessionId: string, messages: NewAiMessage[]): Promise<TMessageDto[]>;
   setSentiments(updates: { id: string; sentiment: TMessageSentiment }[]): Promise<void>;
   /** Moves the status only if it is still `from`; null when it was not. */
-  moveStatus(sessionId: string, from: TSessionStatus, to: TSessionStatus, errorReason?: string | null): Promise<TSessionDto | null>;
+  moveStatus(
+    sessionId: string,
+    from: TSessionStatus,
+    to: TSessionStatus,
+    errorReason?: string | null,
+  ): Promise<TSessionDto | null>;
 }
 
 export interface FlowOptions {
@@ -125,7 +130,9 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
       }
     }
     if (!text.trim()) throw new FlowError("provider_failed", "The model returned an empty reply.");
-    const [message] = await store.saveAiMessages(sessionId, [{ id: messageId, text: text.trim(), aiInteractionId: handle.id }]);
+    const [message] = await store.saveAiMessages(sessionId, [
+      { id: messageId, text: text.trim(), aiInteractionId: handle.id },
+    ]);
     if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
     await handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage });
     runtime.streams.publish(sessionId, { kind: "message", message });
@@ -138,7 +145,9 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
       message: "The coach could not answer just now. Try again.",
       retryable: true,
     });
-    throw error instanceof FlowError ? error : new FlowError("provider_failed", "The model call failed.", { cause: error });
+    throw error instanceof FlowError
+      ? error
+      : new FlowError("provider_failed", "The model call failed.", { cause: error });
   }
 }
 
@@ -147,7 +156,9 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
  * for suggestions and stores them as AI messages, then moves to COMPLETE; on failure to ERROR with
  * the reason kept, from where the analysis can be retried.
  */
-export async function analyzeSession(options: FlowOptions): Promise<{ session: TSessionDto; suggestions: TMessageDto[] }> {
+export async function analyzeSession(
+  options: FlowOptions,
+): Promise<{ session: TSessionDto; suggestions: TMessageDto[] }> {
   const { runtime, store, context } = options;
   const sessionId = context.sessionId;
   const loaded = await store.load(sessionId);
@@ -163,7 +174,8 @@ export async function analyzeSession(options: FlowOptions): Promise<{ session: T
   if (options.sentimentOf) {
     const sentimentOf = options.sentimentOf;
     const unscored = loaded.conversation.filter((turn) => turn.author !== "ai" && turn.sentiment === null);
-    if (unscored.length) await store.setSentiments(unscored.map((turn) => ({ id: turn.id, sentiment: sentimentOf(turn.text) })));
+    if (unscored.length)
+      await store.setSentiments(unscored.map((turn) => ({ id: turn.id, sentiment: sentimentOf(turn.text) })));
   }
 
   const chunks = await retrieveFor(runtime, loaded.conversation, context);

@@ -22,7 +22,14 @@ function consoleScope(db: Database, file: string): KnowledgeWriteScope {
     change: (work) =>
       inKnowledgeOwnerTransaction(db, async (tx) => {
         const { result, before, after } = await work(tx);
-        await recordAudit(tx, { actorId: null, action: "kb.ingest", entityType: "knowledge_chunk", entityId: null, before, after: { file, ...(after as object) } });
+        await recordAudit(tx, {
+          actorId: null,
+          action: "kb.ingest",
+          entityType: "knowledge_chunk",
+          entityId: null,
+          before,
+          after: { file, ...(after as object) },
+        });
         return result;
       }),
   };
@@ -45,7 +52,10 @@ function formatIngestReport(report: TKnowledgeIngestReport, file: string): strin
   );
   for (const change of report.changes) {
     if (change.action === "unchanged") continue;
-    const versions = change.fromVersion && change.fromVersion !== change.toVersion ? `${change.fromVersion} -> ${change.toVersion}` : change.toVersion;
+    const versions =
+      change.fromVersion && change.fromVersion !== change.toVersion
+        ? `${change.fromVersion} -> ${change.toVersion}`
+        : change.toVersion;
     lines.push(`  ${change.action.padEnd(11)} ${change.chunkId} ${versions}`);
   }
   return lines.join("\n");
@@ -89,7 +99,9 @@ async function main(): Promise<number> {
       deactivateMissing: parsed.values["deactivate-missing"] ?? false,
       source: parsed.values.source,
       // Every model call is logged, console ones included.
-      logging: dryRun ? undefined : { log: createInteractionLog(db), context: { userId: null, sessionId: null, ip: null, dataSource: "admin" } },
+      logging: dryRun
+        ? undefined
+        : { log: createInteractionLog(db), context: { userId: null, sessionId: null, ip: null, dataSource: "admin" } },
     });
     console.log(`database: ${db.location}; embeddings: ${provider.name} (${provider.embeddingModel})`);
     const output = formatIngestReport(report, path.basename(target));

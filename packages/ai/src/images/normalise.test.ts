@@ -19,7 +19,10 @@ describe("normaliseScreenshot", () => {
   it("drops EXIF and GPS from a JPEG and keeps its type and size", async () => {
     const base = await renderChatScreenshot([{ text: "Where are you?", side: "left" }], { format: "jpeg" });
     const tagged = await sharp(base)
-      .withExif({ IFD0: { Make: "PhoneCo", Model: "Pocket 9" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+      .withExif({
+        IFD0: { Make: "PhoneCo", Model: "Pocket 9" },
+        IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" },
+      })
       .jpeg()
       .toBuffer();
     expect((await sharp(tagged).metadata()).exif).toBeDefined();
@@ -46,8 +49,20 @@ describe("normaliseScreenshot", () => {
   it("refuses truncated, tiny, blank and oversized files", async () => {
     const png = await renderChatScreenshot([{ text: "Hello", side: "right" }]);
     expect(await refusal(png.subarray(0, png.length >> 1))).toBe("unreadable");
-    expect(await refusal(await sharp({ create: { width: 1, height: 1, channels: 3, background: "#000" } }).png().toBuffer())).toBe("too_small");
-    expect(await refusal(await sharp({ create: { width: 400, height: 400, channels: 3, background: "#fff" } }).png().toBuffer())).toBe("blank");
+    expect(
+      await refusal(
+        await sharp({ create: { width: 1, height: 1, channels: 3, background: "#000" } })
+          .png()
+          .toBuffer(),
+      ),
+    ).toBe("too_small");
+    expect(
+      await refusal(
+        await sharp({ create: { width: 400, height: 400, channels: 3, background: "#fff" } })
+          .png()
+          .toBuffer(),
+      ),
+    ).toBe("blank");
     await expect(normaliseScreenshot(png, { maxBytes: 100 })).rejects.toMatchObject({ reason: "too_large" });
   });
 });

@@ -2,15 +2,11 @@
 // refuses what cannot be a readable screenshot, and re-encodes it with sharp, which drops every
 // piece of metadata (EXIF, GPS, ICC comments) so nothing the phone recorded is kept.
 import { createHash } from "node:crypto";
-import {
-  SCREENSHOT_MAX_SIDE,
-  SCREENSHOT_MIN_SIDE,
-  type TScreenshotMime,
-  UPLOAD_MAX_BYTES,
-} from "@lockstep/contracts";
+import { SCREENSHOT_MAX_SIDE, SCREENSHOT_MIN_SIDE, type TScreenshotMime, UPLOAD_MAX_BYTES } from "@lockstep/contracts";
 import sharp from "sharp";
 
-export type ImageRefusal = "too_large" | "not_an_image" | "unsupported_type" | "unreadable" | "too_small" | "too_big_dimensions" | "blank";
+export type ImageRefusal =
+  "too_large" | "not_an_image" | "unsupported_type" | "unreadable" | "too_small" | "too_big_dimensions" | "blank";
 
 /** Why an upload was refused, with a sentence the person can act on. */
 export class ImageError extends Error {
@@ -38,7 +34,13 @@ export interface NormalisedImage {
 /** Image types people may try that OCR does not take: told apart from "not an image" at all. */
 export function isOtherImageType(bytes: Uint8Array): boolean {
   const ascii = Buffer.from(bytes.subarray(0, 12)).toString("latin1");
-  return ascii.startsWith("GIF8") || ascii.startsWith("BM") || ascii.startsWith("II*\0") || ascii.startsWith("MM\0*") || ascii.slice(4, 12).startsWith("ftyphei");
+  return (
+    ascii.startsWith("GIF8") ||
+    ascii.startsWith("BM") ||
+    ascii.startsWith("II*\0") ||
+    ascii.startsWith("MM\0*") ||
+    ascii.slice(4, 12).startsWith("ftyphei")
+  );
 }
 
 /** The type by magic bytes; null for anything else (text, PDF, GIF, SVG...). */
@@ -57,20 +59,31 @@ const SHARP_FORMAT: Record<string, TScreenshotMime> = { png: "image/png", jpeg: 
  * Validates and re-encodes an upload. Decoding runs in libvips' thread pool, not on the event
  * loop; `failOn: "truncated"` makes a cut-off file an error instead of a half-grey picture.
  */
-export async function normaliseScreenshot(input: Buffer, options: { maxBytes?: number } = {}): Promise<NormalisedImage> {
+export async function normaliseScreenshot(
+  input: Buffer,
+  options: { maxBytes?: number } = {},
+): Promise<NormalisedImage> {
   const maxBytes = options.maxBytes ?? UPLOAD_MAX_BYTES;
   if (input.length > maxBytes) {
-    throw new ImageError("too_large", `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB. Upload a smaller screenshot.`);
+    throw new ImageError(
+      "too_large",
+      `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB. Upload a smaller screenshot.`,
+    );
   }
   const sniffed = sniffImageType(input);
-  if (!sniffed && isOtherImageType(input)) throw new ImageError("unsupported_type", "Only PNG, JPEG and WebP screenshots can be read.");
-  if (!sniffed) throw new ImageError("not_an_image", "The file is not an image. Upload a PNG, JPEG or WebP screenshot.");
+  if (!sniffed && isOtherImageType(input))
+    throw new ImageError("unsupported_type", "Only PNG, JPEG and WebP screenshots can be read.");
+  if (!sniffed)
+    throw new ImageError("not_an_image", "The file is not an image. Upload a PNG, JPEG or WebP screenshot.");
   const limitInputPixels = SCREENSHOT_MAX_SIDE * SCREENSHOT_MAX_SIDE;
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
   try {
     metadata = await sharp(input, { failOn: "truncated", limitInputPixels }).metadata();
   } catch {
-    throw new ImageError("unreadable", "The image could not be read; it may be damaged or incomplete. Try another screenshot.");
+    throw new ImageError(
+      "unreadable",
+      "The image could not be read; it may be damaged or incomplete. Try another screenshot.",
+    );
   }
   const format = metadata.format ? SHARP_FORMAT[metadata.format] : undefined;
   // The header and the decoder must agree: a PNG signature in front of something else is not a PNG.
@@ -100,12 +113,18 @@ export async function normaliseScreenshot(input: Buffer, options: { maxBytes?: n
     else data = await pipeline.webp({ quality: 92 }).toBuffer();
     stats = await sharp(data).stats();
   } catch {
-    throw new ImageError("unreadable", "The image could not be read; it may be damaged or incomplete. Try another screenshot.");
+    throw new ImageError(
+      "unreadable",
+      "The image could not be read; it may be damaged or incomplete. Try another screenshot.",
+    );
   }
   // A picture of one flat colour holds no text; say so now rather than after an OCR run.
   const colourChannels = stats.channels.slice(0, 3);
   if (colourChannels.every((channel) => channel.stdev < 2)) {
-    throw new ImageError("blank", "The image is blank: there is no text in it to read. Upload a screenshot of the conversation.");
+    throw new ImageError(
+      "blank",
+      "The image is blank: there is no text in it to read. Upload a screenshot of the conversation.",
+    );
   }
   return {
     data,

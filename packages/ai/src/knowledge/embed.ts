@@ -21,14 +21,26 @@ export interface EmbedTextsOptions {
 
 function checkVectors(vectors: unknown, expected: number): number[][] {
   if (!Array.isArray(vectors) || vectors.length !== expected) {
-    throw new ProviderError("bad_response", `the provider returned ${Array.isArray(vectors) ? vectors.length : "no"} embeddings for ${expected} texts`, false);
+    throw new ProviderError(
+      "bad_response",
+      `the provider returned ${Array.isArray(vectors) ? vectors.length : "no"} embeddings for ${expected} texts`,
+      false,
+    );
   }
   for (const vector of vectors as unknown[]) {
     if (!Array.isArray(vector) || vector.length !== EMBEDDING_DIMENSIONS) {
-      throw new ProviderError("bad_response", `the provider returned an embedding of ${Array.isArray(vector) ? vector.length : "no"} dimensions, not ${EMBEDDING_DIMENSIONS}`, false);
+      throw new ProviderError(
+        "bad_response",
+        `the provider returned an embedding of ${Array.isArray(vector) ? vector.length : "no"} dimensions, not ${EMBEDDING_DIMENSIONS}`,
+        false,
+      );
     }
     if (!vector.every((value) => typeof value === "number" && Number.isFinite(value))) {
-      throw new ProviderError("bad_response", "the provider returned an embedding with a value that is not a finite number", false);
+      throw new ProviderError(
+        "bad_response",
+        "the provider returned an embedding with a value that is not a finite number",
+        false,
+      );
     }
   }
   return vectors as number[][];
@@ -42,7 +54,11 @@ export function vectorNorm(vector: readonly number[]): number {
 }
 
 /** One vector per text, in order. Never call this inside a database transaction: it waits on the provider. */
-export async function embedTexts(provider: AiProvider, texts: readonly string[], options: EmbedTextsOptions = {}): Promise<number[][]> {
+export async function embedTexts(
+  provider: AiProvider,
+  texts: readonly string[],
+  options: EmbedTextsOptions = {},
+): Promise<number[][]> {
   const size = Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE);
   const batches = Math.ceil(texts.length / size);
   const vectors: number[][] = [];
@@ -68,7 +84,10 @@ export async function embedTexts(provider: AiProvider, texts: readonly string[],
       const result = await provider.embed(input, call);
       const checked = checkVectors(result.vectors, input.length);
       // The vectors themselves are 1536 floats each: the log keeps their shape, not their values.
-      await handle.succeed({ response: { embeddings: checked.length, dimensions: EMBEDDING_DIMENSIONS }, usage: result.usage });
+      await handle.succeed({
+        response: { embeddings: checked.length, dimensions: EMBEDDING_DIMENSIONS },
+        usage: result.usage,
+      });
       vectors.push(...checked);
     } catch (error) {
       await handle.fail(error);

@@ -8,7 +8,12 @@ export {
   ingestKnowledgeFile,
   type IngestKnowledgeOptions,
 } from "./ingest.ts";
-export { type KnowledgeReader, type KnowledgeWriteScope, ownerKnowledgeScope, type TransactionRunner } from "./scope.ts";
+export {
+  type KnowledgeReader,
+  type KnowledgeWriteScope,
+  ownerKnowledgeScope,
+  type TransactionRunner,
+} from "./scope.ts";
 export {
   createKnowledgeRetriever,
   type KnowledgeSearchOutcome,

@@ -45,7 +45,8 @@ export interface IngestKnowledgeOptions {
 
 /** -1, 0 or 1 as `a` is older than, the same as or newer than `b`; null when either is not major.minor.patch. */
 export function compareVersions(a: string, b: string): -1 | 0 | 1 | null {
-  const parse = (version: string) => (/^\d+\.\d+\.\d+$/.test(version) ? version.split(".").map((part) => BigInt(part)) : null);
+  const parse = (version: string) =>
+    /^\d+\.\d+\.\d+$/.test(version) ? version.split(".").map((part) => BigInt(part)) : null;
   const left = parse(a);
   const right = parse(b);
   if (!left || !right) return null;
@@ -59,7 +60,8 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 | null {
 
 /** What a chunk says, as opposed to which version it is or whether it is switched on. */
 function sameContent(file: TKnowledgeChunkRow, stored: StoredKnowledgeChunk): boolean {
-  const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
+  const sameList = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((value, i) => value === b[i]);
   return (
     file.source === stored.source &&
     file.textContent === stored.textContent &&
@@ -102,7 +104,17 @@ function unstorableText(chunks: readonly TKnowledgeChunkRow[]): TKnowledgeFileEr
 }
 
 function emptyReport(dryRun: boolean, errors: TKnowledgeFileError[] = []): TKnowledgeIngestReport {
-  return { ok: errors.length === 0, dryRun, created: 0, updated: 0, unchanged: 0, deactivated: 0, embedded: 0, errors, changes: [] };
+  return {
+    ok: errors.length === 0,
+    dryRun,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deactivated: 0,
+    embedded: 0,
+    errors,
+    changes: [],
+  };
 }
 
 interface PlannedChunk {
@@ -145,7 +157,12 @@ export async function ingestKnowledgeFile(
   if (options.source !== undefined) {
     chunks.forEach((chunk, index) => {
       if (chunk.source !== options.source) {
-        errors.push({ index, chunkId: chunk.chunkId, path: "metadata.source", message: `source is "${chunk.source}", but this file is being ingested as "${options.source}"` });
+        errors.push({
+          index,
+          chunkId: chunk.chunkId,
+          path: "metadata.source",
+          message: `source is "${chunk.source}", but this file is being ingested as "${options.source}"`,
+        });
       }
     });
   }
@@ -170,9 +187,13 @@ export async function ingestKnowledgeFile(
     }
     const order = compareVersions(chunk.version, row.version);
     if (order === null) {
-      fail(`the stored version "${row.version}" is not major.minor.patch, so this one cannot be compared with it; correct the stored row first`);
+      fail(
+        `the stored version "${row.version}" is not major.minor.patch, so this one cannot be compared with it; correct the stored row first`,
+      );
     } else if (order < 0) {
-      fail(`version ${chunk.version} is older than the stored version ${row.version}; the knowledge base only moves forward, so give the chunk a version above ${row.version}`);
+      fail(
+        `version ${chunk.version} is older than the stored version ${row.version}; the knowledge base only moves forward, so give the chunk a version above ${row.version}`,
+      );
     } else if (order > 0) {
       planned.push({ index, chunk, stored: row, action: "updated", embed: true });
     } else if (!sameContent(chunk, row)) {
@@ -185,8 +206,18 @@ export async function ingestKnowledgeFile(
   if (errors.length) return emptyReport(dryRun, errors);
 
   const changes: TKnowledgeIngestChange[] = [
-    ...planned.map((p) => ({ chunkId: p.chunk.chunkId, action: p.action, fromVersion: p.stored?.version ?? null, toVersion: p.chunk.version })),
-    ...missing.map((m) => ({ chunkId: m.chunkId, action: "deactivated" as const, fromVersion: m.version, toVersion: m.version })),
+    ...planned.map((p) => ({
+      chunkId: p.chunk.chunkId,
+      action: p.action,
+      fromVersion: p.stored?.version ?? null,
+      toVersion: p.chunk.version,
+    })),
+    ...missing.map((m) => ({
+      chunkId: m.chunkId,
+      action: "deactivated" as const,
+      fromVersion: m.version,
+      toVersion: m.version,
+    })),
   ];
   const count = (action: PlannedChunk["action"]) => planned.filter((p) => p.action === action).length;
   const toEmbed = planned.filter((p) => p.embed);
@@ -206,13 +237,23 @@ export async function ingestKnowledgeFile(
   const vectors = await embedTexts(
     provider,
     toEmbed.map((p) => p.chunk.embeddingText),
-    { batchSize: options.batchSize ?? EMBED_BATCH_SIZE, logging: options.logging, signal: options.signal, purpose: "knowledge_ingest" },
+    {
+      batchSize: options.batchSize ?? EMBED_BATCH_SIZE,
+      logging: options.logging,
+      signal: options.signal,
+      purpose: "knowledge_ingest",
+    },
   );
   // A zero vector has no direction: no query could ever be similar to it, so the chunk would be
   // unfindable. It means the provider found nothing it knows in the embedding strings.
   toEmbed.forEach((p, i) => {
     if (vectorNorm(vectors[i] ?? []) === 0) {
-      errors.push({ index: p.index, chunkId: p.chunk.chunkId, path: "embeddingStrings", message: `the provider (${provider.embeddingModel}) embedded these strings as all zeros; add words it can represent` });
+      errors.push({
+        index: p.index,
+        chunkId: p.chunk.chunkId,
+        path: "embeddingStrings",
+        message: `the provider (${provider.embeddingModel}) embedded these strings as all zeros; add words it can represent`,
+      });
     }
   });
   if (errors.length) return emptyReport(false, errors);
@@ -222,7 +263,8 @@ export async function ingestKnowledgeFile(
     const embedding = vectors[i] as number[];
     const write = { ...p.chunk, embedding, embeddingModel: provider.embeddingModel };
     if (p.action === "created") plan.create.push(write);
-    else if (p.action === "updated") plan.update.push({ ...write, expectedVersion: (p.stored as StoredKnowledgeChunk).version });
+    else if (p.action === "updated")
+      plan.update.push({ ...write, expectedVersion: (p.stored as StoredKnowledgeChunk).version });
     else {
       plan.embed.push({
         chunkId: p.chunk.chunkId,
@@ -243,7 +285,12 @@ export async function ingestKnowledgeFile(
         sources,
         updated: planned
           .filter((p) => p.action === "updated")
-          .map((p) => ({ chunkId: p.chunk.chunkId, version: p.stored?.version, textContent: p.stored?.textContent, embeddingText: p.stored?.embeddingText })),
+          .map((p) => ({
+            chunkId: p.chunk.chunkId,
+            version: p.stored?.version,
+            textContent: p.stored?.textContent,
+            embeddingText: p.stored?.embeddingText,
+          })),
         deactivated: missing,
       };
       const after = {
@@ -266,7 +313,8 @@ export async function ingestKnowledgeFile(
         index: indexOf.get(chunkId) ?? -1,
         chunkId,
         path: "metadata.version",
-        message: "the stored chunk changed while this file was being ingested (another ingestion?); nothing was written, run it again",
+        message:
+          "the stored chunk changed while this file was being ingested (another ingestion?); nothing was written, run it again",
       })),
     );
   }

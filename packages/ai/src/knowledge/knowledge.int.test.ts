@@ -47,7 +47,12 @@ function sourceChunk(spec: ChunkSpec) {
     metadata: { chunk_id: spec.id, version: spec.version ?? "1.0.0", source: spec.source ?? "INGEST_TEST" },
     languageVariants: { en: { text: spec.text ?? `Advice ${spec.id}: ask about their weekend plans.` } },
     embeddingStrings: spec.strings ?? [`weekend plans question ${spec.id.replaceAll("_", " ")}`],
-    tags: { phase: [spec.phase ?? "1"], goal: [spec.goal ?? "attraction"], type: [spec.type ?? "opener"], technique: ["open_question"] },
+    tags: {
+      phase: [spec.phase ?? "1"],
+      goal: [spec.goal ?? "attraction"],
+      type: [spec.type ?? "opener"],
+      technique: ["open_question"],
+    },
     situation: "Keeping a conversation going.",
     guidance: { primary_intent: "spark_curiosity", risk_level: "low" },
   };
@@ -72,7 +77,15 @@ async function rows(source: string) {
 
 function expectCounts(report: TKnowledgeIngestReport, counts: Partial<TKnowledgeIngestReport>) {
   expect(report.errors).toEqual([]);
-  expect(report).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 0, deactivated: 0, embedded: 0, ...counts });
+  expect(report).toMatchObject({
+    ok: true,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deactivated: 0,
+    embedded: 0,
+    ...counts,
+  });
 }
 
 describe("compareVersions", () => {
@@ -89,7 +102,10 @@ describe("ingestKnowledgeFile", () => {
     const file = {
       chunks: [
         sourceChunk({ id: "malformed_ok_001", source: "MALFORMED" }),
-        { ...sourceChunk({ id: "malformed_bad_002", source: "MALFORMED" }), tags: { phase: ["9"], goal: ["romance"], type: ["opener"] } },
+        {
+          ...sourceChunk({ id: "malformed_bad_002", source: "MALFORMED" }),
+          tags: { phase: ["9"], goal: ["romance"], type: ["opener"] },
+        },
         sourceChunk({ id: "malformed_ok_001", source: "MALFORMED" }),
       ],
     };
@@ -97,9 +113,24 @@ describe("ingestKnowledgeFile", () => {
     expect(report.ok).toBe(false);
     expect(report.created).toBe(0);
     expect(report.errors).toEqual([
-      { index: 1, chunkId: "malformed_bad_002", path: "tags.phase.0", message: "phase must be 1, 2, 3 or 4 (as a number or a string)" },
-      { index: 1, chunkId: "malformed_bad_002", path: "tags.goal.0", message: "goal must be one of: attraction, comfort, commitment, closing" },
-      { index: 2, chunkId: "malformed_ok_001", path: "metadata.chunk_id", message: 'duplicate chunk_id "malformed_ok_001" (first used by chunk 0)' },
+      {
+        index: 1,
+        chunkId: "malformed_bad_002",
+        path: "tags.phase.0",
+        message: "phase must be 1, 2, 3 or 4 (as a number or a string)",
+      },
+      {
+        index: 1,
+        chunkId: "malformed_bad_002",
+        path: "tags.goal.0",
+        message: "goal must be one of: attraction, comfort, commitment, closing",
+      },
+      {
+        index: 2,
+        chunkId: "malformed_ok_001",
+        path: "metadata.chunk_id",
+        message: 'duplicate chunk_id "malformed_ok_001" (first used by chunk 0)',
+      },
     ]);
     expect(await rows("MALFORMED")).toEqual([]);
     expect(provider.calls).toEqual([]);
@@ -112,8 +143,18 @@ describe("ingestKnowledgeFile", () => {
     ];
     const report = await ingestKnowledgeFile(asOperator, provider, file);
     expect(report.errors).toEqual([
-      { index: 0, chunkId: "nul_001", path: "languageVariants.en.text", message: "languageVariants.en.text must not contain a NUL character or an unpaired surrogate" },
-      { index: 1, chunkId: "nul_002", path: "embeddingStrings", message: "embeddingStrings must not contain a NUL character or an unpaired surrogate" },
+      {
+        index: 0,
+        chunkId: "nul_001",
+        path: "languageVariants.en.text",
+        message: "languageVariants.en.text must not contain a NUL character or an unpaired surrogate",
+      },
+      {
+        index: 1,
+        chunkId: "nul_002",
+        path: "embeddingStrings",
+        message: "embeddingStrings must not contain a NUL character or an unpaired surrogate",
+      },
     ]);
     expect(await rows("NUL")).toEqual([]);
     expect(provider.calls).toEqual([]);
@@ -139,15 +180,36 @@ describe("ingestKnowledgeFile", () => {
   });
 
   it("replaces a chunk with a newer version and re-embeds it, and refuses an older one with nothing written", async () => {
-    await ingestKnowledgeFile(asOperator, provider, [sourceChunk({ id: "ver_001", source: "VER" }), sourceChunk({ id: "ver_002", source: "VER" })]);
+    await ingestKnowledgeFile(asOperator, provider, [
+      sourceChunk({ id: "ver_001", source: "VER" }),
+      sourceChunk({ id: "ver_002", source: "VER" }),
+    ]);
     const [before] = await rows("VER");
 
-    const newer = sourceChunk({ id: "ver_001", source: "VER", version: "1.1.0", text: "Newer advice.", strings: ["entirely different embedding words"] });
-    const report = await ingestKnowledgeFile(asOperator, provider, [newer, sourceChunk({ id: "ver_002", source: "VER" })]);
+    const newer = sourceChunk({
+      id: "ver_001",
+      source: "VER",
+      version: "1.1.0",
+      text: "Newer advice.",
+      strings: ["entirely different embedding words"],
+    });
+    const report = await ingestKnowledgeFile(asOperator, provider, [
+      newer,
+      sourceChunk({ id: "ver_002", source: "VER" }),
+    ]);
     expectCounts(report, { updated: 1, unchanged: 1, embedded: 1 });
-    expect(report.changes).toContainEqual({ chunkId: "ver_001", action: "updated", fromVersion: "1.0.0", toVersion: "1.1.0" });
+    expect(report.changes).toContainEqual({
+      chunkId: "ver_001",
+      action: "updated",
+      fromVersion: "1.0.0",
+      toVersion: "1.1.0",
+    });
     const [after] = await rows("VER");
-    expect(after).toMatchObject({ version: "1.1.0", text_content: "Newer advice.", embedding_model: "test-hashed-words" });
+    expect(after).toMatchObject({
+      version: "1.1.0",
+      text_content: "Newer advice.",
+      embedding_model: "test-hashed-words",
+    });
     expect(after?.embedding).not.toBeNull();
     expect(after?.embedding).not.toEqual(before?.embedding);
     expect(provider.calls.at(-1)).toEqual(["entirely different embedding words"]);
@@ -164,7 +226,8 @@ describe("ingestKnowledgeFile", () => {
         index: 1,
         chunkId: "ver_001",
         path: "metadata.version",
-        message: "version 1.0.5 is older than the stored version 1.1.0; the knowledge base only moves forward, so give the chunk a version above 1.1.0",
+        message:
+          "version 1.0.5 is older than the stored version 1.1.0; the knowledge base only moves forward, so give the chunk a version above 1.1.0",
       },
     ]);
     expect((await rows("VER")).map((r) => [r.chunk_id, r.version])).toEqual([
@@ -176,15 +239,24 @@ describe("ingestKnowledgeFile", () => {
 
   it("refuses changed content under the same version", async () => {
     await ingestKnowledgeFile(asOperator, provider, [sourceChunk({ id: "edit_001", source: "EDIT" })]);
-    const report = await ingestKnowledgeFile(asOperator, provider, [sourceChunk({ id: "edit_001", source: "EDIT", text: "Quietly edited." })]);
+    const report = await ingestKnowledgeFile(asOperator, provider, [
+      sourceChunk({ id: "edit_001", source: "EDIT", text: "Quietly edited." }),
+    ]);
     expect(report.errors).toEqual([
-      { index: 0, chunkId: "edit_001", path: "metadata.version", message: "version 1.0.0 is already stored with different content; raise the version to replace it" },
+      {
+        index: 0,
+        chunkId: "edit_001",
+        path: "metadata.version",
+        message: "version 1.0.0 is already stored with different content; raise the version to replace it",
+      },
     ]);
     expect((await rows("EDIT"))[0]?.text_content).not.toBe("Quietly edited.");
   });
 
   it("reports without embedding or writing in a dry run", async () => {
-    const report = await ingestKnowledgeFile(asOperator, provider, [sourceChunk({ id: "dry_001", source: "DRY" })], { dryRun: true });
+    const report = await ingestKnowledgeFile(asOperator, provider, [sourceChunk({ id: "dry_001", source: "DRY" })], {
+      dryRun: true,
+    });
     expect(report).toMatchObject({ ok: true, dryRun: true, created: 1, embedded: 1 });
     expect(await rows("DRY")).toEqual([]);
     expect(provider.calls).toEqual([]);
@@ -201,7 +273,12 @@ describe("ingestKnowledgeFile", () => {
 
     const report = await ingestKnowledgeFile(asOperator, provider, partial, { deactivateMissing: true });
     expectCounts(report, { unchanged: 2, deactivated: 1 });
-    expect(report.changes).toContainEqual({ chunkId: "gone_003", action: "deactivated", fromVersion: "1.0.0", toVersion: "1.0.0" });
+    expect(report.changes).toContainEqual({
+      chunkId: "gone_003",
+      action: "deactivated",
+      fromVersion: "1.0.0",
+      toVersion: "1.0.0",
+    });
     expect((await rows("GONE")).map((r) => [r.chunk_id, r.is_active])).toEqual([
       ["gone_001", true],
       ["gone_002", true],
@@ -219,7 +296,12 @@ describe("ingestKnowledgeFile", () => {
       { source: "RIGHT" },
     );
     expect(report.errors).toEqual([
-      { index: 1, chunkId: "src_002", path: "metadata.source", message: 'source is "WRONG", but this file is being ingested as "RIGHT"' },
+      {
+        index: 1,
+        chunkId: "src_002",
+        path: "metadata.source",
+        message: 'source is "WRONG", but this file is being ingested as "RIGHT"',
+      },
     ]);
     expect(await rows("RIGHT")).toEqual([]);
   });
@@ -230,12 +312,19 @@ describe("ingestKnowledgeFile", () => {
       async begin(spec) {
         const call: { spec: CallSpec; outcome?: CallOutcome } = { spec };
         calls.push(call);
-        return { id: String(calls.length), firstToken() {}, succeed: async (outcome) => void (call.outcome = outcome), fail: async () => {} };
+        return {
+          id: String(calls.length),
+          firstToken() {},
+          succeed: async (outcome) => void (call.outcome = outcome),
+          fail: async () => {},
+        };
       },
       inFlight: () => 0,
       cancelInFlight: async () => 0,
     };
-    const file = Array.from({ length: 150 }, (_, n) => sourceChunk({ id: `batch_${String(n).padStart(3, "0")}`, source: "BATCH" }));
+    const file = Array.from({ length: 150 }, (_, n) =>
+      sourceChunk({ id: `batch_${String(n).padStart(3, "0")}`, source: "BATCH" }),
+    );
     const report = await ingestKnowledgeFile(asOperator, provider, file, {
       logging: { log, context: { userId: null, sessionId: null, ip: null, dataSource: "admin" } },
     });
@@ -288,11 +377,21 @@ describe("the seeded starter knowledge base", () => {
     expect(outcome.items).toHaveLength(3);
     const scores = outcome.items.map((item) => item.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(outcome.settings).toEqual({ embeddingModel: "test-hashed-words", efSearch: 100, iterativeScan: "relaxed_order", maxScanTuples: 20_000 });
+    expect(outcome.settings).toEqual({
+      embeddingModel: "test-hashed-words",
+      efSearch: 100,
+      iterativeScan: "relaxed_order",
+      maxScanTuples: 20_000,
+    });
     expect(outcome.filters).toMatchObject({ byFilter: { phase: null, goal: null, type: null } });
     expect(outcome.filters?.matching).toBe(outcome.filters?.active);
 
-    const filtered = await searchKnowledge(db, provider, { query, goal: "comfort", phase: 2, limit: 50 }, { explain: true });
+    const filtered = await searchKnowledge(
+      db,
+      provider,
+      { query, goal: "comfort", phase: 2, limit: 50 },
+      { explain: true },
+    );
     expect(filtered.items.length).toBe(filtered.filters?.searchable);
     expect(filtered.filters?.matching).toBeLessThan(filtered.filters?.active ?? 0);
     for (const item of filtered.items) expect(item).toMatchObject({ goal: "comfort", phase: 2 });
@@ -300,7 +399,16 @@ describe("the seeded starter knowledge base", () => {
     const retrieve = createKnowledgeRetriever(db, provider);
     const grounding = await retrieve(query, { limit: 2, type: "opener" });
     expect(grounding.map((chunk) => chunk.chunkId)[0]).toBe("attraction_opener_001");
-    expect(Object.keys(grounding[0] ?? {}).sort()).toEqual(["chunkId", "goal", "phase", "primaryIntent", "score", "situation", "techniques", "text"]);
+    expect(Object.keys(grounding[0] ?? {}).sort()).toEqual([
+      "chunkId",
+      "goal",
+      "phase",
+      "primaryIntent",
+      "score",
+      "situation",
+      "techniques",
+      "text",
+    ]);
   });
 
   it("finds nothing, rather than failing, for a query the provider cannot embed", async () => {

@@ -9,7 +9,12 @@ import {
   ZKnowledgeTypeSchema,
   ZRiskLevelSchema,
 } from "@lockstep/contracts";
-import { countKnowledgeFilterMatches, type Database, type KnowledgeVectorHit, searchKnowledgeChunks } from "@lockstep/db";
+import {
+  countKnowledgeFilterMatches,
+  type Database,
+  type KnowledgeVectorHit,
+  searchKnowledgeChunks,
+} from "@lockstep/db";
 import type { AiProvider, GroundingChunk } from "../provider.ts";
 import type { RetrievalOptions } from "../runtime.ts";
 import { type EmbedLogging, embedTexts } from "./embed.ts";
@@ -38,7 +43,10 @@ export interface KnowledgeSearchOutcome {
   filters: TKnowledgeFilterReport | null;
 }
 
-function orNull<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T | null {
+function orNull<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+): T | null {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
@@ -78,7 +86,11 @@ export async function searchKnowledge(
   input: KnowledgeSearchQuery,
   options: SearchKnowledgeOptions = {},
 ): Promise<KnowledgeSearchOutcome> {
-  const [vector] = await embedTexts(provider, [input.query], { logging: options.logging, signal: options.signal, purpose: "knowledge_search" });
+  const [vector] = await embedTexts(provider, [input.query], {
+    logging: options.logging,
+    signal: options.signal,
+    purpose: "knowledge_search",
+  });
   if (!vector) throw new Error("searchKnowledge: the provider returned no embedding");
   const filters = { phase: input.phase, goal: input.goal, type: input.type };
   return runRead(db, async (tx) => {
@@ -91,8 +103,14 @@ export async function searchKnowledge(
       ...(options.iterativeScan !== undefined ? { iterativeScan: options.iterativeScan } : {}),
       ...(options.maxScanTuples !== undefined ? { maxScanTuples: options.maxScanTuples } : {}),
     });
-    const report = options.explain ? await countKnowledgeFilterMatches(tx, { ...filters, embeddingModel: provider.embeddingModel }) : null;
-    return { items: hits.map(toHit), settings: { ...settings, embeddingModel: provider.embeddingModel }, filters: report };
+    const report = options.explain
+      ? await countKnowledgeFilterMatches(tx, { ...filters, embeddingModel: provider.embeddingModel })
+      : null;
+    return {
+      items: hits.map(toHit),
+      settings: { ...settings, embeddingModel: provider.embeddingModel },
+      filters: report,
+    };
   });
 }
 

@@ -33,12 +33,21 @@ afterAll(async () => {
 
 async function insertUser(label: string): Promise<string> {
   const id = `${label}-${randomUUID()}`;
-  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [id, label, `${id}@example.com`]);
+  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [
+    id,
+    label,
+    `${id}@example.com`,
+  ]);
   return id;
 }
 
 function newLog(options: Parameters<typeof createInteractionLog>[1] = {}): LocalInteractionLog {
-  return createInteractionLog(db, { masking: true, onError: (error) => errors.push(error), retry: { initialDelayMs: 1 }, ...options });
+  return createInteractionLog(db, {
+    masking: true,
+    onError: (error) => errors.push(error),
+    retry: { initialDelayMs: 1 },
+    ...options,
+  });
 }
 
 /** A call spec whose request carries a marker, so a test can count the rows of exactly its calls. */
@@ -64,7 +73,9 @@ async function rowsOf(marker: string) {
 }
 
 async function rowOf(id: string) {
-  const { rows } = await db.pool.query(`SELECT i.*, host(i.ip_address) AS ip FROM ai_interactions i WHERE i.id = $1`, [id]);
+  const { rows } = await db.pool.query(`SELECT i.*, host(i.ip_address) AS ip FROM ai_interactions i WHERE i.id = $1`, [
+    id,
+  ]);
   return rows[0] as Record<string, unknown> | undefined;
 }
 
@@ -103,7 +114,10 @@ describe("begin and succeed", () => {
     handle.firstToken(); // only the first one counts
     await handle.succeed({
       response: { text: "Hi!", finishReason: "stop" },
-      responses: [{ content: "Hi!", finishReason: "stop" }, { content: "Hello!", finishReason: "length", metadata: { alt: true } }],
+      responses: [
+        { content: "Hi!", finishReason: "stop" },
+        { content: "Hello!", finishReason: "length", metadata: { alt: true } },
+      ],
       usage,
       metadata: { finishReason: "stop" },
     });
@@ -130,10 +144,19 @@ describe("begin and succeed", () => {
   it("logs a system call with no user, no session and no address", async () => {
     const log = newLog();
     const handle = await log.begin(
-      spec("system-call", { operation: "embed", context: { userId: null, sessionId: null, ip: null, dataSource: "system" } }),
+      spec("system-call", {
+        operation: "embed",
+        context: { userId: null, sessionId: null, ip: null, dataSource: "system" },
+      }),
     );
     await handle.succeed({ response: { vectors: 1 }, usage: { inputTokens: 3, outputTokens: null } });
-    expect(await rowOf(handle.id)).toMatchObject({ status: "SUCCESS", operation: "EMBED", user_id: null, ip: null, data_source: "SYSTEM" });
+    expect(await rowOf(handle.id)).toMatchObject({
+      status: "SUCCESS",
+      operation: "EMBED",
+      user_id: null,
+      ip: null,
+      data_source: "SYSTEM",
+    });
   });
 
   it("stores text PostgreSQL cannot hold (NUL, lone surrogates) instead of failing the call", async () => {
@@ -160,7 +183,9 @@ describe("begin and succeed", () => {
 
   it("stores an unparseable client address as null rather than failing", async () => {
     const log = newLog();
-    const handle = await log.begin(spec("bad-ip", { context: { userId, sessionId: null, ip: "not an ip", dataSource: "web" } }));
+    const handle = await log.begin(
+      spec("bad-ip", { context: { userId, sessionId: null, ip: "not an ip", dataSource: "web" } }),
+    );
     await handle.succeed({ response: null, usage });
     expect((await rowOf(handle.id))?.ip).toBeNull();
     expect(normaliseIp("[2001:db8::1]")).toBe("2001:db8::1");
@@ -179,7 +204,12 @@ describe("fail", () => {
     ["a rate limit", new ProviderError("rate_limited", "429", true), "ERROR", "rate_limited"],
     ["a TypeError", new TypeError("x is not a function"), "ERROR", "TypeError"],
     ["a thrown string", "plain failure", "ERROR", "Error"],
-    ["a wrapped timeout", new Error("flow failed", { cause: new ProviderError("timeout", "slow", true) }), "TIMEOUT", "timeout"],
+    [
+      "a wrapped timeout",
+      new Error("flow failed", { cause: new ProviderError("timeout", "slow", true) }),
+      "TIMEOUT",
+      "timeout",
+    ],
   ];
 
   it.each(cases)("records %s", async (_label, error, status, code) => {
@@ -195,7 +225,9 @@ describe("fail", () => {
   it("masks the message, cuts it to 2000 characters and never stores a stack", async () => {
     const log = newLog();
     const handle = await log.begin(spec("fail-message"));
-    const error = new Error(`upstream said: contact ops@example.com with key sk-abcdefghijklmnopqrstuvwxyz123456 ${"x".repeat(5000)}`);
+    const error = new Error(
+      `upstream said: contact ops@example.com with key sk-abcdefghijklmnopqrstuvwxyz123456 ${"x".repeat(5000)}`,
+    );
     await handle.fail(error);
     const message = (await rowOf(handle.id))?.error_message as string;
     expect(message.startsWith("upstream said: contact [email] with key [secret] xxx")).toBe(true);
@@ -204,18 +236,42 @@ describe("fail", () => {
   });
 
   it("classifies like the contract says", () => {
-    expect(classifyFailure(Object.assign(new Error("user aborted"), { name: "APIUserAbortError" })).status).toBe("CANCELLED");
+    expect(classifyFailure(Object.assign(new Error("user aborted"), { name: "APIUserAbortError" })).status).toBe(
+      "CANCELLED",
+    );
     expect(classifyFailure(new DOMException("timed out", "TimeoutError")).status).toBe("TIMEOUT");
     expect(classifyFailure({ message: "odd" })).toEqual({ status: "ERROR", code: "unknown", message: "odd" });
   });
 });
 
 describe("exactly one row and one outcome per call", () => {
-  const scenarios: [label: string, run: (log: LocalInteractionLog, marker: string) => Promise<string>, status: string][] = [
-    ["success", async (log, marker) => (await log.begin(spec(marker))).succeed({ response: "ok", usage }).then(() => "done"), "SUCCESS"],
-    ["error", async (log, marker) => (await log.begin(spec(marker))).fail(new Error("boom")).then(() => "done"), "ERROR"],
-    ["timeout", async (log, marker) => (await log.begin(spec(marker))).fail(new ProviderError("timeout", "t", true)).then(() => "done"), "TIMEOUT"],
-    ["cancel", async (log, marker) => (await log.begin(spec(marker))).fail(new DOMException("aborted", "AbortError")).then(() => "done"), "CANCELLED"],
+  const scenarios: [
+    label: string,
+    run: (log: LocalInteractionLog, marker: string) => Promise<string>,
+    status: string,
+  ][] = [
+    [
+      "success",
+      async (log, marker) => (await log.begin(spec(marker))).succeed({ response: "ok", usage }).then(() => "done"),
+      "SUCCESS",
+    ],
+    [
+      "error",
+      async (log, marker) => (await log.begin(spec(marker))).fail(new Error("boom")).then(() => "done"),
+      "ERROR",
+    ],
+    [
+      "timeout",
+      async (log, marker) =>
+        (await log.begin(spec(marker))).fail(new ProviderError("timeout", "t", true)).then(() => "done"),
+      "TIMEOUT",
+    ],
+    [
+      "cancel",
+      async (log, marker) =>
+        (await log.begin(spec(marker))).fail(new DOMException("aborted", "AbortError")).then(() => "done"),
+      "CANCELLED",
+    ],
     [
       "a throw in the caller, then cancelInFlight",
       async (log, marker) => {
@@ -260,23 +316,33 @@ describe("exactly one row and one outcome per call", () => {
   it("lets only one of two concurrent terminal calls write", async () => {
     const log = newLog();
     const handle = await log.begin(spec("concurrent"));
-    await Promise.all([handle.succeed({ response: "won", usage }), handle.fail(new Error("lost")), log.cancelInFlight("shutdown")]);
+    await Promise.all([
+      handle.succeed({ response: "won", usage }),
+      handle.fail(new Error("lost")),
+      log.cancelInFlight("shutdown"),
+    ]);
     expect(await rowOf(handle.id)).toMatchObject({ status: "SUCCESS", response: "won" });
     expect(log.inFlight()).toBe(0);
   });
 
   it("cancelInFlight cancels every open call with the reason and ignores their late outcomes", async () => {
     const log = newLog();
-    const handles = await Promise.all([log.begin(spec("shutdown")), log.begin(spec("shutdown")), log.begin(spec("shutdown"))]);
+    const handles = await Promise.all([
+      log.begin(spec("shutdown")),
+      log.begin(spec("shutdown")),
+      log.begin(spec("shutdown")),
+    ]);
     const finished = handles[0]!.succeed({ response: "made it", usage });
     expect(await log.cancelInFlight("server shutting down")).toBe(2);
     await finished;
     await handles[1]!.succeed({ response: "too late", usage });
     const rows = await rowsOf("shutdown");
     expect(rows.map((r) => r.status).sort()).toEqual(["CANCELLED", "CANCELLED", "SUCCESS"]);
-    expect(rows.filter((r) => r.status === "CANCELLED").every((r) => r.error_code === "in_flight_cancelled" && r.error_message === "server shutting down")).toBe(
-      true,
-    );
+    expect(
+      rows
+        .filter((r) => r.status === "CANCELLED")
+        .every((r) => r.error_code === "in_flight_cancelled" && r.error_message === "server shutting down"),
+    ).toBe(true);
     expect(await log.cancelInFlight("again")).toBe(0);
   });
 });
@@ -308,8 +374,13 @@ describe("sessions (seed 002)", () => {
   it("does not attach a call to someone else's session", async () => {
     const log = newLog();
     const sessionId = randomUUID();
-    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [sessionId, otherUserId]);
-    const handle = await log.begin(spec("foreign-session", { context: { userId, sessionId, ip: null, dataSource: "web" } }));
+    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [
+      sessionId,
+      otherUserId,
+    ]);
+    const handle = await log.begin(
+      spec("foreign-session", { context: { userId, sessionId, ip: null, dataSource: "web" } }),
+    );
     await handle.succeed({ response: null, usage });
     const row = await rowOf(handle.id);
     expect(row).toMatchObject({ status: "SUCCESS", session_id: null, user_id: userId });
@@ -321,7 +392,11 @@ describe("masking", () => {
   const secretSpec = (marker: string) =>
     spec(marker, {
       promptText: "I'm jane@example.com, call +44 20 7946 0958",
-      request: { marker, apiKey: "sk-live-secret-value-123456789", messages: [{ role: "user", content: "card 4111 1111 1111 1111" }] },
+      request: {
+        marker,
+        apiKey: "sk-live-secret-value-123456789",
+        messages: [{ role: "user", content: "card 4111 1111 1111 1111" }],
+      },
       fileMetadata: { name: "jane@example.com.png", bytes: 10 },
     });
 
@@ -335,7 +410,11 @@ describe("masking", () => {
     });
     const row = await rowOf(ok.id);
     expect(row?.prompt_text).toBe("I'm [email], call [phone]");
-    expect(row?.request).toEqual({ marker: "masked", apiKey: "[secret]", messages: [{ role: "user", content: "card [card]" }] });
+    expect(row?.request).toEqual({
+      marker: "masked",
+      apiKey: "[secret]",
+      messages: [{ role: "user", content: "card [card]" }],
+    });
     expect(row?.file_metadata).toEqual({ name: "[email]", bytes: 10 });
     expect(row?.response).toEqual({ text: "Reach me at [email]", headers: { authorization: "[secret]" } });
     expect((await responsesOf(ok.id)).map((r) => r.content)).toEqual(["[email] or [phone]"]);
@@ -358,7 +437,12 @@ describe("masking", () => {
 describe("prompt_hash", () => {
   it("is equal for prompts differing only in whitespace and case, and differs otherwise", async () => {
     const log = newLog();
-    const prompts = ["Hello   Coach,\n how are YOU?", "  hello coach, how are you?  ", "HELLO\tCOACH,\r\nHOW ARE YOU?", "Hello coach, who are you?"];
+    const prompts = [
+      "Hello   Coach,\n how are YOU?",
+      "  hello coach, how are you?  ",
+      "HELLO\tCOACH,\r\nHOW ARE YOU?",
+      "Hello coach, who are you?",
+    ];
     const ids: string[] = [];
     for (const promptText of prompts) {
       const handle = await log.begin(spec("hashes", { promptText }));
@@ -380,7 +464,11 @@ describe("prompt_hash", () => {
 describe("database blips", () => {
   const transient = () => Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" });
 
-  function flakyStore(failures: { begin?: number; finish?: number; permanent?: boolean }): InteractionStore & { calls: { begin: number; finish: number } } {
+  function flakyStore(failures: {
+    begin?: number;
+    finish?: number;
+    permanent?: boolean;
+  }): InteractionStore & { calls: { begin: number; finish: number } } {
     const calls = { begin: 0, finish: 0 };
     return {
       calls,
@@ -409,13 +497,19 @@ describe("database blips", () => {
 
   it("reports a write that keeps failing without throwing, and the sweep closes the row later", async () => {
     const reported: unknown[] = [];
-    const log = createInteractionLog(db, { masking: true, onError: (error) => reported.push(error), store: flakyStore({ permanent: true }) });
+    const log = createInteractionLog(db, {
+      masking: true,
+      onError: (error) => reported.push(error),
+      store: flakyStore({ permanent: true }),
+    });
     const handle = await log.begin(spec("stuck"));
     await expect(handle.succeed({ response: "lost?", usage })).resolves.toBeUndefined();
     expect(reported).toHaveLength(1);
     expect(log.inFlight()).toBe(0);
     expect((await rowOf(handle.id))?.status).toBe("PENDING");
-    await db.pool.query(`UPDATE ai_interactions SET created_at = now() - interval '11 minutes' WHERE id = $1`, [handle.id]);
+    await db.pool.query(`UPDATE ai_interactions SET created_at = now() - interval '11 minutes' WHERE id = $1`, [
+      handle.id,
+    ]);
     expect(await sweepAbandonedInteractions(db)).toBeGreaterThanOrEqual(1);
     expect(await rowOf(handle.id)).toMatchObject({ status: "ABORTED", error_code: "process_ended" });
   });

@@ -17,7 +17,14 @@ import {
   readDataSettings,
 } from "@lockstep/db";
 import { ProviderError } from "../provider.ts";
-import { ALL_MASK_CATEGORIES, type MaskCategories, maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
+import {
+  ALL_MASK_CATEGORIES,
+  type MaskCategories,
+  maskingEnabledFromEnv,
+  maskText,
+  storableText,
+  toLogJson,
+} from "./masking.ts";
 import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
 
 /** The writes the log makes; a seam for tests that need a write to fail. */
@@ -115,7 +122,8 @@ export function classifyFailure(error: unknown): FailureClass {
     }
     const name = errorName(cursor);
     if (name === "AbortError" || name === "APIUserAbortError") return { status: "CANCELLED", code: name, message };
-    if (name === "TimeoutError" || name === "APIConnectionTimeoutError") return { status: "TIMEOUT", code: name, message };
+    if (name === "TimeoutError" || name === "APIConnectionTimeoutError")
+      return { status: "TIMEOUT", code: name, message };
     cursor = (cursor as { cause?: unknown }).cause;
   }
   return { status: "ERROR", code: errorName(error) ?? (typeof error === "string" ? "Error" : "unknown"), message };
@@ -147,7 +155,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export function createInteractionLog(db: Database, options: InteractionLogOptions = {}): LocalInteractionLog {
   const fixed: MaskCategories | null | undefined =
-    options.masking === undefined ? (maskingEnabledFromEnv() ? undefined : null) : options.masking === true ? ALL_MASK_CATEGORIES : options.masking || null;
+    options.masking === undefined
+      ? maskingEnabledFromEnv()
+        ? undefined
+        : null
+      : options.masking === true
+        ? ALL_MASK_CATEGORIES
+        : options.masking || null;
   const settingsTtlMs = options.settingsTtlMs ?? 10_000;
   let cached: { at: number; policy: MaskCategories | null } | null = null;
   /** What to mask for a call about to begin: fixed by options, or the saved settings (briefly cached). */
@@ -168,7 +182,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   const store = options.store ?? databaseStore;
   const attempts = Math.max(1, options.retry?.attempts ?? 5);
   const initialDelayMs = options.retry?.initialDelayMs ?? 50;
-  const report = options.onError ?? ((error, context) => console.error(`[ai-log] ${context.stage} of interaction ${context.interactionId} failed:`, error));
+  const report =
+    options.onError ??
+    ((error, context) =>
+      console.error(`[ai-log] ${context.stage} of interaction ${context.interactionId} failed:`, error));
   // A reporter that throws must not turn a logged failure into a failed call.
   const onError: NonNullable<InteractionLogOptions["onError"]> = (error, context) => {
     try {
@@ -180,7 +197,8 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   const inFlight = new Map<string, Handle>();
 
   const text = (value: string, mask: MaskCategories | null) => storableText(mask ? maskText(value, mask) : value);
-  const json = (value: unknown, mask: MaskCategories | null): LogJson | undefined => toLogJson(value, { mask: mask ?? false });
+  const json = (value: unknown, mask: MaskCategories | null): LogJson | undefined =>
+    toLogJson(value, { mask: mask ?? false });
   const object = (value: unknown, mask: MaskCategories | null): { [key: string]: LogJson } | undefined => {
     const mapped = json(value, mask);
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;
@@ -259,7 +277,12 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
       };
     }
 
-    private failure(status: FailureClass["status"], code: string, message: string, endedAt: number): AiInteractionFinish {
+    private failure(
+      status: FailureClass["status"],
+      code: string,
+      message: string,
+      endedAt: number,
+    ): AiInteractionFinish {
       return {
         status,
         response: undefined,
@@ -308,7 +331,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
       const mask = await currentPolicy();
       const promptText = spec.promptText === null || spec.promptText === undefined ? null : text(spec.promptText, mask);
       const context = spec.context;
-      const metadata = object({ ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) }, mask);
+      const metadata = object(
+        { ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) },
+        mask,
+      );
       const row: NewAiInteraction = {
         id,
         provider: {

@@ -51,12 +51,20 @@ const masked: [label: string, input: string, expected: string][] = [
   ["AWS access key", "AKIAIOSFODNN7EXAMPLE", "[secret]"],
   ["Bearer header", "Authorization: Bearer eyJhbGciOi.abc123.def", "Authorization: Bearer [secret]"],
   ["bearer lowercase", "bearer abc123def456ghi", "bearer [secret]"],
-  ["JWT", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "t=[secret]"],
+  [
+    "JWT",
+    "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "t=[secret]",
+  ],
   ["api_key=", "https://x.test/v1?api_key=abc123xyz&q=1", "https://x.test/v1?api_key=[secret]&q=1"],
   ["password:", "password: hunter22", "password: [secret]"],
   ["long hex secret", "secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "secret [secret]"],
   ["long base64 secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[secret]"],
-  ["data URL", "img data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk", "img [data-url]"],
+  [
+    "data URL",
+    "img data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+    "img [data-url]",
+  ],
 ];
 
 const kept: [label: string, input: string][] = [
@@ -116,7 +124,8 @@ describe("maskText", () => {
   });
 
   it("masks several kinds in one text and leaves the rest", () => {
-    const text = "Hi, I'm Ana (ana@example.com, +34 612 345 678). Card 4111 1111 1111 1111, order 2026-0042 on 2026-03-01.";
+    const text =
+      "Hi, I'm Ana (ana@example.com, +34 612 345 678). Card 4111 1111 1111 1111, order 2026-0042 on 2026-03-01.";
     expect(maskText(text)).toBe("Hi, I'm Ana ([email], [phone]). Card [card], order 2026-0042 on 2026-03-01.");
   });
 
@@ -161,7 +170,9 @@ describe("storableText", () => {
 
   it("applies to every string and key of a JSON value, masking or not", () => {
     for (const mask of [true, false]) {
-      expect(toLogJson({ "k\u0000": ["v\u0000", { deep: "\uD800" }] }, { mask })).toEqual({ "k\uFFFD": ["v\uFFFD", { deep: "\uFFFD" }] });
+      expect(toLogJson({ "k\u0000": ["v\u0000", { deep: "\uD800" }] }, { mask })).toEqual({
+        "k\uFFFD": ["v\uFFFD", { deep: "\uFFFD" }],
+      });
     }
   });
 });
@@ -269,10 +280,18 @@ describe("masking only some categories", () => {
   });
 
   it("masks each category alone and leaves the others as they were", () => {
-    expect(maskText(text, { ...none, email: true })).toBe("mail [email], call +44 20 7946 0958, card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv");
-    expect(maskText(text, { ...none, phone: true })).toBe("mail bob@example.com, call [phone], card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv");
-    expect(maskText(text, { ...none, card: true })).toBe("mail bob@example.com, call +44 20 7946 0958, card [card], key sk-abcdefghijklmnopqrstuv");
-    expect(maskText(text, { ...none, secret: true })).toBe("mail bob@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key [secret]");
+    expect(maskText(text, { ...none, email: true })).toBe(
+      "mail [email], call +44 20 7946 0958, card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv",
+    );
+    expect(maskText(text, { ...none, phone: true })).toBe(
+      "mail bob@example.com, call [phone], card 4111 1111 1111 1111, key sk-abcdefghijklmnopqrstuv",
+    );
+    expect(maskText(text, { ...none, card: true })).toBe(
+      "mail bob@example.com, call +44 20 7946 0958, card [card], key sk-abcdefghijklmnopqrstuv",
+    );
+    expect(maskText(text, { ...none, secret: true })).toBe(
+      "mail bob@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, key [secret]",
+    );
   });
 
   it("does not let a card that is kept turn into a phone, nor a kept data URL into a secret", () => {

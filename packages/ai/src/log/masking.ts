@@ -24,7 +24,13 @@ export interface MaskCategories {
   dataUrl: boolean;
 }
 
-export const ALL_MASK_CATEGORIES: Readonly<MaskCategories> = Object.freeze({ email: true, phone: true, card: true, secret: true, dataUrl: true });
+export const ALL_MASK_CATEGORIES: Readonly<MaskCategories> = Object.freeze({
+  email: true,
+  phone: true,
+  card: true,
+  secret: true,
+  dataUrl: true,
+});
 
 /** Masking is on unless AI_LOG_MASKING says off (also: 0, false, no, disabled). */
 export function maskingEnabledFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -187,7 +193,8 @@ function isPhone(candidate: string): boolean {
 }
 
 /** "phone: 4155552671", "call me on 555 0134": a number introduced as a phone is one, whatever its shape. */
-const LABELLED_PHONE = /\b((?:phone|tel|telephone|mobile|cell|whatsapp|call me(?: at| on)?|text me(?: at| on)?)(?:\s*(?:no\.?|number|#))?\s*[:.]?\s*)(\+?\d[\d ().-]{5,18}\d)\b/gi;
+const LABELLED_PHONE =
+  /\b((?:phone|tel|telephone|mobile|cell|whatsapp|call me(?: at| on)?|text me(?: at| on)?)(?:\s*(?:no\.?|number|#))?\s*[:.]?\s*)(\+?\d[\d ().-]{5,18}\d)\b/gi;
 
 // ------------------------------------------------------------------ strings
 
@@ -250,7 +257,6 @@ export function storableText(text: string): string {
 const SECRET_KEY =
   /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|secret|client[-_]?secret|password|passwd|pwd|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|private[-_]?key|session[-_]?token)$/i;
 
-
 export interface ToLogJsonOptions {
   /**
    * Mask strings (default true: every category); or only the categories given. Off still makes the
@@ -268,7 +274,12 @@ export interface ToLogJsonOptions {
  * that are not plain data (AbortSignal, zod schemas) contribute only their own enumerable fields.
  */
 export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJson | undefined {
-  const categories = options.mask === false ? null : options.mask === true || options.mask === undefined ? ALL_MASK_CATEGORIES : options.mask;
+  const categories =
+    options.mask === false
+      ? null
+      : options.mask === true || options.mask === undefined
+        ? ALL_MASK_CATEGORIES
+        : options.mask;
   // A credential-named key hides its value only when secrets are masked.
   const secretKeys = categories?.secret ?? false;
   const maskString = (text: string) => (categories ? maskText(text, categories) : text);
@@ -301,7 +312,10 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
       if (Array.isArray(object)) return object.map((item) => walk(item, depth + 1, null) ?? null);
       if (object instanceof Error) {
         // Message and name only: a stack names server files and is no use in an interaction log.
-        const err: Record<string, LogJson> = { name: storableText(object.name), message: storableText(maskString(object.message)) };
+        const err: Record<string, LogJson> = {
+          name: storableText(object.name),
+          message: storableText(maskString(object.message)),
+        };
         const code = (object as { code?: unknown }).code;
         if (typeof code === "string" || typeof code === "number") err.code = code;
         return err;

@@ -25,16 +25,29 @@ async function logCalls(n: number, daysAgo: number): Promise<string[]> {
       request: { i },
       context: { userId: null, sessionId: null, ip: null, dataSource: "system" },
     });
-    await handle.succeed({ response: "r", responses: [{ content: "a" }, { content: "b" }], usage: { inputTokens: 1, outputTokens: 1 } });
+    await handle.succeed({
+      response: "r",
+      responses: [{ content: "a" }, { content: "b" }],
+      usage: { inputTokens: 1, outputTokens: 1 },
+    });
     ids.push(handle.id);
   }
-  await db.pool.query(`UPDATE ai_interactions SET created_at = now() - make_interval(days => $2) WHERE id = ANY($1::uuid[])`, [ids, daysAgo]);
+  await db.pool.query(
+    `UPDATE ai_interactions SET created_at = now() - make_interval(days => $2) WHERE id = ANY($1::uuid[])`,
+    [ids, daysAgo],
+  );
   return ids;
 }
 
 async function surviving(ids: string[]): Promise<{ interactions: number; responses: number }> {
-  const interactions = await db.pool.query(`SELECT count(*)::int AS n FROM ai_interactions WHERE id = ANY($1::uuid[])`, [ids]);
-  const responses = await db.pool.query(`SELECT count(*)::int AS n FROM ai_responses WHERE interaction_id = ANY($1::uuid[])`, [ids]);
+  const interactions = await db.pool.query(
+    `SELECT count(*)::int AS n FROM ai_interactions WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const responses = await db.pool.query(
+    `SELECT count(*)::int AS n FROM ai_responses WHERE interaction_id = ANY($1::uuid[])`,
+    [ids],
+  );
   return { interactions: interactions.rows[0].n, responses: responses.rows[0].n };
 }
 
@@ -70,10 +83,17 @@ describe("startRetentionSchedule", () => {
   it("runs at start and on every tick, never overlapping, and stops", async () => {
     const first = await logCalls(2, 10);
     // Earlier tests left younger rows that a 7-day retention also takes.
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ai_interactions WHERE created_at < now() - interval '7 days'`);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ai_interactions WHERE created_at < now() - interval '7 days'`,
+    );
     const results: number[] = [];
     const failures: unknown[] = [];
-    const schedule = startRetentionSchedule(db, { days: 7, everyMs: 50, onResult: (n) => results.push(n), onError: (e) => failures.push(e) });
+    const schedule = startRetentionSchedule(db, {
+      days: 7,
+      everyMs: 50,
+      onResult: (n) => results.push(n),
+      onError: (e) => failures.push(e),
+    });
     // Joining the run under way returns the same count, not a second run.
     const [a, b] = await Promise.all([schedule.runNow(), schedule.runNow()]);
     expect(a).toBe(b);

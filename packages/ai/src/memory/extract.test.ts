@@ -41,7 +41,11 @@ describe("chooseNewMemories", () => {
   it("rejects blank and over-long ones, points nowhere for a missing line, and stops at the limit", () => {
     const many = Array.from({ length: 8 }, (_, i) => ({ kind: "fact" as const, content: `Fact ${i}`, sourceIndex: i }));
     const result = chooseNewMemories(
-      [{ kind: "fact", content: "   ", sourceIndex: 0 }, { kind: "fact", content: "x".repeat(MEMORY_CONTENT_MAX + 1), sourceIndex: 0 }, ...many],
+      [
+        { kind: "fact", content: "   ", sourceIndex: 0 },
+        { kind: "fact", content: "x".repeat(MEMORY_CONTENT_MAX + 1), sourceIndex: 0 },
+        ...many,
+      ],
       [],
       conversation,
       5,
@@ -70,13 +74,21 @@ describe("buildMemoryPrompt", () => {
       ],
       memories: ["Works as a nurse"],
     });
-    expect(prompt.messages[1]!.content).toBe("Already remembered:\n- Works as a nurse\n\nConversation:\n[0] Me: I love hiking\n[1] Them: Me too!");
+    expect(prompt.messages[1]!.content).toBe(
+      "Already remembered:\n- Works as a nurse\n\nConversation:\n[0] Me: I love hiking\n[1] Them: Me too!",
+    );
     expect(prompt.promptText).toContain("[system]");
   });
 
   it("describes the answer the schema accepts", () => {
-    expect(ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "fact", content: "x", sourceIndex: 0 }] }).success).toBe(true);
-    expect(ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "goal", content: "x", sourceIndex: 0 }] }).success).toBe(false);
-    expect(ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "fact", content: "x", sourceIndex: -1 }] }).success).toBe(false);
+    expect(
+      ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "fact", content: "x", sourceIndex: 0 }] }).success,
+    ).toBe(true);
+    expect(
+      ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "goal", content: "x", sourceIndex: 0 }] }).success,
+    ).toBe(false);
+    expect(
+      ZExtractedMemoriesSchema.safeParse({ memories: [{ kind: "fact", content: "x", sourceIndex: -1 }] }).success,
+    ).toBe(false);
   });
 });

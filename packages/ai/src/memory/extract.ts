@@ -2,7 +2,14 @@
 // their contact said and proposes facts and preferences about the person; new ones are kept in
 // memory_events with the message they came from, so later sessions with the character recall them.
 import type { TDataSource, TMemoryDto } from "@lockstep/contracts";
-import { insertMemories, lockMemories, memoryExtractionInput, type MemorySourceMessage, rememberedContents, type ScopedTx } from "@lockstep/db";
+import {
+  insertMemories,
+  lockMemories,
+  memoryExtractionInput,
+  type MemorySourceMessage,
+  rememberedContents,
+  type ScopedTx,
+} from "@lockstep/db";
 import { z } from "zod";
 import type { InteractionLog } from "../log/types.ts";
 import type { AiProvider, ChatMessage, PromptContext } from "../provider.ts";
@@ -43,9 +50,17 @@ export interface MemoryPrompt {
 }
 
 /** The prompt of an extraction call; lines are numbered so the answer can point at its source. */
-export function buildMemoryPrompt(input: { characterName: string | null; conversation: MemorySourceMessage[]; remembered: string[] }): MemoryPrompt {
-  const lines = input.conversation.map((message, index) => `[${index}] ${message.author === "USER" ? "Me" : "Them"}: ${message.text}`);
-  const remembered = input.remembered.length ? input.remembered.map((memory) => `- ${memory}`).join("\n") : "(nothing yet)";
+export function buildMemoryPrompt(input: {
+  characterName: string | null;
+  conversation: MemorySourceMessage[];
+  remembered: string[];
+}): MemoryPrompt {
+  const lines = input.conversation.map(
+    (message, index) => `[${index}] ${message.author === "USER" ? "Me" : "Them"}: ${message.text}`,
+  );
+  const remembered = input.remembered.length
+    ? input.remembered.map((memory) => `- ${memory}`).join("\n")
+    : "(nothing yet)";
   const messages: ChatMessage[] = [
     { role: "system", content: MEMORY_INSTRUCTIONS },
     { role: "user", content: `Already remembered:\n${remembered}\n\nConversation:\n${lines.join("\n")}` },
@@ -55,7 +70,10 @@ export function buildMemoryPrompt(input: { characterName: string | null; convers
     promptText: messages.map((message) => `[${message.role}]\n${message.content}`).join("\n\n"),
     context: {
       ...(input.characterName ? { characterName: input.characterName } : {}),
-      conversation: input.conversation.map((message) => ({ author: message.author === "USER" ? "user" : "contact", text: message.text })),
+      conversation: input.conversation.map((message) => ({
+        author: message.author === "USER" ? "user" : "contact",
+        text: message.text,
+      })),
       memories: input.remembered,
     },
   };
@@ -121,7 +139,14 @@ export interface ExtractMemoriesOptions {
 
 export type ExtractMemoriesResult =
   | { status: "skipped"; reason: "no_messages" }
-  | { status: "stored"; interactionId: string; proposed: number; stored: TMemoryDto[]; duplicates: number; rejected: number }
+  | {
+      status: "stored";
+      interactionId: string;
+      proposed: number;
+      stored: TMemoryDto[];
+      duplicates: number;
+      rejected: number;
+    }
   | { status: "failed"; interactionId: string | null; error: unknown };
 
 /**
@@ -135,7 +160,9 @@ export async function extractMemories(options: ExtractMemoriesOptions): Promise<
   const limit = options.limit ?? MEMORIES_PER_SESSION;
   let input;
   try {
-    input = await run((tx) => memoryExtractionInput(tx, { userId, characterId, sessionId, messageLimit: MEMORY_MESSAGE_LIMIT }));
+    input = await run((tx) =>
+      memoryExtractionInput(tx, { userId, characterId, sessionId, messageLimit: MEMORY_MESSAGE_LIMIT }),
+    );
   } catch (error) {
     return { status: "failed", interactionId: null, error };
   }
@@ -153,7 +180,13 @@ export async function extractMemories(options: ExtractMemoriesOptions): Promise<
       promptText: prompt.promptText,
       request,
       metadata: { characterId, messages: input.conversation.length },
-      context: { userId, sessionId, ip: options.call.ip, dataSource: options.call.dataSource, requestId: options.call.requestId ?? null },
+      context: {
+        userId,
+        sessionId,
+        ip: options.call.ip,
+        dataSource: options.call.dataSource,
+        requestId: options.call.requestId ?? null,
+      },
     });
   } catch (error) {
     // A call that cannot be logged is not made: every model call is on the record.
@@ -177,7 +210,14 @@ export async function extractMemories(options: ExtractMemoriesOptions): Promise<
       const choice = chooseNewMemories(proposed, remembered, input.conversation, limit);
       const stored = await insertMemories(
         tx,
-        choice.chosen.map((memory) => ({ userId, characterId, sessionId, messageId: memory.messageId, kind: memory.kind, content: memory.content })),
+        choice.chosen.map((memory) => ({
+          userId,
+          characterId,
+          sessionId,
+          messageId: memory.messageId,
+          kind: memory.kind,
+          content: memory.content,
+        })),
       );
       return { ...choice, stored };
     });
@@ -195,5 +235,12 @@ export async function extractMemories(options: ExtractMemoriesOptions): Promise<
       metadata: { proposed, stored: kept.stored.length, duplicates: kept.duplicates, rejected: kept.rejected },
     })
     .catch(() => undefined);
-  return { status: "stored", interactionId: handle.id, proposed, stored: kept.stored, duplicates: kept.duplicates, rejected: kept.rejected };
+  return {
+    status: "stored",
+    interactionId: handle.id,
+    proposed,
+    stored: kept.stored,
+    duplicates: kept.duplicates,
+    rejected: kept.rejected,
+  };
 }

@@ -30,7 +30,8 @@ const union = (boxes: Box[]): Box => {
   return { x, y, width: right - x, height: bottom - y };
 };
 
-const contains = (outer: Box, x: number, y: number) => x >= outer.x && x <= outer.x + outer.width && y >= outer.y && y <= outer.y + outer.height;
+const contains = (outer: Box, x: number, y: number) =>
+  x >= outer.x && x <= outer.x + outer.width && y >= outer.y && y <= outer.y + outer.height;
 
 /** Whether a line is text rather than a speck or a bubble edge read as "|". */
 function isText(line: PlacedLine): boolean {
@@ -58,9 +59,17 @@ export function groupIntoMessages(lines: OcrTextLine[], bubbles: Region[], image
   const placed: PlacedLine[] = lines
     .map((line) => ({
       // A lone "|" is Tesseract's usual misreading of the pronoun "I" in sans-serif fonts.
-      text: line.text.replace(/\s+/g, " ").trim().replace(/(^|\s)\|(?=\s|$)/g, "$1I"),
+      text: line.text
+        .replace(/\s+/g, " ")
+        .trim()
+        .replace(/(^|\s)\|(?=\s|$)/g, "$1I"),
       confidence: line.confidence,
-      box: { x: line.bbox.x0, y: line.bbox.y0, width: Math.max(1, line.bbox.x1 - line.bbox.x0), height: Math.max(1, line.bbox.y1 - line.bbox.y0) },
+      box: {
+        x: line.bbox.x0,
+        y: line.bbox.y0,
+        width: Math.max(1, line.bbox.x1 - line.bbox.x0),
+        height: Math.max(1, line.bbox.y1 - line.bbox.y0),
+      },
     }))
     .filter(isText)
     .sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
@@ -91,7 +100,10 @@ export function groupIntoMessages(lines: OcrTextLine[], bubbles: Region[], image
     else loose.push({ lines: [line], frame: null });
   }
 
-  const groups = [...byBubble.values(), ...loose].map((group) => ({ ...group, box: union(group.lines.map((line) => line.box)) }));
+  const groups = [...byBubble.values(), ...loose].map((group) => ({
+    ...group,
+    box: union(group.lines.map((line) => line.box)),
+  }));
   groups.sort((a, b) => (a.frame ?? a.box).y - (b.frame ?? b.box).y);
   return groups.map((group, index) => {
     const side = authorOf(group.frame ?? group.box, imageWidth);
@@ -103,7 +115,12 @@ export function groupIntoMessages(lines: OcrTextLine[], bubbles: Region[], image
       author: side.author,
       confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
       authorConfidence: side.confidence,
-      box: { x: Math.max(0, Math.round(box.x)), y: Math.max(0, Math.round(box.y)), width: Math.max(1, Math.round(box.width)), height: Math.max(1, Math.round(box.height)) },
+      box: {
+        x: Math.max(0, Math.round(box.x)),
+        y: Math.max(0, Math.round(box.y)),
+        width: Math.max(1, Math.round(box.width)),
+        height: Math.max(1, Math.round(box.height)),
+      },
     };
   });
 }

@@ -20,11 +20,23 @@ const CONVERSATION: ChatBubble[] = [
 
 const CASES: { name: string; options: ChatScreenshotOptions }[] = [
   { name: "iMessage, DejaVu Sans 24px", options: { theme: "imessage", fontFamily: "DejaVu Sans", fontSize: 24 } },
-  { name: "WhatsApp, Liberation Sans 20px", options: { theme: "whatsapp", fontFamily: "Liberation Sans", fontSize: 20 } },
+  {
+    name: "WhatsApp, Liberation Sans 20px",
+    options: { theme: "whatsapp", fontFamily: "Liberation Sans", fontSize: 20 },
+  },
   { name: "dark mode, DejaVu Serif 22px", options: { theme: "dark", fontFamily: "DejaVu Serif", fontSize: 22 } },
-  { name: "iMessage, Liberation Sans 16px, 480 wide", options: { theme: "imessage", fontFamily: "Liberation Sans", fontSize: 16, width: 480 } },
-  { name: "no bubbles, text aligned left and right, DejaVu Sans 22px", options: { theme: "plain", fontFamily: "DejaVu Sans", fontSize: 22 } },
-  { name: "WhatsApp, DejaVu Sans 30px, 1080 wide, JPEG", options: { theme: "whatsapp", fontFamily: "DejaVu Sans", fontSize: 30, width: 1080, format: "jpeg" } },
+  {
+    name: "iMessage, Liberation Sans 16px, 480 wide",
+    options: { theme: "imessage", fontFamily: "Liberation Sans", fontSize: 16, width: 480 },
+  },
+  {
+    name: "no bubbles, text aligned left and right, DejaVu Sans 22px",
+    options: { theme: "plain", fontFamily: "DejaVu Sans", fontSize: 22 },
+  },
+  {
+    name: "WhatsApp, DejaVu Sans 30px, 1080 wide, JPEG",
+    options: { theme: "whatsapp", fontFamily: "DejaVu Sans", fontSize: 30, width: 1080, format: "jpeg" },
+  },
 ];
 
 /** Levenshtein distance, for character accuracy = 1 - distance / expected length. */
@@ -61,13 +73,17 @@ describe("reading generated chat screenshots", () => {
       const expected = normalise(CONVERSATION.map((bubble) => bubble.text).join("\n"));
       const actual = normalise(messages.map((message) => message.text).join("\n"));
       const accuracy = 1 - distance(actual, expected) / expected.length;
-      const authorsRight = messages.filter((message, index) => message.author === (CONVERSATION[index]?.side === "right" ? "user" : "contact")).length;
+      const authorsRight = messages.filter(
+        (message, index) => message.author === (CONVERSATION[index]?.side === "right" ? "user" : "contact"),
+      ).length;
       figures.push(
         `  ${name}: ${(accuracy * 100).toFixed(1)}% characters, ${authorsRight}/${CONVERSATION.length} authors, ${messages.length} messages, ${elapsed} ms`,
       );
       expect(accuracy, actual).toBeGreaterThanOrEqual(0.9);
       expect(messages).toHaveLength(CONVERSATION.length);
-      expect(messages.map((message) => message.author)).toEqual(CONVERSATION.map((bubble) => (bubble.side === "right" ? "user" : "contact")));
+      expect(messages.map((message) => message.author)).toEqual(
+        CONVERSATION.map((bubble) => (bubble.side === "right" ? "user" : "contact")),
+      );
       for (const message of messages) {
         // Without a bubble only the text's own extent tells the side, so the reader is less sure.
         expect(message.authorConfidence).toBeGreaterThan(options.theme === "plain" ? 0.2 : 0.5);

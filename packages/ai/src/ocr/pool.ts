@@ -4,7 +4,15 @@
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { createScheduler, createWorker, OEM, PSM, type RecognizeResult, type Scheduler, type Worker } from "tesseract.js";
+import {
+  createScheduler,
+  createWorker,
+  OEM,
+  PSM,
+  type RecognizeResult,
+  type Scheduler,
+  type Worker,
+} from "tesseract.js";
 
 /** The data set (LSTM "best", integer-quantised: the accurate one that still reads a screenshot in about a second). */
 export const OCR_DATA_VERSION = "4.0.0_best_int";
@@ -48,7 +56,8 @@ function linesOf(result: RecognizeResult): OcrTextLine[] {
   const lines: OcrTextLine[] = [];
   for (const block of result.data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
-      for (const line of paragraph.lines) lines.push({ text: line.text.trim(), confidence: line.confidence, bbox: line.bbox });
+      for (const line of paragraph.lines)
+        lines.push({ text: line.text.trim(), confidence: line.confidence, bbox: line.bbox });
     }
   }
   return lines;

@@ -27,7 +27,10 @@ export interface ScreenshotReading {
 }
 
 /** Prepares, recognises and groups one image: authored messages in reading order (no logging). */
-export async function recognizeMessages(engine: OcrEngine, image: Buffer): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; prepared: PreparedImage }> {
+export async function recognizeMessages(
+  engine: OcrEngine,
+  image: Buffer,
+): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; prepared: PreparedImage }> {
   const prepared = await prepareForOcr(image);
   const raw = await engine.recognize(prepared.image);
   // Tesseract read the (possibly upscaled) prepared picture; boxes go back to the stored image's pixels.
@@ -53,7 +56,14 @@ export async function readScreenshot(options: {
   file: ScreenshotFile;
 }): Promise<ScreenshotReading> {
   const { engine, log, context, file } = options;
-  const fileMetadata = { key: file.key, mime: file.mime, bytes: file.bytes, width: file.width, height: file.height, sha256: file.sha256 };
+  const fileMetadata = {
+    key: file.key,
+    mime: file.mime,
+    bytes: file.bytes,
+    width: file.width,
+    height: file.height,
+    sha256: file.sha256,
+  };
   const handle = await log.begin({
     operation: "ocr",
     provider: OCR_PROVIDER,
@@ -68,8 +78,16 @@ export async function readScreenshot(options: {
     const { messages, raw, prepared } = await recognizeMessages(engine, file.data);
     const latencyMs = Math.round(performance.now() - started);
     await handle.succeed({
-      response: { lines: messages.length, rawLines: raw.length, bubbles: prepared.bubbles.length, scale: prepared.scale },
-      responses: messages.map((message) => ({ content: message.text, metadata: { author: message.author, confidence: message.confidence } })),
+      response: {
+        lines: messages.length,
+        rawLines: raw.length,
+        bubbles: prepared.bubbles.length,
+        scale: prepared.scale,
+      },
+      responses: messages.map((message) => ({
+        content: message.text,
+        metadata: { author: message.author, confidence: message.confidence },
+      })),
       usage: { inputTokens: null, outputTokens: null },
       metadata: { latencyMs },
     });

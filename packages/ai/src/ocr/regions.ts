@@ -75,7 +75,13 @@ export async function findBubbles(input: Buffer): Promise<Found> {
     .resize({ width: gridWidth, kernel: "nearest" })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const grid = await sharp(input).removeAlpha().greyscale().resize({ width: gridWidth, kernel: "nearest" }).extractChannel(0).raw().toBuffer();
+  const grid = await sharp(input)
+    .removeAlpha()
+    .greyscale()
+    .resize({ width: gridWidth, kernel: "nearest" })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   const gw = info.width;
   const gh = info.height;
   const cells = gw * gh;
@@ -86,7 +92,11 @@ export async function findBubbles(input: Buffer): Promise<Found> {
   const labels = new Int32Array(cells);
   for (let index = 0; index < cells; index++) {
     const offset = index * 3;
-    const difference = Math.max(Math.abs(colour[offset]! - bg[0]!), Math.abs(colour[offset + 1]! - bg[1]!), Math.abs(colour[offset + 2]! - bg[2]!));
+    const difference = Math.max(
+      Math.abs(colour[offset]! - bg[0]!),
+      Math.abs(colour[offset + 1]! - bg[1]!),
+      Math.abs(colour[offset + 2]! - bg[2]!),
+    );
     if (difference > FILL_DIFFERENCE) labels[index] = -1;
   }
   const sx = metadata.width / gw;
@@ -116,7 +126,12 @@ export async function findBubbles(input: Buffer): Promise<Found> {
       if (cx > maxX) maxX = cx;
       if (cy < minY) minY = cy;
       if (cy > maxY) maxY = cy;
-      for (const next of [cx > 0 ? cell - 1 : -1, cx < gw - 1 ? cell + 1 : -1, cy > 0 ? cell - gw : -1, cy < gh - 1 ? cell + gw : -1]) {
+      for (const next of [
+        cx > 0 ? cell - 1 : -1,
+        cx < gw - 1 ? cell + 1 : -1,
+        cy > 0 ? cell - gw : -1,
+        cy < gh - 1 ? cell + gw : -1,
+      ]) {
         if (next >= 0 && labels[next] === -1) {
           labels[next] = label;
           stack[top++] = next;
@@ -151,7 +166,8 @@ export async function findBubbles(input: Buffer): Promise<Found> {
     const mask = Buffer.alloc(maskW * maskH);
     for (let y = 0; y < boxH; y++) {
       for (let x = 0; x < boxW; x++) {
-        if (inside(x, y) && inside(x - 1, y) && inside(x + 1, y) && inside(x, y - 1) && inside(x, y + 1)) mask[(y + 1) * maskW + x + 1] = 255;
+        if (inside(x, y) && inside(x - 1, y) && inside(x + 1, y) && inside(x, y - 1) && inside(x, y + 1))
+          mask[(y + 1) * maskW + x + 1] = 255;
       }
     }
     const left = Math.max(0, Math.floor((minX - 1) * sx));
@@ -201,7 +217,8 @@ function whitenBubble(grey: Buffer, alpha: Buffer, fill: number): Buffer {
   for (let index = 0; index < grey.length; index++) {
     const value = grey[index]!;
     // Outside the shape (corners, the outline) is background, which is white by now.
-    pixels[index] = alpha[index]! < 128 ? 255 : Math.min(255, Math.max(0, Math.round((lightText ? 255 - value : value) * gain)));
+    pixels[index] =
+      alpha[index]! < 128 ? 255 : Math.min(255, Math.max(0, Math.round((lightText ? 255 - value : value) * gain)));
   }
   return pixels;
 }
@@ -213,14 +230,25 @@ export async function prepareForOcr(input: Buffer): Promise<PreparedImage> {
   const base = await whitenBackground(sharp(grey), found.background).png().toBuffer();
   const overlays = await Promise.all(
     found.bubbles.map(async (bubble) => {
-      const alpha = await sharp(bubble.mask.data, { raw: { width: bubble.mask.width, height: bubble.mask.height, channels: 1 } })
+      const alpha = await sharp(bubble.mask.data, {
+        raw: { width: bubble.mask.width, height: bubble.mask.height, channels: 1 },
+      })
         .resize({ width: bubble.width, height: bubble.height, fit: "fill", kernel: "nearest" })
         .extractChannel(0)
         .raw()
         .toBuffer();
-      const crop = await sharp(grey).extract({ left: bubble.x, top: bubble.y, width: bubble.width, height: bubble.height }).extractChannel(0).raw().toBuffer();
+      const crop = await sharp(grey)
+        .extract({ left: bubble.x, top: bubble.y, width: bubble.width, height: bubble.height })
+        .extractChannel(0)
+        .raw()
+        .toBuffer();
       const pixels = whitenBubble(crop, alpha, bubble.fill);
-      return { input: pixels, raw: { width: bubble.width, height: bubble.height, channels: 1 as const }, left: bubble.x, top: bubble.y };
+      return {
+        input: pixels,
+        raw: { width: bubble.width, height: bubble.height, channels: 1 as const },
+        left: bubble.x,
+        top: bubble.y,
+      };
     }),
   );
   const scale = found.width < SMALL_WIDTH ? 2 : 1;
@@ -233,6 +261,12 @@ export async function prepareForOcr(input: Buffer): Promise<PreparedImage> {
     width: found.width,
     height: found.height,
     background: found.background,
-    bubbles: found.bubbles.map((bubble) => ({ x: bubble.x, y: bubble.y, width: bubble.width, height: bubble.height, fill: bubble.fill })),
+    bubbles: found.bubbles.map((bubble) => ({
+      x: bubble.x,
+      y: bubble.y,
+      width: bubble.width,
+      height: bubble.height,
+      fill: bubble.fill,
+    })),
   };
 }

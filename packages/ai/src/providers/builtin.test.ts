@@ -1,14 +1,19 @@
 // The built-in provider: deterministic replies and suggestions grounded in the chunks it is given, memories, embeddings.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { EMBEDDING_DIMENSIONS, ProviderError, type ChatRequest, type ChatStreamEvent, type GroundingChunk } from "../provider.ts";
+import {
+  EMBEDDING_DIMENSIONS,
+  ProviderError,
+  type ChatRequest,
+  type ChatStreamEvent,
+  type GroundingChunk,
+} from "../provider.ts";
 import { BUILTIN_CHAT_MODEL, composeReply, createBuiltinProvider, exampleOf, humanise } from "./builtin.ts";
 import { cosine } from "./lexical-embedding.ts";
 
 const OPENER: GroundingChunk = {
   chunkId: "attraction_opener_001",
-  text:
-    "Open with something specific from their profile instead of a generic 'hey' or a comment on their looks. A specific detail shows you actually read what they shared and gives them something enjoyable and easy to answer. Keep it to one or two lines and end with a question you genuinely want answered: \"That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?\"",
+  text: "Open with something specific from their profile instead of a generic 'hey' or a comment on their looks. A specific detail shows you actually read what they shared and gives them something enjoyable and easy to answer. Keep it to one or two lines and end with a question you genuinely want answered: \"That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?\"",
   situation: "Sending the first message to a new match on a dating app.",
   primaryIntent: "spark_curiosity",
   techniques: ["specific_observation", "open_question"],
@@ -18,9 +23,9 @@ const OPENER: GroundingChunk = {
 };
 const DRY_REPLY: GroundingChunk = {
   chunkId: "attraction_response_002",
-  text:
-    'A dry reply can mean they are busy, tired, shy or simply not that interested, and you cannot tell which from one message. Do not chase or comment on it; offer one easy, lighter thread that needs little effort to answer. If the next reply is just as flat, it is fine to let the conversation rest rather than push: "Fair enough! Quick one then: beach holiday or city break?"',
-  situation: 'The other person replies with something short and dry like "haha yeah" or "cool" early in the conversation.',
+  text: 'A dry reply can mean they are busy, tired, shy or simply not that interested, and you cannot tell which from one message. Do not chase or comment on it; offer one easy, lighter thread that needs little effort to answer. If the next reply is just as flat, it is fine to let the conversation rest rather than push: "Fair enough! Quick one then: beach holiday or city break?"',
+  situation:
+    'The other person replies with something short and dry like "haha yeah" or "cool" early in the conversation.',
   primaryIntent: "re_engage_lightly",
   techniques: ["lower_the_effort", "read_the_signals", "graceful_exit"],
   goal: "attraction",
@@ -29,8 +34,7 @@ const DRY_REPLY: GroundingChunk = {
 };
 const BOUNDARY: GroundingChunk = {
   chunkId: "comfort_closing_001",
-  text:
-    'You never owe anyone a conversation that makes you uncomfortable, and you do not need to explain or soften a boundary for it to count. A short, clear message is enough; if they push past it, unmatching, blocking and reporting are completely reasonable. Your safety and comfort come before being polite: "I\'m not comfortable with that. If you\'d like to keep chatting, keep it respectful."',
+  text: "You never owe anyone a conversation that makes you uncomfortable, and you do not need to explain or soften a boundary for it to count. A short, clear message is enough; if they push past it, unmatching, blocking and reporting are completely reasonable. Your safety and comfort come before being polite: \"I'm not comfortable with that. If you'd like to keep chatting, keep it respectful.\"",
   situation: "Someone sends a sexual, pushy or uncomfortable message you did not invite.",
   primaryIntent: "set_boundary",
   techniques: ["clear_boundary", "kind_honesty"],
@@ -38,15 +42,31 @@ const BOUNDARY: GroundingChunk = {
   phase: 1,
   score: 0.42,
 };
-const NO_EXAMPLE: GroundingChunk = { ...OPENER, chunkId: "no_example", text: "Advice without an example line.", score: 0.99 };
+const NO_EXAMPLE: GroundingChunk = {
+  ...OPENER,
+  chunkId: "no_example",
+  text: "Advice without an example line.",
+  score: 0.99,
+};
 
 const ZSuggestions = z.object({
   suggestions: z
-    .array(z.object({ title: z.string().min(1).max(120), tag: z.string().min(1).max(40), text: z.string().min(1), analysis: z.string().min(1) }))
+    .array(
+      z.object({
+        title: z.string().min(1).max(120),
+        tag: z.string().min(1).max(40),
+        text: z.string().min(1),
+        analysis: z.string().min(1),
+      }),
+    )
     .min(1)
     .max(3),
 });
-const ZMemories = z.object({ memories: z.array(z.object({ kind: z.enum(["fact", "preference"]), content: z.string(), sourceIndex: z.number().int() })) });
+const ZMemories = z.object({
+  memories: z.array(
+    z.object({ kind: z.enum(["fact", "preference"]), content: z.string(), sourceIndex: z.number().int() }),
+  ),
+});
 
 function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
   return {
@@ -97,7 +117,9 @@ describe("streamChat", () => {
     expect(text.indexOf("Fair enough")).toBeLessThan(text.indexOf("Lisbon"));
     expect(text).toContain("A dry reply can mean they are busy");
     expect(text.endsWith("— Maya")).toBe(true);
-    const shuffled = await stream(request({ context: { ...request().context, chunks: [BOUNDARY, DRY_REPLY, OPENER] } }));
+    const shuffled = await stream(
+      request({ context: { ...request().context, chunks: [BOUNDARY, DRY_REPLY, OPENER] } }),
+    );
     expect(textOf(shuffled)).toBe(text);
   });
 
@@ -106,7 +128,11 @@ describe("streamChat", () => {
     const tokens = events.filter((e) => e.type === "token");
     expect(tokens.length).toBeGreaterThan(20);
     for (const token of tokens) expect(token.type === "token" && /^\S+\s*$/.test(token.text)).toBe(true);
-    expect(events.at(-1)).toEqual({ type: "done", usage: { inputTokens: 9, outputTokens: tokens.length }, finishReason: "stop" });
+    expect(events.at(-1)).toEqual({
+      type: "done",
+      usage: { inputTokens: 9, outputTokens: tokens.length },
+      finishReason: "stop",
+    });
   });
 
   it("says honestly when it has nothing to go on", async () => {
@@ -130,8 +156,16 @@ describe("streamChat", () => {
   });
 
   it("reads the tone of what the contact said", () => {
-    const warm = composeReply(request({ context: { ...request().context, conversation: [{ author: "contact", text: "I had a wonderful time!" }] } }));
-    const tense = composeReply(request({ context: { ...request().context, conversation: [{ author: "contact", text: "This is awful, stop." }] } }));
+    const warm = composeReply(
+      request({
+        context: { ...request().context, conversation: [{ author: "contact", text: "I had a wonderful time!" }] },
+      }),
+    );
+    const tense = composeReply(
+      request({
+        context: { ...request().context, conversation: [{ author: "contact", text: "This is awful, stop." }] },
+      }),
+    );
     expect(warm).toContain("warm");
     expect(tense).toContain("tense");
   });
@@ -140,7 +174,12 @@ describe("streamChat", () => {
 describe("completeStructured", () => {
   it("builds up to three suggestions from the top chunks, valid for the schema", async () => {
     const result = await createBuiltinProvider().completeStructured({
-      ...request({ context: { ...request().context, chunks: [OPENER, NO_EXAMPLE, DRY_REPLY, BOUNDARY, { ...BOUNDARY, chunkId: "z", score: 0.1 }] } }),
+      ...request({
+        context: {
+          ...request().context,
+          chunks: [OPENER, NO_EXAMPLE, DRY_REPLY, BOUNDARY, { ...BOUNDARY, chunkId: "z", score: 0.1 }],
+        },
+      }),
       schema: ZSuggestions,
       schemaName: "suggestions",
     });
@@ -156,13 +195,21 @@ describe("completeStructured", () => {
         "Technique: lower the effort, read the signals, graceful exit.",
     });
     expect(second?.title).toBe("Spark curiosity");
-    expect(third).toMatchObject({ title: "Set boundary", tag: "Comfort", text: "I'm not comfortable with that. If you'd like to keep chatting, keep it respectful." });
+    expect(third).toMatchObject({
+      title: "Set boundary",
+      tag: "Comfort",
+      text: "I'm not comfortable with that. If you'd like to keep chatting, keep it respectful.",
+    });
     expect(result.usage.inputTokens).toBe(9);
   });
 
   it("fails with bad_response when there is nothing to suggest from", async () => {
     const error = await createBuiltinProvider()
-      .completeStructured({ ...request({ context: { chunks: [NO_EXAMPLE] } }), schema: ZSuggestions, schemaName: "suggestions" })
+      .completeStructured({
+        ...request({ context: { chunks: [NO_EXAMPLE] } }),
+        schema: ZSuggestions,
+        schemaName: "suggestions",
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).code).toBe("bad_response");
@@ -194,7 +241,11 @@ describe("completeStructured", () => {
   it("validates its own answer with the caller's schema", async () => {
     const strict = z.object({ memories: z.array(z.object({ content: z.string().max(5) })) });
     const error = await createBuiltinProvider()
-      .completeStructured({ ...request({ context: { conversation: [{ author: "user", text: "I love long walks on the beach" }] } }), schema: strict, schemaName: "memories" })
+      .completeStructured({
+        ...request({ context: { conversation: [{ author: "user", text: "I love long walks on the beach" }] } }),
+        schema: strict,
+        schemaName: "memories",
+      })
       .catch((e: unknown) => e);
     expect((error as ProviderError).code).toBe("bad_response");
     expect((error as ProviderError).message).toMatch(/memories/);
@@ -204,14 +255,22 @@ describe("completeStructured", () => {
     const error = await createBuiltinProvider()
       .completeStructured({ ...request(), schema: z.object({ poem: z.string() }), schemaName: "poem" })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "bad_response", message: "the built-in provider cannot answer poem", retryable: false });
+    expect(error).toMatchObject({
+      code: "bad_response",
+      message: "the built-in provider cannot answer poem",
+      retryable: false,
+    });
   });
 });
 
 describe("embed", () => {
   it("returns one unit vector of 1536 numbers per text, the same for the same text", async () => {
     const p = createBuiltinProvider();
-    const { vectors, usage } = await p.embed(["How do I reply to a dry message?", "How do I reply to a dry message?", ""]);
+    const { vectors, usage } = await p.embed([
+      "How do I reply to a dry message?",
+      "How do I reply to a dry message?",
+      "",
+    ]);
     expect(vectors).toHaveLength(3);
     for (const v of vectors) {
       expect(v).toHaveLength(EMBEDDING_DIMENSIONS);
@@ -224,7 +283,10 @@ describe("embed", () => {
   it("ranks the chunk that fits a question first", async () => {
     const p = createBuiltinProvider();
     const chunks = [OPENER, DRY_REPLY, BOUNDARY];
-    const { vectors } = await p.embed(["They only reply haha yeah, a short dry reply. How do I answer?", ...chunks.map((c) => c.text)]);
+    const { vectors } = await p.embed([
+      "They only reply haha yeah, a short dry reply. How do I answer?",
+      ...chunks.map((c) => c.text),
+    ]);
     const [question, ...rest] = vectors;
     const scores = rest.map((v) => cosine(question ?? [], v));
     expect(scores.indexOf(Math.max(...scores))).toBe(1);
@@ -233,7 +295,9 @@ describe("embed", () => {
 
 describe("helpers", () => {
   it("reads the example line and humanises vocabulary", () => {
-    expect(exampleOf(OPENER.text)).toBe("That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?");
+    expect(exampleOf(OPENER.text)).toBe(
+      "That photo on the Lisbon tram looks great. Was it a planned trip or a spur-of-the-moment one?",
+    );
     expect(exampleOf("no example")).toBeNull();
     expect(humanise("spark_curiosity")).toBe("Spark curiosity");
     expect(humanise(null)).toBeNull();

@@ -120,7 +120,9 @@ export function composeReply(request: ChatRequest): string {
   const [best, second] = chunks;
   if (!best) {
     // Honest about the limits: without grounding there is nothing real to suggest.
-    parts.push("I don't have anything in my knowledge base that fits this yet. Tell me a bit more: who is it, and what would you like to happen next?");
+    parts.push(
+      "I don't have anything in my knowledge base that fits this yet. Tell me a bit more: who is it, and what would you like to happen next?",
+    );
   } else {
     const [advice] = guidanceSentences(best.text);
     if (advice) parts.push(advice);
@@ -182,7 +184,8 @@ function validate<T>(request: StructuredRequest<T>, value: unknown, emptyBecause
   if (!parsed.success) {
     throw new ProviderError(
       "bad_response",
-      emptyBecause ?? `the built-in provider's answer for ${request.schemaName} does not match its schema:\n${z.prettifyError(parsed.error)}`,
+      emptyBecause ??
+        `the built-in provider's answer for ${request.schemaName} does not match its schema:\n${z.prettifyError(parsed.error)}`,
       false,
       { cause: parsed.error },
     );
@@ -209,7 +212,8 @@ export function createBuiltinProvider(): AiProvider {
     let emptyBecause: string | undefined;
     if (request.schemaName === "suggestions") {
       const suggestions = composeSuggestions(request.context);
-      if (suggestions.length === 0) emptyBecause = "the built-in provider has no knowledge chunks with an example line to suggest from";
+      if (suggestions.length === 0)
+        emptyBecause = "the built-in provider has no knowledge chunks with an example line to suggest from";
       answer = { suggestions };
     } else if (request.schemaName === "memories") {
       answer = { memories: extractMemoriesByRules(conversationOf(request)) };

@@ -19,7 +19,9 @@ function configError(env: Record<string, string | undefined>): AiConfigError {
 describe("aiConfigFromEnv", () => {
   it("chooses the built-in provider when neither base URL nor key is set (empty counts as unset)", () => {
     expect(aiConfigFromEnv({})).toEqual({ kind: "builtin" });
-    expect(aiConfigFromEnv({ OPENAI_BASE_URL: "", OPENAI_API_KEY: "  ", OPENAI_CHAT_MODEL: "gpt" })).toEqual({ kind: "builtin" });
+    expect(aiConfigFromEnv({ OPENAI_BASE_URL: "", OPENAI_API_KEY: "  ", OPENAI_CHAT_MODEL: "gpt" })).toEqual({
+      kind: "builtin",
+    });
     expect(providerFromEnv({}).name).toBe("builtin");
   });
 
@@ -72,7 +74,10 @@ describe("aiConfigFromEnv", () => {
     [{ OPENAI_API_KEY: "k", ...MODELS, AI_RETRY_ATTEMPTS: "0" }, "AI_RETRY_ATTEMPTS"],
     [{ OPENAI_API_KEY: "k", ...MODELS, AI_BREAKER_THRESHOLD: "many" }, "AI_BREAKER_THRESHOLD"],
     [{ OPENAI_API_KEY: "k", ...MODELS, AI_BREAKER_HALF_OPEN_MS: "soon" }, "AI_BREAKER_HALF_OPEN_MS"],
-    [{ OPENAI_API_KEY: "k", ...MODELS, AI_TIMEOUT_FIRST_TOKEN_MS: "9000", AI_TIMEOUT_TOTAL_MS: "5000" }, "AI_TIMEOUT_FIRST_TOKEN_MS"],
+    [
+      { OPENAI_API_KEY: "k", ...MODELS, AI_TIMEOUT_FIRST_TOKEN_MS: "9000", AI_TIMEOUT_TOTAL_MS: "5000" },
+      "AI_TIMEOUT_FIRST_TOKEN_MS",
+    ],
   ])("names the bad variable in %j", (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -93,14 +98,25 @@ describe("providerFromEnv", () => {
   afterAll(() => server.close());
 
   it("builds the OpenAI-compatible provider behind the resilience layer", async () => {
-    const provider = providerFromEnv({ OPENAI_BASE_URL: server.baseURL, ...MODELS, OPENAI_EMBEDDING_DIMENSIONS: "768", AI_RETRY_ATTEMPTS: "2" }) as ResilientProvider;
-    expect([provider.name, provider.kind, provider.baseUrl, provider.chatModel]).toEqual(["openai-compatible", "openai_compatible", server.baseURL, "llama3.2"]);
+    const provider = providerFromEnv({
+      OPENAI_BASE_URL: server.baseURL,
+      ...MODELS,
+      OPENAI_EMBEDDING_DIMENSIONS: "768",
+      AI_RETRY_ATTEMPTS: "2",
+    }) as ResilientProvider;
+    expect([provider.name, provider.kind, provider.baseUrl, provider.chatModel]).toEqual([
+      "openai-compatible",
+      "openai_compatible",
+      server.baseURL,
+      "llama3.2",
+    ]);
     expect(provider.circuitState).toBe("closed");
     expect(provider.policy.maxAttempts).toBe(2);
 
     server.enqueue({ kind: "status", status: 503 });
     let text = "";
-    for await (const event of provider.streamChat({ messages: [{ role: "user", content: "hi" }] })) if (event.type === "token") text += event.text;
+    for await (const event of provider.streamChat({ messages: [{ role: "user", content: "hi" }] }))
+      if (event.type === "token") text += event.text;
     expect(text).toBe("configured and working");
     expect(server.requestsTo("chat")).toHaveLength(2);
     expect(server.requestsTo("chat")[0]?.headers.authorization).toBe("Bearer not-needed");

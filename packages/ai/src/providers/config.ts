@@ -71,7 +71,8 @@ export function aiConfigFromEnv(env: Record<string, string | undefined> = proces
   }
   const e = parsed.data;
   if (e.OPENAI_BASE_URL === undefined && e.OPENAI_API_KEY === undefined) return { kind: "builtin" };
-  if (e.OPENAI_CHAT_MODEL === undefined) throw new AiConfigError("OPENAI_CHAT_MODEL", "is required when OPENAI_BASE_URL or OPENAI_API_KEY is set");
+  if (e.OPENAI_CHAT_MODEL === undefined)
+    throw new AiConfigError("OPENAI_CHAT_MODEL", "is required when OPENAI_BASE_URL or OPENAI_API_KEY is set");
   if (e.OPENAI_EMBEDDING_MODEL === undefined) {
     throw new AiConfigError("OPENAI_EMBEDDING_MODEL", "is required when OPENAI_BASE_URL or OPENAI_API_KEY is set");
   }
@@ -84,7 +85,10 @@ export function aiConfigFromEnv(env: Record<string, string | undefined> = proces
     halfOpenAfterMs: e.AI_BREAKER_HALF_OPEN_MS ?? DEFAULT_RESILIENCE_POLICY.halfOpenAfterMs,
   };
   if (policy.firstTokenTimeoutMs > policy.totalTimeoutMs) {
-    throw new AiConfigError("AI_TIMEOUT_FIRST_TOKEN_MS", `must not exceed AI_TIMEOUT_TOTAL_MS (${policy.totalTimeoutMs})`);
+    throw new AiConfigError(
+      "AI_TIMEOUT_FIRST_TOKEN_MS",
+      `must not exceed AI_TIMEOUT_TOTAL_MS (${policy.totalTimeoutMs})`,
+    );
   }
   return {
     kind: "openai_compatible",

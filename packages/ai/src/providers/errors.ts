@@ -53,7 +53,9 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 function isAbort(error: unknown): boolean {
-  return causes(error).some((e) => typeof e === "object" && e !== null && (e as { name?: unknown }).name === "AbortError");
+  return causes(error).some(
+    (e) => typeof e === "object" && e !== null && (e as { name?: unknown }).name === "AbortError",
+  );
 }
 
 function upstreamMessage(error: APIError): string {
@@ -69,27 +71,44 @@ export function toProviderError(error: unknown, signal?: AbortSignal): ProviderE
     return new ProviderError("timeout", "the endpoint did not answer in time", false, { cause: error });
   }
   if (error instanceof APIConnectionError) {
-    return new ProviderError("connection_error", `could not reach the endpoint: ${error.message}`, true, { cause: error });
+    return new ProviderError("connection_error", `could not reach the endpoint: ${error.message}`, true, {
+      cause: error,
+    });
   }
   if (error instanceof APIError) {
     const status = error.status;
-    if (status === 429) return new ProviderError("rate_limited", `rate limited by the endpoint: ${upstreamMessage(error)}`, true, { cause: error });
+    if (status === 429)
+      return new ProviderError("rate_limited", `rate limited by the endpoint: ${upstreamMessage(error)}`, true, {
+        cause: error,
+      });
     if (status !== undefined && status >= 500) {
-      return new ProviderError("upstream_error", `the endpoint failed: ${upstreamMessage(error)}`, true, { cause: error });
+      return new ProviderError("upstream_error", `the endpoint failed: ${upstreamMessage(error)}`, true, {
+        cause: error,
+      });
     }
     if (status !== undefined) {
       // Another 4xx means this request is wrong (model name, key, payload): sending it again cannot help.
-      return new ProviderError("upstream_error", `the endpoint refused the request: ${upstreamMessage(error)}`, false, { cause: error });
+      return new ProviderError("upstream_error", `the endpoint refused the request: ${upstreamMessage(error)}`, false, {
+        cause: error,
+      });
     }
     // An error event inside a stream: the endpoint gave up on this request after answering 200.
-    return new ProviderError("upstream_error", `the endpoint reported an error mid-stream: ${upstreamMessage(error)}`, false, { cause: error });
+    return new ProviderError(
+      "upstream_error",
+      `the endpoint reported an error mid-stream: ${upstreamMessage(error)}`,
+      false,
+      { cause: error },
+    );
   }
   if (isConnectionFailure(error)) {
     return new ProviderError("connection_error", "the connection to the endpoint was lost", true, { cause: error });
   }
-  if (error instanceof SyntaxError) return badResponse(`the endpoint answered with malformed JSON: ${error.message}`, error);
+  if (error instanceof SyntaxError)
+    return badResponse(`the endpoint answered with malformed JSON: ${error.message}`, error);
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError("upstream_error", `unexpected failure calling the endpoint: ${message}`, false, { cause: error });
+  return new ProviderError("upstream_error", `unexpected failure calling the endpoint: ${message}`, false, {
+    cause: error,
+  });
 }
 
 /**

@@ -33,9 +33,17 @@ describe("lexicalEmbedding", () => {
   });
 
   it.each([
-    ["how do I ask her out on a date", "asking someone out on a first date", "the quarterly budget report is due friday"],
+    [
+      "how do I ask her out on a date",
+      "asking someone out on a first date",
+      "the quarterly budget report is due friday",
+    ],
     ["they sent a dry one word reply", "a short dry reply like haha or cool", "welcome a new colleague to the team"],
-    ["I want to set a boundary, this message is uncomfortable", "someone sent an uncomfortable message, set a clear boundary", "suggest a weekly call with my parents"],
+    [
+      "I want to set a boundary, this message is uncomfortable",
+      "someone sent an uncomfortable message, set a clear boundary",
+      "suggest a weekly call with my parents",
+    ],
     ["texting", "texts", "budget"],
   ])("scores %j closer to %j than to %j", (query, similar, unrelated) => {
     const q = lexicalEmbedding(query);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { extractMemoriesByRules, type ConversationLine } from "./memory-rules.ts";
 
-const said = (text: string) => extractMemoriesByRules([{ author: "user", text }]).map(({ kind, content }) => [kind, content]);
+const said = (text: string) =>
+  extractMemoriesByRules([{ author: "user", text }]).map(({ kind, content }) => [kind, content]);
 
 describe("extractMemoriesByRules", () => {
   it.each([
@@ -32,7 +33,13 @@ describe("extractMemoriesByRules", () => {
         ["preference", "Loves hiking"],
       ],
     ],
-    ["I love cooking but I hate washing up", [["preference", "Loves cooking"], ["preference", "Dislikes washing up"]]],
+    [
+      "I love cooking but I hate washing up",
+      [
+        ["preference", "Loves cooking"],
+        ["preference", "Dislikes washing up"],
+      ],
+    ],
   ])("%j", (text, expected) => {
     expect(said(text)).toEqual(expected);
   });
@@ -73,7 +80,9 @@ describe("extractMemoriesByRules", () => {
       { author: "user", text: "i LOVE jazz" },
     ]);
     expect(repeated).toEqual([{ kind: "preference", content: "Loves jazz", sourceIndex: 0 }]);
-    const many = extractMemoriesByRules(Array.from({ length: 20 }, (_, i) => ({ author: "user" as const, text: `I love thing${i}` })));
+    const many = extractMemoriesByRules(
+      Array.from({ length: 20 }, (_, i) => ({ author: "user" as const, text: `I love thing${i}` })),
+    );
     expect(many).toHaveLength(10);
   });
 });

@@ -16,7 +16,27 @@ const MAX_MEMORIES = 10;
 const MAX_OBJECT_WORDS = 8;
 
 /** Objects that say nothing durable about the person ("I love that!", "I like you"). */
-const EMPTY_OBJECTS = new Set(["it", "that", "this", "you", "your", "ur", "u", "ya", "them", "him", "her", "those", "these", "so", "too", "what", "how", "when", "which"]);
+const EMPTY_OBJECTS = new Set([
+  "it",
+  "that",
+  "this",
+  "you",
+  "your",
+  "ur",
+  "u",
+  "ya",
+  "them",
+  "him",
+  "her",
+  "those",
+  "these",
+  "so",
+  "too",
+  "what",
+  "how",
+  "when",
+  "which",
+]);
 /** "I'm a bit tired" is a mood, not an identity. */
 const NOT_IDENTITIES = new Set(["bit", "little", "lot", "tad", "few", "fan", "big", "huge", "mess", "wreck"]);
 
@@ -27,7 +47,7 @@ const TRAILING_FILLER = /\s+(?:too|as well|a lot|so much|very much|really|lol|ha
 
 function tidyObject(raw: string): string | null {
   let object = raw.replace(CLAUSE_END, "").trim();
-  for (let previous = ""; previous !== object; ) {
+  for (let previous = ""; previous !== object;) {
     previous = object;
     object = object.replace(TRAILING_FILLER, "").trim();
   }
@@ -66,14 +86,18 @@ const LIKE_VERBS: Record<string, string> = { like: "Likes", love: "Loves", enjoy
 export const MEMORY_RULES: readonly Rule[] = [
   {
     pattern: new RegExp(`\\b(?:my name is|my name's|i'm called|i am called)\\s+${NAME}`, "giu"),
-    build: (m) => (m[1] && !EMPTY_OBJECTS.has(m[1].toLowerCase()) ? { kind: "fact", content: `Name is ${capitalise(m[1])}` } : null),
+    build: (m) =>
+      m[1] && !EMPTY_OBJECTS.has(m[1].toLowerCase()) ? { kind: "fact", content: `Name is ${capitalise(m[1])}` } : null,
   },
   {
     pattern: /\b(?:i'm|i am)\s+(\d{1,3})(?:\s+years?\s+old|\s*yo|\s*y\/o)\b/giu,
     build: (m) => ({ kind: "fact", content: `Is ${m[1]} years old` }),
   },
   {
-    pattern: new RegExp(`\\bi\\s+(?:really\\s+|truly\\s+|absolutely\\s+|just\\s+)?(like|love|enjoy|adore)\\s+${OBJECT}`, "giu"),
+    pattern: new RegExp(
+      `\\bi\\s+(?:really\\s+|truly\\s+|absolutely\\s+|just\\s+)?(like|love|enjoy|adore)\\s+${OBJECT}`,
+      "giu",
+    ),
     build: (m) => {
       const object = tidyObject(m[2] ?? "");
       const verb = LIKE_VERBS[(m[1] ?? "").toLowerCase()];

@@ -18,7 +18,13 @@ beforeEach(() => {
 });
 
 function provider(overrides: Partial<OpenAiProviderConfig> = {}): AiProvider {
-  return createOpenAiProvider({ baseURL: server.baseURL, apiKey: "sk-test", chatModel: "fake-chat", embeddingModel: "fake-embed", ...overrides });
+  return createOpenAiProvider({
+    baseURL: server.baseURL,
+    apiKey: "sk-test",
+    chatModel: "fake-chat",
+    embeddingModel: "fake-embed",
+    ...overrides,
+  });
 }
 
 async function collect(stream: AsyncIterable<ChatStreamEvent>): Promise<{ events: ChatStreamEvent[]; error: unknown }> {
@@ -42,24 +48,46 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 
 const ZAnswer = z.object({ answer: z.string(), score: z.number().int() });
 const structured = (p: AiProvider, signal?: AbortSignal) =>
-  p.completeStructured({ messages: [{ role: "user", content: "rate this" }], schema: ZAnswer, schemaName: "answer", ...(signal ? { signal } : {}) });
+  p.completeStructured({
+    messages: [{ role: "user", content: "rate this" }],
+    schema: ZAnswer,
+    schemaName: "answer",
+    ...(signal ? { signal } : {}),
+  });
 
 describe("streamChat", () => {
   it("streams tokens then a done event with usage and finish reason", async () => {
     server.options.reply = "Hi there, friend.";
-    const { events, error } = await collect(provider().streamChat({ messages: [{ role: "user", content: "say hi please" }], temperature: 0.2, maxOutputTokens: 50 }));
+    const { events, error } = await collect(
+      provider().streamChat({
+        messages: [{ role: "user", content: "say hi please" }],
+        temperature: 0.2,
+        maxOutputTokens: 50,
+      }),
+    );
     expect(error).toBeNull();
     const tokens = events.filter((e) => e.type === "token").map((e) => (e.type === "token" ? e.text : ""));
     expect(tokens.join("")).toBe("Hi there, friend.");
     expect(tokens.length).toBe(3);
     expect(events.at(-1)).toEqual({ type: "done", usage: { inputTokens: 3, outputTokens: 3 }, finishReason: "stop" });
     const [request] = server.requestsTo("chat");
-    expect(request?.body).toMatchObject({ model: "fake-chat", stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: 50 });
+    expect(request?.body).toMatchObject({
+      model: "fake-chat",
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      max_tokens: 50,
+    });
     expect(request?.headers.authorization).toBe("Bearer sk-test");
   });
 
   it("can send the output limit as max_completion_tokens", async () => {
-    await collect(provider({ maxTokensParameter: "max_completion_tokens" }).streamChat({ messages: [{ role: "user", content: "x" }], maxOutputTokens: 7 }));
+    await collect(
+      provider({ maxTokensParameter: "max_completion_tokens" }).streamChat({
+        messages: [{ role: "user", content: "x" }],
+        maxOutputTokens: 7,
+      }),
+    );
     expect(server.requestsTo("chat")[0]?.body).toMatchObject({ max_completion_tokens: 7 });
     expect(server.requestsTo("chat")[0]?.body.max_tokens).toBeUndefined();
   });
@@ -82,9 +110,16 @@ describe("streamChat", () => {
   });
 
   it("maps HTTP failures: 429 rate_limited, 5xx and other 4xx upstream_error, and makes one request each", async () => {
-    server.enqueue({ kind: "status", status: 429, retryAfterMs: 1000 }, { kind: "status", status: 503 }, { kind: "status", status: 400 });
+    server.enqueue(
+      { kind: "status", status: 429, retryAfterMs: 1000 },
+      { kind: "status", status: 503 },
+      { kind: "status", status: 400 },
+    );
     const results = [];
-    for (let i = 0; i < 3; i++) results.push((await collect(provider().streamChat({ messages: [{ role: "user", content: "x" }] }))).error as ProviderError);
+    for (let i = 0; i < 3; i++)
+      results.push(
+        (await collect(provider().streamChat({ messages: [{ role: "user", content: "x" }] }))).error as ProviderError,
+      );
     expect(results.map((e) => [e.code, e.retryable])).toEqual([
       ["rate_limited", true],
       ["upstream_error", true],
@@ -95,7 +130,9 @@ describe("streamChat", () => {
   });
 
   it("maps a wrong API key to a non-retryable upstream_error", async () => {
-    const { error } = await collect(provider({ apiKey: "wrong" }).streamChat({ messages: [{ role: "user", content: "x" }] }));
+    const { error } = await collect(
+      provider({ apiKey: "wrong" }).streamChat({ messages: [{ role: "user", content: "x" }] }),
+    );
     expect((error as ProviderError).code).toBe("upstream_error");
     expect((error as ProviderError).retryable).toBe(false);
     expect((error as ProviderError).message).toMatch(/401/);
@@ -114,7 +151,9 @@ describe("streamChat", () => {
     server.enqueue({ kind: "hang" });
     const before = new AbortController();
     setTimeout(() => before.abort(), 50);
-    const first = await collect(provider().streamChat({ messages: [{ role: "user", content: "x" }], signal: before.signal }));
+    const first = await collect(
+      provider().streamChat({ messages: [{ role: "user", content: "x" }], signal: before.signal }),
+    );
     expect((first.error as ProviderError).code).toBe("cancelled");
 
     server.options.reply = "a b c d e f g h";
@@ -123,7 +162,10 @@ describe("streamChat", () => {
     const events: ChatStreamEvent[] = [];
     let error: unknown = null;
     try {
-      for await (const event of provider().streamChat({ messages: [{ role: "user", content: "x" }], signal: during.signal })) {
+      for await (const event of provider().streamChat({
+        messages: [{ role: "user", content: "x" }],
+        signal: during.signal,
+      })) {
         events.push(event);
         if (events.length === 2) during.abort();
       }
@@ -151,7 +193,10 @@ describe("completeStructured", () => {
         strict: true,
         schema: {
           type: "object",
-          properties: { answer: { type: "string" }, score: { type: "integer", minimum: expect.any(Number), maximum: expect.any(Number) } },
+          properties: {
+            answer: { type: "string" },
+            score: { type: "integer", minimum: expect.any(Number), maximum: expect.any(Number) },
+          },
           required: ["answer", "score"],
           additionalProperties: false,
         },
@@ -237,7 +282,10 @@ describe("embed", () => {
   });
 
   it("maps embedding failures like chat failures", async () => {
-    server.enqueue({ kind: "status", status: 500, endpoint: "embeddings" }, { kind: "malformed", endpoint: "embeddings" });
+    server.enqueue(
+      { kind: "status", status: 500, endpoint: "embeddings" },
+      { kind: "malformed", endpoint: "embeddings" },
+    );
     expect((await failure(provider().embed(["x"]))).code).toBe("upstream_error");
     expect((await failure(provider().embed(["x"]))).code).toBe("bad_response");
   });
@@ -246,7 +294,13 @@ describe("embed", () => {
 describe("identity", () => {
   it("describes itself for the interaction log", () => {
     const p = provider({ name: "ollama-local" });
-    expect({ name: p.name, kind: p.kind, baseUrl: p.baseUrl, chatModel: p.chatModel, embeddingModel: p.embeddingModel }).toEqual({
+    expect({
+      name: p.name,
+      kind: p.kind,
+      baseUrl: p.baseUrl,
+      chatModel: p.chatModel,
+      embeddingModel: p.embeddingModel,
+    }).toEqual({
       name: "ollama-local",
       kind: "openai_compatible",
       baseUrl: server.baseURL,

@@ -67,7 +67,8 @@ function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
 
 export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
   const batchSize = config.embeddingBatchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError("embeddingBatchSize must be a positive integer");
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError("embeddingBatchSize must be a positive integer");
   const nativeDimensions = config.embeddingDimensions;
   if (nativeDimensions !== undefined && (!Number.isInteger(nativeDimensions) || nativeDimensions < 1)) {
     throw new RangeError("embeddingDimensions must be a positive integer");
@@ -143,7 +144,11 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     // The SDK ends an aborted stream quietly instead of throwing: do not mistake that for an answer.
     if (signal?.aborted) throw cancelledError();
     if (finishReason === null) {
-      throw new ProviderError("connection_error", "the stream ended before the model finished (no finish_reason)", true);
+      throw new ProviderError(
+        "connection_error",
+        "the stream ended before the model finished (no finish_reason)",
+        true,
+      );
     }
     yield { type: "done", usage, finishReason };
   }
@@ -159,7 +164,11 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
           messages: request.messages,
           response_format: {
             type: "json_schema",
-            json_schema: { name: schemaNameFor(request.schemaName), schema: jsonSchemaFor(request.schema), strict: true },
+            json_schema: {
+              name: schemaNameFor(request.schemaName),
+              schema: jsonSchemaFor(request.schema),
+              strict: true,
+            },
           },
           ...sampling(request),
         },
@@ -170,7 +179,8 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     }
     const choice = completion.choices[0];
     if (!choice) throw badResponse(`the endpoint returned no choices for ${request.schemaName}`);
-    if (choice.message.refusal) throw badResponse(`the model refused to answer ${request.schemaName}: ${choice.message.refusal}`);
+    if (choice.message.refusal)
+      throw badResponse(`the model refused to answer ${request.schemaName}: ${choice.message.refusal}`);
     if (choice.finish_reason === "length") {
       throw badResponse(`the answer for ${request.schemaName} was cut off at the output token limit`);
     }
@@ -184,7 +194,10 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     }
     const parsed = request.schema.safeParse(json);
     if (!parsed.success) {
-      throw badResponse(`the answer for ${request.schemaName} does not match its schema:\n${z.prettifyError(parsed.error)}`, parsed.error);
+      throw badResponse(
+        `the answer for ${request.schemaName} does not match its schema:\n${z.prettifyError(parsed.error)}`,
+        parsed.error,
+      );
     }
     return { value: parsed.data, usage: usageOf(completion.usage), raw: completion };
   }
@@ -212,7 +225,9 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
         throw toProviderError(error, signal);
       }
       if (!Array.isArray(response.data) || response.data.length !== batch.length) {
-        throw badResponse(`the endpoint returned ${String(response.data?.length)} embeddings for ${batch.length} inputs`);
+        throw badResponse(
+          `the endpoint returned ${String(response.data?.length)} embeddings for ${batch.length} inputs`,
+        );
       }
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       for (const item of ordered) vectors.push(fitDimensions(item.embedding));

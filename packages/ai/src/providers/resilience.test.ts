@@ -36,13 +36,23 @@ const FAST: Partial<ResiliencePolicy> = {
 };
 
 function resilient(policy: Partial<ResiliencePolicy> = {}) {
-  const inner = createOpenAiProvider({ baseURL: server.baseURL, apiKey: "k", chatModel: "fake-chat", embeddingModel: "fake-embed" });
+  const inner = createOpenAiProvider({
+    baseURL: server.baseURL,
+    apiKey: "k",
+    chatModel: "fake-chat",
+    embeddingModel: "fake-embed",
+  });
   return withResilience(inner, { ...FAST, ...policy });
 }
 
-const chatRequest = (signal?: AbortSignal) => ({ messages: [{ role: "user" as const, content: "hello" }], ...(signal ? { signal } : {}) });
+const chatRequest = (signal?: AbortSignal) => ({
+  messages: [{ role: "user" as const, content: "hello" }],
+  ...(signal ? { signal } : {}),
+});
 
-async function collect(stream: AsyncIterable<ChatStreamEvent>): Promise<{ text: string; done: boolean; error: ProviderError | null }> {
+async function collect(
+  stream: AsyncIterable<ChatStreamEvent>,
+): Promise<{ text: string; done: boolean; error: ProviderError | null }> {
   let text = "";
   let done = false;
   try {
@@ -87,7 +97,13 @@ describe("policy", () => {
 
   it("keeps the wrapped provider's identity", () => {
     const p = resilient();
-    expect([p.name, p.kind, p.baseUrl, p.chatModel, p.embeddingModel]).toEqual(["openai-compatible", "openai_compatible", server.baseURL, "fake-chat", "fake-embed"]);
+    expect([p.name, p.kind, p.baseUrl, p.chatModel, p.embeddingModel]).toEqual([
+      "openai-compatible",
+      "openai_compatible",
+      server.baseURL,
+      "fake-chat",
+      "fake-embed",
+    ]);
   });
 });
 
@@ -160,7 +176,9 @@ describe("streams", () => {
   it("times out a hanging stream after the first-token timeout, without retrying it", async () => {
     server.enqueue({ kind: "hang" });
     const started = Date.now();
-    const outcome = await collect(resilient({ firstTokenTimeoutMs: 200, totalTimeoutMs: 5_000 }).streamChat(chatRequest()));
+    const outcome = await collect(
+      resilient({ firstTokenTimeoutMs: 200, totalTimeoutMs: 5_000 }).streamChat(chatRequest()),
+    );
     const elapsed = Date.now() - started;
     expect(outcome.error?.code).toBe("timeout");
     expect(outcome.error?.message).toMatch(/200 ms/);
@@ -171,7 +189,9 @@ describe("streams", () => {
 
   it("times out a stream that trickles past the total timeout, keeping the tokens already sent", async () => {
     server.enqueue({ kind: "ok", chunkDelayMs: 150 });
-    const outcome = await collect(resilient({ firstTokenTimeoutMs: 400, totalTimeoutMs: 600 }).streamChat(chatRequest()));
+    const outcome = await collect(
+      resilient({ firstTokenTimeoutMs: 400, totalTimeoutMs: 600 }).streamChat(chatRequest()),
+    );
     expect(outcome.error?.code).toBe("timeout");
     expect(outcome.error?.message).toMatch(/600 ms/);
     expect(outcome.text.length).toBeGreaterThan(0);
@@ -231,7 +251,9 @@ describe("timeouts and cancellation of single calls", () => {
     const later = new AbortController();
     setTimeout(() => later.abort(), 50);
     const started = Date.now();
-    expect((await structured(resilient({ maxDelayMs: 5_000, totalTimeoutMs: 10_000 }), later.signal)).error?.code).toBe("cancelled");
+    expect((await structured(resilient({ maxDelayMs: 5_000, totalTimeoutMs: 10_000 }), later.signal)).error?.code).toBe(
+      "cancelled",
+    );
     // Well under the 5 s the server asked to wait: the abort ended the wait, not the delay.
     expect(Date.now() - started).toBeLessThan(4_000);
   });

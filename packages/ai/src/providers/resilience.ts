@@ -68,7 +68,8 @@ function validated(policy: Partial<ResiliencePolicy>): ResiliencePolicy {
   const merged = { ...DEFAULT_RESILIENCE_POLICY, ...policy };
   for (const [key, value] of Object.entries(merged)) {
     const min = key === "maxAttempts" || key === "breakerThreshold" || key.endsWith("TimeoutMs") ? 1 : 0;
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`resilience policy: ${key} must be an integer >= ${min}, got ${String(value)}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new RangeError(`resilience policy: ${key} must be an integer >= ${min}, got ${String(value)}`);
   }
   return merged;
 }
@@ -76,11 +77,19 @@ function validated(policy: Partial<ResiliencePolicy>): ResiliencePolicy {
 /** Failures that say the endpoint is unwell (as opposed to this one request being wrong or cancelled). */
 function isOutage(error: unknown): boolean {
   if (!(error instanceof ProviderError)) return false;
-  return error.code === "timeout" || error.code === "rate_limited" || error.code === "connection_error" || (error.code === "upstream_error" && error.retryable);
+  return (
+    error.code === "timeout" ||
+    error.code === "rate_limited" ||
+    error.code === "connection_error" ||
+    (error.code === "upstream_error" && error.retryable)
+  );
 }
 
 /** Exponential jittered backoff that still waits at least as long as the endpoint's Retry-After, within the cap. */
-function honouringRetryAfter(inner: IBackoffFactory<unknown>, maxDelayMs: number): IBackoffFactory<IRetryBackoffContext<unknown>> {
+function honouringRetryAfter(
+  inner: IBackoffFactory<unknown>,
+  maxDelayMs: number,
+): IBackoffFactory<IRetryBackoffContext<unknown>> {
   return {
     next(context) {
       const step = inner.next(context);
@@ -106,7 +115,11 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
  * always know whether the consumer has seen a token (after which a retry would duplicate text).
  */
 class Handoff<T> {
-  private queue: { result: IteratorResult<T> | { error: unknown }; taken: () => void; refused: (e: unknown) => void }[] = [];
+  private queue: {
+    result: IteratorResult<T> | { error: unknown };
+    taken: () => void;
+    refused: (e: unknown) => void;
+  }[] = [];
   private waiter: ((item: Handoff<T>["queue"][number]) => void) | null = null;
   private closedWith: unknown = undefined;
   private closed = false;
@@ -136,7 +149,8 @@ class Handoff<T> {
   }
 
   async take(): Promise<IteratorResult<T>> {
-    const item = this.queue.shift() ?? (await new Promise<Handoff<T>["queue"][number]>((resolve) => (this.waiter = resolve)));
+    const item =
+      this.queue.shift() ?? (await new Promise<Handoff<T>["queue"][number]>((resolve) => (this.waiter = resolve)));
     item.taken();
     if ("error" in item.result) throw item.result.error;
     return item.result;
@@ -156,7 +170,10 @@ class Handoff<T> {
  * A stream's attempt holds the breaker until the stream ends, so while the breaker is half-open the
  * trial is one whole stream and other calls wait for its outcome (bounded by the total timeout).
  */
-export function withResilience(provider: AiProvider, policyOverrides: Partial<ResiliencePolicy> = {}): ResilientProvider {
+export function withResilience(
+  provider: AiProvider,
+  policyOverrides: Partial<ResiliencePolicy> = {},
+): ResilientProvider {
   const policy = validated(policyOverrides);
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isOutage), {
     halfOpenAfter: policy.halfOpenAfterMs,
@@ -164,7 +181,10 @@ export function withResilience(provider: AiProvider, policyOverrides: Partial<Re
   });
   const totalTimeout = timeout(policy.totalTimeoutMs, TimeoutStrategy.Aggressive);
   // abortOnReturn off: the first event arriving must not cancel the rest of the stream.
-  const firstTokenTimeout = timeout(policy.firstTokenTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+  const firstTokenTimeout = timeout(policy.firstTokenTimeoutMs, {
+    strategy: TimeoutStrategy.Aggressive,
+    abortOnReturn: false,
+  });
 
   function retryPolicy(mayRetry: () => boolean = () => true) {
     return retry(
@@ -172,7 +192,10 @@ export function withResilience(provider: AiProvider, policyOverrides: Partial<Re
       {
         // cockatiel counts retries, the policy counts attempts.
         maxAttempts: policy.maxAttempts - 1,
-        backoff: honouringRetryAfter(new ExponentialBackoff({ initialDelay: policy.baseDelayMs, maxDelay: policy.maxDelayMs }), policy.maxDelayMs),
+        backoff: honouringRetryAfter(
+          new ExponentialBackoff({ initialDelay: policy.baseDelayMs, maxDelay: policy.maxDelayMs }),
+          policy.maxDelayMs,
+        ),
       },
     );
   }
@@ -184,13 +207,25 @@ export function withResilience(provider: AiProvider, policyOverrides: Partial<Re
    * its signal fired because the caller left (cancelled), because the total time ran out, or
    * because the first token was late (both timeouts, which the breaker must count).
    */
-  function classifyAttemptError(error: unknown, attemptSignal: AbortSignal, leftSignal: AbortSignal | undefined, firstTokenExpired = false): ProviderError {
+  function classifyAttemptError(
+    error: unknown,
+    attemptSignal: AbortSignal,
+    leftSignal: AbortSignal | undefined,
+    firstTokenExpired = false,
+  ): ProviderError {
     if (leftSignal?.aborted) return cancelledError(error);
     if (attemptSignal.aborted) {
-      return error instanceof ProviderError && error.code === "timeout" ? error : new ProviderError("timeout", totalTimeoutMessage, false, { cause: error });
+      return error instanceof ProviderError && error.code === "timeout"
+        ? error
+        : new ProviderError("timeout", totalTimeoutMessage, false, { cause: error });
     }
     if (firstTokenExpired || isTaskCancelledError(error)) {
-      return new ProviderError("timeout", `${provider.name} sent nothing within ${policy.firstTokenTimeoutMs} ms`, false, { cause: error });
+      return new ProviderError(
+        "timeout",
+        `${provider.name} sent nothing within ${policy.firstTokenTimeoutMs} ms`,
+        false,
+        { cause: error },
+      );
     }
     if (error instanceof ProviderError) return error;
     const message = error instanceof Error ? error.message : String(error);
@@ -199,9 +234,15 @@ export function withResilience(provider: AiProvider, policyOverrides: Partial<Re
 
   /** What the caller finally sees. */
   function classifyCallError(error: unknown, callerSignal: AbortSignal | undefined): ProviderError {
-    if (callerSignal?.aborted) return error instanceof ProviderError && error.code === "cancelled" ? error : cancelledError(error);
+    if (callerSignal?.aborted)
+      return error instanceof ProviderError && error.code === "cancelled" ? error : cancelledError(error);
     if (isBrokenCircuitError(error)) {
-      return new ProviderError("circuit_open", `${provider.name} is failing; calls are paused for up to ${policy.halfOpenAfterMs} ms`, false, { cause: error });
+      return new ProviderError(
+        "circuit_open",
+        `${provider.name} is failing; calls are paused for up to ${policy.halfOpenAfterMs} ms`,
+        false,
+        { cause: error },
+      );
     }
     if (isTaskCancelledError(error)) return new ProviderError("timeout", totalTimeoutMessage, false, { cause: error });
     if (error instanceof ProviderError) return error;
@@ -271,7 +312,11 @@ export function withResilience(provider: AiProvider, policyOverrides: Partial<Re
       }
     };
 
-    const run = wrap(totalTimeout, retryPolicy(() => !delivered), breaker)
+    const run = wrap(
+      totalTimeout,
+      retryPolicy(() => !delivered),
+      breaker,
+    )
       .execute(({ signal }) => attempt(signal), outerSignal)
       .then(
         () => handoff.end(),

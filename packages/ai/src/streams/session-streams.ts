@@ -52,7 +52,8 @@ export class SessionStreams {
     const envelope = { id: `${this.bootId}.${this.sequence}`, event };
     const buffer = this.buffers.get(sessionId) ?? { events: [], lastActivity: 0 };
     buffer.events.push(envelope);
-    if (buffer.events.length > this.maxBufferedEvents) buffer.events.splice(0, buffer.events.length - this.maxBufferedEvents);
+    if (buffer.events.length > this.maxBufferedEvents)
+      buffer.events.splice(0, buffer.events.length - this.maxBufferedEvents);
     buffer.lastActivity = Date.now();
     this.buffers.set(sessionId, buffer);
     this.emitter.emit(sessionId, envelope);
@@ -65,7 +66,11 @@ export class SessionStreams {
    * then live ones until `signal` aborts. Live events that arrive while the backlog is being
    * replayed are queued by the listener, so nothing falls between the two.
    */
-  async *subscribe(sessionId: string, lastEventId: string | null | undefined, signal: AbortSignal): AsyncGenerator<SessionStreamEnvelope> {
+  async *subscribe(
+    sessionId: string,
+    lastEventId: string | null | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<SessionStreamEnvelope> {
     if (this.closing.signal.aborted) return;
     const live = on(this.emitter, sessionId, { signal: AbortSignal.any([signal, this.closing.signal]) });
     const after = this.sequenceOf(lastEventId);

@@ -50,7 +50,10 @@ function wrap(text: string, maxChars: number): string[] {
 }
 
 /** A PNG (or JPEG/WebP) of the bubbles, top to bottom, in the order given. */
-export async function renderChatScreenshot(bubbles: ChatBubble[], options: ChatScreenshotOptions = {}): Promise<Buffer> {
+export async function renderChatScreenshot(
+  bubbles: ChatBubble[],
+  options: ChatScreenshotOptions = {},
+): Promise<Buffer> {
   const width = options.width ?? 720;
   const fontSize = options.fontSize ?? 24;
   const fontFamily = options.fontFamily ?? "DejaVu Sans";
@@ -70,7 +73,9 @@ export async function renderChatScreenshot(bubbles: ChatBubble[], options: ChatS
     const bubbleHeight = lines.length * lineHeight + 2 * padY;
     const x = bubble.side === "left" ? margin : width - margin - bubbleWidth;
     const [fill, ink] = bubble.side === "left" ? theme.left : theme.right;
-    parts.push(`<rect x="${x}" y="${y}" width="${bubbleWidth}" height="${bubbleHeight}" rx="${Math.round(fontSize * 0.8)}" fill="${fill}"/>`);
+    parts.push(
+      `<rect x="${x}" y="${y}" width="${bubbleWidth}" height="${bubbleHeight}" rx="${Math.round(fontSize * 0.8)}" fill="${fill}"/>`,
+    );
     lines.forEach((line, index) => {
       const baseline = y + padY + index * lineHeight + Math.round(fontSize * 1.0);
       parts.push(
@@ -89,7 +94,9 @@ export async function renderChatScreenshot(bubbles: ChatBubble[], options: ChatS
 
 /** One flat colour: a picture with nothing to read. */
 export function solidImage(width: number, height: number, colour = "#f4f4f4"): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
 }
 
 /** A colour gradient: not blank, yet nothing to read either. */
@@ -101,11 +108,16 @@ export function gradientImage(width = 600, height = 400): Promise<Buffer> {
 /** Random pixels stored uncompressed: a valid PNG of about width × height × 3 bytes. */
 export function noiseImage(width: number, height: number): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index += 4) pixels.writeUInt32LE((Math.random() * 0x1_0000_0000) >>> 0, Math.min(index, pixels.length - 4));
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  for (let index = 0; index < pixels.length; index += 4)
+    pixels.writeUInt32LE((Math.random() * 0x1_0000_0000) >>> 0, Math.min(index, pixels.length - 4));
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
 }
 
-export async function imageInfo(data: Buffer): Promise<{ format: string | undefined; width: number; height: number; hasExif: boolean }> {
+export async function imageInfo(
+  data: Buffer,
+): Promise<{ format: string | undefined; width: number; height: number; hasExif: boolean }> {
   const metadata = await sharp(data).metadata();
   return { format: metadata.format, width: metadata.width, height: metadata.height, hasExif: Boolean(metadata.exif) };
 }

@@ -10,9 +10,18 @@ afterAll(() => server.close());
 beforeEach(() => server.reset());
 
 const post = (path: string, body: unknown, signal?: AbortSignal) =>
-  fetch(`${server.baseURL}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  fetch(`${server.baseURL}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
 
-const dataLines = (text: string) => text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
+const dataLines = (text: string) =>
+  text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((event) => event.replace(/^data: /, ""));
 
 describe("fake OpenAI server", () => {
   it("listens on 127.0.0.1 with a /v1 base URL", () => {
@@ -28,11 +37,21 @@ describe("fake OpenAI server", () => {
       choices: [{ index: 0, message: { role: "assistant", content: "one two three" }, finish_reason: "stop" }],
       usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
     });
-    expect(server.requests[0]).toMatchObject({ method: "POST", path: "/v1/chat/completions", endpoint: "chat", body: { model: "m" } });
+    expect(server.requests[0]).toMatchObject({
+      method: "POST",
+      path: "/v1/chat/completions",
+      endpoint: "chat",
+      body: { model: "m" },
+    });
   });
 
   it("streams SSE chunks, the usage chunk when asked, then [DONE]", async () => {
-    const response = await post("/chat/completions", { model: "m", messages: [], stream: true, stream_options: { include_usage: true } });
+    const response = await post("/chat/completions", {
+      model: "m",
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const lines = dataLines(await response.text());
     expect(lines.at(-1)).toBe("[DONE]");
@@ -42,7 +61,9 @@ describe("fake OpenAI server", () => {
     expect(chunks[4].choices[0].finish_reason).toBe("stop");
     expect(chunks[5]).toMatchObject({ choices: [], usage: { completion_tokens: 3 } });
 
-    const withoutUsage = dataLines(await (await post("/chat/completions", { model: "m", messages: [], stream: true })).text());
+    const withoutUsage = dataLines(
+      await (await post("/chat/completions", { model: "m", messages: [], stream: true })).text(),
+    );
     expect(withoutUsage).toHaveLength(6);
   });
 
@@ -84,14 +105,22 @@ describe("fake OpenAI server", () => {
 
   it("embeds deterministically, honours dimensions and base64", async () => {
     server.options.embeddingDimensions = 16;
-    const body = (await (await post("/embeddings", { model: "e", input: ["a", "b"] })).json()) as { data: { index: number; embedding: number[] }[] };
+    const body = (await (await post("/embeddings", { model: "e", input: ["a", "b"] })).json()) as {
+      data: { index: number; embedding: number[] }[];
+    };
     expect(body.data.map((d) => d.index)).toEqual([0, 1]);
     expect(body.data[0]?.embedding).toEqual(fakeEmbedding("a", 16));
-    const reduced = (await (await post("/embeddings", { input: "a", dimensions: 4 })).json()) as { data: { embedding: number[] }[] };
+    const reduced = (await (await post("/embeddings", { input: "a", dimensions: 4 })).json()) as {
+      data: { embedding: number[] }[];
+    };
     expect(reduced.data[0]?.embedding).toHaveLength(4);
     expect((await post("/embeddings", { input: "a", dimensions: 32 })).status).toBe(400);
-    const encoded = (await (await post("/embeddings", { input: "a", encoding_format: "base64" })).json()) as { data: { embedding: string }[] };
-    const decoded = Array.from(new Float32Array(Uint8Array.from(Buffer.from(encoded.data[0]?.embedding ?? "", "base64")).buffer));
+    const encoded = (await (await post("/embeddings", { input: "a", encoding_format: "base64" })).json()) as {
+      data: { embedding: string }[];
+    };
+    const decoded = Array.from(
+      new Float32Array(Uint8Array.from(Buffer.from(encoded.data[0]?.embedding ?? "", "base64")).buffer),
+    );
     expect(decoded).toHaveLength(16);
     expect(decoded[0]).toBeCloseTo(fakeEmbedding("a", 16)[0] ?? 0, 6);
   });

@@ -142,7 +142,11 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
 
   function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -170,7 +174,11 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
     const created = Math.floor(Date.now() / 1000);
     const model = body.model ?? "fake-model";
     const content = replyFor(body, fault);
-    const usage = { prompt_tokens: promptWords(body), completion_tokens: words(content), total_tokens: promptWords(body) + words(content) };
+    const usage = {
+      prompt_tokens: promptWords(body),
+      completion_tokens: words(content),
+      total_tokens: promptWords(body) + words(content),
+    };
 
     if (!body.stream) {
       const completion = {
@@ -178,7 +186,9 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
         object: "chat.completion",
         created,
         model,
-        choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" }],
+        choices: [
+          { index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" },
+        ],
         usage,
       };
       if (fault.kind === "malformed") return sendMalformedJson(res);
@@ -190,8 +200,18 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
     // Split like a tokenizer would: each chunk carries a word and the space before it.
     const pieces = content.match(/\s*\S+/g) ?? [];
     const events: string[] = [
-      JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }] }),
-      ...pieces.map((piece) => JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })),
+      JSON.stringify({
+        ...base,
+        choices: [
+          { index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null },
+        ],
+      }),
+      ...pieces.map((piece) =>
+        JSON.stringify({
+          ...base,
+          choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }],
+        }),
+      ),
       JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] }),
     ];
     if (body.stream_options?.include_usage) events.push(JSON.stringify({ ...base, choices: [], usage }));
@@ -217,20 +237,31 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
 
   function embeddings(res: ServerResponse, body: Record<string, unknown>, fault: FakeFault) {
     const native = options.embeddingDimensions ?? 8;
-    const inputs = typeof body.input === "string" ? [body.input] : Array.isArray(body.input) ? body.input.map(String) : [];
+    const inputs =
+      typeof body.input === "string" ? [body.input] : Array.isArray(body.input) ? body.input.map(String) : [];
     const requested = body.dimensions;
     if (requested !== undefined && (typeof requested !== "number" || requested < 1 || requested > native)) {
       // What OpenAI does when asked for more dimensions than the model has.
-      return sendJson(res, 400, errorBody(400, `This model does not support specifying dimensions of ${String(requested)}.`));
+      return sendJson(
+        res,
+        400,
+        errorBody(400, `This model does not support specifying dimensions of ${String(requested)}.`),
+      );
     }
     const size = typeof requested === "number" ? requested : native;
     const data = inputs.map((text, index) => {
       const vector = fakeEmbedding(text, size);
-      const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+      const embedding =
+        body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
       return { object: "embedding", index, embedding };
     });
     const tokens = inputs.reduce((sum, t) => sum + words(t), 0);
-    const response = { object: "list", data, model: body.model ?? "fake-embedding", usage: { prompt_tokens: tokens, total_tokens: tokens } };
+    const response = {
+      object: "list",
+      data,
+      model: body.model ?? "fake-embedding",
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
     if (fault.kind === "malformed") return sendMalformedJson(res);
     if (fault.kind === "cut") return sendCutJson(res, response);
     return sendJson(res, 200, response);
@@ -245,17 +276,30 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
     } catch {
       body = undefined;
     }
-    const endpoint: FakeEndpoint | null = path === "/v1/chat/completions" ? "chat" : path === "/v1/embeddings" ? "embeddings" : null;
-    requests.push({ method: req.method ?? "GET", path, endpoint, headers: { ...req.headers }, body, receivedAt: Date.now() });
+    const endpoint: FakeEndpoint | null =
+      path === "/v1/chat/completions" ? "chat" : path === "/v1/embeddings" ? "embeddings" : null;
+    requests.push({
+      method: req.method ?? "GET",
+      path,
+      endpoint,
+      headers: { ...req.headers },
+      body,
+      receivedAt: Date.now(),
+    });
 
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       return sendJson(res, 401, errorBody(401, "Incorrect API key provided."));
     }
     if (req.method === "GET" && path === "/v1/models") {
-      return sendJson(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", created: 0, owned_by: "fake" }] });
+      return sendJson(res, 200, {
+        object: "list",
+        data: [{ id: "fake-model", object: "model", created: 0, owned_by: "fake" }],
+      });
     }
-    if (req.method !== "POST" || endpoint === null) return sendJson(res, 404, errorBody(404, `Unknown request URL: ${req.method} ${path}`));
-    if (typeof body !== "object" || body === null) return sendJson(res, 400, errorBody(400, "We could not parse the JSON body of your request."));
+    if (req.method !== "POST" || endpoint === null)
+      return sendJson(res, 404, errorBody(404, `Unknown request URL: ${req.method} ${path}`));
+    if (typeof body !== "object" || body === null)
+      return sendJson(res, 400, errorBody(400, "We could not parse the JSON body of your request."));
 
     const fault = takeFault(endpoint);
     if (fault.delayMs) await sleep(fault.delayMs);
@@ -270,7 +314,12 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
           headers["retry-after-ms"] = String(fault.retryAfterMs);
           headers["retry-after"] = String(Math.ceil(fault.retryAfterMs / 1000));
         }
-        return sendJson(res, fault.status, errorBody(fault.status, fault.message ?? `Fake failure ${fault.status}`), headers);
+        return sendJson(
+          res,
+          fault.status,
+          errorBody(fault.status, fault.message ?? `Fake failure ${fault.status}`),
+          headers,
+        );
       }
       default:
         if (endpoint === "chat") return chat(res, body as FakeChatRequestBody, fault);

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root.ts";
 import { harnessAi, type HarnessAi } from "./ai.ts";
 import { databaseActors, harnessServerInfo } from "./actors.ts";
-import { type Classification, classifyProcedure, discoverProcedures, formatClassificationTable, PUBLIC_PROCEDURES } from "./discovery.ts";
+import {
+  type Classification,
+  classifyProcedure,
+  discoverProcedures,
+  formatClassificationTable,
+  PUBLIC_PROCEDURES,
+} from "./discovery.ts";
 
 const procedures = await discoverProcedures(appRouter);
 const classified = new Map<string, Classification>();

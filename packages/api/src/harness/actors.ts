@@ -65,7 +65,12 @@ export function harnessServerInfo(expectedMigrations: readonly string[] = []): S
 /** Context fields beyond the basics, e.g. the AI runtime for procedures that make model calls. */
 export type ExtraContext = Partial<Omit<InnerContext, "db" | "server" | "user" | "requestMeta">>;
 
-export function contextFor(db: Database, server: ServerInfo, user: SessionUser | null, extra: ExtraContext = {}): InnerContext {
+export function contextFor(
+  db: Database,
+  server: ServerInfo,
+  user: SessionUser | null,
+  extra: ExtraContext = {},
+): InnerContext {
   return {
     ...extra,
     db,
@@ -76,7 +81,11 @@ export function contextFor(db: Database, server: ServerInfo, user: SessionUser |
 }
 
 /** Actors backed by users inserted into `db`: shared ones made once, fresh ones made on demand. */
-export function databaseActors(db: Database, server: ServerInfo, extra: ExtraContext = {}): ActorSource & { created(): number } {
+export function databaseActors(
+  db: Database,
+  server: ServerInfo,
+  extra: ExtraContext = {},
+): ActorSource & { created(): number } {
   const shared = new Map<ActorKind, Promise<Actor>>();
   let created = 0;
   const make = async (kind: ActorKind): Promise<Actor> => {
@@ -113,7 +122,13 @@ export function offlineActors(): ActorSource {
       const id = randomUUID();
       return Promise.resolve({
         kind,
-        user: { id, email: `${kind}-${id.slice(0, 8)}@example.test`, name: `Offline ${kind}`, role: kind, authSessionId: null },
+        user: {
+          id,
+          email: `${kind}-${id.slice(0, 8)}@example.test`,
+          name: `Offline ${kind}`,
+          role: kind,
+          authSessionId: null,
+        },
       });
     },
     context: (actor) => contextFor(fake, server, actor.user),

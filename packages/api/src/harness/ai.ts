@@ -30,7 +30,8 @@ export function harnessAi(db: Database): HarnessAi {
     provider,
     log,
     streams: new SessionStreams(),
-    retrieve: (query, retrieval) => createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
+    retrieve: (query, retrieval) =>
+      createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
   };
   return {

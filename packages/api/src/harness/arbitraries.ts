@@ -93,7 +93,22 @@ const POLLUTING_OBJECTS: readonly string[] = [
 
 /** Strings with lone surrogates, bidi controls and zero-width characters mixed in. */
 const weirdUnit = fc.oneof(
-  fc.constantFrom("\u202e", "\u202d", "\u2066", "\u200b", "\u200d", "\ufeff", "\u0000", "\u0301", "a", "'", '"', "\\", "%", "\n"),
+  fc.constantFrom(
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u0000",
+    "\u0301",
+    "a",
+    "'",
+    '"',
+    "\\",
+    "%",
+    "\n",
+  ),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)),
   fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
 );
@@ -114,7 +129,11 @@ export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
 
 /** Objects or arrays nested 50 to 150 levels deep, with a hostile leaf. */
 export const deeplyNested: fc.Arbitrary<unknown> = fc
-  .tuple(fc.integer({ min: 50, max: 150 }), fc.constantFrom("object", "array", "mixed"), fc.oneof(hostileString, hostileNumber, fc.constant(null)))
+  .tuple(
+    fc.integer({ min: 50, max: 150 }),
+    fc.constantFrom("object", "array", "mixed"),
+    fc.oneof(hostileString, hostileNumber, fc.constant(null)),
+  )
   .map(([depth, style, leaf]) => {
     let value: unknown = leaf;
     for (let i = 0; i < depth; i++) {
@@ -140,11 +159,16 @@ const smallStructure: fc.Arbitrary<unknown> = fc
   .tuple(
     fc.oneof(
       fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), { maxLength: 4 }),
-      fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), { maxKeys: 4, noNullPrototype: true }),
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), {
+        maxKeys: 4,
+        noNullPrototype: true,
+      }),
     ),
     fc.boolean(),
   )
-  .map(([value, bare]) => (bare && !Array.isArray(value) ? Object.assign(Object.create(null) as object, value) : value));
+  .map(([value, bare]) =>
+    bare && !Array.isArray(value) ? Object.assign(Object.create(null) as object, value) : value,
+  );
 
 /** Any hostile value: wrong types, huge strings, odd unicode, odd numbers, deep nesting, odd objects. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -154,10 +178,17 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.array(leaf, { maxLength: 5 }), weight: 2 },
   { arbitrary: fc.constant(MANY_IDS), weight: 1 },
   {
-    arbitrary: fc.dictionary(fc.oneof(hostileString.filter((s) => s.length < 100), fc.constantFrom("id", "__proto__", "constructor")), leaf, {
-      maxKeys: 4,
-      noNullPrototype: false,
-    }),
+    arbitrary: fc.dictionary(
+      fc.oneof(
+        hostileString.filter((s) => s.length < 100),
+        fc.constantFrom("id", "__proto__", "constructor"),
+      ),
+      leaf,
+      {
+        maxKeys: 4,
+        noNullPrototype: false,
+      },
+    ),
     weight: 2,
   },
   { arbitrary: smallStructure, weight: 2 },
@@ -165,7 +196,18 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 // ------------------------------------------------------------------ mutations of a valid value
 
-export const MUTATIONS = ["replace", "delete", "null", "undefined", "wrap-in-array", "extra-key", "pollute", "huge", "deep", "unwrap"] as const;
+export const MUTATIONS = [
+  "replace",
+  "delete",
+  "null",
+  "undefined",
+  "wrap-in-array",
+  "extra-key",
+  "pollute",
+  "huge",
+  "deep",
+  "unwrap",
+] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
 type Path = (string | number)[];
@@ -231,14 +273,19 @@ export function mutate(value: unknown, pick: number, mutation: Mutation, garbage
         return copy;
       }
       case "pollute": {
-        const copy = JSON.parse('{"__proto__": {"role": "admin", "userId": "someone-else"}}') as Record<string, unknown>;
+        const copy = JSON.parse('{"__proto__": {"role": "admin", "userId": "someone-else"}}') as Record<
+          string,
+          unknown
+        >;
         if (typeof old === "object" && old !== null && !Array.isArray(old)) {
           for (const key of Object.keys(old)) defineOwn(copy, key, (old as Record<string, unknown>)[key]);
         }
         return copy;
       }
       case "huge":
-        return typeof old === "string" ? old + HUGE_STRINGS[pick % HUGE_STRINGS.length] : Array.from({ length: 2000 }, () => old);
+        return typeof old === "string"
+          ? old + HUGE_STRINGS[pick % HUGE_STRINGS.length]
+          : Array.from({ length: 2000 }, () => old);
       case "deep": {
         let nested: unknown = old;
         for (let i = 0; i < 60; i++) nested = i % 2 ? [nested] : { a: nested };
@@ -260,7 +307,10 @@ export interface InputArbitraries {
   introspected: boolean;
 }
 
-export function inputArbitraries(procedure: Pick<DiscoveredProcedure, "inputs">, hints: ValueHints = {}): InputArbitraries {
+export function inputArbitraries(
+  procedure: Pick<DiscoveredProcedure, "inputs">,
+  hints: ValueHints = {},
+): InputArbitraries {
   const schema = inputJsonSchema(procedure);
   const valid = schema ? valueArbitrary(schema, hints) : fc.constantFrom<unknown>(undefined, {}, null);
   const broken = fc

@@ -86,22 +86,34 @@ describe("the check itself", () => {
         if (!rows[0]) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
         return rows[0] as unknown;
       }),
-      rename: protectedProcedure.input(z.object({ id: z.uuid(), name: z.string().min(1).max(20) })).mutation(async ({ input }) => {
-        const { rowCount } = await db.pool.query(`UPDATE sessions SET name = $2 WHERE id = $1`, [input.id, input.name]);
-        if (!rowCount) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
-        return { ok: true };
-      }),
+      rename: protectedProcedure
+        .input(z.object({ id: z.uuid(), name: z.string().min(1).max(20) }))
+        .mutation(async ({ input }) => {
+          const { rowCount } = await db.pool.query(`UPDATE sessions SET name = $2 WHERE id = $1`, [
+            input.id,
+            input.name,
+          ]);
+          if (!rowCount) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
+          return { ok: true };
+        }),
       remove: protectedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
-        const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id FROM sessions WHERE id = $1`, [input.id]);
+        const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id FROM sessions WHERE id = $1`, [
+          input.id,
+        ]);
         if (!rows[0]) throw new TRPCError({ code: "NOT_FOUND", message: "No such session." });
         if (rows[0].user_id !== ctx.user.id) throw new TRPCError({ code: "FORBIDDEN", message: "Not your session." });
         return { ok: true };
       }),
-      create: protectedProcedure.input(z.object({ id: z.uuid(), name: z.string().min(1).max(20) })).mutation(async ({ ctx, input }) => {
-        const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id FROM sessions WHERE id = $1`, [input.id]);
-        if (rows[0] && rows[0].user_id !== ctx.user.id) throw new TRPCError({ code: "FORBIDDEN", message: "That id belongs to someone else." });
-        return { id: input.id };
-      }),
+      create: protectedProcedure
+        .input(z.object({ id: z.uuid(), name: z.string().min(1).max(20) }))
+        .mutation(async ({ ctx, input }) => {
+          const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id FROM sessions WHERE id = $1`, [
+            input.id,
+          ]);
+          if (rows[0] && rows[0].user_id !== ctx.user.id)
+            throw new TRPCError({ code: "FORBIDDEN", message: "That id belongs to someone else." });
+          return { id: input.id };
+        }),
     }),
   });
   let brokenProcedures: DiscoveredProcedure[] = [];
@@ -127,16 +139,19 @@ describe("the check itself", () => {
 
 describe.each(procedures.map((p) => [p.path, p] as const))("%s", (path, procedure) => {
   const fields = findIdFields(inputJsonSchema(procedure));
-  it.skipIf(fields.length === 0)(`treats another user's ids as absent (${fields.map((f) => f.path.join(".")).join(", ")})`, async () => {
-    const access: Access = await accessOf(appRouter, procedure, actors);
-    // Operators may read across users by design; their isolation is the audit log's job.
-    if (access === "admin") {
-      exempt.push(path);
-      return;
-    }
-    const report = await crossUserProcedure(appRouter, procedure, { db, actors, owner, seed: SEED });
-    reports.push(report);
-    expect(report.attempts).toBeGreaterThan(0);
-    expect(report.findings).toEqual([]);
-  });
+  it.skipIf(fields.length === 0)(
+    `treats another user's ids as absent (${fields.map((f) => f.path.join(".")).join(", ")})`,
+    async () => {
+      const access: Access = await accessOf(appRouter, procedure, actors);
+      // Operators may read across users by design; their isolation is the audit log's job.
+      if (access === "admin") {
+        exempt.push(path);
+        return;
+      }
+      const report = await crossUserProcedure(appRouter, procedure, { db, actors, owner, seed: SEED });
+      reports.push(report);
+      expect(report.attempts).toBeGreaterThan(0);
+      expect(report.findings).toEqual([]);
+    },
+  );
 });

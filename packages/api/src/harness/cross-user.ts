@@ -50,7 +50,11 @@ export interface CrossUserOptions {
 export function isCreateWithClientId(path: string, field: IdField): boolean {
   const segments = path.split(".");
   const verb = segments[segments.length - 1] ?? "";
-  return field.path.length === 1 && (field.key === "id" || field.key === "clientId") && /^(create|send|add|start|open|new|upsert|import|register|post|submit)/i.test(verb);
+  return (
+    field.path.length === 1 &&
+    (field.key === "id" || field.key === "clientId") &&
+    /^(create|send|add|start|open|new|upsert|import|register|post|submit)/i.test(verb)
+  );
 }
 
 function codeOf(outcome: Outcome): string {
@@ -105,10 +109,22 @@ interface Plan {
  * Runs every attempt for one procedure as a fresh user B who owns a fixture of their own, so the
  * other id-like fields of an input can point at B's rows and only the target field at A's.
  */
-export async function crossUserProcedure(router: AnyRouter, procedure: DiscoveredProcedure, options: CrossUserOptions): Promise<CrossUserReport> {
+export async function crossUserProcedure(
+  router: AnyRouter,
+  procedure: DiscoveredProcedure,
+  options: CrossUserOptions,
+): Promise<CrossUserReport> {
   const schema = inputJsonSchema(procedure);
   const fields = findIdFields(schema);
-  const report: CrossUserReport = { path: procedure.path, fields: fields.map((f) => f.path.join(".")), attempts: 0, reached: 0, codes: {}, findings: [], clashes: [] };
+  const report: CrossUserReport = {
+    path: procedure.path,
+    fields: fields.map((f) => f.path.join(".")),
+    attempts: 0,
+    reached: 0,
+    codes: {},
+    findings: [],
+    clashes: [],
+  };
   if (fields.length === 0) return report;
   const { owner, db } = options;
   const actor: Actor = await options.actors.actor("user", { fresh: true });
@@ -128,7 +144,10 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
     for (const field of fields) {
       if (field === target) continue;
       let value: unknown;
-      const named = field.key === "id" || field.key === "ids" ? [...kindsForProcedure(procedure.path), "session" as const] : kindsForName(field.key);
+      const named =
+        field.key === "id" || field.key === "ids"
+          ? [...kindsForProcedure(procedure.path), "session" as const]
+          : kindsForName(field.key);
       if (field.key === "cursor") value = undefined;
       else if (isCreateWithClientId(procedure.path, field)) value = randomUUID();
       else if (named) value = named.map((kind) => mine.ids[kind][0]).find((x) => x !== undefined) ?? randomUUID();
@@ -167,7 +186,8 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
             control: controlValues[shape],
             controlId,
             shape,
-            createStyle: isCreateWithClientId(procedure.path, field) && kindsForProcedure(procedure.path).includes(kind),
+            createStyle:
+              isCreateWithClientId(procedure.path, field) && kindsForProcedure(procedure.path).includes(kind),
           }),
         );
       }
@@ -202,11 +222,16 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
     if (valid) report.reached += 1;
     const outcome = await call(input);
     report.codes[codeOf(outcome)] = (report.codes[codeOf(outcome)] ?? 0) + 1;
-    const label = `${fieldName} = A's ${plan.kind} ${plan.field.key === "cursor" ? `(cursor ${String(plan.value).slice(0, 24)}...)` : ""}`.trim();
+    const label =
+      `${fieldName} = A's ${plan.kind} ${plan.field.key === "cursor" ? `(cursor ${String(plan.value).slice(0, 24)}...)` : ""}`.trim();
     const ctxRequestId = outcome.requestId;
 
     const upstreamAbsent = isAbsentUpstream(outcome, baseContext);
-    for (const problem of problemsOfOutcome(outcome, { input, requestId: ctxRequestId, upstreamAbsent: baseContext.ai === undefined })) {
+    for (const problem of problemsOfOutcome(outcome, {
+      input,
+      requestId: ctxRequestId,
+      upstreamAbsent: baseContext.ai === undefined,
+    })) {
       finding(`${label}: ${problem}`, input);
     }
     for (const leak of ownerDataIn(outcome, owner, [plan.id])) finding(`${label}: the answer reveals ${leak}`, input);
@@ -214,7 +239,10 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
     if (plan.createStyle) {
       // BAD_REQUEST is fine too: the random fields around A's id may be invalid, and it reveals nothing.
       if (outcome.ok || (outcome.code !== "CONFLICT" && outcome.code !== "BAD_REQUEST")) {
-        finding(`${label}: creating with another user's existing id must be a CONFLICT, got ${describeOutcome(outcome)}`, input);
+        finding(
+          `${label}: creating with another user's existing id must be a CONFLICT, got ${describeOutcome(outcome)}`,
+          input,
+        );
       } else {
         const words = normalise(messageOf(outcome), [plan.id]);
         const seen = clashMessages.get(fieldName) ?? new Set<string>();
@@ -223,7 +251,10 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
         if (!ownClash.has(fieldName)) ownClash.set(fieldName, await ownClashMessage(plan.field));
         const own = ownClash.get(fieldName);
         if (own !== undefined && own !== null && own !== words) {
-          finding(`${label}: the clash says ${JSON.stringify(words)}, but a clash with one's own id says ${JSON.stringify(own)}`, input);
+          finding(
+            `${label}: the clash says ${JSON.stringify(words)}, but a clash with one's own id says ${JSON.stringify(own)}`,
+            input,
+          );
         }
       }
     } else {
@@ -237,15 +268,31 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
       // Without an AI runtime, a procedure may refuse before looking anything up; that says nothing
       // about A's row as long as an unknown id gets the very same answer (checked just below).
       if (!outcome.ok && outcome.code !== "NOT_FOUND" && outcome.code !== "BAD_REQUEST" && !upstreamAbsent) {
-        finding(`${label}: answered ${describeOutcome(outcome)}; another user's row must look absent (NOT_FOUND, or BAD_REQUEST for a malformed id)`, input);
+        finding(
+          `${label}: answered ${describeOutcome(outcome)}; another user's row must look absent (NOT_FOUND, or BAD_REQUEST for a malformed id)`,
+          input,
+        );
       }
       if (outcome.ok && !control.ok) {
-        finding(`${label}: succeeded with another user's id, while an unknown id gives ${describeOutcome(control)}`, input);
+        finding(
+          `${label}: succeeded with another user's id, while an unknown id gives ${describeOutcome(control)}`,
+          input,
+        );
       }
       if (codeOf(outcome) !== codeOf(control)) {
-        finding(`${label}: answered ${describeOutcome(outcome)}, but ${describeOutcome(control)} for an id nobody has: the difference reveals the row exists`, input);
-      } else if (!outcome.ok && normalise(messageOf(outcome), [String(plan.value), plan.id]) !== normalise(messageOf(control), [String(plan.control), plan.controlId])) {
-        finding(`${label}: says ${JSON.stringify(messageOf(outcome))}, but ${JSON.stringify(messageOf(control))} for an id nobody has`, input);
+        finding(
+          `${label}: answered ${describeOutcome(outcome)}, but ${describeOutcome(control)} for an id nobody has: the difference reveals the row exists`,
+          input,
+        );
+      } else if (
+        !outcome.ok &&
+        normalise(messageOf(outcome), [String(plan.value), plan.id]) !==
+          normalise(messageOf(control), [String(plan.control), plan.controlId])
+      ) {
+        finding(
+          `${label}: says ${JSON.stringify(messageOf(outcome))}, but ${JSON.stringify(messageOf(control))} for an id nobody has`,
+          input,
+        );
       }
     }
 
@@ -253,17 +300,33 @@ export async function crossUserProcedure(router: AnyRouter, procedure: Discovere
     if (procedure.type !== "query") {
       const after = await snapshotOwnedRows(db, owner.userId);
       if (after !== baseline) {
-        finding(`${label}: A's rows (or rows pointing at them) changed after the call (${describeOutcome(outcome)})`, input);
+        finding(
+          `${label}: A's rows (or rows pointing at them) changed after the call (${describeOutcome(outcome)})`,
+          input,
+        );
         baseline = after;
       }
     }
   }
   if (procedure.type === "query" && (await snapshotOwnedRows(db, owner.userId)) !== baseline) {
-    report.findings.push({ path: procedure.path, actor: "user B with A's ids", problem: "A's rows (or rows pointing at them) changed during the queries", input: "" });
+    report.findings.push({
+      path: procedure.path,
+      actor: "user B with A's ids",
+      problem: "A's rows (or rows pointing at them) changed during the queries",
+      input: "",
+    });
   }
   for (const [field, messages] of clashMessages) {
-    report.clashes.push(`${field}: A's id -> ${[...messages].map((m) => JSON.stringify(m)).join(" / ")}; own id -> ${JSON.stringify(ownClash.get(field) ?? "(no clash: a replay succeeds)")}`);
-    if (messages.size > 1) report.findings.push({ path: procedure.path, actor: "user B with A's ids", problem: `${field}: clashes with A's ids are worded differently: ${[...messages].map((m) => JSON.stringify(m)).join(" / ")}`, input: "" });
+    report.clashes.push(
+      `${field}: A's id -> ${[...messages].map((m) => JSON.stringify(m)).join(" / ")}; own id -> ${JSON.stringify(ownClash.get(field) ?? "(no clash: a replay succeeds)")}`,
+    );
+    if (messages.size > 1)
+      report.findings.push({
+        path: procedure.path,
+        actor: "user B with A's ids",
+        problem: `${field}: clashes with A's ids are worded differently: ${[...messages].map((m) => JSON.stringify(m)).join(" / ")}`,
+        input: "",
+      });
   }
   return report;
 }

@@ -104,7 +104,9 @@ export async function classifyProcedure(
     answers[kind].push(codeOf(outcome));
     if (!outcome.ok) {
       if (isServerError(outcome.shape as { data?: { httpStatus?: unknown } }) && !isAbsentUpstream(outcome, ctx)) {
-        problems.push(`${kind} with ${previewInput(input, 80)} got a server error: ${describeOutcome(outcome)}; server-side cause: ${serverCause(outcome)}`);
+        problems.push(
+          `${kind} with ${previewInput(input, 80)} got a server error: ${describeOutcome(outcome)}; server-side cause: ${serverCause(outcome)}`,
+        );
       }
       for (const problem of problemsOfErrorShape(outcome.shape, { requestId: ctx.requestMeta.requestId, input })) {
         problems.push(`${kind} with ${previewInput(input, 80)}: ${problem}`);
@@ -127,13 +129,17 @@ export async function classifyProcedure(
     const forbidden = userAnswers.filter((o) => !o.ok && o.code === "FORBIDDEN").length;
     access = forbidden === userAnswers.length ? "admin" : "protected";
     if (forbidden > 0 && forbidden < userAnswers.length) {
-      problems.push(`a plain user got FORBIDDEN for ${forbidden} of ${userAnswers.length} probes: the role check must come before input validation`);
+      problems.push(
+        `a plain user got FORBIDDEN for ${forbidden} of ${userAnswers.length} probes: the role check must come before input validation`,
+      );
     }
     if (access === "admin") {
       for (const input of probes.slice(1)) {
         const outcome = await ask("admin", input);
         if (!outcome.ok && (outcome.code === "UNAUTHORIZED" || outcome.code === "FORBIDDEN")) {
-          problems.push(`an admin is refused (${describeOutcome(outcome)}) with ${previewInput(input, 80)}: nobody can call it`);
+          problems.push(
+            `an admin is refused (${describeOutcome(outcome)}) with ${previewInput(input, 80)}: nobody can call it`,
+          );
         }
       }
     }
@@ -155,7 +161,11 @@ export async function classifyProcedure(
  * The access class alone, in two calls (a stranger, then a plain user, with an input no schema
  * accepts), for tests that need it to choose expectations; `classifyProcedure` is the full check.
  */
-export async function accessOf(router: AnyRouter, procedure: DiscoveredProcedure, actors: ActorSource): Promise<Access> {
+export async function accessOf(
+  router: AnyRouter,
+  procedure: DiscoveredProcedure,
+  actors: ActorSource,
+): Promise<Access> {
   const garbage = probeInputs()[5];
   const stranger = await invoke(router, procedure, actors.context(await actors.actor("anonymous")), garbage);
   if (stranger.ok || stranger.code !== "UNAUTHORIZED") return "public";
@@ -192,6 +202,10 @@ export function formatClassificationTable(rows: readonly Classification[], extra
     [extra[r.path] ?? "", r.problems.length ? `${r.problems.length} PROBLEM(S)` : ""].filter(Boolean).join("; "),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }

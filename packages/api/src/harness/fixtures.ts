@@ -91,7 +91,17 @@ export async function createOwnedData(db: Database, userId: string): Promise<Own
       `INSERT INTO ai_interactions (id, provider_id, model_name, operation, prompt_text, prompt_hash, request, response, status,
                                     latency_ms, user_id, session_id, ip_address, data_source, created_at, updated_at)
        VALUES ($1, $2, 'harness-model', 'REPLY', $3, $4, $5, $6, 'SUCCESS', 12, $7, $8, '10.1.2.3', 'WEB', $9, $9)`,
-      [ai0, providerId, `prompt ${marker}`, `hash-${marker}`, JSON.stringify({ marker }), JSON.stringify({ marker }), userId, s0, createdAt],
+      [
+        ai0,
+        providerId,
+        `prompt ${marker}`,
+        `hash-${marker}`,
+        JSON.stringify({ marker }),
+        JSON.stringify({ marker }),
+        userId,
+        s0,
+        createdAt,
+      ],
     );
     await q(`INSERT INTO ai_responses (id, interaction_id, content, created_at) VALUES ($1, $2, $3, $4)`, [
       aiResponses[0],
@@ -110,7 +120,20 @@ export async function createOwnedData(db: Database, userId: string): Promise<Own
        VALUES ($1, $4, $5, $6, 'USER', $9, '{}', NULL, NULL, NULL, NULL, $9, $9),
               ($2, $4, $5, $7, 'CONTACT', $9, '{}', NULL, NULL, NULL, NULL, $9, $9),
               ($3, $4, $5, $8, 'AI', $9, ARRAY[$10]::uuid[], $11, 'tag', $11, $12, $9, $9)`,
-      [m0, m1, m2, s0, userId, `user says ${marker}`, `contact says ${marker}`, `ai says ${marker}`, createdAt, c0, `analysis ${marker}`, ai0],
+      [
+        m0,
+        m1,
+        m2,
+        s0,
+        userId,
+        `user says ${marker}`,
+        `contact says ${marker}`,
+        `ai says ${marker}`,
+        createdAt,
+        c0,
+        `analysis ${marker}`,
+        ai0,
+      ],
     );
     await q(
       `INSERT INTO user_message_interactions (id, user_id, message_id, type, created_at)
@@ -266,5 +289,10 @@ export function kindsForField(key: string): readonly RowKind[] {
 
 /** The values a cursor built from someone's row could take: the bare id and the keyset shapes. */
 export function cursorsFor(id: string, createdAtMs: number): string[] {
-  return [encodeCursor([id]), encodeCursor([createdAtMs, id]), encodeCursor([createdAtMs, createdAtMs, id]), encodeCursor([1, createdAtMs, id])];
+  return [
+    encodeCursor([id]),
+    encodeCursor([createdAtMs, id]),
+    encodeCursor([createdAtMs, createdAtMs, id]),
+    encodeCursor([1, createdAtMs, id]),
+  ];
 }

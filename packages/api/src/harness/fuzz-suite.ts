@@ -53,16 +53,21 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
    */
   function hintsFor(path: string): ValueHints {
     const domain = kindsForProcedure(path);
-    const kindsOf = (key: string) => ((key === "id" || key === "ids") && domain.length > 0 ? domain : kindsForField(key));
+    const kindsOf = (key: string) =>
+      (key === "id" || key === "ids") && domain.length > 0 ? domain : kindsForField(key);
     return {
       ids: (key) => {
         const kinds = kindsOf(key);
         // Every caller's fixture has the bystander's shape, so its counts say which placeholders resolve.
-        const own = kinds.flatMap((kind) => bystander.ids[kind].flatMap((_, i) => [selfRow(kind, i), selfRow(kind, i)]));
+        const own = kinds.flatMap((kind) =>
+          bystander.ids[kind].flatMap((_, i) => [selfRow(kind, i), selfRow(kind, i)]),
+        );
         return [SELF_ID, ...own, ...kinds.flatMap((kind) => bystander.ids[kind])];
       },
       emails: [SELF_EMAIL, SELF_EMAIL, bystander.email],
-      cursors: [0, 1, 2, 3].map(selfCursor).concat(bystander.ids.session.flatMap((id) => cursorsFor(id, bystander.createdAtMs))),
+      cursors: [0, 1, 2, 3]
+        .map(selfCursor)
+        .concat(bystander.ids.session.flatMap((id) => cursorsFor(id, bystander.createdAtMs))),
     };
   }
 
@@ -94,20 +99,24 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
   });
 
   // A shard may be empty while the router is small; the other shard then holds everything.
-  if (procedures.length > 0) describe.each(procedures.map((p) => [p.path, p] as const))("%s", (path, procedure) => {
-    it.each(ACTOR_KINDS.map((kind) => [kind]))(`gets ${RUNS} random inputs as %s: no 5xx, no leak, the promised refusal`, async (kind) => {
-      if (!access.has(path)) access.set(path, await accessOf(appRouter, procedure, actors));
-      const report = await fuzzProcedure(appRouter, procedure, access.get(path) ?? "public", kind, {
-        actors,
-        runs: RUNS,
-        seed: seedFor(`${path}:${kind}`),
-        hints: hintsFor(path),
-        ownRows: (actor) => (actor.user ? createOwnedData(db, actor.user.id) : Promise.resolve(undefined)),
-        stillIntact: (actor) => stillIntact(db, actor.user),
-      });
-      reports.push(report);
-      expect(report.sent).toBe(RUNS);
-      expect(report.findings).toEqual([]);
+  if (procedures.length > 0)
+    describe.each(procedures.map((p) => [p.path, p] as const))("%s", (path, procedure) => {
+      it.each(ACTOR_KINDS.map((kind) => [kind]))(
+        `gets ${RUNS} random inputs as %s: no 5xx, no leak, the promised refusal`,
+        async (kind) => {
+          if (!access.has(path)) access.set(path, await accessOf(appRouter, procedure, actors));
+          const report = await fuzzProcedure(appRouter, procedure, access.get(path) ?? "public", kind, {
+            actors,
+            runs: RUNS,
+            seed: seedFor(`${path}:${kind}`),
+            hints: hintsFor(path),
+            ownRows: (actor) => (actor.user ? createOwnedData(db, actor.user.id) : Promise.resolve(undefined)),
+            stillIntact: (actor) => stillIntact(db, actor.user),
+          });
+          reports.push(report);
+          expect(report.sent).toBe(RUNS);
+          expect(report.findings).toEqual([]);
+        },
+      );
     });
-  });
 }

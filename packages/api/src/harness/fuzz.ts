@@ -102,18 +102,32 @@ export function problemsOfOutcome(
     if (context.mustRefuseWith) problems.push(`succeeded, but must answer ${context.mustRefuseWith}`);
     // Only structural leaks in data: stored text (other fuzz inputs) may legitimately say "SELECT".
     for (const leak of findLeaks(outcome.data, { echo: context.input })) {
-      if (["stack frame", "server path", "node_modules", "source file position", "error object", "stack property"].includes(leak.rule)) {
+      if (
+        [
+          "stack frame",
+          "server path",
+          "node_modules",
+          "source file position",
+          "error object",
+          "stack property",
+        ].includes(leak.rule)
+      ) {
         problems.push(`data leaks (${leak.rule}) at ${leak.where}: ${leak.excerpt}`);
       }
     }
     return problems;
   }
-  const absent = context.upstreamAbsent === true && outcome.code === "SERVICE_UNAVAILABLE" && appCodeOfShape(outcome.shape) === "UPSTREAM_UNAVAILABLE";
+  const absent =
+    context.upstreamAbsent === true &&
+    outcome.code === "SERVICE_UNAVAILABLE" &&
+    appCodeOfShape(outcome.shape) === "UPSTREAM_UNAVAILABLE";
   if (isServerError(outcome.shape as { data?: { httpStatus?: unknown } }) && !absent) {
     problems.push(`server error: ${describeOutcome(outcome)}; server-side cause: ${serverCause(outcome)}`);
   }
   if (context.mustRefuseWith && outcome.code !== context.mustRefuseWith) {
-    problems.push(`answered ${describeOutcome(outcome)}, but must answer ${context.mustRefuseWith} before looking at input`);
+    problems.push(
+      `answered ${describeOutcome(outcome)}, but must answer ${context.mustRefuseWith} before looking at input`,
+    );
   }
   problems.push(...problemsOfErrorShape(outcome.shape, { requestId: context.requestId, input: context.input }));
   return problems;
@@ -167,7 +181,9 @@ export async function fuzzProcedure(
       const input = substituteSelf(generated, current.replacements);
       try {
         const ctx = options.actors.context(current.actor);
-        const outcome = await invoke(router, procedure, ctx, input, { subscriptionWaitMs: options.subscriptionWaitMs ?? 100 });
+        const outcome = await invoke(router, procedure, ctx, input, {
+          subscriptionWaitMs: options.subscriptionWaitMs ?? 100,
+        });
         report.sent += 1;
         if (passesInputValidation(procedure, input)) report.valid += 1;
         const code = outcome.ok ? "OK" : outcome.code;
@@ -179,14 +195,20 @@ export async function fuzzProcedure(
           ...(mustRefuseWith ? { mustRefuseWith } : {}),
         });
         for (const problem of problems) {
-          if (report.findings.length < maxFindings) report.findings.push({ path: procedure.path, actor: kind, problem, input: previewInput(input) });
+          if (report.findings.length < maxFindings)
+            report.findings.push({ path: procedure.path, actor: kind, problem, input: previewInput(input) });
         }
         if (outcome.ok && procedure.type !== "query" && kind !== "anonymous") {
           const intact = options.stillIntact ? await options.stillIntact(current.actor) : false;
           if (!intact) current = await newActor();
         }
       } catch (error) {
-        report.findings.push({ path: procedure.path, actor: kind, problem: `harness error: ${String(error)}`, input: previewInput(input) });
+        report.findings.push({
+          path: procedure.path,
+          actor: kind,
+          problem: `harness error: ${String(error)}`,
+          input: previewInput(input),
+        });
       }
       return true;
     }),

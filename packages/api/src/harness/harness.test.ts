@@ -26,7 +26,10 @@ const tiny = router({
   // Public by mistake: nobody put it on the allow-list.
   forgotten: publicProcedure.input(z.object({ id: z.uuid() })).query(({ input }) => input.id),
   // Checks the session only after validating input, so a stranger learns the input rules.
-  validatesFirst: publicProcedure.input(z.object({ n: z.number() })).use(signedInAfterInput).query(() => 1),
+  validatesFirst: publicProcedure
+    .input(z.object({ n: z.number() }))
+    .use(signedInAfterInput)
+    .query(() => 1),
   mine: protectedProcedure.input(z.object({ id: z.uuid() })).query(({ input }) => input.id),
   operators: router({ ban: adminProcedure.input(z.object({ id: z.string() })).mutation(() => true) }),
   // A plain Error with a stack and a file path in its message.
@@ -35,7 +38,10 @@ const tiny = router({
   }),
   // A client error whose message is the database's.
   chatty: protectedProcedure.input(z.object({ sessionId: z.string().optional() }).optional()).mutation(() => {
-    throw new TRPCError({ code: "BAD_REQUEST", message: 'insert or update on table "messages" violates foreign key constraint "messages_session_id_fkey"' });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: 'insert or update on table "messages" violates foreign key constraint "messages_session_id_fkey"',
+    });
   }),
   polite: protectedProcedure.mutation(() => {
     throw new AppError("NOT_FOUND", "No such session.");
@@ -75,7 +81,14 @@ describe("discovery", () => {
     const table = formatClassificationTable(rows);
     expect(table).toContain("operators.ban");
     const access = Object.fromEntries(rows.map((r) => [r.path, r.access]));
-    expect(access).toMatchObject({ open: "public", crash: "public", mine: "protected", chatty: "protected", stream: "protected", "operators.ban": "admin" });
+    expect(access).toMatchObject({
+      open: "public",
+      crash: "public",
+      mine: "protected",
+      chatty: "protected",
+      stream: "protected",
+      "operators.ban": "admin",
+    });
     const flagged = rows.filter((r) => r.problems.length > 0).map((r) => r.path);
     // forgotten: public and unlisted; validatesFirst: answers strangers with BAD_REQUEST; crash: 500;
     // chatty: database words. (stream's AppError keeps its own code, so it is not flagged.)
@@ -92,13 +105,21 @@ describe("error formatting and leaks", () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.code).toBe("INTERNAL_SERVER_ERROR");
-    expect(outcome.shape).toMatchObject({ message: "Internal error", data: { appCode: "INTERNAL", requestId: ctx.requestMeta.requestId } });
+    expect(outcome.shape).toMatchObject({
+      message: "Internal error",
+      data: { appCode: "INTERNAL", requestId: ctx.requestMeta.requestId },
+    });
     expect(findLeaks(outcome.shape)).toEqual([]);
     expect(problemsOfErrorShape(outcome.shape, { requestId: ctx.requestMeta.requestId })).toEqual([]);
     expect(isServerError(outcome.shape as { data: { httpStatus: number } })).toBe(true);
 
     // The same shape reaches an HTTP client (fetch adapter, same router, same context).
-    const response = await fetchRequestHandler({ endpoint: "/trpc", req: new Request("http://local/trpc/crash"), router: tiny, createContext: () => ctx });
+    const response = await fetchRequestHandler({
+      endpoint: "/trpc",
+      req: new Request("http://local/trpc/crash"),
+      router: tiny,
+      createContext: () => ctx,
+    });
     expect(response.status).toBe(500);
     expect(((await response.json()) as { error: unknown }).error).toEqual(outcome.shape);
   });
@@ -132,11 +153,13 @@ describe("error formatting and leaks", () => {
     expect(findLeaks('SELECT * FROM "sessions"').map((l) => l.rule)).toContain("SQL statement");
     expect(findLeaks('duplicate key value violates unique constraint "users_email_key"').length).toBeGreaterThan(0);
     expect(findLeaks({ data: { stack: "hidden" } }).map((l) => l.rule)).toContain("stack property");
-    expect(findLeaks({ message: "Invalid input: name: name must not be empty", data: { appCode: "BAD_INPUT" } })).toEqual([]);
+    expect(
+      findLeaks({ message: "Invalid input: name: name must not be empty", data: { appCode: "BAD_INPUT" } }),
+    ).toEqual([]);
     // A validator repeating a hostile key back is not a leak; the same words from the server are.
     const input = { "SELECT * FROM users": 1 };
     expect(findLeaks({ formErrors: ['Unrecognized key: "SELECT * FROM users"'] }, { echo: input })).toEqual([]);
-    expect(findLeaks({ formErrors: ['SELECT * FROM sessions failed'] }, { echo: input })).not.toEqual([]);
+    expect(findLeaks({ formErrors: ["SELECT * FROM sessions failed"] }, { echo: input })).not.toEqual([]);
   });
 });
 
@@ -202,7 +225,9 @@ describe("inputs", () => {
     const values = fc.sample(hostileValue, { numRuns: 2000, seed: 3 });
     const strings = values.filter((v): v is string => typeof v === "string");
     expect(strings.some((s) => s.length >= 100_000)).toBe(true);
-    expect(strings.some((s) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s))).toBe(true);
+    expect(strings.some((s) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s))).toBe(
+      true,
+    );
     expect(values.some((v) => typeof v === "number" && Number.isNaN(v))).toBe(true);
     let deepest = 0;
     for (const value of values) {

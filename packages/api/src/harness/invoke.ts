@@ -1,5 +1,11 @@
 // Calls one procedure the way the HTTP host does (callTRPCProcedure) and formats any error with the router's own formatter, as a client would see it.
-import { type AnyRouter, callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, type TRPCError } from "@trpc/server";
+import {
+  type AnyRouter,
+  callTRPCProcedure,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  type TRPCError,
+} from "@trpc/server";
 import { isObservable, observableToAsyncIterable } from "@trpc/server/observable";
 import type { InnerContext } from "../context.ts";
 import type { DiscoveredProcedure } from "./discovery.ts";
@@ -63,7 +69,9 @@ export async function invoke(
     });
     if (procedure.type === "subscription") {
       const stream = isObservable(data) ? observableToAsyncIterable(data, abort.signal) : data;
-      data = isAsyncIterable(stream) ? await firstEvent(stream, abort, options.subscriptionWaitMs ?? SUBSCRIPTION_WAIT_MS) : stream;
+      data = isAsyncIterable(stream)
+        ? await firstEvent(stream, abort, options.subscriptionWaitMs ?? SUBSCRIPTION_WAIT_MS)
+        : stream;
     }
     return { ok: true, data, requestId };
   } catch (cause) {
@@ -99,7 +107,14 @@ export function serverCause(outcome: Outcome): string {
   const message = typeof error.message === "string" ? error.message : String(cause);
   // Prisma puts the database's words last ("Message: `...`"), after the invocation and source.
   const database = /Message: `([^`]*)`/.exec(message)?.[1];
-  const line = database ?? message.split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+  const line =
+    database ??
+    message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ??
+    "";
   const code = typeof error.code === "string" ? ` [${error.code}]` : "";
   return `${typeof error.name === "string" ? error.name : "Error"}${code}: ${line}`.slice(0, 240);
 }
@@ -109,7 +124,12 @@ export function serverCause(outcome: Outcome): string {
  * make no model calls): the server's configuration, not the client's input, so not a finding.
  */
 export function isAbsentUpstream(outcome: Outcome, ctx: Pick<InnerContext, "ai">): boolean {
-  return !outcome.ok && ctx.ai === undefined && outcome.code === "SERVICE_UNAVAILABLE" && appCodeOfShape(outcome.shape) === "UPSTREAM_UNAVAILABLE";
+  return (
+    !outcome.ok &&
+    ctx.ai === undefined &&
+    outcome.code === "SERVICE_UNAVAILABLE" &&
+    appCodeOfShape(outcome.shape) === "UPSTREAM_UNAVAILABLE"
+  );
 }
 
 /** A one-line description of an outcome for reports. */

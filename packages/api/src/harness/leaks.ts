@@ -26,7 +26,10 @@ const RULES: readonly Rule[] = [
   { name: "node_modules", pattern: /node_modules/ },
   { name: "source file position", pattern: /\.ts:|\.(?:tsx|mts|cts|js|mjs|cjs):\d+/ },
   { name: "prisma", pattern: /prisma|\$queryRaw|\$executeRaw|Invalid `[^`]*` invocation|\bP[1-5]\d{3}\b/i },
-  { name: "SQL statement", pattern: /\bSELECT\b|\bINSERT INTO\b|\bDELETE FROM\b|\bUPDATE\s+"?\w+"?\s+SET\b|\bRETURNING\b/ },
+  {
+    name: "SQL statement",
+    pattern: /\bSELECT\b|\bINSERT INTO\b|\bDELETE FROM\b|\bUPDATE\s+"?\w+"?\s+SET\b|\bRETURNING\b/,
+  },
   {
     name: "database error",
     pattern:
@@ -34,7 +37,8 @@ const RULES: readonly Rule[] = [
   },
   {
     name: "runtime error",
-    pattern: /Cannot read propert|is not a function|is not defined|is not iterable|Maximum call stack|\bTypeError\b|\bReferenceError\b|\bRangeError\b|\bSyntaxError\b/,
+    pattern:
+      /Cannot read propert|is not a function|is not defined|is not iterable|Maximum call stack|\bTypeError\b|\bReferenceError\b|\bRangeError\b|\bSyntaxError\b/,
   },
 ];
 
@@ -170,15 +174,21 @@ export function problemsOfErrorShape(shape: unknown, expected: { requestId: stri
   const problems: string[] = [];
   const parsed = ZFormattedErrorShapeSchema.safeParse(shape);
   if (!parsed.success) {
-    problems.push(`error shape is not the formatter's: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    problems.push(
+      `error shape is not the formatter's: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   } else {
     const { data, message } = parsed.data;
-    if (data.requestId !== expected.requestId) problems.push(`requestId is ${JSON.stringify(data.requestId)}, expected the request's own`);
-    if (data.appCode === "INTERNAL" && message !== "Internal error") problems.push(`internal error says more than "Internal error": ${message.slice(0, 200)}`);
+    if (data.requestId !== expected.requestId)
+      problems.push(`requestId is ${JSON.stringify(data.requestId)}, expected the request's own`);
+    if (data.appCode === "INTERNAL" && message !== "Internal error")
+      problems.push(`internal error says more than "Internal error": ${message.slice(0, 200)}`);
     // The tRPC code (hence the HTTP status) must be the one the app code maps to, or the one it was
     // derived from; a mismatch means an AppError escaped the mapping (e.g. thrown inside a stream).
     if (APP_ERROR_TRPC_CODE[data.appCode] !== data.code && derivedAppCode(data.code) !== data.appCode) {
-      problems.push(`code ${data.code} (HTTP ${data.httpStatus}) disagrees with appCode ${data.appCode}, which maps to ${APP_ERROR_TRPC_CODE[data.appCode]}`);
+      problems.push(
+        `code ${data.code} (HTTP ${data.httpStatus}) disagrees with appCode ${data.appCode}, which maps to ${APP_ERROR_TRPC_CODE[data.appCode]}`,
+      );
     }
   }
   for (const leak of findLeaks(shape, { echo: expected.input })) {

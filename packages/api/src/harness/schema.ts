@@ -20,7 +20,9 @@ export function inputJsonSchema(procedure: Pick<DiscoveredProcedure, "inputs">):
   for (const parser of procedure.inputs) {
     if (!isZodSchema(parser)) return undefined;
     try {
-      schemas.push(z.toJSONSchema(parser, { io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema);
+      schemas.push(
+        z.toJSONSchema(parser, { io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema,
+      );
     } catch {
       return undefined;
     }
@@ -110,7 +112,11 @@ export function findIdFields(root: JsonSchema | undefined): IdField[] {
         if (!child) continue;
         if (isIdLikeKey(key)) {
           const fieldPath = [...path, key];
-          fields.set(fieldPath.join("."), { path: fieldPath, key, isArray: /Ids$|_ids$|^ids$/.test(key) || isArraySchema(child, root) });
+          fields.set(fieldPath.join("."), {
+            path: fieldPath,
+            key,
+            isArray: /Ids$|_ids$|^ids$/.test(key) || isArraySchema(child, root),
+          });
         }
         visit(child, [...path, key]);
       }
@@ -176,18 +182,32 @@ function plainText(minLength: number, maxLength: number): fc.Arbitrary<string> {
 // a combining accent, an astral emoji. Valid for the schema, so it reaches the resolver and the
 // database, which is where such characters break (PostgreSQL rejects NUL in text, for one). "é"
 // before a lone trail surrogate is there on purpose: PGlite's wire serializer miscounts its bytes.
-const ODD_CHARACTERS = ["\u0000", "\ud800", "\udfff", "é\udc00", "\u202e", "\u2066", "\u200b", "\ufeff", "\u0301", "\u{1F600}", "\r\n"];
+const ODD_CHARACTERS = [
+  "\u0000",
+  "\ud800",
+  "\udfff",
+  "é\udc00",
+  "\u202e",
+  "\u2066",
+  "\u200b",
+  "\ufeff",
+  "\u0301",
+  "\u{1F600}",
+  "\r\n",
+];
 function spiced(text: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  return fc
-    .tuple(text, fc.constantFrom(...ODD_CHARACTERS), fc.nat())
-    .map(([value, odd, at]) => {
-      const index = value.length > 1 ? 1 + (at % (value.length - 1)) : value.length;
-      return value.slice(0, index) + odd + value.slice(index);
-    });
+  return fc.tuple(text, fc.constantFrom(...ODD_CHARACTERS), fc.nat()).map(([value, odd, at]) => {
+    const index = value.length > 1 ? 1 + (at % (value.length - 1)) : value.length;
+    return value.slice(0, index) + odd + value.slice(index);
+  });
 }
 
 const simpleEmail = fc
-  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/), fc.constantFrom("com", "org", "test"))
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/),
+    fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/),
+    fc.constantFrom("com", "org", "test"),
+  )
   .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
 const httpsUrl = fc
   .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,12}$/), fc.stringMatching(/^[a-z0-9/]{0,20}$/))
@@ -230,7 +250,12 @@ function stringArbitrary(schema: JsonSchema, key: string | undefined, hints: Val
       base = fc.ipV6();
       break;
     default:
-      base = patternArbitrary(pattern) ?? fc.oneof({ arbitrary: plainText(minLength, maxLength), weight: 3 }, { arbitrary: spiced(plainText(minLength, maxLength)), weight: 1 });
+      base =
+        patternArbitrary(pattern) ??
+        fc.oneof(
+          { arbitrary: plainText(minLength, maxLength), weight: 3 },
+          { arbitrary: spiced(plainText(minLength, maxLength)), weight: 1 },
+        );
       // Names carry intent the JSON Schema lost (a `.pipe(z.url())` keeps only the string side).
       if (!pattern && key && /url|image|avatar|link|href/i.test(key)) base = fc.oneof(httpsUrl, base);
       if (!pattern && key && /email/i.test(key)) base = fc.oneof(simpleEmail, base);
@@ -240,7 +265,9 @@ function stringArbitrary(schema: JsonSchema, key: string | undefined, hints: Val
   if (key && isIdLikeKey(key) && key !== "cursor") offers.push(...(hints.ids?.(key) ?? []));
   if (key === "cursor") offers.push(...(hints.cursors ?? []));
   if (key && /email/i.test(key)) offers.push(...(hints.emails ?? []));
-  const withOffers = offers.length ? fc.oneof({ arbitrary: base, weight: 1 }, { arbitrary: fc.constantFrom(...offers), weight: 2 }) : base;
+  const withOffers = offers.length
+    ? fc.oneof({ arbitrary: base, weight: 1 }, { arbitrary: fc.constantFrom(...offers), weight: 2 })
+    : base;
   return withOffers.filter((s) => (s.length >= minLength && s.length <= maxLength) || offers.includes(s));
 }
 
@@ -277,7 +304,11 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
  * can check with `passesInputValidation`.
  */
 export function valueArbitrary(root: JsonSchema, hints: ValueHints = {}): fc.Arbitrary<unknown> {
-  const build = (schema: JsonSchema | boolean | undefined, key: string | undefined, depth: number): fc.Arbitrary<unknown> => {
+  const build = (
+    schema: JsonSchema | boolean | undefined,
+    key: string | undefined,
+    depth: number,
+  ): fc.Arbitrary<unknown> => {
     if (schema === undefined || schema === true || (typeof schema === "object" && Object.keys(schema).length === 0)) {
       return fc.oneof(plainText(1, 12), fc.integer({ min: -1000, max: 1000 }), fc.boolean(), fc.constant(null));
     }
@@ -333,7 +364,11 @@ export function valueArbitrary(root: JsonSchema, hints: ValueHints = {}): fc.Arb
         const properties = asSchema(schema.properties);
         if (!properties) {
           const extra = asSchema(schema.additionalProperties);
-          if (extra) return fc.dictionary(plainText(1, 8), build(extra, undefined, depth + 1), { maxKeys: 3, noNullPrototype: true });
+          if (extra)
+            return fc.dictionary(plainText(1, 8), build(extra, undefined, depth + 1), {
+              maxKeys: 3,
+              noNullPrototype: true,
+            });
           if (type === "object") return fc.constant({});
           return build(true, key, depth);
         }

@@ -10,7 +10,15 @@ import { backgroundTasks } from "../services/ai-flows.ts";
 import { createPerson, errorOf } from "../testing/callers.ts";
 
 // Timeouts generous enough for a loaded CI machine: only the hang case may reach them.
-const POLICY = { firstTokenTimeoutMs: 3_000, totalTimeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, breakerThreshold: 50, halfOpenAfterMs: 1000 };
+const POLICY = {
+  firstTokenTimeoutMs: 3_000,
+  totalTimeoutMs: 10_000,
+  maxAttempts: 3,
+  baseDelayMs: 10,
+  maxDelayMs: 50,
+  breakerThreshold: 50,
+  halfOpenAfterMs: 1000,
+};
 
 let db: TestDatabase;
 let server: FakeOpenAiServer;
@@ -25,16 +33,28 @@ afterAll(async () => {
 });
 
 async function personWithModel() {
-  const provider = withResilience(createOpenAiProvider({ baseURL: server.baseURL, apiKey: "test", chatModel: "fake-chat", embeddingModel: "fake-embed" }), POLICY);
+  const provider = withResilience(
+    createOpenAiProvider({
+      baseURL: server.baseURL,
+      apiKey: "test",
+      chatModel: "fake-chat",
+      embeddingModel: "fake-embed",
+    }),
+    POLICY,
+  );
   const runtime = { provider, log: createInteractionLog(db), streams: new SessionStreams(), retrieve: async () => [] };
   return createPerson(db, { ai: runtime });
 }
 
 async function rowsFor(sessionId: string) {
-  const result = await db.pool.query<{ status: string; error_code: string | null; operation: string; latency_ms: number | null }>(
-    "SELECT status::text, error_code, operation::text, latency_ms FROM ai_interactions WHERE session_id = $1",
-    [sessionId],
-  );
+  const result = await db.pool.query<{
+    status: string;
+    error_code: string | null;
+    operation: string;
+    latency_ms: number | null;
+  }>("SELECT status::text, error_code, operation::text, latency_ms FROM ai_interactions WHERE session_id = $1", [
+    sessionId,
+  ]);
   return result.rows;
 }
 
@@ -46,7 +66,11 @@ async function replyWith(...faults: FakeFault[]) {
   await person.caller.message.send({ sessionId: session.id, text: "Their week was long", reply: true });
   await backgroundTasks.settle(60_000);
   const history = await person.caller.message.list({ sessionId: session.id });
-  return { rows: await rowsFor(session.id), attempts: server.requestsTo("chat").length, aiMessages: history.items.filter((m) => m.author === "ai") };
+  return {
+    rows: await rowsFor(session.id),
+    attempts: server.requestsTo("chat").length,
+    aiMessages: history.items.filter((m) => m.author === "ai"),
+  };
 }
 
 describe("model faults, logged once each", () => {
@@ -65,7 +89,11 @@ describe("model faults, logged once each", () => {
   });
 
   it("500 on every attempt: gives up after the policy's attempts, one ERROR row", async () => {
-    const outcome = await replyWith({ kind: "status", status: 500 }, { kind: "status", status: 500 }, { kind: "status", status: 500 });
+    const outcome = await replyWith(
+      { kind: "status", status: 500 },
+      { kind: "status", status: 500 },
+      { kind: "status", status: 500 },
+    );
     expect(outcome.attempts).toBe(3);
     expect(outcome.rows).toMatchObject([{ status: "ERROR", error_code: "upstream_error" }]);
     expect(outcome.aiMessages).toEqual([]);

@@ -8,7 +8,8 @@ import { createPerson, errorOf } from "../testing/callers.ts";
 import { fakeRuntime as makeFakeRuntime, persistCallRow } from "../testing/fake-ai.ts";
 
 let db: TestDatabase;
-const fakeRuntime = (script: Parameters<typeof makeFakeRuntime>[0] = {}) => makeFakeRuntime(script, persistCallRow(db.pool));
+const fakeRuntime = (script: Parameters<typeof makeFakeRuntime>[0] = {}) =>
+  makeFakeRuntime(script, persistCallRow(db.pool));
 beforeAll(async () => {
   db = await createTestDatabase();
 });
@@ -19,7 +20,11 @@ afterAll(async () => {
 type StreamItem = { id: string; data: { kind: string; text?: string; message?: { id: string; text: string } } };
 
 /** Reads tracked events ([id, data] envelopes) until `until` says stop; breaking ends the subscription. */
-async function collect(iterable: AsyncIterable<unknown>, until: (item: StreamItem) => boolean, max = 1000): Promise<StreamItem[]> {
+async function collect(
+  iterable: AsyncIterable<unknown>,
+  until: (item: StreamItem) => boolean,
+  max = 1000,
+): Promise<StreamItem[]> {
   const items: StreamItem[] = [];
   for await (const envelope of iterable as AsyncIterable<[string, StreamItem["data"]]>) {
     const item = { id: envelope[0], data: envelope[1] };
@@ -37,12 +42,19 @@ describe("message.send with reply", () => {
     const stream = await person.caller.session.stream({ id: session.id });
     const events = collect(stream, (item) => item.data.kind === "message");
 
-    const sent = await person.caller.message.send({ sessionId: session.id, text: "They said their week was long", reply: true });
+    const sent = await person.caller.message.send({
+      sessionId: session.id,
+      text: "They said their week was long",
+      reply: true,
+    });
     expect(sent.author).toBe("user");
     const received = await events;
     await backgroundTasks.settle(5000);
 
-    const tokens = received.filter((item) => item.data.kind === "token").map((item) => item.data.text).join("");
+    const tokens = received
+      .filter((item) => item.data.kind === "token")
+      .map((item) => item.data.text)
+      .join("");
     expect(tokens).toBe("Try asking about their weekend.");
     const stored = received.at(-1)?.data.message;
     expect(stored?.text).toBe("Try asking about their weekend.");
@@ -52,7 +64,11 @@ describe("message.send with reply", () => {
       ["ai", "Try asking about their weekend."],
     ]);
     expect(log.calls).toHaveLength(1);
-    expect(log.calls[0]).toMatchObject({ status: "success", firstToken: true, spec: { operation: "reply", context: { sessionId: session.id, userId: person.id } } });
+    expect(log.calls[0]).toMatchObject({
+      status: "success",
+      firstToken: true,
+      spec: { operation: "reply", context: { sessionId: session.id, userId: person.id } },
+    });
     expect(log.calls[0]?.spec.promptText).toContain("They said their week was long");
   });
 
@@ -71,7 +87,10 @@ describe("message.send with reply", () => {
       await person.caller.session.stream({ id: session.id, lastEventId: seen.at(-1)?.id }),
       (item) => item.data.kind === "message",
     );
-    const text = [...seen, ...resumed].filter((item) => item.data.kind === "token").map((item) => item.data.text).join("");
+    const text = [...seen, ...resumed]
+      .filter((item) => item.data.kind === "token")
+      .map((item) => item.data.text)
+      .join("");
     expect(text).toBe(words.join(""));
   });
 
@@ -84,7 +103,10 @@ describe("message.send with reply", () => {
     expect(log.calls.map((call) => call.status)).toEqual(["error"]);
     const history = await person.caller.message.list({ sessionId: session.id });
     expect(history.items.map((m) => m.author)).toEqual(["user"]);
-    const replay = await collect(await person.caller.session.stream({ id: session.id }), (item) => item.data.kind === "error");
+    const replay = await collect(
+      await person.caller.session.stream({ id: session.id }),
+      (item) => item.data.kind === "error",
+    );
     expect(replay.at(-1)?.data.kind).toBe("error");
   });
 

@@ -39,7 +39,13 @@ describe("character.list / character.get (public catalogue)", () => {
     const list = await anonymous.character.list();
     expect(list.map((character) => character.name)).toEqual(["Alex", "Maya"]);
     const listed = list.find((character) => character.id === maya.id)!;
-    expect(listed).toMatchObject({ slug: maya.slug, name: "Maya", description: "A test coach", avatar: "🌷", isActive: true });
+    expect(listed).toMatchObject({
+      slug: maya.slug,
+      name: "Maya",
+      description: "A test coach",
+      avatar: "🌷",
+      isActive: true,
+    });
     expect(listed.templates.map((template) => template.title)).toEqual(["First", "Third"]);
     expect(listed.templates[0]).toEqual({
       id: maya.templates[1]!.id,
@@ -98,7 +104,9 @@ describe("character.sessions (seed 001 functional test 4: chat history)", () => 
     }
     await alice.caller.session.end({ id: ids[2]! });
     ids.push((await alice.caller.session.start({ characterId: maya.id })).session.id);
-    const deleted = (await alice.caller.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[0]!.id })).session.id;
+    const deleted = (
+      await alice.caller.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[0]!.id })
+    ).session.id;
     await alice.caller.session.delete({ id: deleted });
     // A session with another character and one without any are not part of this history.
     await alice.caller.session.create({ type: "text" });
@@ -112,7 +120,9 @@ describe("character.sessions (seed 001 functional test 4: chat history)", () => 
         limit: 2,
         cursor,
       });
-      seen.push(...page.items.map((session) => ({ id: session.id, createdAt: session.createdAt, endedAt: session.endedAt })));
+      seen.push(
+        ...page.items.map((session) => ({ id: session.id, createdAt: session.createdAt, endedAt: session.endedAt })),
+      );
       for (const session of page.items) expect(session.characterId).toBe(maya.id);
       cursor = page.nextCursor;
       pages += 1;
@@ -129,8 +139,13 @@ describe("character.sessions (seed 001 functional test 4: chat history)", () => 
 
   it("shows nobody else's sessions and refuses strangers and bad cursors", async () => {
     expect(await bob.caller.character.sessions({ characterId: maya.id })).toEqual({ items: [], nextCursor: null });
-    expect(await alice.caller.character.sessions({ characterId: randomUUID() })).toEqual({ items: [], nextCursor: null });
+    expect(await alice.caller.character.sessions({ characterId: randomUUID() })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expect((await errorOf(anonymous.character.sessions({ characterId: maya.id }))).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(alice.caller.character.sessions({ characterId: maya.id, cursor: "bm90LWEtY3Vyc29y" }))).code).toBe("BAD_REQUEST");
+    expect(
+      (await errorOf(alice.caller.character.sessions({ characterId: maya.id, cursor: "bm90LWEtY3Vyc29y" }))).code,
+    ).toBe("BAD_REQUEST");
   });
 });

@@ -1,5 +1,11 @@
 // character.*: the public catalogue of coaches (seed 001) and a person's history with one of them.
-import { pageOf, ZCharacterDtoSchema, ZCharacterGetInputSchema, ZCharacterSessionsInputSchema, ZSessionDtoSchema } from "@lockstep/contracts";
+import {
+  pageOf,
+  ZCharacterDtoSchema,
+  ZCharacterGetInputSchema,
+  ZCharacterSessionsInputSchema,
+  ZSessionDtoSchema,
+} from "@lockstep/contracts";
 import { z } from "zod";
 import { characterSessionsPage, getCharacter, listCharacters } from "../services/characters.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.ts";

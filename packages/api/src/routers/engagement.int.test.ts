@@ -29,10 +29,10 @@ async function engagementRow(userId: string, characterId: string) {
     total_messages: number;
     first_met_at: Date;
     last_interaction_at: Date | null;
-  }>(`SELECT id, total_sessions, total_messages, first_met_at, last_interaction_at FROM engagements WHERE user_id = $1 AND character_id = $2`, [
-    userId,
-    characterId,
-  ]);
+  }>(
+    `SELECT id, total_sessions, total_messages, first_met_at, last_interaction_at FROM engagements WHERE user_id = $1 AND character_id = $2`,
+    [userId, characterId],
+  );
   return rows;
 }
 
@@ -48,12 +48,18 @@ async function liveSessions(userId: string, characterId: string) {
 describe("session.start (seed 001 functional tests 1 to 3)", () => {
   let maya: TestCharacter;
   beforeAll(async () => {
-    maya = await insertCharacter(db, { name: "Maya", templates: [{ title: "First date" }, { title: "After a fight" }] });
+    maya = await insertCharacter(db, {
+      name: "Maya",
+      templates: [{ title: "First date" }, { title: "After a fight" }],
+    });
   });
 
   it("test 1: makes the engagement on first contact and starts a TEXT session named after the template", async () => {
     expect(await engagementRow(alice.id, maya.id)).toEqual([]);
-    const started = await alice.caller.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[0]!.id });
+    const started = await alice.caller.session.start({
+      characterId: maya.id,
+      episodeTemplateId: maya.templates[0]!.id,
+    });
 
     expect(started.resumed).toBe(false);
     expect(started.session).toMatchObject({
@@ -85,17 +91,31 @@ describe("session.start (seed 001 functional tests 1 to 3)", () => {
     expect(again.resumed).toBe(true);
     expect(again.session.id).toBe(first.session.id);
     expect(again.engagement.id).toBe(first.engagement.id);
-    expect(await liveSessions(alice.id, maya.id)).toEqual([{ id: first.session.id, episode_template_id: maya.templates[0]!.id }]);
+    expect(await liveSessions(alice.id, maya.id)).toEqual([
+      { id: first.session.id, episode_template_id: maya.templates[0]!.id },
+    ]);
   });
 
   it("test 3: switching template makes the previous session inactive and the new one active", async () => {
-    const previous = await alice.caller.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[0]!.id });
-    const switched = await alice.caller.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[1]!.id });
+    const previous = await alice.caller.session.start({
+      characterId: maya.id,
+      episodeTemplateId: maya.templates[0]!.id,
+    });
+    const switched = await alice.caller.session.start({
+      characterId: maya.id,
+      episodeTemplateId: maya.templates[1]!.id,
+    });
     expect(switched.resumed).toBe(false);
-    expect(switched.session).toMatchObject({ name: "After a fight", episodeTemplateId: maya.templates[1]!.id, isActive: true });
+    expect(switched.session).toMatchObject({
+      name: "After a fight",
+      episodeTemplateId: maya.templates[1]!.id,
+      isActive: true,
+    });
     expect(switched.engagement.id).toBe(previous.engagement.id);
     expect((await alice.caller.session.get({ id: previous.session.id })).isActive).toBe(false);
-    expect(await liveSessions(alice.id, maya.id)).toEqual([{ id: switched.session.id, episode_template_id: maya.templates[1]!.id }]);
+    expect(await liveSessions(alice.id, maya.id)).toEqual([
+      { id: switched.session.id, episode_template_id: maya.templates[1]!.id },
+    ]);
 
     // No template is a choice of its own: it switches too, and the session is named after the character.
     const free = await alice.caller.session.start({ characterId: maya.id });
@@ -139,7 +159,9 @@ describe("session.start (seed 001 functional tests 1 to 3)", () => {
   it("serialises concurrent starts: ten at once make one session and one engagement", async () => {
     const coach = await insertCharacter(db, { templates: [{ title: "One" }, { title: "Two" }] });
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[0]!.id })),
+      Array.from({ length: 10 }, () =>
+        alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[0]!.id }),
+      ),
     );
     expect(new Set(results.map((result) => result.session.id)).size).toBe(1);
     expect(results.filter((result) => !result.resumed)).toHaveLength(1);
@@ -148,7 +170,9 @@ describe("session.start (seed 001 functional tests 1 to 3)", () => {
 
     // Racing switches between two templates still leave exactly one active session.
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[i % 2]!.id })),
+      Array.from({ length: 10 }, (_, i) =>
+        alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[i % 2]!.id }),
+      ),
     );
     expect(await liveSessions(alice.id, coach.id)).toHaveLength(1);
   });
@@ -193,12 +217,17 @@ describe("session.start (seed 001 functional tests 1 to 3)", () => {
 describe("session.end and the engagement trigger through the API", () => {
   it("counts messages as they are sent and sessions as they end, with the timestamps the trigger keeps", async () => {
     const coach = await insertCharacter(db, { templates: [{ title: "A" }, { title: "B" }] });
-    const first = await alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[0]!.id });
+    const first = await alice.caller.session.start({
+      characterId: coach.id,
+      episodeTemplateId: coach.templates[0]!.id,
+    });
     const sent = [];
     for (const text of ["hello", "how are you?", "I had a rough week"]) {
       sent.push(await alice.caller.message.send({ sessionId: first.session.id, text }));
     }
-    sent.push(await alice.caller.message.send({ sessionId: first.session.id, text: "They said hi", author: "contact" }));
+    sent.push(
+      await alice.caller.message.send({ sessionId: first.session.id, text: "They said hi", author: "contact" }),
+    );
     let engagement = await alice.caller.engagement.get({ characterId: coach.id });
     expect(engagement).toMatchObject({ totalSessions: 0, totalMessages: 4, lastInteractionAt: sent.at(-1)!.timestamp });
 
@@ -214,7 +243,10 @@ describe("session.end and the engagement trigger through the API", () => {
     expect(endedAgain).toEqual(ended);
     expect((await alice.caller.engagement.get({ characterId: coach.id })).totalSessions).toBe(1);
 
-    const second = await alice.caller.session.start({ characterId: coach.id, episodeTemplateId: coach.templates[1]!.id });
+    const second = await alice.caller.session.start({
+      characterId: coach.id,
+      episodeTemplateId: coach.templates[1]!.id,
+    });
     expect(second.engagement).toMatchObject({ totalSessions: 1, totalMessages: 4 });
     const reply = await alice.caller.message.send({ sessionId: second.session.id, text: "new topic" });
     await alice.caller.message.send({ sessionId: second.session.id, text: "and another" });
@@ -238,7 +270,8 @@ describe("session.end and the engagement trigger through the API", () => {
   it("loses no update when ten sessions of one engagement end at once", async () => {
     const coach = await insertCharacter(db);
     const sessions = [];
-    for (let i = 0; i < 10; i++) sessions.push(await alice.caller.session.create({ type: "text", characterId: coach.id }));
+    for (let i = 0; i < 10; i++)
+      sessions.push(await alice.caller.session.create({ type: "text", characterId: coach.id }));
     const engagementId = sessions[0]!.engagementId;
     expect(new Set(sessions.map((session) => session.engagementId))).toEqual(new Set([engagementId]));
     expect((await alice.caller.engagement.get({ characterId: coach.id })).totalSessions).toBe(0);
@@ -269,27 +302,35 @@ describe("session.end and the engagement trigger through the API", () => {
 describe("the engagement trigger in SQL (seed 001 section 1.7)", () => {
   it("counts a session once when ended_at is first set, ignores other updates and sessions without an engagement", async () => {
     const coach = await insertCharacter(db);
-    const one = async (sql: string, params: unknown[]) => (await db.pool.query<{ id: string }>(sql, params)).rows[0]!.id;
-    const engagementId = await one(`INSERT INTO engagements (user_id, character_id, updated_at) VALUES ($1, $2, now()) RETURNING id`, [
-      bob.id,
-      coach.id,
-    ]);
+    const one = async (sql: string, params: unknown[]) =>
+      (await db.pool.query<{ id: string }>(sql, params)).rows[0]!.id;
+    const engagementId = await one(
+      `INSERT INTO engagements (user_id, character_id, updated_at) VALUES ($1, $2, now()) RETURNING id`,
+      [bob.id, coach.id],
+    );
     const sessionId = await one(
       `INSERT INTO sessions (user_id, type, character_id, engagement_id, updated_at) VALUES ($1, 'TEXT', $2, $3, now()) RETURNING id`,
       [bob.id, coach.id, engagementId],
     );
-    const unlinked = await one(`INSERT INTO sessions (user_id, type, character_id, updated_at) VALUES ($1, 'TEXT', $2, now()) RETURNING id`, [
-      bob.id,
-      coach.id,
-    ]);
+    const unlinked = await one(
+      `INSERT INTO sessions (user_id, type, character_id, updated_at) VALUES ($1, 'TEXT', $2, now()) RETURNING id`,
+      [bob.id, coach.id],
+    );
     const stats = async () => (await engagementRow(bob.id, coach.id))[0]!;
 
-    await db.pool.query(`INSERT INTO messages (session_id, user_id, text, author, "timestamp", updated_at) VALUES ($1, $2, 'hi', 'USER', '2026-01-01T10:00:00Z', now())`, [
-      sessionId,
-      bob.id,
-    ]);
-    await db.pool.query(`INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, 'not counted', 'USER', now())`, [unlinked, bob.id]);
-    expect(await stats()).toMatchObject({ total_sessions: 0, total_messages: 1, last_interaction_at: new Date("2026-01-01T10:00:00Z") });
+    await db.pool.query(
+      `INSERT INTO messages (session_id, user_id, text, author, "timestamp", updated_at) VALUES ($1, $2, 'hi', 'USER', '2026-01-01T10:00:00Z', now())`,
+      [sessionId, bob.id],
+    );
+    await db.pool.query(
+      `INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, 'not counted', 'USER', now())`,
+      [unlinked, bob.id],
+    );
+    expect(await stats()).toMatchObject({
+      total_sessions: 0,
+      total_messages: 1,
+      last_interaction_at: new Date("2026-01-01T10:00:00Z"),
+    });
 
     await db.pool.query(`UPDATE sessions SET name = 'renamed' WHERE id = $1`, [sessionId]);
     expect((await stats()).total_sessions).toBe(0);
@@ -390,7 +431,10 @@ describe("deleting an engagement (ON DELETE SET NULL, seed 001 section 1.4)", ()
     expect((await alice.caller.character.sessions({ characterId: coach.id })).items).toHaveLength(2);
 
     const resumed = await alice.caller.session.start({ characterId: coach.id });
-    expect(resumed).toMatchObject({ resumed: true, session: { id: live.session.id, engagementId: resumed.engagement.id } });
+    expect(resumed).toMatchObject({
+      resumed: true,
+      session: { id: live.session.id, engagementId: resumed.engagement.id },
+    });
     expect(resumed.engagement.id).not.toBe(live.engagement.id);
     await alice.caller.session.end({ id: live.session.id });
     expect((await alice.caller.engagement.get({ characterId: coach.id })).totalSessions).toBe(1);
@@ -407,14 +451,23 @@ describe("db:verify after real use of a freshly seeded database (seed 001 sectio
       expect(catalogue.length).toBeGreaterThan(0);
       for (const character of catalogue) {
         const template = character.templates[0];
-        const started = await person.caller.session.start({ characterId: character.id, episodeTemplateId: template?.id ?? null });
+        const started = await person.caller.session.start({
+          characterId: character.id,
+          episodeTemplateId: template?.id ?? null,
+        });
         await person.caller.message.send({ sessionId: started.session.id, text: "hello there" });
         await person.caller.session.end({ id: started.session.id });
       }
       const report = await verifyDatabase(seeded);
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
       expect(report.checks.map((check) => check.name)).toEqual(
-        expect.arrayContaining(["foreign-keys", "renamed-tables", "engagement-columns", "engagement-links", "triggers"]),
+        expect.arrayContaining([
+          "foreign-keys",
+          "renamed-tables",
+          "engagement-columns",
+          "engagement-links",
+          "triggers",
+        ]),
       );
       expect(report.counts.engagements).toBe(catalogue.length);
     } finally {

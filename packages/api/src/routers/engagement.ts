@@ -5,7 +5,9 @@ import { getMyEngagement, listMyEngagements } from "../services/engagements.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 export const engagementRouter = router({
-  list: protectedProcedure.output(z.array(ZEngagementWithCharacterDtoSchema)).query(({ ctx }) => listMyEngagements(ctx.userDb)),
+  list: protectedProcedure
+    .output(z.array(ZEngagementWithCharacterDtoSchema))
+    .query(({ ctx }) => listMyEngagements(ctx.userDb)),
   get: protectedProcedure
     .input(ZEngagementGetInputSchema)
     .output(ZEngagementWithCharacterDtoSchema)

@@ -29,7 +29,11 @@ describe("health", () => {
     expect(health).toMatchObject({
       status: "ok",
       version: "1.2.3",
-      database: { reachable: true, runtime: db.runtime, migrations: { applied: shipped.length, pending: [], current: true } },
+      database: {
+        reachable: true,
+        runtime: db.runtime,
+        migrations: { applied: shipped.length, pending: [], current: true },
+      },
     });
   });
 

@@ -31,12 +31,22 @@ function hashedWordsProvider(): AiProvider {
   };
 }
 
-function chunk(id: string, words: string, tags: { phase?: string; goal?: string; type?: string } = {}, version = "1.0.0") {
+function chunk(
+  id: string,
+  words: string,
+  tags: { phase?: string; goal?: string; type?: string } = {},
+  version = "1.0.0",
+) {
   return {
     metadata: { chunk_id: id, version, source: "API_TEST" },
     languageVariants: { en: { text: `Advice about ${words}.` } },
     embeddingStrings: [words],
-    tags: { phase: [tags.phase ?? "1"], goal: [tags.goal ?? "attraction"], type: [tags.type ?? "opener"], technique: ["open_question"] },
+    tags: {
+      phase: [tags.phase ?? "1"],
+      goal: [tags.goal ?? "attraction"],
+      type: [tags.type ?? "opener"],
+      technique: ["open_question"],
+    },
     situation: `When ${words}.`,
     guidance: { primary_intent: "spark_curiosity", risk_level: "low" },
   };
@@ -45,7 +55,11 @@ function chunk(id: string, words: string, tags: { phase?: string; goal?: string;
 const FILE = {
   chunks: [
     chunk("api_travel_001", "ask about their favourite trip abroad"),
-    chunk("api_coffee_002", "suggest meeting for coffee this weekend", { phase: "3", goal: "closing", type: "closing" }),
+    chunk("api_coffee_002", "suggest meeting for coffee this weekend", {
+      phase: "3",
+      goal: "closing",
+      type: "closing",
+    }),
     chunk("api_silence_003", "they stopped replying for days", { phase: "2", goal: "comfort", type: "response" }),
     chunk("api_music_004", "talk about concerts and music you both like", { goal: "comfort", type: "response" }),
   ],
@@ -79,7 +93,9 @@ async function audit(action: string) {
 }
 
 async function storedCount(): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM knowledge_chunks WHERE source = 'API_TEST'");
+  const { rows } = await db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM knowledge_chunks WHERE source = 'API_TEST'",
+  );
   return rows[0]?.n ?? -1;
 }
 
@@ -109,11 +125,21 @@ describe("who may call what", () => {
 
 describe("admin.knowledge.ingest", () => {
   it("reports a malformed file, naming chunk and field, and writes nothing", async () => {
-    const bad = { chunks: [FILE.chunks[0], { ...FILE.chunks[1], tags: { phase: ["1"], goal: ["attraction"], type: ["pickup_line"] } }] };
+    const bad = {
+      chunks: [
+        FILE.chunks[0],
+        { ...FILE.chunks[1], tags: { phase: ["1"], goal: ["attraction"], type: ["pickup_line"] } },
+      ],
+    };
     const report = await admin.caller.admin.knowledge.ingest({ file: bad });
     expect(report.ok).toBe(false);
     expect(report.errors).toEqual([
-      { index: 1, chunkId: "api_coffee_002", path: "tags.type.0", message: "type must be one of: opener, response, closing, follow_up" },
+      {
+        index: 1,
+        chunkId: "api_coffee_002",
+        path: "tags.type.0",
+        message: "type must be one of: opener, response, closing, follow_up",
+      },
     ]);
     expect(await storedCount()).toBe(0);
   });
@@ -127,15 +153,26 @@ describe("admin.knowledge.ingest", () => {
 
     const before = log.calls.length;
     const report = await admin.caller.admin.knowledge.ingest({ file: FILE, source: "API_TEST" });
-    expect(report).toMatchObject({ ok: true, dryRun: false, created: 4, updated: 0, unchanged: 0, embedded: 4, errors: [] });
+    expect(report).toMatchObject({
+      ok: true,
+      dryRun: false,
+      created: 4,
+      updated: 0,
+      unchanged: 0,
+      embedded: 4,
+      errors: [],
+    });
     expect(await storedCount()).toBe(4);
     const [entry] = await audit("admin.knowledge.ingest");
     expect(entry?.actor_id).toBe(admin.id);
-    expect(entry?.after).toMatchObject({ embeddingModel: "test-hashed-words", created: expect.arrayContaining([{ chunkId: "api_travel_001", version: "1.0.0" }]) });
+    expect(entry?.after).toMatchObject({
+      embeddingModel: "test-hashed-words",
+      created: expect.arrayContaining([{ chunkId: "api_travel_001", version: "1.0.0" }]),
+    });
     const embeds = log.calls.slice(before);
-    expect(embeds.map((call) => [call.spec.operation, call.spec.context.userId, call.spec.context.dataSource, call.status])).toEqual([
-      ["embed", admin.id, "admin", "success"],
-    ]);
+    expect(
+      embeds.map((call) => [call.spec.operation, call.spec.context.userId, call.spec.context.dataSource, call.status]),
+    ).toEqual([["embed", admin.id, "admin", "success"]]);
   });
 
   it("replaces a newer version, keeping the replaced text in the audit row, and refuses an older one", async () => {
@@ -144,10 +181,14 @@ describe("admin.knowledge.ingest", () => {
     expect(report).toMatchObject({ ok: true, updated: 1, embedded: 1 });
     const last = (await audit("admin.knowledge.ingest")).at(-1);
     expect(last?.before).toMatchObject({
-      updated: [{ chunkId: "api_travel_001", version: "1.0.0", embeddingText: "ask about their favourite trip abroad" }],
+      updated: [
+        { chunkId: "api_travel_001", version: "1.0.0", embeddingText: "ask about their favourite trip abroad" },
+      ],
     });
 
-    const older = await admin.caller.admin.knowledge.ingest({ file: { chunks: [chunk("api_travel_001", "old words")] } });
+    const older = await admin.caller.admin.knowledge.ingest({
+      file: { chunks: [chunk("api_travel_001", "old words")] },
+    });
     expect(older.ok).toBe(false);
     expect(older.errors[0]).toMatchObject({ index: 0, chunkId: "api_travel_001", path: "metadata.version" });
   });
@@ -157,7 +198,13 @@ describe("knowledge.search and the playground", () => {
   it("finds the nearest chunk as the person, logging the query's embedding as theirs", async () => {
     const before = log.calls.length;
     const result = await person.caller.knowledge.search({ query: "which country would you visit next", limit: 2 });
-    expect(result.items[0]).toMatchObject({ chunkId: "api_travel_001", version: "1.1.0", goal: "attraction", phase: 1, type: "opener" });
+    expect(result.items[0]).toMatchObject({
+      chunkId: "api_travel_001",
+      version: "1.1.0",
+      goal: "attraction",
+      phase: 1,
+      type: "opener",
+    });
     expect(result.items[0]?.score).toBeGreaterThan(result.items[1]?.score ?? 1);
     const [call] = log.calls.slice(before);
     expect(call?.spec).toMatchObject({ operation: "embed", promptText: "which country would you visit next" });
@@ -168,10 +215,26 @@ describe("knowledge.search and the playground", () => {
     const filtered = await person.caller.knowledge.search({ query: "music concerts", goal: "comfort", limit: 10 });
     expect(filtered.items.map((item) => item.chunkId).sort()).toEqual(["api_music_004", "api_silence_003"]);
 
-    const playground = await admin.caller.admin.knowledge.search({ query: "music concerts", goal: "comfort", type: "response", phase: 1, limit: 10 });
+    const playground = await admin.caller.admin.knowledge.search({
+      query: "music concerts",
+      goal: "comfort",
+      type: "response",
+      phase: 1,
+      limit: 10,
+    });
     expect(playground.items.map((item) => item.chunkId)).toEqual(["api_music_004"]);
-    expect(playground.filters).toEqual({ active: 4, byFilter: { phase: 2, goal: 2, type: 2 }, matching: 1, searchable: 1 });
-    expect(playground.settings).toEqual({ embeddingModel: "test-hashed-words", efSearch: 100, iterativeScan: "relaxed_order", maxScanTuples: 20_000 });
+    expect(playground.filters).toEqual({
+      active: 4,
+      byFilter: { phase: 2, goal: 2, type: 2 },
+      matching: 1,
+      searchable: 1,
+    });
+    expect(playground.settings).toEqual({
+      embeddingModel: "test-hashed-words",
+      efSearch: 100,
+      iterativeScan: "relaxed_order",
+      maxScanTuples: 20_000,
+    });
     expect(await audit("admin.knowledge.search")).toHaveLength(1);
   });
 });
@@ -183,32 +246,52 @@ describe("admin.knowledge.list and setActive", () => {
     const second = await admin.caller.admin.knowledge.list({ limit: 3, cursor: first.nextCursor });
     expect(second.items.map((item) => item.chunkId)).toEqual(["api_travel_001"]);
     expect(second.nextCursor).toBeNull();
-    expect(second.items[0]).toMatchObject({ version: "1.1.0", hasEmbedding: true, embeddingModel: "test-hashed-words", isActive: true });
-    expect((await admin.caller.admin.knowledge.list({ version: "1.1.0" })).items.map((item) => item.chunkId)).toEqual(["api_travel_001"]);
-    expect((await admin.caller.admin.knowledge.list({ phase: 2, type: "response" })).items.map((item) => item.chunkId)).toEqual(["api_silence_003"]);
+    expect(second.items[0]).toMatchObject({
+      version: "1.1.0",
+      hasEmbedding: true,
+      embeddingModel: "test-hashed-words",
+      isActive: true,
+    });
+    expect((await admin.caller.admin.knowledge.list({ version: "1.1.0" })).items.map((item) => item.chunkId)).toEqual([
+      "api_travel_001",
+    ]);
+    expect(
+      (await admin.caller.admin.knowledge.list({ phase: 2, type: "response" })).items.map((item) => item.chunkId),
+    ).toEqual(["api_silence_003"]);
     expect((await errorOf(admin.caller.admin.knowledge.list({ cursor: "bm90LWEtY3Vyc29y" }))).code).toBe("BAD_REQUEST");
 
     const target = second.items[0]!;
     const off = await admin.caller.admin.knowledge.setActive({ id: target.id, active: false });
     expect(off.isActive).toBe(false);
     const [entry] = await audit("admin.knowledge.setActive");
-    expect(entry).toMatchObject({ actor_id: admin.id, entity_id: target.id, before: { isActive: true }, after: { isActive: false } });
+    expect(entry).toMatchObject({
+      actor_id: admin.id,
+      entity_id: target.id,
+      before: { isActive: true },
+      after: { isActive: false },
+    });
     const hidden = await person.caller.knowledge.search({ query: "which country would you visit next", limit: 10 });
     expect(hidden.items.map((item) => item.chunkId)).not.toContain("api_travel_001");
-    expect((await admin.caller.admin.knowledge.list({ active: false })).items.map((item) => item.chunkId)).toEqual(["api_travel_001"]);
+    expect((await admin.caller.admin.knowledge.list({ active: false })).items.map((item) => item.chunkId)).toEqual([
+      "api_travel_001",
+    ]);
 
     await admin.caller.admin.knowledge.setActive({ id: target.id, active: true });
     const back = await person.caller.knowledge.search({ query: "which country would you visit next", limit: 1 });
     expect(back.items[0]?.chunkId).toBe("api_travel_001");
 
-    const missing = await errorOf(admin.caller.admin.knowledge.setActive({ id: "00000000-0000-4000-8000-000000000000", active: true }));
+    const missing = await errorOf(
+      admin.caller.admin.knowledge.setActive({ id: "00000000-0000-4000-8000-000000000000", active: true }),
+    );
     expect(missing.code).toBe("NOT_FOUND");
   });
 });
 
 describe("admin.knowledge.validate", () => {
   async function snapshot() {
-    const { rows } = await db.pool.query("SELECT chunk_id, version, text_content, is_active, embedding IS NOT NULL AS has_vector FROM knowledge_chunks ORDER BY chunk_id");
+    const { rows } = await db.pool.query(
+      "SELECT chunk_id, version, text_content, is_active, embedding IS NOT NULL AS has_vector FROM knowledge_chunks ORDER BY chunk_id",
+    );
     return rows;
   }
 
@@ -221,7 +304,10 @@ describe("admin.knowledge.validate", () => {
       chunks: [
         chunk("api_validate_new_001", "brand new advice about hiking"),
         ...(known ? [chunk(known.chunkId, "a changed text for a stored chunk", {}, "9.0.0")] : []),
-        { ...chunk("api_validate_bad_002", "bad chunk"), guidance: { primary_intent: "spark_curiosity", risk_level: "extreme" } },
+        {
+          ...chunk("api_validate_bad_002", "bad chunk"),
+          guidance: { primary_intent: "spark_curiosity", risk_level: "extreme" },
+        },
       ],
     };
     const bad = await admin.caller.admin.knowledge.validate({ file });
@@ -231,9 +317,19 @@ describe("admin.knowledge.validate", () => {
     expect(bad.errors[0]).toMatchObject({ chunkId: "api_validate_bad_002", path: "guidance.risk_level" });
 
     const good = await admin.caller.admin.knowledge.validate({ file: { chunks: file.chunks.slice(0, -1) } });
-    expect(good).toMatchObject({ ok: true, dryRun: true, created: 1, updated: known ? 1 : 0, unchanged: 0, errors: [] });
+    expect(good).toMatchObject({
+      ok: true,
+      dryRun: true,
+      created: 1,
+      updated: known ? 1 : 0,
+      unchanged: 0,
+      errors: [],
+    });
     // dryRun: false in the input does not turn validation into an ingestion.
-    const forced = await admin.caller.admin.knowledge.validate({ file: { chunks: file.chunks.slice(0, -1) }, dryRun: false });
+    const forced = await admin.caller.admin.knowledge.validate({
+      file: { chunks: file.chunks.slice(0, -1) },
+      dryRun: false,
+    });
     expect(forced.dryRun).toBe(true);
 
     expect(await snapshot()).toEqual(before);

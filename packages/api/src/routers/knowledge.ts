@@ -7,7 +7,12 @@ import { requireAi } from "../services/ai-flows.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 /** The embedding call on whose behalf; no chat session is involved in a knowledge search. */
-export function embedLogging(ai: AiRuntime, userId: string, meta: RequestMeta, dataSource: "web" | "admin"): EmbedLogging {
+export function embedLogging(
+  ai: AiRuntime,
+  userId: string,
+  meta: RequestMeta,
+  dataSource: "web" | "admin",
+): EmbedLogging {
   return { log: ai.log, context: { userId, sessionId: null, ip: meta.ip, dataSource, requestId: meta.requestId } };
 }
 
@@ -20,8 +25,10 @@ export async function withEmbeddingErrors<T>(work: () => Promise<T>): Promise<T>
     return await work();
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
-    if (error.code === "timeout") throw new AppError("TIMEOUT", "The embedding model did not answer in time; try again.");
-    if (error.code === "rate_limited") throw new AppError("RATE_LIMITED", "The embedding model is busy; try again in a moment.");
+    if (error.code === "timeout")
+      throw new AppError("TIMEOUT", "The embedding model did not answer in time; try again.");
+    if (error.code === "rate_limited")
+      throw new AppError("RATE_LIMITED", "The embedding model is busy; try again in a moment.");
     throw new AppError("UPSTREAM_UNAVAILABLE", "The embedding model is not available right now; try again later.");
   }
 }
@@ -33,7 +40,9 @@ export const knowledgeRouter = router({
     .query(async ({ ctx, input }) => {
       const ai = requireAi(ctx.ai);
       const outcome = await withEmbeddingErrors(() =>
-        searchKnowledge(ctx.userDb, ai.provider, input, { logging: embedLogging(ai, ctx.user.id, ctx.requestMeta, "web") }),
+        searchKnowledge(ctx.userDb, ai.provider, input, {
+          logging: embedLogging(ai, ctx.user.id, ctx.requestMeta, "web"),
+        }),
       );
       return { items: outcome.items };
     }),

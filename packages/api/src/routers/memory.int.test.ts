@@ -39,7 +39,13 @@ beforeEach(() => {
 /** A person whose caller carries the AI runtime of this test. */
 async function personWithAi(): Promise<TestPerson & { ai: ReturnType<typeof callerWithAi> }> {
   const person = await createPerson(db);
-  const user: SessionUser = { id: person.id, email: person.email, name: person.name, role: person.role, authSessionId: null };
+  const user: SessionUser = {
+    id: person.id,
+    email: person.email,
+    name: person.name,
+    role: person.role,
+    authSessionId: null,
+  };
   return { ...person, ai: callerWithAi(db, user, testAiRuntime(provider, log)) };
 }
 
@@ -47,7 +53,11 @@ async function allMemories(caller: ReturnType<typeof callerWithAi>, characterId:
   const items: TMemoryDto[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: TMemoryDto[]; nextCursor: string | null } = await caller.memory.list({ characterId, cursor, limit: 100 });
+    const page: { items: TMemoryDto[]; nextCursor: string | null } = await caller.memory.list({
+      characterId,
+      cursor,
+      limit: 100,
+    });
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -61,14 +71,20 @@ describe("seed 001 functional test 5: memory recall", () => {
   it("remembers what the person said when the session ends, recalls it in a later session, and forgets it on request", async () => {
     const alice = await personWithAi();
     const first = await alice.ai.session.start({ characterId: maya.id, episodeTemplateId: maya.templates[0]!.id });
-    await alice.ai.message.send({ sessionId: first.session.id, text: "Hi Maya, quick question about my date on Friday" });
-    const hiking = await alice.ai.message.send({ sessionId: first.session.id, text: "I love hiking, so I thought of a trail walk" });
+    await alice.ai.message.send({
+      sessionId: first.session.id,
+      text: "Hi Maya, quick question about my date on Friday",
+    });
+    const hiking = await alice.ai.message.send({
+      sessionId: first.session.id,
+      text: "I love hiking, so I thought of a trail walk",
+    });
     await alice.ai.message.send({ sessionId: first.session.id, text: "She said: I love museums", author: "contact" });
     // The coach's own words are not something the person said about themselves.
-    await db.pool.query(`INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, 'I love helping you', 'AI', now())`, [
-      first.session.id,
-      alice.id,
-    ]);
+    await db.pool.query(
+      `INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, 'I love helping you', 'AI', now())`,
+      [first.session.id, alice.id],
+    );
     expect(await allMemories(alice.ai, maya.id)).toEqual([]);
 
     await alice.ai.session.end({ id: first.session.id });
@@ -112,7 +128,10 @@ describe("seed 001 functional test 5: memory recall", () => {
     expect(call.spec.promptText).toContain("I love hiking");
     expect(call.outcome).toMatchObject({
       status: "success",
-      value: { usage: { inputTokens: 10, outputTokens: 5 }, metadata: { proposed: 1, stored: 1, duplicates: 0, rejected: 0 } },
+      value: {
+        usage: { inputTokens: 10, outputTokens: 5 },
+        metadata: { proposed: 1, stored: 1, duplicates: 0, rejected: 0 },
+      },
     });
 
     // A later session with the same character has it for its prompt.
@@ -146,14 +165,28 @@ describe("extraction at session.end", () => {
 
     const second = await person.ai.session.start({ characterId: maya.id });
     expect(second.resumed).toBe(false);
-    for (const text of ["I LOVE   TEA", "I love chess", "I love Chess", "I love jazz", "I love rowing", "I love maps", "I love figs", "I love kites"]) {
+    for (const text of [
+      "I LOVE   TEA",
+      "I love chess",
+      "I love Chess",
+      "I love jazz",
+      "I love rowing",
+      "I love maps",
+      "I love figs",
+      "I love kites",
+    ]) {
       await person.ai.message.send({ sessionId: second.session.id, text });
     }
     await person.ai.session.end({ id: second.session.id });
 
     const contents = (await allMemories(person.ai, maya.id)).map((memory) => memory.content).sort();
-    expect(contents).toEqual(["Loves chess", "Loves figs", "Loves jazz", "Loves maps", "Loves rowing", "Loves tea"].sort());
-    expect(log.calls[1]!.outcome).toMatchObject({ status: "success", value: { metadata: { proposed: 8, stored: 5, duplicates: 2 } } });
+    expect(contents).toEqual(
+      ["Loves chess", "Loves figs", "Loves jazz", "Loves maps", "Loves rowing", "Loves tea"].sort(),
+    );
+    expect(log.calls[1]!.outcome).toMatchObject({
+      status: "success",
+      value: { metadata: { proposed: 8, stored: 5, duplicates: 2 } },
+    });
     // The prompt gets them bounded by the limit asked for.
     expect(await promptMemories(person.id, maya.id, 3)).toHaveLength(3);
   });
@@ -174,7 +207,9 @@ describe("extraction at session.end", () => {
     let checked = false;
     provider.during = async () => {
       // PGlite has one connection: if extraction held a transaction, this query could not run at all.
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the database is held by a transaction")), 3000));
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("the database is held by a transaction")), 3000),
+      );
       await Promise.race([db.pool.query("SELECT 1"), timeout]);
       if (db.runtime === "postgres") {
         const { rows } = await db.pool.query<{ n: number }>(
@@ -268,7 +303,8 @@ describe("memory.list", () => {
   it("pages newest first and refuses strangers", async () => {
     const person = await personWithAi();
     const started = await person.ai.session.start({ characterId: maya.id });
-    for (const text of ["I love red", "I love green", "I love blue"]) await person.ai.message.send({ sessionId: started.session.id, text });
+    for (const text of ["I love red", "I love green", "I love blue"])
+      await person.ai.message.send({ sessionId: started.session.id, text });
     await person.ai.session.end({ id: started.session.id });
 
     const first = await person.ai.memory.list({ characterId: maya.id, limit: 2 });

@@ -44,19 +44,31 @@ describe("message.send", () => {
     await ageSession(session.id);
     const before = await lastActivity(session.id);
     const message = await alice.caller.message.send({ sessionId: session.id, text: "  hi there  ", author: "contact" });
-    expect(message).toMatchObject({ sessionId: session.id, text: "hi there", author: "contact", isLiked: false, usedCount: 0 });
+    expect(message).toMatchObject({
+      sessionId: session.id,
+      text: "hi there",
+      author: "contact",
+      isLiked: false,
+      usedCount: 0,
+    });
     expect(await lastActivity(session.id)).toBeGreaterThan(before);
   });
 
   it("is idempotent on the client id: a retry never makes a second message", async () => {
     const session = await alice.caller.session.create({ type: "text" });
     const id = randomUUID();
-    const sends = await Promise.all(Array.from({ length: 10 }, () => alice.caller.message.send({ sessionId: session.id, id, text: "once" })));
+    const sends = await Promise.all(
+      Array.from({ length: 10 }, () => alice.caller.message.send({ sessionId: session.id, id, text: "once" })),
+    );
     expect(new Set(sends.map((m) => m.id))).toEqual(new Set([id]));
     const count = await db.pool.query("SELECT count(*)::int AS n FROM messages WHERE session_id = $1", [session.id]);
     expect(count.rows[0]).toEqual({ n: 1 });
-    expect((await errorOf(alice.caller.message.send({ sessionId: session.id, id, text: "different" }))).code).toBe("CONFLICT");
-    expect((await errorOf(bob.caller.message.send({ sessionId: session.id, text: "intrusion" }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(alice.caller.message.send({ sessionId: session.id, id, text: "different" }))).code).toBe(
+      "CONFLICT",
+    );
+    expect((await errorOf(bob.caller.message.send({ sessionId: session.id, text: "intrusion" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("refuses empty, too long and ai-authored text with BAD_REQUEST naming the field", async () => {
@@ -64,7 +76,9 @@ describe("message.send", () => {
     const empty = await errorOf(alice.caller.message.send({ sessionId: session.id, text: "   " }));
     expect(empty.code).toBe("BAD_REQUEST");
     expect(empty.message).toContain("text");
-    const long = await errorOf(alice.caller.message.send({ sessionId: session.id, text: "x".repeat(MESSAGE_TEXT_MAX + 1) }));
+    const long = await errorOf(
+      alice.caller.message.send({ sessionId: session.id, text: "x".repeat(MESSAGE_TEXT_MAX + 1) }),
+    );
     expect(long.code).toBe("BAD_REQUEST");
     // @ts-expect-error only the server writes ai messages
     const ai = await errorOf(alice.caller.message.send({ sessionId: session.id, text: "pretend", author: "ai" }));
@@ -120,7 +134,8 @@ describe("message.list", () => {
 
   it("keeps paging older history correctly while new messages arrive", async () => {
     const session = await alice.caller.session.create({ type: "text" });
-    for (let index = 0; index < 6; index++) await alice.caller.message.send({ sessionId: session.id, text: `old${index}` });
+    for (let index = 0; index < 6; index++)
+      await alice.caller.message.send({ sessionId: session.id, text: `old${index}` });
     const first = await alice.caller.message.list({ sessionId: session.id, limit: 3 });
     await alice.caller.message.send({ sessionId: session.id, text: "new arrival" });
     const second = await alice.caller.message.list({ sessionId: session.id, limit: 3, cursor: first.nextCursor });
@@ -159,20 +174,40 @@ describe("message.react", () => {
     await ageSession(session.id);
     const before = await lastActivity(session.id);
 
-    expect(await alice.caller.message.react({ messageId: aiId, type: "liked" })).toMatchObject({ isLiked: true, isDisliked: false });
+    expect(await alice.caller.message.react({ messageId: aiId, type: "liked" })).toMatchObject({
+      isLiked: true,
+      isDisliked: false,
+    });
     expect(await lastActivity(session.id)).toBeGreaterThan(before);
-    expect(await alice.caller.message.react({ messageId: aiId, type: "disliked" })).toMatchObject({ isLiked: false, isDisliked: true });
+    expect(await alice.caller.message.react({ messageId: aiId, type: "disliked" })).toMatchObject({
+      isLiked: false,
+      isDisliked: true,
+    });
     expect(await alice.caller.message.react({ messageId: aiId, type: "disliked" })).toMatchObject({ isDisliked: true });
-    expect(await alice.caller.message.react({ messageId: aiId, type: "disliked", on: false })).toMatchObject({ isDisliked: false });
+    expect(await alice.caller.message.react({ messageId: aiId, type: "disliked", on: false })).toMatchObject({
+      isDisliked: false,
+    });
     expect(await alice.caller.message.react({ messageId: aiId, type: "pinned" })).toMatchObject({ isPinned: true });
     await alice.caller.message.react({ messageId: aiId, type: "copied_to_clipboard" });
     const copied = await alice.caller.message.react({ messageId: aiId, type: "copied_to_clipboard" });
     expect(copied.usedCount).toBe(1);
-    expect((await alice.caller.message.react({ messageId: aiId, type: "copied_to_clipboard", on: false })).usedCount).toBe(1);
+    expect(
+      (await alice.caller.message.react({ messageId: aiId, type: "copied_to_clipboard", on: false })).usedCount,
+    ).toBe(1);
 
     const listed = (await alice.caller.message.list({ sessionId: session.id })).items.find((m) => m.id === aiId);
-    expect(listed).toMatchObject({ isLiked: false, isDisliked: false, isPinned: true, usedCount: 1, title: "A title", tag: "Confidence" });
-    const rows = await db.pool.query("SELECT type::text FROM user_message_interactions WHERE message_id = $1 ORDER BY type", [aiId]);
+    expect(listed).toMatchObject({
+      isLiked: false,
+      isDisliked: false,
+      isPinned: true,
+      usedCount: 1,
+      title: "A title",
+      tag: "Confidence",
+    });
+    const rows = await db.pool.query(
+      "SELECT type::text FROM user_message_interactions WHERE message_id = $1 ORDER BY type",
+      [aiId],
+    );
     expect(rows.rows.map((row) => row.type)).toEqual(["PINNED", "COPIED_TO_CLIPBOARD"].sort());
 
     expect((await errorOf(bob.caller.message.react({ messageId: aiId, type: "liked" }))).code).toBe("NOT_FOUND");
@@ -187,8 +222,12 @@ describe("collection.*", () => {
     const favourites = await alice.caller.collection.create({ name: "Favourites" });
     const openers = await alice.caller.collection.create({ name: "Openers" });
     expect((await errorOf(alice.caller.collection.create({ name: "Favourites" }))).code).toBe("CONFLICT");
-    expect((await errorOf(alice.caller.collection.rename({ id: openers.id, name: "Favourites" }))).code).toBe("CONFLICT");
-    expect((await alice.caller.collection.rename({ id: openers.id, name: "Great openers" })).name).toBe("Great openers");
+    expect((await errorOf(alice.caller.collection.rename({ id: openers.id, name: "Favourites" }))).code).toBe(
+      "CONFLICT",
+    );
+    expect((await alice.caller.collection.rename({ id: openers.id, name: "Great openers" })).name).toBe(
+      "Great openers",
+    );
 
     await alice.caller.collection.addMessage({ collectionId: favourites.id, messageId: first });
     await alice.caller.collection.addMessage({ collectionId: favourites.id, messageId: first });
@@ -202,19 +241,30 @@ describe("collection.*", () => {
       ["Great openers", 1],
     ]);
     const page1 = await alice.caller.collection.messages({ collectionId: favourites.id, limit: 1 });
-    const page2 = await alice.caller.collection.messages({ collectionId: favourites.id, limit: 1, cursor: page1.nextCursor });
+    const page2 = await alice.caller.collection.messages({
+      collectionId: favourites.id,
+      limit: 1,
+      cursor: page1.nextCursor,
+    });
     expect([...page1.items, ...page2.items].map((m) => m.id).sort()).toEqual([first, second].sort());
     expect(page2.nextCursor).toBeNull();
 
     const removed = await alice.caller.collection.removeMessage({ collectionId: openers.id, messageId: first });
     expect(removed.collectionIds).toEqual([favourites.id]);
 
-    expect((await errorOf(bob.caller.collection.addMessage({ collectionId: favourites.id, messageId: first }))).code).toBe("NOT_FOUND");
+    expect(
+      (await errorOf(bob.caller.collection.addMessage({ collectionId: favourites.id, messageId: first }))).code,
+    ).toBe("NOT_FOUND");
     const bobs = await bob.caller.collection.create({ name: "Bob's" });
-    expect((await errorOf(bob.caller.collection.addMessage({ collectionId: bobs.id, messageId: first }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(bob.caller.collection.addMessage({ collectionId: bobs.id, messageId: first }))).code).toBe(
+      "NOT_FOUND",
+    );
 
     await alice.caller.collection.delete({ id: favourites.id });
-    const holding = await db.pool.query("SELECT count(*)::int AS n FROM messages WHERE $1::uuid = ANY(collection_ids)", [favourites.id]);
+    const holding = await db.pool.query(
+      "SELECT count(*)::int AS n FROM messages WHERE $1::uuid = ANY(collection_ids)",
+      [favourites.id],
+    );
     expect(holding.rows[0]).toEqual({ n: 0 });
     expect((await alice.caller.collection.list()).map((c) => c.name)).toEqual(["Great openers"]);
   });

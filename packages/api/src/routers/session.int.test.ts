@@ -36,14 +36,21 @@ async function countSessions(id: string): Promise<number> {
 }
 
 async function rawSession(id: string) {
-  return (await db.pool.query("SELECT * FROM sessions WHERE id = $1", [id])).rows[0] as Record<string, unknown> | undefined;
+  return (await db.pool.query("SELECT * FROM sessions WHERE id = $1", [id])).rows[0] as
+    Record<string, unknown> | undefined;
 }
 
 describe("session.create (seed 002)", () => {
   it("creates with a server-made id", async () => {
     const session = await alice.caller.session.create({ type: "text", name: "Auto" });
     expect(session.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(session).toMatchObject({ type: "text", status: "pending_user_input", name: "Auto", isActive: true, isPinned: false });
+    expect(session).toMatchObject({
+      type: "text",
+      status: "pending_user_input",
+      name: "Auto",
+      isActive: true,
+      isPinned: false,
+    });
     expect(typeof session.createdAt).toBe("number");
     expect(session.lastActivity).toBe(session.createdAt);
   });
@@ -198,9 +205,18 @@ describe("session.list", () => {
     expect(pinnedFirst.slice(pinnedCount).some((s) => s.isPinned)).toBe(false);
     expect(pinnedFirst).toHaveLength(45);
 
-    expect((await walk({ limit: 10, pinned: true })).map((s) => s.id).sort()).toEqual(made.filter((s) => s.pinned).map((s) => s.id).sort());
-    expect((await walk({ limit: 10, status: "complete" })).length).toBe(made.filter((s) => s.status === "complete").length);
-    expect((await walk({ limit: 10, type: "screenshot" })).length).toBe(made.filter((s) => s.type === "screenshot").length);
+    expect((await walk({ limit: 10, pinned: true })).map((s) => s.id).sort()).toEqual(
+      made
+        .filter((s) => s.pinned)
+        .map((s) => s.id)
+        .sort(),
+    );
+    expect((await walk({ limit: 10, status: "complete" })).length).toBe(
+      made.filter((s) => s.status === "complete").length,
+    );
+    expect((await walk({ limit: 10, type: "screenshot" })).length).toBe(
+      made.filter((s) => s.type === "screenshot").length,
+    );
     expect((await walk({ limit: 10, query: "chat 4" })).map((s) => s.name).sort()).toEqual(
       ["Chat 4", "Chat 40", "Chat 41", "Chat 42", "Chat 43", "Chat 44"].sort(),
     );

@@ -85,7 +85,9 @@ export const sessionRouter = router({
   analyze: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(z.object({ session: ZSessionDtoSchema, suggestions: z.array(ZMessageDtoSchema) }))
-    .mutation(({ ctx, input }) => runAnalysis(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input.id, ctx.ai?.sentimentOf)),
+    .mutation(({ ctx, input }) =>
+      runAnalysis(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input.id, ctx.ai?.sentimentOf),
+    ),
   /** What OCR read from the session's screenshot, one authored line per bubble (verifying_ocr only). */
   ocr: protectedProcedure
     .input(ZSessionOcrInputSchema)

@@ -15,7 +15,14 @@ export function callerFor(db: TestDatabase, user: SessionUser | null, requestId 
 
 export async function insertUser(
   db: TestDatabase,
-  options: { id?: string; email?: string; name?: string; role?: "user" | "admin"; createdAt?: Date; disabled?: boolean } = {},
+  options: {
+    id?: string;
+    email?: string;
+    name?: string;
+    role?: "user" | "admin";
+    createdAt?: Date;
+    disabled?: boolean;
+  } = {},
 ): Promise<TestUser> {
   const id = options.id ?? randomUUID();
   const email = options.email ?? `${id}@example.com`;
@@ -71,7 +78,12 @@ export type PersonalTable = (typeof PERSONAL_TABLES)[number];
  * Per character: an engagement, a session tied to it, two messages, a like, a collection, a memory,
  * an upload, an AI interaction with a client IP; plus an auth session and a credential account.
  */
-export async function insertFootprint(db: TestDatabase, userId: string, catalogue: Catalogue, lastActivity: Date[] = []) {
+export async function insertFootprint(
+  db: TestDatabase,
+  userId: string,
+  catalogue: Catalogue,
+  lastActivity: Date[] = [],
+) {
   const one = async (sql: string, params: unknown[]) => (await db.pool.query<{ id: string }>(sql, params)).rows[0]!.id;
   for (const [index, character] of catalogue.characters.entries()) {
     const engagementId = await one(
@@ -86,15 +98,20 @@ export async function insertFootprint(db: TestDatabase, userId: string, catalogu
     const messageIds: string[] = [];
     for (const text of ["hello", "again"]) {
       messageIds.push(
-        await one(`INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, $3, 'USER', now()) RETURNING id`, [
-          sessionId,
-          userId,
-          text,
-        ]),
+        await one(
+          `INSERT INTO messages (session_id, user_id, text, author, updated_at) VALUES ($1, $2, $3, 'USER', now()) RETURNING id`,
+          [sessionId, userId, text],
+        ),
       );
     }
-    await one(`INSERT INTO user_message_interactions (user_id, message_id, type) VALUES ($1, $2, 'LIKED') RETURNING id`, [userId, messageIds[0]]);
-    await one(`INSERT INTO collections (user_id, name, updated_at) VALUES ($1, $2, now()) RETURNING id`, [userId, `favourites ${index}`]);
+    await one(
+      `INSERT INTO user_message_interactions (user_id, message_id, type) VALUES ($1, $2, 'LIKED') RETURNING id`,
+      [userId, messageIds[0]],
+    );
+    await one(`INSERT INTO collections (user_id, name, updated_at) VALUES ($1, $2, now()) RETURNING id`, [
+      userId,
+      `favourites ${index}`,
+    ]);
     await one(
       `INSERT INTO memory_events (user_id, character_id, session_id, message_id, kind, content) VALUES ($1, $2, $3, $4, 'FACT', 'likes tea') RETURNING id`,
       [userId, character.id, sessionId, messageIds[0]],
@@ -108,7 +125,9 @@ export async function insertFootprint(db: TestDatabase, userId: string, catalogu
        VALUES ($1, 'fixture-model', 'REPLY', '{}'::jsonb, $2, $3, '198.51.100.7', now()) RETURNING id`,
       [catalogue.providerId, userId, sessionId],
     );
-    await one(`INSERT INTO ai_responses (interaction_id, content) VALUES ($1, 'a reply') RETURNING id`, [interactionId]);
+    await one(`INSERT INTO ai_responses (interaction_id, content) VALUES ($1, 'a reply') RETURNING id`, [
+      interactionId,
+    ]);
   }
   await one(
     `INSERT INTO auth_sessions (id, user_id, token, expires_at, updated_at) VALUES ($1, $2, $3, now() + interval '1 day', now()) RETURNING id`,
@@ -124,14 +143,19 @@ export async function insertFootprint(db: TestDatabase, userId: string, catalogu
 export async function countPersonalRows(db: TestDatabase, userId: string): Promise<Record<PersonalTable, number>> {
   const counts = {} as Record<PersonalTable, number>;
   for (const table of PERSONAL_TABLES) {
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1`, [userId]);
+    const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1`, [
+      userId,
+    ]);
     counts[table] = rows[0]!.n;
   }
   return counts;
 }
 
 /** Audit rows about one entity, oldest first. */
-export async function auditRows(db: TestDatabase, where: { action?: string; entityId?: string | null; actorId?: string } = {}) {
+export async function auditRows(
+  db: TestDatabase,
+  where: { action?: string; entityId?: string | null; actorId?: string } = {},
+) {
   const { rows } = await db.pool.query<{
     actor_id: string | null;
     action: string;

@@ -45,7 +45,13 @@ describe("auth.me", () => {
   });
 
   it("is null when the session outlived the account", async () => {
-    const ghost = { id: "no-such-user", email: "ghost@example.com", name: "Ghost", role: "user" as const, authSessionId: null };
+    const ghost = {
+      id: "no-such-user",
+      email: "ghost@example.com",
+      name: "Ghost",
+      role: "user" as const,
+      authSessionId: null,
+    };
     expect(await callerFor(db, ghost).auth.me()).toBeNull();
   });
 });
@@ -54,8 +60,16 @@ describe("user.updateProfile", () => {
   it("trims and saves name and image, and can remove the image again", async () => {
     const person = await insertUser(db);
     const caller = callerFor(db, person);
-    const updated = await caller.user.updateProfile({ name: "  New Name  ", image: " https://img.example.com/me.png " });
-    expect(updated).toMatchObject({ id: person.id, name: "New Name", image: "https://img.example.com/me.png", role: "user" });
+    const updated = await caller.user.updateProfile({
+      name: "  New Name  ",
+      image: " https://img.example.com/me.png ",
+    });
+    expect(updated).toMatchObject({
+      id: person.id,
+      name: "New Name",
+      image: "https://img.example.com/me.png",
+      role: "user",
+    });
     expect(await caller.auth.me()).toEqual(updated);
 
     const cleared = await caller.user.updateProfile({ image: null });
@@ -80,7 +94,10 @@ describe("user.updateProfile", () => {
     const error = await errorOf(callerFor(db, person).user.updateProfile(input));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain(`"${field}"`);
-    const { rows } = await db.pool.query<{ name: string; image: string | null }>(`SELECT name, image FROM users WHERE id = $1`, [person.id]);
+    const { rows } = await db.pool.query<{ name: string; image: string | null }>(
+      `SELECT name, image FROM users WHERE id = $1`,
+      [person.id],
+    );
     expect(rows[0]).toEqual({ name: "Unchanged", image: null });
   });
 
@@ -131,7 +148,10 @@ describe("user.deleteAccount", () => {
     await insertFootprint(db, leaving.id, catalogue);
     await insertFootprint(db, staying.id, catalogue);
     const stayingBefore = await countPersonalRows(db, staying.id);
-    const { rows: interactions } = await db.pool.query<{ id: string }>(`SELECT id FROM ai_interactions WHERE user_id = $1`, [leaving.id]);
+    const { rows: interactions } = await db.pool.query<{ id: string }>(
+      `SELECT id FROM ai_interactions WHERE user_id = $1`,
+      [leaving.id],
+    );
     expect(interactions).toHaveLength(2);
 
     // Case and surrounding spaces do not matter: it is the same address.
@@ -155,7 +175,12 @@ describe("user.deleteAccount", () => {
     const left = await countPersonalRows(db, leaving.id);
     expect(left).toEqual(Object.fromEntries(PERSONAL_TABLES.map((table) => [table, 0])));
     // The interaction log keeps the calls (and their responses), with no person and no address.
-    const { rows: kept } = await db.pool.query<{ user_id: string | null; ip_address: string | null; session_id: string | null; responses: number }>(
+    const { rows: kept } = await db.pool.query<{
+      user_id: string | null;
+      ip_address: string | null;
+      session_id: string | null;
+      responses: number;
+    }>(
       `SELECT user_id, ip_address::text, session_id, (SELECT count(*)::int FROM ai_responses r WHERE r.interaction_id = i.id) AS responses
          FROM ai_interactions i WHERE id = ANY($1::uuid[])`,
       [interactions.map((row) => row.id)],

@@ -70,7 +70,9 @@ export function conversationStore(scope: UserScope): ConversationStore {
       ),
     moveStatus: async (sessionId, from, to, errorReason) => {
       const row = await scope.run((tx) =>
-        updateSession(tx, sessionId, statusMove(SessionStatus.toDb(to), errorReason ?? null), { expectStatus: SessionStatus.toDb(from) }),
+        updateSession(tx, sessionId, statusMove(SessionStatus.toDb(to), errorReason ?? null), {
+          expectStatus: SessionStatus.toDb(from),
+        }),
       );
       return row ? toSessionDto(row) : null;
     },
@@ -88,7 +90,11 @@ export function requireAi(ai: AiRuntime | undefined): AiRuntime {
   return ai;
 }
 
-export function callContext(scope: UserScope, meta: RequestMeta, sessionId: string): CallContext & { sessionId: string } {
+export function callContext(
+  scope: UserScope,
+  meta: RequestMeta,
+  sessionId: string,
+): CallContext & { sessionId: string } {
   return { userId: scope.userId, sessionId, ip: meta.ip, dataSource: "web", requestId: meta.requestId };
 }
 
@@ -129,12 +135,25 @@ export class BackgroundTasks {
 export const backgroundTasks = new BackgroundTasks();
 
 export function startReply(ai: AiRuntime, scope: UserScope, meta: RequestMeta, sessionId: string): void {
-  backgroundTasks.run(() => generateReply({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId) }));
+  backgroundTasks.run(() =>
+    generateReply({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId) }),
+  );
 }
 
-export async function runAnalysis(ai: AiRuntime, scope: UserScope, meta: RequestMeta, sessionId: string, sentimentOf?: (text: string) => "positive" | "negative" | "neutral") {
+export async function runAnalysis(
+  ai: AiRuntime,
+  scope: UserScope,
+  meta: RequestMeta,
+  sessionId: string,
+  sentimentOf?: (text: string) => "positive" | "negative" | "neutral",
+) {
   try {
-    return await analyzeSession({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId), ...(sentimentOf ? { sentimentOf } : {}) });
+    return await analyzeSession({
+      runtime: ai,
+      store: conversationStore(scope),
+      context: callContext(scope, meta, sessionId),
+      ...(sentimentOf ? { sentimentOf } : {}),
+    });
   } catch (error) {
     return flowErrorToAppError(error);
   }

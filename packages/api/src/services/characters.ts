@@ -71,16 +71,22 @@ async function slugClashAsConflict<T>(what: string, work: () => Promise<T>): Pro
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("CONFLICT", `slug: ${what} with that slug already exists.`, { field: "slug" });
+    if (isUniqueViolation(error))
+      throw new AppError("CONFLICT", `slug: ${what} with that slug already exists.`, { field: "slug" });
     throw error;
   }
 }
 
 export function listCharactersAsAdmin(admin: AdminScope): Promise<TCharacterAdminDto[]> {
-  return admin.read({ action: "admin.characters.list", entityType: CHARACTER, entityId: null }, (tx) => listCharactersForAdmin(tx));
+  return admin.read({ action: "admin.characters.list", entityType: CHARACTER, entityId: null }, (tx) =>
+    listCharactersForAdmin(tx),
+  );
 }
 
-export function createCharacterAsAdmin(admin: AdminScope, input: TAdminCharacterCreateInput): Promise<TCharacterAdminDto> {
+export function createCharacterAsAdmin(
+  admin: AdminScope,
+  input: TAdminCharacterCreateInput,
+): Promise<TCharacterAdminDto> {
   // The id is made here so the audit row can name the entity it created.
   const id = randomUUID();
   return slugClashAsConflict("A character", () =>
@@ -99,7 +105,10 @@ export function createCharacterAsAdmin(admin: AdminScope, input: TAdminCharacter
   );
 }
 
-export function updateCharacterAsAdmin(admin: AdminScope, input: TAdminCharacterUpdateInput): Promise<TCharacterAdminDto> {
+export function updateCharacterAsAdmin(
+  admin: AdminScope,
+  input: TAdminCharacterUpdateInput,
+): Promise<TCharacterAdminDto> {
   const { id, ...changes } = input;
   return slugClashAsConflict("A character", () =>
     admin.change({ action: "admin.characters.update", entityType: CHARACTER, entityId: id }, async (tx) => {
@@ -112,14 +121,20 @@ export function updateCharacterAsAdmin(admin: AdminScope, input: TAdminCharacter
 
 /** Deactivating hides the character from the catalogue and from new starts; history stays readable. */
 export function setCharacterActiveAsAdmin(admin: AdminScope, input: TAdminSetActiveInput): Promise<TCharacterAdminDto> {
-  return admin.change({ action: "admin.characters.setActive", entityType: CHARACTER, entityId: input.id }, async (tx) => {
-    const change = await updateCharacter(tx, input.id, { isActive: input.isActive });
-    if (!change) throw characterNotFound(input.id);
-    return { result: change.after, ...change };
-  });
+  return admin.change(
+    { action: "admin.characters.setActive", entityType: CHARACTER, entityId: input.id },
+    async (tx) => {
+      const change = await updateCharacter(tx, input.id, { isActive: input.isActive });
+      if (!change) throw characterNotFound(input.id);
+      return { result: change.after, ...change };
+    },
+  );
 }
 
-export function createTemplateAsAdmin(admin: AdminScope, input: TAdminTemplateCreateInput): Promise<TEpisodeTemplateDto> {
+export function createTemplateAsAdmin(
+  admin: AdminScope,
+  input: TAdminTemplateCreateInput,
+): Promise<TEpisodeTemplateDto> {
   const id = randomUUID();
   return slugClashAsConflict("This character already has a template", () =>
     admin.change({ action: "admin.templates.create", entityType: TEMPLATE, entityId: id }, async (tx) => {
@@ -133,13 +148,17 @@ export function createTemplateAsAdmin(admin: AdminScope, input: TAdminTemplateCr
         sortOrder: input.sortOrder,
         isActive: input.isActive,
       });
-      if (!created) throw new AppError("BAD_INPUT", "characterId: no character with that id.", { field: "characterId" });
+      if (!created)
+        throw new AppError("BAD_INPUT", "characterId: no character with that id.", { field: "characterId" });
       return { result: created, before: null, after: created };
     }),
   );
 }
 
-export function updateTemplateAsAdmin(admin: AdminScope, input: TAdminTemplateUpdateInput): Promise<TEpisodeTemplateDto> {
+export function updateTemplateAsAdmin(
+  admin: AdminScope,
+  input: TAdminTemplateUpdateInput,
+): Promise<TEpisodeTemplateDto> {
   const { id, ...changes } = input;
   return slugClashAsConflict("This character already has a template", () =>
     admin.change({ action: "admin.templates.update", entityType: TEMPLATE, entityId: id }, async (tx) => {

@@ -71,7 +71,10 @@ export async function removeMessageFromCollection(scope: UserScope, collectionId
   });
 }
 
-export async function collectionMessagesPage(scope: UserScope, input: { collectionId: string; cursor?: string | null | undefined; limit: number }) {
+export async function collectionMessagesPage(
+  scope: UserScope,
+  input: { collectionId: string; cursor?: string | null | undefined; limit: number },
+) {
   const values = readCursor(input.cursor, 2);
   const after = values ? { time: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
   const rows = await scope.run(async (tx) => {

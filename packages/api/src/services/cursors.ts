@@ -16,17 +16,24 @@ export function readCursor(cursor: string | null | undefined, arity: number): TC
 }
 
 export function cursorTime(value: TCursorValue | undefined): Date {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new AppError("BAD_INPUT", "Invalid cursor: bad time", { field: "cursor" });
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new AppError("BAD_INPUT", "Invalid cursor: bad time", { field: "cursor" });
   return new Date(value);
 }
 
 export function cursorId(value: TCursorValue | undefined): string {
-  if (typeof value !== "string" || !/^[0-9a-f-]{36}$/i.test(value)) throw new AppError("BAD_INPUT", "Invalid cursor: bad id", { field: "cursor" });
+  if (typeof value !== "string" || !/^[0-9a-f-]{36}$/i.test(value))
+    throw new AppError("BAD_INPUT", "Invalid cursor: bad id", { field: "cursor" });
   return value;
 }
 
 /** Fetches limit + 1 rows: the extra one only says whether another page exists. */
-export function pageFrom<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item, keyOf: (row: Row) => TCursorValue[]) {
+export function pageFrom<Row, Item>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  keyOf: (row: Row) => TCursorValue[],
+) {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);

@@ -14,7 +14,12 @@ export async function listMyMemories(scope: UserScope, input: TMemoryListInput) 
   const rows = await scope.run((tx) =>
     listMemories(tx, { userId: scope.userId, characterId: input.characterId, after, limit: input.limit + 1 }),
   );
-  return pageFrom(rows, input.limit, (row: TMemoryDto) => row, (row) => [row.createdAt, row.id]);
+  return pageFrom(
+    rows,
+    input.limit,
+    (row: TMemoryDto) => row,
+    (row) => [row.createdAt, row.id],
+  );
 }
 
 export async function forgetMemory(scope: UserScope, id: string): Promise<{ id: string; deleted: true }> {

@@ -49,15 +49,28 @@ export async function listMessagesPage(scope: UserScope, input: TMessageListInpu
 }
 
 /** Stores a typed message; `created` is false for a retry of a send that already landed. */
-export async function sendMessage(scope: UserScope, input: TMessageSendInput): Promise<{ message: TMessageDto; created: boolean }> {
+export async function sendMessage(
+  scope: UserScope,
+  input: TMessageSendInput,
+): Promise<{ message: TMessageDto; created: boolean }> {
   const id = input.id ?? randomUUID();
   const author = MessageAuthor.toDb(input.author) as "USER" | "CONTACT";
   return scope.run(async (tx) => {
     if (!(await findSession(tx, input.sessionId))) throw noSession();
-    const result = await insertMessageIfAbsent(tx, { id, sessionId: input.sessionId, userId: scope.userId, text: input.text, author });
+    const result = await insertMessageIfAbsent(tx, {
+      id,
+      sessionId: input.sessionId,
+      userId: scope.userId,
+      text: input.text,
+      author,
+    });
     if (!result.created) {
       const existing = result.existing;
-      const isRetry = existing && existing.session_id === input.sessionId && existing.text === input.text && existing.author === author;
+      const isRetry =
+        existing &&
+        existing.session_id === input.sessionId &&
+        existing.text === input.text &&
+        existing.author === author;
       if (!isRetry) throw new AppError("CONFLICT", "That id is already used by another message.");
       return { message: await messageDto(tx, id), created: false };
     }

@@ -4,7 +4,14 @@
 // turning the confirmed lines into messages before the analysis runs. Failures move the session to
 // ERROR with a reason the person can act on, and keep nothing half-written.
 import { randomUUID } from "node:crypto";
-import { type AiRuntime, ImageError, type ImageRefusal, type NormalisedImage, normaliseScreenshot, readScreenshot } from "@lockstep/ai";
+import {
+  type AiRuntime,
+  ImageError,
+  type ImageRefusal,
+  type NormalisedImage,
+  normaliseScreenshot,
+  readScreenshot,
+} from "@lockstep/ai";
 import {
   canTransition,
   MessageAuthor,
@@ -66,7 +73,8 @@ async function loadOwn(tx: ScopedTx, sessionId: string): Promise<SessionScreensh
 }
 
 function assertUploadable(row: SessionScreenshotRow): TSessionStatus {
-  if (row.type !== "SCREENSHOT") throw new AppError("BAD_INPUT", "This is a text session; only screenshot sessions take a screenshot.");
+  if (row.type !== "SCREENSHOT")
+    throw new AppError("BAD_INPUT", "This is a text session; only screenshot sessions take a screenshot.");
   const status = wire(row.status);
   if (!(SCREENSHOT_UPLOAD_STATUSES as readonly TSessionStatus[]).includes(status)) {
     throw new AppError(
@@ -79,7 +87,11 @@ function assertUploadable(row: SessionScreenshotRow): TSessionStatus {
 }
 
 /** Refuses early (before the body is read) an upload to a missing, foreign, text or busy session. */
-export async function checkScreenshotUpload(scope: UserScope, ai: AiRuntime | undefined, sessionId: string): Promise<void> {
+export async function checkScreenshotUpload(
+  scope: UserScope,
+  ai: AiRuntime | undefined,
+  sessionId: string,
+): Promise<void> {
   if (!ai?.ocr) throw new AppError("UPSTREAM_UNAVAILABLE", "Screenshots cannot be read on this server just now.");
   const row = await scope.run((tx) => loadOwn(tx, sessionId));
   assertUploadable(row);
@@ -89,12 +101,22 @@ export async function checkScreenshotUpload(scope: UserScope, ai: AiRuntime | un
  * Records a refused upload: the session moves to ERROR with `reason` (or keeps ERROR with the new
  * reason), from any status an upload is legal in, and the live stream says so.
  */
-export async function failScreenshotUpload(scope: UserScope, ai: AiRuntime | undefined, sessionId: string, reason: string): Promise<TSessionDto | null> {
+export async function failScreenshotUpload(
+  scope: UserScope,
+  ai: AiRuntime | undefined,
+  sessionId: string,
+  reason: string,
+): Promise<TSessionDto | null> {
   const row = await scope.run(async (tx) => {
     const current = await findSessionScreenshot(tx, sessionId);
     if (!current || current.deleted_at || current.type !== "SCREENSHOT") return null;
     const status = wire(current.status);
-    if (status !== "error" && status !== "uploading" && !(SCREENSHOT_UPLOAD_STATUSES as readonly TSessionStatus[]).includes(status)) return null;
+    if (
+      status !== "error" &&
+      status !== "uploading" &&
+      !(SCREENSHOT_UPLOAD_STATUSES as readonly TSessionStatus[]).includes(status)
+    )
+      return null;
     return updateSession(tx, sessionId, statusMove("ERROR", reason), { expectStatus: current.status });
   });
   if (!row) return null;
@@ -107,8 +129,14 @@ async function moveToUploading(tx: ScopedTx, sessionId: string, from: TSessionSt
   const path: TSessionStatus[] = from === "pending_user_input" ? ["previewing_screenshot", "uploading"] : ["uploading"];
   let current = from;
   for (const next of path) {
-    if (!canTransition(current, next)) throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${current} to ${next}.`, { from: current, to: next });
-    const moved = await updateSession(tx, sessionId, statusMove(SessionStatus.toDb(next), null), { expectStatus: SessionStatus.toDb(current) });
+    if (!canTransition(current, next))
+      throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${current} to ${next}.`, {
+        from: current,
+        to: next,
+      });
+    const moved = await updateSession(tx, sessionId, statusMove(SessionStatus.toDb(next), null), {
+      expectStatus: SessionStatus.toDb(current),
+    });
     if (!moved) throw new AppError("CONFLICT", "The session changed meanwhile; reload it and try again.");
     current = next;
   }
@@ -128,7 +156,13 @@ export function screenshotKey(userId: string, image: Pick<NormalisedImage, "sha2
  * ERROR, nothing is stored), stored once per person and content, attached to the session, which
  * is then ANALYSIS_IN_PROGRESS while OCR runs in the background.
  */
-export async function uploadScreenshot(scope: UserScope, deps: UploadDeps, meta: RequestMeta, sessionId: string, file: Buffer): Promise<TSessionDto> {
+export async function uploadScreenshot(
+  scope: UserScope,
+  deps: UploadDeps,
+  meta: RequestMeta,
+  sessionId: string,
+  file: Buffer,
+): Promise<TSessionDto> {
   const ai = deps.ai;
   if (!ai?.ocr) throw new AppError("UPSTREAM_UNAVAILABLE", "Screenshots cannot be read on this server just now.");
   const before = await scope.run((tx) => loadOwn(tx, sessionId));
@@ -169,7 +203,15 @@ export async function uploadScreenshot(scope: UserScope, deps: UploadDeps, meta:
       }
     });
     ai.streams.publish(sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
-    const file = { data: image.data, key: storedKey, mime: image.mime, bytes: image.data.length, width: image.width, height: image.height, sha256: image.sha256 };
+    const file = {
+      data: image.data,
+      key: storedKey,
+      mime: image.mime,
+      bytes: image.data.length,
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+    };
     backgroundTasks.run(() => readInBackground(scope, deps, meta, sessionId, file));
   } catch (error) {
     if (wrote) await deps.storage.delete(key).catch(() => undefined);
@@ -193,7 +235,12 @@ async function readInBackground(
   let reason = OCR_FAILED_REASON;
   try {
     if (!ai.ocr) throw new Error("no OCR engine");
-    const reading = await readScreenshot({ engine: ai.ocr, log: ai.log, context: callContext(scope, meta, sessionId), file });
+    const reading = await readScreenshot({
+      engine: ai.ocr,
+      log: ai.log,
+      context: callContext(scope, meta, sessionId),
+      file,
+    });
     if (reading.lines.length) {
       const lines = ZOcrResultSchema.parse(reading.lines);
       if (await scope.run((tx) => storeOcrResult(tx, sessionId, lines))) {
@@ -206,7 +253,9 @@ async function readInBackground(
     // The interaction log has the error; the person gets the reason below.
   }
   await scope.run(async (tx) => {
-    const moved = await updateSession(tx, sessionId, statusMove("ERROR", reason), { expectStatus: "ANALYSIS_IN_PROGRESS" });
+    const moved = await updateSession(tx, sessionId, statusMove("ERROR", reason), {
+      expectStatus: "ANALYSIS_IN_PROGRESS",
+    });
     if (!moved) return;
     await detachScreenshot(tx, sessionId);
     if (await isScreenshotInUse(tx, file.key, sessionId)) return;
@@ -224,7 +273,11 @@ export async function getOcrResult(scope: UserScope, sessionId: string): Promise
   const row = await scope.run((tx) => loadOwn(tx, sessionId));
   const status = wire(row.status);
   if (status !== "verifying_ocr" || row.ocr_result === null) {
-    throw new AppError("CONFLICT", `The session is ${status}; what OCR read is available only while it is verifying_ocr.`, { status });
+    throw new AppError(
+      "CONFLICT",
+      `The session is ${status}; what OCR read is available only while it is verifying_ocr.`,
+      { status },
+    );
   }
   const lines = ZOcrResultSchema.parse(row.ocr_result);
   return {
@@ -240,16 +293,24 @@ export async function getOcrResult(scope: UserScope, sessionId: string): Promise
  * The person's corrected lines become the session's messages, in their order, and the OCR result
  * is cleared, in one transaction that only one confirmation can win; then the analysis runs.
  */
-export async function confirmOcr(ai: AiRuntime | undefined, scope: UserScope, meta: RequestMeta, input: TSessionConfirmOcrInput) {
+export async function confirmOcr(
+  ai: AiRuntime | undefined,
+  scope: UserScope,
+  meta: RequestMeta,
+  input: TSessionConfirmOcrInput,
+) {
   const runtime = requireAi(ai);
   await scope.run(async (tx) => {
     const row = await loadOwn(tx, input.id);
-    if (row.type !== "SCREENSHOT") throw new AppError("BAD_INPUT", "This is a text session; it has nothing read from a screenshot.");
+    if (row.type !== "SCREENSHOT")
+      throw new AppError("BAD_INPUT", "This is a text session; it has nothing read from a screenshot.");
     if (!(await takeOcrResult(tx, input.id))) {
       const status = wire(row.status);
       throw new AppError(
         "CONFLICT",
-        status === "verifying_ocr" ? "What was read has already been confirmed." : `The session is ${status}; lines can be confirmed only while it is verifying_ocr.`,
+        status === "verifying_ocr"
+          ? "What was read has already been confirmed."
+          : `The session is ${status}; lines can be confirmed only while it is verifying_ocr.`,
         { status },
       );
     }
@@ -257,7 +318,11 @@ export async function confirmOcr(ai: AiRuntime | undefined, scope: UserScope, me
       tx,
       scope.userId,
       input.id,
-      input.lines.map((line) => ({ id: randomUUID(), text: line.text, author: MessageAuthor.toDb(line.author) as "USER" | "CONTACT" })),
+      input.lines.map((line) => ({
+        id: randomUUID(),
+        text: line.text,
+        author: MessageAuthor.toDb(line.author) as "USER" | "CONTACT",
+      })),
     );
   });
   return runAnalysis(runtime, scope, meta, input.id, runtime.sentimentOf);
@@ -273,11 +338,13 @@ export async function readScreenshotFile(
 ): Promise<{ data: Buffer; mime: string }> {
   const row =
     user.role === "admin"
-      ? await adminScope(db, user, meta).read({ action: "admin.sessions.screenshot", entityType: "session", entityId: sessionId }, (tx) =>
-          findSessionScreenshot(tx, sessionId),
+      ? await adminScope(db, user, meta).read(
+          { action: "admin.sessions.screenshot", entityType: "session", entityId: sessionId },
+          (tx) => findSessionScreenshot(tx, sessionId),
         )
       : await userScope(db, user).run((tx) => findSessionScreenshot(tx, sessionId));
-  if (!row?.screenshot_key || (row.deleted_at && user.role !== "admin")) throw new AppError("NOT_FOUND", "No screenshot for this session.");
+  if (!row?.screenshot_key || (row.deleted_at && user.role !== "admin"))
+    throw new AppError("NOT_FOUND", "No screenshot for this session.");
   const data = await storage.get(row.screenshot_key);
   if (!data) throw new AppError("NOT_FOUND", "No screenshot for this session.");
   return { data, mime: row.mime ?? "application/octet-stream" };

@@ -55,9 +55,13 @@ export async function createSession(scope: UserScope, input: TSessionCreateInput
     if (characterId || episodeTemplateId) {
       const choice = await resolveCharacterChoice(tx, characterId, episodeTemplateId);
       if (!choice.ok) {
-        throw new AppError("BAD_INPUT", `${choice.field} does not name an active ${choice.field === "characterId" ? "character" : "template of that character"}.`, {
-          field: choice.field,
-        });
+        throw new AppError(
+          "BAD_INPUT",
+          `${choice.field} does not name an active ${choice.field === "characterId" ? "character" : "template of that character"}.`,
+          {
+            field: choice.field,
+          },
+        );
       }
       characterId = choice.choice.characterId;
       episodeTemplateId = choice.choice.episodeTemplateId;
@@ -109,7 +113,8 @@ export async function startSession(scope: UserScope, input: TSessionStartInput):
     const live = await findLiveCharacterSessions(tx, scope.userId, characterId);
     let session = live.find((row) => row.episode_template_id === episodeTemplateId);
     const resumed = Boolean(session);
-    if (session && session.engagement_id === null) session = (await attachEngagement(tx, session.id, engagementId)) ?? session;
+    if (session && session.engagement_id === null)
+      session = (await attachEngagement(tx, session.id, engagementId)) ?? session;
     if (!session) {
       const inserted = await insertSessionIfAbsent(tx, {
         id: randomUUID(),
@@ -202,7 +207,9 @@ export async function transitionSession(scope: UserScope, id: string, to: TSessi
     if (!canTransition(from, to)) {
       throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${from} to ${to}.`, { from, to });
     }
-    const updated = await updateSession(tx, id, sessionChanges.status(SessionStatus.toDb(to)), { expectStatus: current.status });
+    const updated = await updateSession(tx, id, sessionChanges.status(SessionStatus.toDb(to)), {
+      expectStatus: current.status,
+    });
     if (!updated) throw new AppError("CONFLICT", "The session changed meanwhile; reload it and try again.");
     return toSessionDto(updated);
   });

@@ -29,7 +29,8 @@ const ZStorageEnvSchema = z
     S3_PREFIX: optional,
   })
   .superRefine((env, ctx) => {
-    if (env.SCREENSHOT_STORAGE === "s3" && !env.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when SCREENSHOT_STORAGE=s3" });
+    if (env.SCREENSHOT_STORAGE === "s3" && !env.S3_BUCKET)
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when SCREENSHOT_STORAGE=s3" });
   });
 
 export class StorageConfigError extends Error {
@@ -48,7 +49,10 @@ export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): BlobStorag
       bucket: config.S3_BUCKET ?? "",
       region: config.S3_REGION ?? "us-east-1",
       endpoint: config.S3_ENDPOINT,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE === undefined ? undefined : config.S3_FORCE_PATH_STYLE === "true" || config.S3_FORCE_PATH_STYLE === "1",
+      forcePathStyle:
+        config.S3_FORCE_PATH_STYLE === undefined
+          ? undefined
+          : config.S3_FORCE_PATH_STYLE === "true" || config.S3_FORCE_PATH_STYLE === "1",
       accessKeyId: config.S3_ACCESS_KEY_ID,
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       prefix: config.S3_PREFIX,

@@ -1,6 +1,13 @@
 // Screenshots in any S3-compatible object store (AWS S3, MinIO, Cloudflare R2, Backblaze B2...),
 // through the AWS SDK; objects are private and served only through the authenticated route.
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { assertKey, type BlobStorage } from "./types.ts";
 
 export interface S3StorageConfig {
@@ -18,7 +25,8 @@ export interface S3StorageConfig {
 }
 
 const isMissing = (error: unknown) =>
-  error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
+  error instanceof S3ServiceException &&
+  (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
 
 export function createS3Storage(config: S3StorageConfig, client?: S3Client): BlobStorage {
   const s3 =
@@ -40,7 +48,9 @@ export function createS3Storage(config: S3StorageConfig, client?: S3Client): Blo
     kind: "s3",
     location: `s3://${config.bucket}/${prefix}`,
     async put(key, data, contentType) {
-      await s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: keyOf(key), Body: data, ContentType: contentType }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: config.bucket, Key: keyOf(key), Body: data, ContentType: contentType }),
+      );
     },
     async get(key) {
       try {

@@ -31,7 +31,13 @@ describe("local storage", () => {
 
   it("refuses keys that could leave its directory", async () => {
     const storage = createLocalStorage(root);
-    for (const key of ["../escape.png", "screenshots/../../x.png", "/etc/passwd", "screenshots/a b.png", "noextension"]) {
+    for (const key of [
+      "../escape.png",
+      "screenshots/../../x.png",
+      "/etc/passwd",
+      "screenshots/a b.png",
+      "noextension",
+    ]) {
       await expect(storage.put(key, Buffer.from("x"), "image/png"), key).rejects.toThrow(/invalid storage key/);
     }
   });
@@ -45,7 +51,14 @@ describe("storageFromEnv", () => {
   });
 
   it("configures an S3-compatible store, and names what is missing", () => {
-    expect(storageFromEnv({ SCREENSHOT_STORAGE: "s3", S3_BUCKET: "shots", S3_ENDPOINT: "http://localhost:9000", S3_PREFIX: "lockstep/" })).toMatchObject({
+    expect(
+      storageFromEnv({
+        SCREENSHOT_STORAGE: "s3",
+        S3_BUCKET: "shots",
+        S3_ENDPOINT: "http://localhost:9000",
+        S3_PREFIX: "lockstep/",
+      }),
+    ).toMatchObject({
       kind: "s3",
       location: "s3://shots/lockstep/",
     });

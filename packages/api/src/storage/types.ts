@@ -15,5 +15,6 @@ export interface BlobStorage {
 
 /** Keys are made by the application (`screenshots/<user>/<sha256>.png`); anything else is a bug. */
 export function assertKey(key: string): void {
-  if (!/^[\w-]+(\/[\w-]+)*\/[\w-]+\.[a-z0-9]+$/i.test(key) || key.length > 300) throw new Error(`invalid storage key: ${key}`);
+  if (!/^[\w-]+(\/[\w-]+)*\/[\w-]+\.[a-z0-9]+$/i.test(key) || key.length > 300)
+    throw new Error(`invalid storage key: ${key}`);
 }

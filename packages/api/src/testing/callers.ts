@@ -35,7 +35,13 @@ export async function createPerson(
 export function callerFor(db: Database, user: SessionUser | null, ai?: AiRuntime, meta: Partial<RequestMeta> = {}) {
   return createCaller({
     db,
-    user: user && { id: user.id, email: user.email, name: user.name, role: user.role, authSessionId: user.authSessionId },
+    user: user && {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      authSessionId: user.authSessionId,
+    },
     ...(ai ? { ai } : {}),
     server: { version: "test", expectedMigrations: [] },
     requestMeta: { requestId: `test-${randomUUID()}`, ip: "127.0.0.1", userAgent: "vitest", ...meta },

@@ -1,6 +1,14 @@
 // Test kit for the character procedures: catalogue rows inserted as the owner, a deterministic AI provider that answers the "memories" schema, an interaction log that records calls, and callers that carry them.
 import { randomUUID } from "node:crypto";
-import type { AiProvider, AiRuntime, CallOutcome, CallSpec, InteractionLog, StructuredRequest, StructuredResult } from "@lockstep/ai";
+import type {
+  AiProvider,
+  AiRuntime,
+  CallOutcome,
+  CallSpec,
+  InteractionLog,
+  StructuredRequest,
+  StructuredResult,
+} from "@lockstep/ai";
 import { SessionStreams } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
 import type { SessionUser } from "../context.ts";
@@ -18,7 +26,11 @@ export interface TestCharacter {
 /** A character with templates (as the owner: lockstep_app may only read the catalogue). */
 export async function insertCharacter(
   db: Database,
-  options: { name?: string; isActive?: boolean; templates?: { title: string; sortOrder?: number; isActive?: boolean }[] } = {},
+  options: {
+    name?: string;
+    isActive?: boolean;
+    templates?: { title: string; sortOrder?: number; isActive?: boolean }[];
+  } = {},
 ): Promise<TestCharacter> {
   counter += 1;
   const name = options.name ?? `Coach ${counter}`;

@@ -78,14 +78,27 @@ export function fakeProvider(script: FakeProviderScript = {}): AiProvider & { sc
       if (script.failSuggest) throw new ProviderError("upstream_error", "HTTP 500", true);
       const value = request.schema.parse({
         suggestions: [
-          { title: "Ask a question", tag: "Curiosity", text: "What was the best part of your week?", analysis: "An open question invites a real answer." },
-          { title: "Share something", tag: "Comfort", text: "Mine was long too, honestly.", analysis: "Matching their mood builds rapport." },
+          {
+            title: "Ask a question",
+            tag: "Curiosity",
+            text: "What was the best part of your week?",
+            analysis: "An open question invites a real answer.",
+          },
+          {
+            title: "Share something",
+            tag: "Comfort",
+            text: "Mine was long too, honestly.",
+            analysis: "Matching their mood builds rapport.",
+          },
         ],
       });
       return { value, usage: { inputTokens: 20, outputTokens: 40 }, raw: { fake: true } };
     },
     async embed(texts: string[]) {
-      return { vectors: texts.map(() => Array.from({ length: 1536 }, (_, index) => (index === 0 ? 1 : 0))), usage: { inputTokens: 0, outputTokens: null } };
+      return {
+        vectors: texts.map(() => Array.from({ length: 1536 }, (_, index) => (index === 0 ? 1 : 0))),
+        usage: { inputTokens: 0, outputTokens: null },
+      };
     },
   };
 }
@@ -112,7 +125,8 @@ export function fakeRuntime(script: FakeProviderScript = {}, persist?: (id: stri
     log,
     streams: new SessionStreams(),
     retrieve: async () => [],
-    sentimentOf: (text) => (/love|great|thanks/i.test(text) ? "positive" : /hate|awful|tired/i.test(text) ? "negative" : "neutral"),
+    sentimentOf: (text) =>
+      /love|great|thanks/i.test(text) ? "positive" : /hate|awful|tired/i.test(text) ? "negative" : "neutral",
   };
   return { runtime, provider, log };
 }

@@ -54,7 +54,8 @@ async function main(): Promise<number> {
           ? `promoted: ${result.user.email} was already an admin (nothing changed)`
           : `promoted ${result.user.email} (${result.user.id}) to admin`,
       );
-      if (result.user.disabled) console.log(`warning: ${result.user.email} is disabled and cannot sign in until re-enabled.`);
+      if (result.user.disabled)
+        console.log(`warning: ${result.user.email} is disabled and cannot sign in until re-enabled.`);
     }
     return 0;
   } finally {

@@ -14,14 +14,20 @@ import {
   restoreDatabase,
 } from "../backup.ts";
 
-const USAGE = "usage: backup.ts backup <file> [--force] [--ignore-pid-file]\n       backup.ts restore <file> [--ignore-pid-file]";
+const USAGE =
+  "usage: backup.ts backup <file> [--force] [--ignore-pid-file]\n       backup.ts restore <file> [--ignore-pid-file]";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const flags = new Set(args.filter((arg) => arg.startsWith("--")));
   const [command, file, ...rest] = args.filter((arg) => !arg.startsWith("--"));
   const knownFlags = command === "backup" ? ["--force", "--ignore-pid-file"] : ["--ignore-pid-file"];
-  if ((command !== "backup" && command !== "restore") || !file || rest.length || [...flags].some((flag) => !knownFlags.includes(flag))) {
+  if (
+    (command !== "backup" && command !== "restore") ||
+    !file ||
+    rest.length ||
+    [...flags].some((flag) => !knownFlags.includes(flag))
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -35,7 +41,9 @@ async function main(): Promise<number> {
       : await restoreDatabase({ pgliteDataDir: embeddedDataDir(), ignorePidFile }, target);
     console.log(`restored ${result.file} (${formatBytes(result.bytes)}) into ${result.location} [${result.runtime}]`);
     if (result.previousDataDir) {
-      console.log(`the data directory it replaced is kept at ${result.previousDataDir}; delete it once you are satisfied`);
+      console.log(
+        `the data directory it replaced is kept at ${result.previousDataDir}; delete it once you are satisfied`,
+      );
     }
     console.log("run pnpm db:migrate if the backup predates the current migrations, then pnpm db:verify");
     return 0;
@@ -57,7 +65,9 @@ async function main(): Promise<number> {
   try {
     const result = await backupDatabase(db, target, { force: flags.has("--force") });
     const kind = result.runtime === "postgres" ? "pg_dump custom format" : "PGlite data-directory tarball";
-    console.log(`backed up ${url ? redactUrl(url) : result.location} [${result.runtime}] to ${result.file} (${formatBytes(result.bytes)}, ${kind})`);
+    console.log(
+      `backed up ${url ? redactUrl(url) : result.location} [${result.runtime}] to ${result.file} (${formatBytes(result.bytes)}, ${kind})`,
+    );
     return 0;
   } finally {
     await db.close();

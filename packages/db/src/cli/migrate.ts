@@ -17,7 +17,11 @@ async function main(): Promise<number> {
     const db = await openDatabase({ pglite: await openPglite(), ownPglite: true });
     try {
       const directory = await createMigration(db.adapterFactory, name);
-      console.log(directory ? `wrote ${path.relative(REPO_ROOT, directory)}/migration.sql` : "schema.prisma and the migrations agree: nothing to write");
+      console.log(
+        directory
+          ? `wrote ${path.relative(REPO_ROOT, directory)}/migration.sql`
+          : "schema.prisma and the migrations agree: nothing to write",
+      );
       return 0;
     } finally {
       await db.close();
@@ -34,7 +38,12 @@ async function main(): Promise<number> {
       const status = await migrationStatus(db);
       console.log(`database: ${db.location}`);
       console.log(`applied: ${status.applied.length}`);
-      for (const [label, names] of Object.entries({ pending: status.pending, edited: status.edited, failed: status.failed, unknown: status.unknown })) {
+      for (const [label, names] of Object.entries({
+        pending: status.pending,
+        edited: status.edited,
+        failed: status.failed,
+        unknown: status.unknown,
+      })) {
         if (names.length) console.log(`${label}: ${names.join(", ")}`);
       }
       console.log(status.current ? "migrations are current" : "migrations are NOT current");

@@ -34,7 +34,10 @@ beforeAll(async () => {
     const dump = await (test.pglite as NonNullable<typeof test.pglite>).dumpDataDir("gzip");
     await test.close();
     const dataDir = path.join(scratch, "data");
-    const db = await openDatabase({ pglite: await openPglite({ dataDir: path.join(dataDir, "pglite"), loadDataDir: dump }), ownPglite: true });
+    const db = await openDatabase({
+      pglite: await openPglite({ dataDir: path.join(dataDir, "pglite"), loadDataDir: dump }),
+      ownPglite: true,
+    });
     await db.close();
     env = { ...base, DATABASE_URL: "", LOCKSTEP_DATA_DIR: dataDir };
     open = () => openDatabase({ pgliteDataDir: path.join(dataDir, "pglite") });
@@ -77,9 +80,15 @@ async function counts(): Promise<{ interactions: number; responses: number }> {
   }
 }
 
-async function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, ["src/cli/retention.ts", ...args], { cwd: PACKAGE_DIR, env: { ...env, ...extraEnv } });
+    const { stdout, stderr } = await run(TSX, ["src/cli/retention.ts", ...args], {
+      cwd: PACKAGE_DIR,
+      env: { ...env, ...extraEnv },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -100,17 +109,21 @@ describe("pnpm db:retention", () => {
     expect(await counts()).toEqual({ interactions: 1, responses: 1 });
   });
 
-  it("deletes what is older than --days, then what is older than the default 90 days", { timeout: 120_000 }, async () => {
-    await insertAged([40, 20, 100]);
-    const thirty = await cli(["--days", "30"]);
-    expect(thirty.code).toBe(0);
-    // the 400- and 100-day-old rows from both tests, and the 40-day-old one
-    expect(thirty.stdout).toMatch(/deleted 3 AI interactions created before .* \(older than 30 days\)/);
-    expect(await counts()).toEqual({ interactions: 1, responses: 1 });
-    const byDefault = await cli([]);
-    expect(byDefault.stdout).toMatch(/deleted 0 AI interactions .*older than 90 days/);
-    const fromEnv = await cli([], { AI_LOG_RETENTION_DAYS: "10" });
-    expect(fromEnv.stdout).toMatch(/deleted 1 AI interaction created before .*older than 10 days/);
-    expect(await counts()).toEqual({ interactions: 0, responses: 0 });
-  });
+  it(
+    "deletes what is older than --days, then what is older than the default 90 days",
+    { timeout: 120_000 },
+    async () => {
+      await insertAged([40, 20, 100]);
+      const thirty = await cli(["--days", "30"]);
+      expect(thirty.code).toBe(0);
+      // the 400- and 100-day-old rows from both tests, and the 40-day-old one
+      expect(thirty.stdout).toMatch(/deleted 3 AI interactions created before .* \(older than 30 days\)/);
+      expect(await counts()).toEqual({ interactions: 1, responses: 1 });
+      const byDefault = await cli([]);
+      expect(byDefault.stdout).toMatch(/deleted 0 AI interactions .*older than 90 days/);
+      const fromEnv = await cli([], { AI_LOG_RETENTION_DAYS: "10" });
+      expect(fromEnv.stdout).toMatch(/deleted 1 AI interaction created before .*older than 10 days/);
+      expect(await counts()).toEqual({ interactions: 0, responses: 0 });
+    },
+  );
 });

@@ -8,7 +8,8 @@ import { readDataSettings } from "../repositories/admin.ts";
 import { aiLogRetentionDaysFromEnv, purgeAiInteractionsOlderThan } from "../repositories/ai-interactions.ts";
 import { trimRollupsBefore } from "../repositories/ai-rollups.ts";
 
-const USAGE = "usage: pnpm db:retention [--days N]   (N whole days, at least 1; default the saved setting, else AI_LOG_RETENTION_DAYS or 90)";
+const USAGE =
+  "usage: pnpm db:retention [--days N]   (N whole days, at least 1; default the saved setting, else AI_LOG_RETENTION_DAYS or 90)";
 
 async function main(): Promise<number> {
   let days: number;
@@ -21,7 +22,8 @@ async function main(): Promise<number> {
     else {
       daysGiven = true;
       days = Number(values.days);
-      if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number of days, at least 1 (got "${values.days}")`);
+      if (!Number.isInteger(days) || days < 1)
+        throw new Error(`--days must be a whole number of days, at least 1 (got "${values.days}")`);
     }
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
@@ -35,7 +37,9 @@ async function main(): Promise<number> {
       return 1;
     }
     if (state === "in-use") {
-      console.error(`${directory} looks in use (postmaster.pid present): stop the server first (it runs retention itself).`);
+      console.error(
+        `${directory} looks in use (postmaster.pid present): stop the server first (it runs retention itself).`,
+      );
       return 1;
     }
   }
@@ -46,7 +50,9 @@ async function main(): Promise<number> {
     const deleted = await purgeAiInteractionsOlderThan(db, { days, now });
     await trimRollupsBefore(db, new Date(now.getTime() - days * 86_400_000));
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-    console.log(`deleted ${deleted} AI interaction${deleted === 1 ? "" : "s"} created before ${cutoff} (older than ${days} days), with their responses`);
+    console.log(
+      `deleted ${deleted} AI interaction${deleted === 1 ? "" : "s"} created before ${cutoff} (older than ${days} days), with their responses`,
+    );
     return 0;
   } finally {
     await db.close();

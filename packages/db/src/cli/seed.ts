@@ -6,8 +6,12 @@ async function main(): Promise<number> {
   const db = await openDatabaseFromEnv();
   try {
     const report = await seedDatabase(db);
-    console.log(`seeded ${db.location}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`);
-    console.log(`demo login: ${DEMO_USER.email} / ${DEMO_USER.password} (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`);
+    console.log(
+      `seeded ${db.location}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`,
+    );
+    console.log(
+      `demo login: ${DEMO_USER.email} / ${DEMO_USER.password} (admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof SeedValidationError) {

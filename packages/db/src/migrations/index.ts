@@ -92,9 +92,7 @@ export async function diffMigrationsToSchema(
   const migrationsList = await readMigrationsList(migrationsDir);
   return withSchemaEngine(adapterFactory, async (engine, schema) => {
     const result = await engine.diff({
-      from: migrationsList.migrationDirectories.length
-        ? { tag: "migrations", ...migrationsList }
-        : { tag: "empty" },
+      from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
       script: true,
       exitCode: null,
@@ -110,7 +108,11 @@ export async function diffMigrationsToSchema(
  * NULLS LAST sort order or a partial index with INCLUDE columns, so every diff proposes to drop
  * them; those statements are not schema drift and are left out.
  */
-export const HAND_MANAGED_OBJECTS = ["knowledge_chunks_embedding_hnsw_idx", "ai_interactions_latency_id_idx", "ai_interactions_prompt_groups_idx"] as const;
+export const HAND_MANAGED_OBJECTS = [
+  "knowledge_chunks_embedding_hnsw_idx",
+  "ai_interactions_latency_id_idx",
+  "ai_interactions_prompt_groups_idx",
+] as const;
 
 function withoutHandManagedObjects(script: string): string {
   return script

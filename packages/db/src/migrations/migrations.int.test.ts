@@ -67,7 +67,10 @@ describe(`migrations (${process.env.DATABASE_URL ? "postgres" : "pglite"})`, () 
     // Drop the newest migration's sibling: remove a column the schema declares, as a new migration.
     const { mkdir, writeFile } = await import("node:fs/promises");
     await mkdir(path.join(copy, "29990101000000_drift"));
-    await writeFile(path.join(copy, "29990101000000_drift", "migration.sql"), 'ALTER TABLE "sessions" DROP COLUMN "is_pinned";\n');
+    await writeFile(
+      path.join(copy, "29990101000000_drift", "migration.sql"),
+      'ALTER TABLE "sessions" DROP COLUMN "is_pinned";\n',
+    );
     const diff = await diffMigrationsToSchema(db.adapterFactory, copy);
     expect(diff).toContain('"is_pinned"');
   });

@@ -81,7 +81,10 @@ export async function listSessionsForAdmin(
      LIMIT ${q.limit + 1}`;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toAdminSession), next: rows.length > q.limit && last ? { createdAt: last.created_at, id: last.id } : null };
+  return {
+    items: page.map(toAdminSession),
+    next: rows.length > q.limit && last ? { createdAt: last.created_at, id: last.id } : null,
+  };
 }
 
 /** One session of anyone, soft-deleted or not; null when absent. */
@@ -111,14 +114,20 @@ export async function listSessionMessagesForAdmin(
   );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toMessageDto), next: rows.length > q.limit && last ? { time: last.timestamp, id: last.id } : null };
+  return {
+    items: page.map(toMessageDto),
+    next: rows.length > q.limit && last ? { time: last.timestamp, id: last.id } : null,
+  };
 }
 
 /**
  * Brings a soft-deleted session back; a live one is returned as it is (before equals after).
  * The row is locked first, so the audited "before" is the state this change replaced.
  */
-export async function restoreSessionForAdmin(tx: ScopedTx, id: string): Promise<{ before: TAdminSession; after: TAdminSession } | null> {
+export async function restoreSessionForAdmin(
+  tx: ScopedTx,
+  id: string,
+): Promise<{ before: TAdminSession; after: TAdminSession } | null> {
   if (!UUID.test(id)) return null;
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM sessions WHERE id = ${id}::uuid FOR UPDATE`;
   if (!locked.length) return null;
@@ -161,11 +170,19 @@ export async function deleteUserForAdmin(
 
 // ------------------------------------------------------------------ data settings
 
-export const DEFAULT_MASKING_SETTINGS: TMaskingSettings = { enabled: true, email: true, phone: true, card: true, secret: true, dataUrl: true };
+export const DEFAULT_MASKING_SETTINGS: TMaskingSettings = {
+  enabled: true,
+  email: true,
+  phone: true,
+  card: true,
+  secret: true,
+  dataUrl: true,
+};
 
 /** A stored masking object, read leniently: a category missing from it keeps its default (on). */
 function maskingFrom(value: unknown): TMaskingSettings {
-  const stored = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const stored =
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   const out = { ...DEFAULT_MASKING_SETTINGS };
   for (const key of Object.keys(out) as (keyof TMaskingSettings)[]) {
     if (typeof stored[key] === "boolean") out[key] = stored[key];
@@ -173,11 +190,24 @@ function maskingFrom(value: unknown): TMaskingSettings {
   return out;
 }
 
-const dataSettingsSelect = { retentionDays: true, masking: true, updatedAt: true, updatedBy: true } satisfies Prisma.DataSettingsSelect;
+const dataSettingsSelect = {
+  retentionDays: true,
+  masking: true,
+  updatedAt: true,
+  updatedBy: true,
+} satisfies Prisma.DataSettingsSelect;
 
-function toDataSettings(row: Prisma.DataSettingsGetPayload<{ select: typeof dataSettingsSelect }> | null): TAdminDataSettings {
+function toDataSettings(
+  row: Prisma.DataSettingsGetPayload<{ select: typeof dataSettingsSelect }> | null,
+): TAdminDataSettings {
   if (!row) {
-    return { retentionDays: aiLogRetentionDaysFromEnv(), masking: { ...DEFAULT_MASKING_SETTINGS }, source: "default", updatedAt: null, updatedBy: null };
+    return {
+      retentionDays: aiLogRetentionDaysFromEnv(),
+      masking: { ...DEFAULT_MASKING_SETTINGS },
+      source: "default",
+      updatedAt: null,
+      updatedBy: null,
+    };
   }
   return {
     retentionDays: row.retentionDays,
@@ -208,7 +238,12 @@ export async function saveDataSettings(
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('data_settings'))`;
   const before = await getDataSettings(tx);
   const data = { retentionDays: input.retentionDays, masking: input.masking, updatedBy: actorId };
-  const row = await tx.dataSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data, select: dataSettingsSelect });
+  const row = await tx.dataSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, ...data },
+    update: data,
+    select: dataSettingsSelect,
+  });
   return { before, after: toDataSettings(row) };
 }
 
@@ -232,7 +267,10 @@ export interface AdminAuditListQuery {
 }
 
 /** Who did what, when, with before and after: newest first, keyset on (created_at desc, id desc). */
-export async function listAuditForAdmin(tx: ScopedTx, q: AdminAuditListQuery): Promise<{ items: TAdminAuditEntry[]; next: AuditKey | null }> {
+export async function listAuditForAdmin(
+  tx: ScopedTx,
+  q: AdminAuditListQuery,
+): Promise<{ items: TAdminAuditEntry[]; next: AuditKey | null }> {
   const filters: Prisma.AuditLogWhereInput[] = [];
   if (q.actorId) filters.push({ actorId: q.actorId });
   if (q.action) filters.push({ action: q.action });
@@ -241,7 +279,9 @@ export async function listAuditForAdmin(tx: ScopedTx, q: AdminAuditListQuery): P
   if (q.from) filters.push({ createdAt: { gte: q.from } });
   if (q.to) filters.push({ createdAt: { lt: q.to } });
   if (q.after) {
-    filters.push({ OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }] });
+    filters.push({
+      OR: [{ createdAt: { lt: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { lt: q.after.id } }],
+    });
   }
   const rows = await tx.auditLog.findMany({
     where: { AND: filters },

@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../seed/passwords.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
-import { createOrPromoteAdmin, GENERATED_PASSWORD_LENGTH, generatePassword, InvalidAdminEmailError, normaliseAdminEmail } from "./admins.ts";
+import {
+  createOrPromoteAdmin,
+  GENERATED_PASSWORD_LENGTH,
+  generatePassword,
+  InvalidAdminEmailError,
+  normaliseAdminEmail,
+} from "./admins.ts";
 import { listAuditEntries } from "./audit.ts";
 
 let db: TestDatabase;
@@ -22,7 +28,12 @@ describe("createOrPromoteAdmin", () => {
   it("creates an admin with a credential account whose generated password verifies", async () => {
     const result = await createOrPromoteAdmin(db, { email: "  New.Admin@Example.com ", name: " Nadia Admin " });
     if (result.outcome !== "created") throw new Error(`expected created, got ${result.outcome}`);
-    expect(result.user).toMatchObject({ email: "new.admin@example.com", name: "Nadia Admin", role: "admin", disabled: false });
+    expect(result.user).toMatchObject({
+      email: "new.admin@example.com",
+      name: "Nadia Admin",
+      role: "admin",
+      disabled: false,
+    });
     expect(result.password).toHaveLength(GENERATED_PASSWORD_LENGTH);
 
     const { rows } = await db.pool.query<{ account_id: string; provider_id: string; password: string; role: string }>(
@@ -54,8 +65,14 @@ describe("createOrPromoteAdmin", () => {
        VALUES ('existing-credential', 'existing-user', 'existing-user', 'credential', 'old-hash', now())`,
     );
     const result = await createOrPromoteAdmin(db, { email: "EXISTING@example.com", name: "Ignored" });
-    expect(result).toMatchObject({ outcome: "promoted", wasAdmin: false, user: { id: "existing-user", name: "Existing Person", role: "admin" } });
-    const { rows } = await db.pool.query<{ password: string }>(`SELECT password FROM accounts WHERE user_id = 'existing-user'`);
+    expect(result).toMatchObject({
+      outcome: "promoted",
+      wasAdmin: false,
+      user: { id: "existing-user", name: "Existing Person", role: "admin" },
+    });
+    const { rows } = await db.pool.query<{ password: string }>(
+      `SELECT password FROM accounts WHERE user_id = 'existing-user'`,
+    );
     expect(rows).toEqual([{ password: "old-hash" }]);
 
     const again = await createOrPromoteAdmin(db, { email: "existing@example.com" });

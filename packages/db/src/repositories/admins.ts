@@ -31,8 +31,7 @@ export class InvalidAdminEmailError extends Error {
 }
 
 export type AdminCreateResult =
-  | { outcome: "created"; user: TUserDto; password: string }
-  | { outcome: "promoted"; user: TUserDto; wasAdmin: boolean };
+  { outcome: "created"; user: TUserDto; password: string } | { outcome: "promoted"; user: TUserDto; wasAdmin: boolean };
 
 /**
  * Runs as the owner (the console has no signed-in operator, and lockstep_admin may not insert users
@@ -55,14 +54,25 @@ export async function createOrPromoteAdmin(
     const existing = await tx.user.findUnique({ where: { email }, select: userDtoSelect });
     if (existing) {
       const before = toUserDto(existing);
-      const after = before.role === "admin"
-        ? before
-        : toUserDto(await tx.user.update({ where: { id: existing.id }, data: { role: "ADMIN" }, select: userDtoSelect }));
-      await recordAudit(tx, { actorId: null, action: "admin.promote", entityType: "user", entityId: after.id, before, after });
+      const after =
+        before.role === "admin"
+          ? before
+          : toUserDto(
+              await tx.user.update({ where: { id: existing.id }, data: { role: "ADMIN" }, select: userDtoSelect }),
+            );
+      await recordAudit(tx, {
+        actorId: null,
+        action: "admin.promote",
+        entityType: "user",
+        entityId: after.id,
+        before,
+        after,
+      });
       return { outcome: "promoted", user: after, wasAdmin: before.role === "admin" };
     }
     // Created between the check above and here: start again so the account gets a password hash.
-    if (!password || !passwordHash) throw new Error(`the account ${email} vanished while being promoted; run the command again`);
+    if (!password || !passwordHash)
+      throw new Error(`the account ${email} vanished while being promoted; run the command again`);
     const id = randomUUID();
     const created = await tx.user.create({
       data: {
@@ -75,7 +85,14 @@ export async function createOrPromoteAdmin(
       select: userDtoSelect,
     });
     const user = toUserDto(created);
-    await recordAudit(tx, { actorId: null, action: "admin.create", entityType: "user", entityId: id, before: null, after: user });
+    await recordAudit(tx, {
+      actorId: null,
+      action: "admin.create",
+      entityType: "user",
+      entityId: id,
+      before: null,
+      after: user,
+    });
     return { outcome: "created", user, password };
   });
 }

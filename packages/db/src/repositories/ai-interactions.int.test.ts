@@ -35,7 +35,11 @@ afterAll(async () => {
 
 async function insertUser(label: string): Promise<string> {
   const id = `${label}-${randomUUID()}`;
-  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [id, label, `${id}@example.com`]);
+  await db.pool.query(`INSERT INTO users (id, name, email, updated_at) VALUES ($1, $2, $3, now())`, [
+    id,
+    label,
+    `${id}@example.com`,
+  ]);
   return id;
 }
 
@@ -133,7 +137,10 @@ describe("beginAiInteraction / finishAiInteraction", () => {
     expect(begun).toMatchObject({ sessionId: null, sessionNotAttached: "other_user" });
     const row = await rowOf(begun.id);
     expect(row?.session_id).toBeNull();
-    expect(row?.metadata).toEqual({ requestId: "r1", sessionNotAttached: { claimedId: sessionId, reason: "other_user" } });
+    expect(row?.metadata).toEqual({
+      requestId: "r1",
+      sessionNotAttached: { claimedId: sessionId, reason: "other_user" },
+    });
     const { rows } = await db.pool.query(`SELECT user_id FROM sessions WHERE id = $1`, [sessionId]);
     expect(rows).toEqual([{ user_id: bob }]);
   });
@@ -151,7 +158,9 @@ describe("beginAiInteraction / finishAiInteraction", () => {
   it("writes the outcome and responses once; a second finish changes nothing", async () => {
     const { id } = await beginAiInteraction(db, newRow());
     expect(await finishAiInteraction(db, id, finished)).toBe(true);
-    expect(await finishAiInteraction(db, id, { ...finished, status: "ERROR", errorCode: "late", responses: [] })).toBe(false);
+    expect(await finishAiInteraction(db, id, { ...finished, status: "ERROR", errorCode: "late", responses: [] })).toBe(
+      false,
+    );
     const row = await rowOf(id);
     expect(row).toMatchObject({
       status: "SUCCESS",
@@ -172,7 +181,9 @@ describe("beginAiInteraction / finishAiInteraction", () => {
 
   it("lets the real outcome replace the sweep's ABORTED guess", async () => {
     const { id } = await beginAiInteraction(db, newRow());
-    await db.pool.query(`UPDATE ai_interactions SET status = 'ABORTED', error_code = 'process_ended' WHERE id = $1`, [id]);
+    await db.pool.query(`UPDATE ai_interactions SET status = 'ABORTED', error_code = 'process_ended' WHERE id = $1`, [
+      id,
+    ]);
     expect(await finishAiInteraction(db, id, { ...finished, responses: [] })).toBe(true);
     expect(await rowOf(id)).toMatchObject({ status: "SUCCESS", error_code: null });
   });
@@ -186,7 +197,10 @@ describe("abortAbandonedAiInteractions", () => {
     const inFlight = await beginAiInteraction(db, newRow());
     const done = await beginAiInteraction(db, newRow());
     await finishAiInteraction(db, done.id, { ...finished, responses: [] });
-    await db.pool.query(`UPDATE ai_interactions SET created_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`, [[old.id, done.id]]);
+    await db.pool.query(
+      `UPDATE ai_interactions SET created_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`,
+      [[old.id, done.id]],
+    );
 
     expect(await abortAbandonedAiInteractions(db, { createdBefore: new Date(Date.now() - 10 * 60_000) })).toBe(1);
     expect(await rowOf(old.id)).toMatchObject({ status: "ABORTED", error_code: "process_ended" });
@@ -209,11 +223,17 @@ describe("purgeAiInteractionsOlderThan", () => {
       ids.push(id);
     }
     const [young, ...old] = ids as [string, ...string[]];
-    await db.pool.query(`UPDATE ai_interactions SET created_at = now() - interval '91 days' WHERE id = ANY($1::uuid[])`, [old]);
+    await db.pool.query(
+      `UPDATE ai_interactions SET created_at = now() - interval '91 days' WHERE id = ANY($1::uuid[])`,
+      [old],
+    );
     await db.pool.query(`UPDATE ai_interactions SET created_at = now() - interval '89 days' WHERE id = $1`, [young]);
     // A message citing an old interaction keeps its text; only the link goes.
     const sessionId = randomUUID();
-    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [sessionId, alice]);
+    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [
+      sessionId,
+      alice,
+    ]);
     await db.pool.query(
       `INSERT INTO messages (session_id, user_id, text, author, ai_interaction_id, updated_at) VALUES ($1, $2, 'kept', 'AI', $3, now())`,
       [sessionId, alice, old[0]],
@@ -222,9 +242,14 @@ describe("purgeAiInteractionsOlderThan", () => {
     expect(await purgeAiInteractionsOlderThan(db, { days: 90, batchSize: 2 })).toBe(4);
     const { rows } = await db.pool.query(`SELECT id FROM ai_interactions WHERE id = ANY($1::uuid[])`, [ids]);
     expect(rows.map((r) => r.id)).toEqual([young]);
-    const responses = await db.pool.query(`SELECT interaction_id FROM ai_responses WHERE interaction_id = ANY($1::uuid[])`, [ids]);
+    const responses = await db.pool.query(
+      `SELECT interaction_id FROM ai_responses WHERE interaction_id = ANY($1::uuid[])`,
+      [ids],
+    );
     expect(new Set(responses.rows.map((r) => r.interaction_id))).toEqual(new Set([young]));
-    const message = await db.pool.query(`SELECT text, ai_interaction_id FROM messages WHERE session_id = $1`, [sessionId]);
+    const message = await db.pool.query(`SELECT text, ai_interaction_id FROM messages WHERE session_id = $1`, [
+      sessionId,
+    ]);
     expect(message.rows).toEqual([{ text: "kept", ai_interaction_id: null }]);
     expect(await purgeAiInteractionsOlderThan(db, { days: 90 })).toBe(0);
   });
@@ -294,17 +319,82 @@ describe("aiInteractionStats", () => {
 
   beforeAll(async () => {
     const rows: Fixture[] = [
-      { provider: "stats-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: "2026-03-01T00:05:00Z", latency: 100, ttft: 10, input: 10, output: 20 },
-      { provider: "stats-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: "2026-03-01T00:10:00Z", latency: 200, ttft: 20, input: 5, output: 5 },
-      { provider: "stats-b", model: "m2", operation: "EMBED", status: "ERROR", at: "2026-03-01T00:20:00Z", latency: 50 },
+      {
+        provider: "stats-a",
+        model: "m1",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: "2026-03-01T00:05:00Z",
+        latency: 100,
+        ttft: 10,
+        input: 10,
+        output: 20,
+      },
+      {
+        provider: "stats-a",
+        model: "m1",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: "2026-03-01T00:10:00Z",
+        latency: 200,
+        ttft: 20,
+        input: 5,
+        output: 5,
+      },
+      {
+        provider: "stats-b",
+        model: "m2",
+        operation: "EMBED",
+        status: "ERROR",
+        at: "2026-03-01T00:20:00Z",
+        latency: 50,
+      },
       { provider: "stats-a", model: "m1", operation: "SUGGEST", status: "PENDING", at: "2026-03-01T00:59:59.999Z" },
-      { provider: "stats-b", model: "m2", operation: "REPLY", status: "SUCCESS", at: "2026-03-01T02:00:00.000Z", latency: 400, ttft: 40, input: 1, output: 2 },
-      { provider: "stats-b", model: "m2", operation: "REPLY", status: "TIMEOUT", at: "2026-03-01T02:30:00Z", latency: 30_000 },
-      { provider: "stats-a", model: "m1", operation: "OCR", status: "CANCELLED", at: "2026-03-01T02:31:00Z", latency: 5 },
+      {
+        provider: "stats-b",
+        model: "m2",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: "2026-03-01T02:00:00.000Z",
+        latency: 400,
+        ttft: 40,
+        input: 1,
+        output: 2,
+      },
+      {
+        provider: "stats-b",
+        model: "m2",
+        operation: "REPLY",
+        status: "TIMEOUT",
+        at: "2026-03-01T02:30:00Z",
+        latency: 30_000,
+      },
+      {
+        provider: "stats-a",
+        model: "m1",
+        operation: "OCR",
+        status: "CANCELLED",
+        at: "2026-03-01T02:31:00Z",
+        latency: 5,
+      },
       { provider: "stats-a", model: "m1", operation: "REPLY", status: "ABORTED", at: "2026-03-01T02:40:00Z" },
       // Outside [from, to): `to` is exclusive, `from` inclusive.
-      { provider: "stats-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: "2026-03-01T03:00:00.000Z", latency: 1 },
-      { provider: "stats-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: "2026-02-28T23:59:59.999Z", latency: 1 },
+      {
+        provider: "stats-a",
+        model: "m1",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: "2026-03-01T03:00:00.000Z",
+        latency: 1,
+      },
+      {
+        provider: "stats-a",
+        model: "m1",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: "2026-02-28T23:59:59.999Z",
+        latency: 1,
+      },
     ];
     for (const row of rows) await insertFixture(row);
   });
@@ -332,7 +422,13 @@ describe("aiInteractionStats", () => {
       outputTokens: 27,
     });
     expect(result.groups).toEqual([]);
-    expect(result).toMatchObject({ from: from.getTime(), to: to.getTime(), bucket: "hour", bucketMs: 3_600_000, groupBy: null });
+    expect(result).toMatchObject({
+      from: from.getTime(),
+      to: to.getTime(),
+      bucket: "hour",
+      bucketMs: 3_600_000,
+      groupBy: null,
+    });
   });
 
   it("fills every hour bucket, empty ones included", async () => {
@@ -347,8 +443,19 @@ describe("aiInteractionStats", () => {
     expect(h0?.errorRate).toBeCloseTo(1 / 3, 12);
     expect(h0?.latencyMs).toEqual({ p50: 150, p95: 195, p99: 199 });
     expect(h0?.timeToFirstTokenMs).toEqual({ p50: 15, p95: 19.5 });
-    expect(h1).toMatchObject({ count: 0, errorRate: null, latencyMs: { p50: null, p95: null, p99: null }, inputTokens: 0 });
-    expect(h2).toMatchObject({ success: 1, timeout: 1, cancelled: 1, aborted: 1, latencyMs: { p50: 400, p95: 400, p99: 400 } });
+    expect(h1).toMatchObject({
+      count: 0,
+      errorRate: null,
+      latencyMs: { p50: null, p95: null, p99: null },
+      inputTokens: 0,
+    });
+    expect(h2).toMatchObject({
+      success: 1,
+      timeout: 1,
+      cancelled: 1,
+      aborted: 1,
+      latencyMs: { p50: 400, p95: 400, p99: 400 },
+    });
     expect(h2?.errorRate).toBeCloseTo(2 / 3, 12);
   });
 
@@ -388,7 +495,11 @@ describe("aiInteractionStats", () => {
 
   it("day buckets start at UTC midnight", async () => {
     const result = await withAdmin(db, (tx) =>
-      aiInteractionStats(tx, { from: new Date("2026-02-28T12:00:00Z"), to: new Date("2026-03-02T00:00:00Z"), bucket: "day" }),
+      aiInteractionStats(tx, {
+        from: new Date("2026-02-28T12:00:00Z"),
+        to: new Date("2026-03-02T00:00:00Z"),
+        bucket: "day",
+      }),
     );
     expect(result.series.map((p) => [new Date(p.start).toISOString(), p.count])).toEqual([
       ["2026-02-28T00:00:00.000Z", 1],
@@ -404,7 +515,10 @@ describe("listAiInteractions", () => {
 
   beforeAll(async () => {
     sessionId = randomUUID();
-    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [sessionId, bob]);
+    await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [
+      sessionId,
+      bob,
+    ]);
     ids = [];
     for (let i = 0; i < 23; i++) {
       ids.push(
@@ -470,7 +584,9 @@ describe("listAiInteractions", () => {
     expect(await count({ userId: bob })).toBe(expectCount((i) => i % 2 === 1));
     expect(await count({ sessionId })).toBe(expectCount((i) => i % 6 === 0));
     expect(await count({ dataSource: "system" })).toBe(expectCount((i) => i % 8 === 0));
-    expect(await count({ provider: "list-even", status: "error", operation: "embed" })).toBe(expectCount((i) => i % 2 === 0 && i % 5 === 0 && i % 4 === 0));
+    expect(await count({ provider: "list-even", status: "error", operation: "embed" })).toBe(
+      expectCount((i) => i % 2 === 0 && i % 5 === 0 && i % 4 === 0),
+    );
     expect(await count({ provider: "no-such-provider" })).toBe(0);
     expect(await count({ from: new Date(base + 2000), to: new Date(base + 4000) })).toBe(6);
   });
@@ -488,7 +604,12 @@ describe("getAiInteractionDetails / deleteAiInteraction", () => {
     await finishAiInteraction(db, id, finished);
     const removed = await withAdmin(db, (tx) => deleteAiInteraction(tx, id));
     expect(removed?.responsesDeleted).toBe(2);
-    expect(removed?.before).toMatchObject({ id, status: "success", providerName: "repo-builtin", providerKind: "builtin" });
+    expect(removed?.before).toMatchObject({
+      id,
+      status: "success",
+      providerName: "repo-builtin",
+      providerKind: "builtin",
+    });
     expect(await rowOf(id)).toBeUndefined();
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ai_responses WHERE interaction_id = $1`, [id]);
     expect(rows[0].n).toBe(0);

@@ -104,7 +104,9 @@ export async function beginAiInteraction(db: Database, row: NewAiInteraction): P
           INSERT INTO sessions (id, user_id, type, updated_at)
           VALUES (${row.sessionId}::uuid, ${userId}, 'TEXT'::"SessionType", now())
           ON CONFLICT (id) DO NOTHING`;
-        const owner = await tx.$queryRaw<{ user_id: string }[]>`SELECT user_id FROM sessions WHERE id = ${row.sessionId}::uuid`;
+        const owner = await tx.$queryRaw<
+          { user_id: string }[]
+        >`SELECT user_id FROM sessions WHERE id = ${row.sessionId}::uuid`;
         if (owner[0]?.user_id === userId) sessionId = row.sessionId;
         // Someone else's session: the log runs as the owner, so nothing (not RLS, not the foreign
         // key) would stop the row from being attached, and the other person's session would then
@@ -115,7 +117,10 @@ export async function beginAiInteraction(db: Database, row: NewAiInteraction): P
 
     const metadata: { [key: string]: LogJson } | undefined =
       sessionNotAttached && row.sessionId
-        ? { ...row.metadata, sessionNotAttached: { claimedId: row.sessionId.slice(0, 200), reason: sessionNotAttached } }
+        ? {
+            ...row.metadata,
+            sessionNotAttached: { claimedId: row.sessionId.slice(0, 200), reason: sessionNotAttached },
+          }
         : row.metadata;
 
     await tx.$executeRaw`
@@ -192,7 +197,10 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
           position,
           content: response.content,
           finishReason: response.finishReason,
-          metadata: response.metadata === undefined || response.metadata === null ? Prisma.DbNull : (response.metadata as Prisma.InputJsonValue),
+          metadata:
+            response.metadata === undefined || response.metadata === null
+              ? Prisma.DbNull
+              : (response.metadata as Prisma.InputJsonValue),
         })),
       });
     }
@@ -215,7 +223,8 @@ export interface AbandonedSweep {
  * how many rows it marked.
  */
 export async function abortAbandonedAiInteractions(db: Database, sweep: AbandonedSweep): Promise<number> {
-  if (!sweep.createdBefore && !sweep.exceptIds) throw new Error("abortAbandonedAiInteractions needs createdBefore or exceptIds");
+  if (!sweep.createdBefore && !sweep.exceptIds)
+    throw new Error("abortAbandonedAiInteractions needs createdBefore or exceptIds");
   const criteria: Prisma.Sql[] = [Prisma.sql`status = 'PENDING'`];
   if (sweep.createdBefore) criteria.push(Prisma.sql`created_at < ${sweep.createdBefore}`);
   const keep = (sweep.exceptIds ?? []).filter((id) => UUID.test(id));
@@ -253,7 +262,8 @@ export interface RetentionOptions {
  * SKIP LOCKED lets two servers run it at once without waiting on each other. Returns the count.
  */
 export async function purgeAiInteractionsOlderThan(db: Database, options: RetentionOptions): Promise<number> {
-  if (!Number.isFinite(options.days) || options.days <= 0) throw new RangeError(`retention days must be positive (got ${options.days})`);
+  if (!Number.isFinite(options.days) || options.days <= 0)
+    throw new RangeError(`retention days must be positive (got ${options.days})`);
   const batchSize = options.batchSize ?? 1000;
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * 86_400_000);
   let total = 0;
@@ -270,13 +280,20 @@ export async function purgeAiInteractionsOlderThan(db: Database, options: Retent
 
 // ------------------------------------------------------------------ transient errors
 
-const TRANSIENT_KINDS = new Set(["TransactionWriteConflict", "TooManyConnections", "DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+const TRANSIENT_KINDS = new Set([
+  "TransactionWriteConflict",
+  "TooManyConnections",
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+]);
 // P1001/P1002: server unreachable or timed out; P1008: operation timeout; P1017: server closed the
 // connection; P2024: pool timeout; P2028: transaction API error (expired, closed); P2034: write
 // conflict or deadlock.
 const TRANSIENT_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034"]);
 const TRANSIENT_NODE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
-const TRANSIENT_MESSAGE = /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect|terminating connection/i;
+const TRANSIENT_MESSAGE =
+  /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect|terminating connection/i;
 
 /** SQLSTATE classes that mean "try again": connection exceptions, serialization failures, deadlocks, server restarts, no free connection. */
 function isTransientSqlState(code: string): boolean {
@@ -293,7 +310,14 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const visit = (value: unknown, depth: number): boolean => {
     if (value === null || typeof value !== "object" || seen.has(value) || depth > 6) return false;
     seen.add(value);
-    const e = value as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+    const e = value as {
+      code?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      meta?: unknown;
+    };
     if (typeof e.kind === "string" && TRANSIENT_KINDS.has(e.kind)) return true;
     if (typeof e.code === "string") {
       if (TRANSIENT_PRISMA_CODES.has(e.code) || TRANSIENT_NODE_CODES.has(e.code)) return true;
@@ -372,8 +396,7 @@ function toListItem(row: ListRow): TAdminInteractionListItem {
 
 /** Keyset position: the sort key of the last row of a page. */
 export type AiInteractionKey =
-  | { sort: "created_at"; createdAt: Date; id: string }
-  | { sort: "latency"; latencyMs: number | null; id: string };
+  { sort: "created_at"; createdAt: Date; id: string } | { sort: "latency"; latencyMs: number | null; id: string };
 
 export interface AiInteractionFilters {
   /** created_at >= from */
@@ -408,7 +431,8 @@ function filterSql(f: AiInteractionFilters): Prisma.Sql[] {
   if (f.status) where.push(Prisma.sql`i.status = ${AiInteractionStatus.toDb(f.status)}::"AiInteractionStatus"`);
   if (f.operation) where.push(Prisma.sql`i.operation = ${AiOperation.toDb(f.operation)}::"AiOperation"`);
   if (f.userId) where.push(Prisma.sql`i.user_id = ${f.userId}`);
-  if (f.sessionId) where.push(UUID.test(f.sessionId) ? Prisma.sql`i.session_id = ${f.sessionId}::uuid` : Prisma.sql`false`);
+  if (f.sessionId)
+    where.push(UUID.test(f.sessionId) ? Prisma.sql`i.session_id = ${f.sessionId}::uuid` : Prisma.sql`false`);
   if (f.dataSource) where.push(Prisma.sql`i.data_source = ${DataSource.toDb(f.dataSource)}::"DataSource"`);
   return where;
 }
@@ -425,7 +449,8 @@ export async function listAiInteractions(
   const where = filterSql(q);
   const after = q.after;
   if (after && after.sort !== q.sort) throw new RangeError("the cursor belongs to a list in another order");
-  if (after?.sort === "created_at") where.push(Prisma.sql`(i.created_at, i.id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (after?.sort === "created_at")
+    where.push(Prisma.sql`(i.created_at, i.id) < (${after.createdAt}, ${after.id}::uuid)`);
   if (after?.sort === "latency") {
     where.push(
       after.latencyMs === null
@@ -433,7 +458,10 @@ export async function listAiInteractions(
         : Prisma.sql`(i.latency_ms < ${after.latencyMs} OR (i.latency_ms = ${after.latencyMs} AND i.id < ${after.id}::uuid) OR i.latency_ms IS NULL)`,
     );
   }
-  const order = q.sort === "latency" ? Prisma.sql`i.latency_ms DESC NULLS LAST, i.id DESC` : Prisma.sql`i.created_at DESC, i.id DESC`;
+  const order =
+    q.sort === "latency"
+      ? Prisma.sql`i.latency_ms DESC NULLS LAST, i.id DESC`
+      : Prisma.sql`i.created_at DESC, i.id DESC`;
   const rows = await tx.$queryRaw<ListRow[]>`
     SELECT ${LIST_COLUMNS}
       FROM ai_interactions i
@@ -445,13 +473,19 @@ export async function listAiInteractions(
   const last = page.at(-1);
   let next: AiInteractionKey | null = null;
   if (rows.length > q.limit && last) {
-    next = q.sort === "latency" ? { sort: "latency", latencyMs: last.latencyMs, id: last.id } : { sort: "created_at", createdAt: last.createdAt, id: last.id };
+    next =
+      q.sort === "latency"
+        ? { sort: "latency", latencyMs: last.latencyMs, id: last.id }
+        : { sort: "created_at", createdAt: last.createdAt, id: last.id };
   }
   return { items: page.map(toListItem), next };
 }
 
 /** The newest interactions (seed 000's get_recent_interactions), optionally of one user. */
-export async function getRecentAiInteractions(tx: ScopedTx, options: { limit: number; userId?: string }): Promise<TAdminInteractionListItem[]> {
+export async function getRecentAiInteractions(
+  tx: ScopedTx,
+  options: { limit: number; userId?: string },
+): Promise<TAdminInteractionListItem[]> {
   return (await listAiInteractions(tx, { sort: "created_at", limit: options.limit, userId: options.userId })).items;
 }
 
@@ -544,7 +578,10 @@ export async function getAiInteractionDetails(tx: ScopedTx, id: string): Promise
  * of the delete in the same transaction (lockstep_admin may not SELECT ... FOR UPDATE, which needs
  * an UPDATE grant it has no reason to hold).
  */
-export async function deleteAiInteraction(tx: ScopedTx, id: string): Promise<{ before: TAdminInteractionDetail; responsesDeleted: number } | null> {
+export async function deleteAiInteraction(
+  tx: ScopedTx,
+  id: string,
+): Promise<{ before: TAdminInteractionDetail; responsesDeleted: number } | null> {
   const before = await getAiInteractionDetails(tx, id);
   if (!before) return null;
   const { count } = await tx.aiInteraction.deleteMany({ where: { id } });
@@ -638,8 +675,16 @@ export async function aiInteractionStats(tx: ScopedTx, q: AiInteractionStatsQuer
   const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
   const groupBy = q.groupBy ?? null;
   const key =
-    groupBy === "provider" ? Prisma.sql`p.name` : groupBy === "model" ? Prisma.sql`i.model_name` : groupBy === "operation" ? Prisma.sql`i.operation::text` : Prisma.sql`NULL::text`;
-  const sets = groupBy ? Prisma.sql`GROUPING SETS ((), (bucket), (key), (bucket, key))` : Prisma.sql`GROUPING SETS ((), (bucket))`;
+    groupBy === "provider"
+      ? Prisma.sql`p.name`
+      : groupBy === "model"
+        ? Prisma.sql`i.model_name`
+        : groupBy === "operation"
+          ? Prisma.sql`i.operation::text`
+          : Prisma.sql`NULL::text`;
+  const sets = groupBy
+    ? Prisma.sql`GROUPING SETS ((), (bucket), (key), (bucket, key))`
+    : Prisma.sql`GROUPING SETS ((), (bucket))`;
   const rows = await tx.$queryRaw<StatsRow[]>`
     WITH f AS (
       SELECT date_bin(${BUCKET_INTERVAL[q.bucket]}::interval, i.created_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
@@ -721,13 +766,17 @@ interface OverviewRow extends StatsRow {
  * with the definitions of aiInteractionStats. The work_mem raise lets the percentile sorts of a
  * large range stay in memory instead of spilling to disk; it ends with the transaction.
  */
-export async function aiInteractionOverview(tx: ScopedTx, q: AiInteractionOverviewQuery): Promise<TAdminInteractionOverview> {
+export async function aiInteractionOverview(
+  tx: ScopedTx,
+  q: AiInteractionOverviewQuery,
+): Promise<TAdminInteractionOverview> {
   // Rollups hold whole hours, so they serve hour and day buckets; minute buckets are short ranges anyway.
   if (q.bucket !== "minute") {
     const window = await readRollupWindow(tx);
     const from = Math.max(Math.ceil(q.from.getTime() / HOUR_MS) * HOUR_MS, window?.from.getTime() ?? Infinity);
     const until = Math.min(Math.floor(q.to.getTime() / HOUR_MS) * HOUR_MS, window?.until.getTime() ?? -Infinity);
-    if (until - from >= ROLLUP_MIN_SPAN_MS) return overviewFromRollups(tx, q, { from: new Date(from), until: new Date(until) });
+    if (until - from >= ROLLUP_MIN_SPAN_MS)
+      return overviewFromRollups(tx, q, { from: new Date(from), until: new Date(until) });
   }
   const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
   const where = filterSql({ from: q.from, to: q.to, provider: q.provider, model: q.model, operation: q.operation });
@@ -852,7 +901,11 @@ function accumulatedValues(a: Accumulator | undefined): TInteractionStatsValues 
  * both halves add up the same way. SQL sums calls and tokens per group and latency bin over
  * GROUPING SETS; the percentiles are then read off each group's histogram (histogramPercentiles).
  */
-async function overviewFromRollups(tx: ScopedTx, q: AiInteractionOverviewQuery, covered: RollupWindow): Promise<TAdminInteractionOverview> {
+async function overviewFromRollups(
+  tx: ScopedTx,
+  q: AiInteractionOverviewQuery,
+  covered: RollupWindow,
+): Promise<TAdminInteractionOverview> {
   const bucketMs = INTERACTION_STATS_BUCKET_MS[q.bucket];
   const interval = Prisma.sql`${BUCKET_INTERVAL[q.bucket]}::interval`;
   const epoch = Prisma.sql`TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
@@ -957,7 +1010,8 @@ async function overviewFromRollups(tx: ScopedTx, q: AiInteractionOverviewQuery, 
       .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const series: TAdminInteractionOverview["series"] = [];
   const first = Math.floor(q.from.getTime() / bucketMs) * bucketMs;
-  for (let start = first; start < q.to.getTime(); start += bucketMs) series.push({ start, ...accumulatedValues(groups.get(`b:${start}`)) });
+  for (let start = first; start < q.to.getTime(); start += bucketMs)
+    series.push({ start, ...accumulatedValues(groups.get(`b:${start}`)) });
   return {
     from: q.from.getTime(),
     to: q.to.getTime(),

@@ -41,22 +41,33 @@ describe("histogramPercentiles", () => {
 
   it("stays within one bin's width of percentile_cont for any data", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 600_000 }), { minLength: 1, maxLength: 300 }), fc.constantFrom(0.5, 0.95, 0.99), (values, p) => {
-        const exact = percentileCont(values, p);
-        const [approx] = histogramPercentiles(histogram(values), [p]);
-        expect(Math.abs((approx as number) - exact) / exact).toBeLessThanOrEqual(LATENCY_BIN_RATIO - 1);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 600_000 }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(0.5, 0.95, 0.99),
+        (values, p) => {
+          const exact = percentileCont(values, p);
+          const [approx] = histogramPercentiles(histogram(values), [p]);
+          expect(Math.abs((approx as number) - exact) / exact).toBeLessThanOrEqual(LATENCY_BIN_RATIO - 1);
+        },
+      ),
     );
   });
 
   it("is within a few percent on a large log-normal sample", () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const values = Array.from({ length: 20_000 }, () => Math.max(1, Math.round(900 * Math.exp(0.6 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())))));
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const values = Array.from({ length: 20_000 }, () =>
+      Math.max(
+        1,
+        Math.round(900 * Math.exp(0.6 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()))),
+      ),
+    );
     const h = histogram(values);
     const approx = histogramPercentiles(h, [0.5, 0.95, 0.99]);
     [0.5, 0.95, 0.99].forEach((p, i) => {
-      expect(Math.abs((approx[i] as number) - percentileCont(values, p)) / percentileCont(values, p)).toBeLessThan(0.03);
+      expect(Math.abs((approx[i] as number) - percentileCont(values, p)) / percentileCont(values, p)).toBeLessThan(
+        0.03,
+      );
     });
   });
 });

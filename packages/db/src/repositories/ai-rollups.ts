@@ -62,7 +62,10 @@ export interface RollupWindow {
 }
 
 export async function readRollupWindow(tx: ScopedTx): Promise<RollupWindow | null> {
-  const row = await tx.aiInteractionRollupState.findUnique({ where: { id: 1 }, select: { rolledFrom: true, rolledUntil: true } });
+  const row = await tx.aiInteractionRollupState.findUnique({
+    where: { id: 1 },
+    select: { rolledFrom: true, rolledUntil: true },
+  });
   return row && row.rolledFrom < row.rolledUntil ? { from: row.rolledFrom, until: row.rolledUntil } : null;
 }
 
@@ -91,7 +94,10 @@ async function rebuildHours(tx: ScopedTx, from: Date, until: Date): Promise<void
  * log holds, later runs rebuild the last ROLLUP_RECHECK_HOURS hours they covered plus the new ones.
  * One transaction, so the overview never reads half a rebuild. Runs as the owner (a job, not a request).
  */
-export async function refreshAiInteractionRollups(db: Database, options: { now?: Date } = {}): Promise<RollupWindow | null> {
+export async function refreshAiInteractionRollups(
+  db: Database,
+  options: { now?: Date } = {},
+): Promise<RollupWindow | null> {
   const until = new Date(Math.floor((options.now ?? new Date()).getTime() / HOUR_MS) * HOUR_MS);
   return db.prisma.$transaction(
     async (tx) => {

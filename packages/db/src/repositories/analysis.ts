@@ -12,25 +12,41 @@ export interface AnalysisContextRow {
   character: { name: string; system_prompt: string } | null;
   template: { title: string; situation: string } | null;
   memories: string[];
-  conversation: { id: string; author: "USER" | "CONTACT" | "AI"; text: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null }[];
+  conversation: {
+    id: string;
+    author: "USER" | "CONTACT" | "AI";
+    text: string;
+    sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null;
+  }[];
 }
 
 /** Loads a live session's context; the most recent `historyLimit` messages, oldest first. */
-export async function loadAnalysisContext(tx: ScopedTx, userId: string, sessionId: string, historyLimit: number): Promise<AnalysisContextRow | null> {
+export async function loadAnalysisContext(
+  tx: ScopedTx,
+  userId: string,
+  sessionId: string,
+  historyLimit: number,
+): Promise<AnalysisContextRow | null> {
   const sessions = await tx.$queryRaw<AnalysisContextRow["session"][]>`
     SELECT id, status::text AS status, character_id, episode_template_id FROM sessions
      WHERE id = ${sessionId}::uuid AND deleted_at IS NULL`;
   const session = sessions[0];
   if (!session) return null;
   const character = session.character_id
-    ? ((await tx.$queryRaw<{ name: string; system_prompt: string }[]>`
-        SELECT name, system_prompt FROM characters WHERE id = ${session.character_id}::uuid`)[0] ?? null)
+    ? ((
+        await tx.$queryRaw<{ name: string; system_prompt: string }[]>`
+        SELECT name, system_prompt FROM characters WHERE id = ${session.character_id}::uuid`
+      )[0] ?? null)
     : null;
   const template = session.episode_template_id
-    ? ((await tx.$queryRaw<{ title: string; situation: string }[]>`
-        SELECT title, situation FROM episode_templates WHERE id = ${session.episode_template_id}::uuid`)[0] ?? null)
+    ? ((
+        await tx.$queryRaw<{ title: string; situation: string }[]>`
+        SELECT title, situation FROM episode_templates WHERE id = ${session.episode_template_id}::uuid`
+      )[0] ?? null)
     : null;
-  const memories = session.character_id ? await memoriesForPrompt(tx, userId, session.character_id, PROMPT_MEMORIES) : [];
+  const memories = session.character_id
+    ? await memoriesForPrompt(tx, userId, session.character_id, PROMPT_MEMORIES)
+    : [];
   const conversation = await tx.$queryRaw<AnalysisContextRow["conversation"]>`
     SELECT id, author, text, sentiment FROM (
       SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid
@@ -49,7 +65,12 @@ export interface NewAiMessageRow {
 }
 
 /** Inserts AI messages in order (one timestamp each, a millisecond apart, so their order is kept). */
-export async function insertAiMessages(tx: ScopedTx, userId: string, sessionId: string, messages: NewAiMessageRow[]): Promise<void> {
+export async function insertAiMessages(
+  tx: ScopedTx,
+  userId: string,
+  sessionId: string,
+  messages: NewAiMessageRow[],
+): Promise<void> {
   for (const [index, message] of messages.entries()) {
     await tx.$executeRaw`
       INSERT INTO messages (id, session_id, user_id, text, author, title, tag, analysis, ai_interaction_id, "timestamp", updated_at)
@@ -59,7 +80,10 @@ export async function insertAiMessages(tx: ScopedTx, userId: string, sessionId: 
   await tx.$executeRaw`UPDATE sessions SET last_activity = now() WHERE id = ${sessionId}::uuid`;
 }
 
-export async function setMessageSentiments(tx: ScopedTx, updates: { id: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" }[]): Promise<void> {
+export async function setMessageSentiments(
+  tx: ScopedTx,
+  updates: { id: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" }[],
+): Promise<void> {
   for (const update of updates) {
     await tx.$executeRaw`UPDATE messages SET sentiment = ${update.sentiment}::"MessageSentiment" WHERE id = ${update.id}::uuid`;
   }

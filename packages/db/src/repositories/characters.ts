@@ -19,7 +19,10 @@ export const episodeTemplateDtoSelect = {
 type EpisodeTemplateDtoRow = Prisma.EpisodeTemplateGetPayload<{ select: typeof episodeTemplateDtoSelect }>;
 
 // Templates in the order the catalogue shows them; the slug settles ties so the order is stable.
-const TEMPLATE_ORDER = [{ sortOrder: "asc" }, { slug: "asc" }] satisfies Prisma.EpisodeTemplateOrderByWithRelationInput[];
+const TEMPLATE_ORDER = [
+  { sortOrder: "asc" },
+  { slug: "asc" },
+] satisfies Prisma.EpisodeTemplateOrderByWithRelationInput[];
 
 const characterBaseSelect = {
   id: true,
@@ -94,7 +97,10 @@ export async function findStartChoice(
   characterId: string,
   episodeTemplateId: string | null,
 ): Promise<{ ok: true; choice: StartChoice } | { ok: false; field: "characterId" | "episodeTemplateId" }> {
-  const character = await tx.character.findFirst({ where: { id: characterId, isActive: true }, select: { id: true, name: true } });
+  const character = await tx.character.findFirst({
+    where: { id: characterId, isActive: true },
+    select: { id: true, name: true },
+  });
   if (!character) return { ok: false, field: "characterId" };
   if (!episodeTemplateId) return { ok: true, choice: { character, template: null } };
   const template = await tx.episodeTemplate.findFirst({
@@ -109,7 +115,10 @@ export async function findStartChoice(
 
 /** Every character, active or not, with every template, for the admin tool. */
 export async function listCharactersForAdmin(tx: ScopedTx): Promise<TCharacterAdminDto[]> {
-  const rows = await tx.character.findMany({ orderBy: [{ name: "asc" }, { slug: "asc" }], select: characterAdminSelect });
+  const rows = await tx.character.findMany({
+    orderBy: [{ name: "asc" }, { slug: "asc" }],
+    select: characterAdminSelect,
+  });
   return rows.map(toCharacterAdminDto);
 }
 
@@ -182,7 +191,10 @@ export interface NewEpisodeTemplate {
 }
 
 /** null when the character does not exist (checked first, so the caller can name the field). */
-export async function createEpisodeTemplate(tx: ScopedTx, template: NewEpisodeTemplate): Promise<TEpisodeTemplateDto | null> {
+export async function createEpisodeTemplate(
+  tx: ScopedTx,
+  template: NewEpisodeTemplate,
+): Promise<TEpisodeTemplateDto | null> {
   if (!(await lockRow(tx, "characters", template.characterId))) return null;
   const row = await tx.episodeTemplate.create({ data: template, select: episodeTemplateDtoSelect });
   return toEpisodeTemplateDto(row);

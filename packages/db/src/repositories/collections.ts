@@ -27,7 +27,9 @@ export async function createCollection(tx: ScopedTx, userId: string, name: strin
 }
 
 export async function findCollection(tx: ScopedTx, id: string): Promise<CollectionRow | null> {
-  const rows = await tx.$queryRaw<CollectionRow[]>`SELECT ${COLLECTION_COLUMNS} FROM collections c WHERE c.id = ${id}::uuid`;
+  const rows = await tx.$queryRaw<
+    CollectionRow[]
+  >`SELECT ${COLLECTION_COLUMNS} FROM collections c WHERE c.id = ${id}::uuid`;
   return rows[0] ?? null;
 }
 
@@ -36,8 +38,14 @@ export async function listCollections(tx: ScopedTx): Promise<CollectionRow[]> {
 }
 
 /** Renames; "taken" when another of the person's collections has that name. */
-export async function renameCollection(tx: ScopedTx, id: string, name: string): Promise<CollectionRow | "taken" | null> {
-  const clash = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM collections WHERE name = ${name} AND id <> ${id}::uuid`;
+export async function renameCollection(
+  tx: ScopedTx,
+  id: string,
+  name: string,
+): Promise<CollectionRow | "taken" | null> {
+  const clash = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM collections WHERE name = ${name} AND id <> ${id}::uuid`;
   if (clash.length) return "taken";
   const rows = await tx.$queryRaw<CollectionRow[]>`
     UPDATE collections AS c SET name = ${name}, updated_at = now() WHERE c.id = ${id}::uuid RETURNING ${COLLECTION_COLUMNS}`;

@@ -59,5 +59,11 @@ export function toMessageDto(row: MessageRow): TMessageDto {
 }
 
 export function toCollectionDto(row: CollectionRow): TCollectionDto {
-  return { id: row.id, name: row.name, createdAt: ms(row.created_at), updatedAt: ms(row.updated_at), messageCount: Number(row.message_count) };
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: ms(row.created_at),
+    updatedAt: ms(row.updated_at),
+    messageCount: Number(row.message_count),
+  };
 }

@@ -24,7 +24,11 @@ export async function lockPersonCharacter(tx: ScopedTx, userId: string, characte
 }
 
 /** Live (active, not ended, not deleted) sessions with a character, most recently used first. */
-export async function findLiveCharacterSessions(tx: ScopedTx, userId: string, characterId: string): Promise<SessionRow[]> {
+export async function findLiveCharacterSessions(
+  tx: ScopedTx,
+  userId: string,
+  characterId: string,
+): Promise<SessionRow[]> {
   return tx.$queryRaw<SessionRow[]>`
     SELECT ${SESSION_COLUMNS} FROM sessions s
      WHERE s.user_id = ${userId} AND s.character_id = ${characterId}::uuid
@@ -33,7 +37,12 @@ export async function findLiveCharacterSessions(tx: ScopedTx, userId: string, ch
 }
 
 /** Makes every other active session with the character inactive; returns how many changed. */
-export async function deactivateOtherCharacterSessions(tx: ScopedTx, userId: string, characterId: string, keepId: string): Promise<number> {
+export async function deactivateOtherCharacterSessions(
+  tx: ScopedTx,
+  userId: string,
+  characterId: string,
+  keepId: string,
+): Promise<number> {
   return tx.$executeRaw`
     UPDATE sessions SET is_active = false, updated_at = now()
      WHERE user_id = ${userId} AND character_id = ${characterId}::uuid AND is_active AND id <> ${keepId}::uuid`;
@@ -43,7 +52,11 @@ export async function deactivateOtherCharacterSessions(tx: ScopedTx, userId: str
  * Links a session to the engagement when it lost its link (the engagement was deleted, which sets
  * engagement_id to NULL); without it, ending the session would count on no engagement at all.
  */
-export async function attachEngagement(tx: ScopedTx, sessionId: string, engagementId: string): Promise<SessionRow | null> {
+export async function attachEngagement(
+  tx: ScopedTx,
+  sessionId: string,
+  engagementId: string,
+): Promise<SessionRow | null> {
   const rows = await tx.$queryRaw<SessionRow[]>`
     UPDATE sessions AS s SET engagement_id = ${engagementId}::uuid, updated_at = now()
      WHERE s.id = ${sessionId}::uuid AND s.engagement_id IS NULL
@@ -76,7 +89,9 @@ export interface CharacterSessionsQuery {
 
 /** The person's sessions with a character, newest first, ended ones included, deleted ones not. */
 export async function listCharacterSessions(tx: ScopedTx, q: CharacterSessionsQuery): Promise<SessionRow[]> {
-  const after = q.after ? Prisma.sql`AND (s.created_at, s.id) < (${q.after.createdAt}, ${q.after.id}::uuid)` : Prisma.empty;
+  const after = q.after
+    ? Prisma.sql`AND (s.created_at, s.id) < (${q.after.createdAt}, ${q.after.id}::uuid)`
+    : Prisma.empty;
   return tx.$queryRaw<SessionRow[]>`
     SELECT ${SESSION_COLUMNS} FROM sessions s
      WHERE s.user_id = ${q.userId} AND s.character_id = ${q.characterId}::uuid AND s.deleted_at IS NULL ${after}
@@ -127,7 +142,11 @@ export async function findEngagementById(tx: ScopedTx, id: string): Promise<TEng
   return row ? toEngagementDto(row) : null;
 }
 
-export async function findEngagement(tx: ScopedTx, userId: string, characterId: string): Promise<TEngagementWithCharacterDto | null> {
+export async function findEngagement(
+  tx: ScopedTx,
+  userId: string,
+  characterId: string,
+): Promise<TEngagementWithCharacterDto | null> {
   const row = await tx.engagement.findUnique({
     where: { userId_characterId: { userId, characterId } },
     select: engagementWithCharacterSelect,

@@ -80,7 +80,13 @@ afterAll(async () => {
 });
 
 async function row(chunkId: string) {
-  const { rows } = await db.pool.query<{ version: string; has_embedding: boolean; embedding_model: string | null; is_active: boolean; text_content: string }>(
+  const { rows } = await db.pool.query<{
+    version: string;
+    has_embedding: boolean;
+    embedding_model: string | null;
+    is_active: boolean;
+    text_content: string;
+  }>(
     `SELECT version, embedding IS NOT NULL AS has_embedding, embedding_model, is_active, text_content FROM knowledge_chunks WHERE chunk_id = $1`,
     [chunkId],
   );
@@ -89,22 +95,37 @@ async function row(chunkId: string) {
 
 describe("grants and rules", () => {
   it("lets lockstep_admin insert and update chunks, and lockstep_app only read them", async () => {
-    await withAdmin(db, (tx) => writeKnowledgeChanges(tx, { create: [chunk("grant_admin_001")], update: [], embed: [], deactivate: [] }));
-    expect(await row("grant_admin_001")).toMatchObject({ version: "1.0.0", has_embedding: true, embedding_model: MODEL });
+    await withAdmin(db, (tx) =>
+      writeKnowledgeChanges(tx, { create: [chunk("grant_admin_001")], update: [], embed: [], deactivate: [] }),
+    );
+    expect(await row("grant_admin_001")).toMatchObject({
+      version: "1.0.0",
+      has_embedding: true,
+      embedding_model: MODEL,
+    });
     await expect(
-      withAnonymous(db, (tx) => writeKnowledgeChanges(tx, { create: [chunk("grant_app_001")], update: [], embed: [], deactivate: [] })),
+      withAnonymous(db, (tx) =>
+        writeKnowledgeChanges(tx, { create: [chunk("grant_app_001")], update: [], embed: [], deactivate: [] }),
+      ),
     ).rejects.toThrow(/permission denied/);
-    const seen = await withAnonymous(db, (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM knowledge_chunks`);
+    const seen = await withAnonymous(
+      db,
+      (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM knowledge_chunks`,
+    );
     expect(seen[0]?.n).toBeGreaterThan(0);
   });
 
   it("clears a vector whose text changed without it, so it is re-embedded rather than stale", async () => {
-    await withAdmin(db, (tx) => writeKnowledgeChanges(tx, { create: [chunk("stale_001")], update: [], embed: [], deactivate: [] }));
+    await withAdmin(db, (tx) =>
+      writeKnowledgeChanges(tx, { create: [chunk("stale_001")], update: [], embed: [], deactivate: [] }),
+    );
     // A writer that knows nothing of embeddings (the seed, a hand edit) changes only the text.
     await db.pool.query(`UPDATE knowledge_chunks SET embedding_text = 'new words' WHERE chunk_id = 'stale_001'`);
     expect(await row("stale_001")).toMatchObject({ has_embedding: false, embedding_model: null });
     // Other columns leave the vector alone.
-    await withAdmin(db, (tx) => writeKnowledgeChanges(tx, { create: [chunk("stale_002")], update: [], embed: [], deactivate: [] }));
+    await withAdmin(db, (tx) =>
+      writeKnowledgeChanges(tx, { create: [chunk("stale_002")], update: [], embed: [], deactivate: [] }),
+    );
     await db.pool.query(`UPDATE knowledge_chunks SET text_content = 'shown text only' WHERE chunk_id = 'stale_002'`);
     expect(await row("stale_002")).toMatchObject({ has_embedding: true, embedding_model: MODEL });
     const missing = await withAdmin(db, (tx) => findChunksNeedingEmbedding(tx, MODEL, 1000));
@@ -119,12 +140,18 @@ describe("grants and rules", () => {
   });
 
   it("sets a filled-in vector only while the text is still the one embedded", async () => {
-    const [target] = (await withAdmin(db, (tx) => findChunksNeedingEmbedding(tx, MODEL, 1000))).filter((m) => m.embeddingText === "new words");
+    const [target] = (await withAdmin(db, (tx) => findChunksNeedingEmbedding(tx, MODEL, 1000))).filter(
+      (m) => m.embeddingText === "new words",
+    );
     expect(target).toBeDefined();
     const vector = randomUnit(prng(5));
-    const stale = await withAdmin(db, (tx) => setChunkEmbeddings(tx, [{ id: target!.id, embeddingText: "older words", embedding: vector }], MODEL));
+    const stale = await withAdmin(db, (tx) =>
+      setChunkEmbeddings(tx, [{ id: target!.id, embeddingText: "older words", embedding: vector }], MODEL),
+    );
     expect(stale).toBe(0);
-    const set = await withAdmin(db, (tx) => setChunkEmbeddings(tx, [{ id: target!.id, embeddingText: "new words", embedding: vector }], MODEL));
+    const set = await withAdmin(db, (tx) =>
+      setChunkEmbeddings(tx, [{ id: target!.id, embeddingText: "new words", embedding: vector }], MODEL),
+    );
     expect(set).toBe(1);
     expect(await row("stale_001")).toMatchObject({ has_embedding: true, embedding_model: MODEL });
   });
@@ -133,7 +160,12 @@ describe("grants and rules", () => {
 describe("writeKnowledgeChanges", () => {
   it("updates only from the version the plan saw, and writes nothing of a file when one chunk conflicts", async () => {
     await withAdmin(db, (tx) =>
-      writeKnowledgeChanges(tx, { create: [chunk("write_001"), chunk("write_002")], update: [], embed: [], deactivate: [] }),
+      writeKnowledgeChanges(tx, {
+        create: [chunk("write_001"), chunk("write_002")],
+        update: [],
+        embed: [],
+        deactivate: [],
+      }),
     );
     const newer = (id: string, expectedVersion: string) => ({
       ...chunk(id, { version: "1.1.0", textContent: `newer ${id}`, embeddingText: `newer words of ${id}` }),
@@ -141,7 +173,12 @@ describe("writeKnowledgeChanges", () => {
     });
     // write_002's plan saw a version that is no longer stored: the whole write rolls back.
     const conflict = withAdmin(db, (tx) =>
-      writeKnowledgeChanges(tx, { create: [chunk("write_003")], update: [newer("write_001", "1.0.0"), newer("write_002", "0.9.0")], embed: [], deactivate: [] }),
+      writeKnowledgeChanges(tx, {
+        create: [chunk("write_003")],
+        update: [newer("write_001", "1.0.0"), newer("write_002", "0.9.0")],
+        embed: [],
+        deactivate: [],
+      }),
     );
     await expect(conflict).rejects.toBeInstanceOf(KnowledgeWriteConflictError);
     await expect(conflict).rejects.toMatchObject({ chunkIds: ["write_002"] });
@@ -149,10 +186,19 @@ describe("writeKnowledgeChanges", () => {
     expect(await row("write_003")).toBeUndefined();
 
     const result = await withAdmin(db, (tx) =>
-      writeKnowledgeChanges(tx, { create: [], update: [newer("write_001", "1.0.0")], embed: [], deactivate: [{ chunkId: "write_002", version: "1.0.0" }] }),
+      writeKnowledgeChanges(tx, {
+        create: [],
+        update: [newer("write_001", "1.0.0")],
+        embed: [],
+        deactivate: [{ chunkId: "write_002", version: "1.0.0" }],
+      }),
     );
     expect(result).toEqual({ created: 0, updated: 1, embedded: 0, deactivated: 1 });
-    expect(await row("write_001")).toMatchObject({ version: "1.1.0", text_content: "newer write_001", has_embedding: true });
+    expect(await row("write_001")).toMatchObject({
+      version: "1.1.0",
+      text_content: "newer write_001",
+      has_embedding: true,
+    });
     expect(await row("write_002")).toMatchObject({ is_active: false });
   });
 
@@ -192,7 +238,9 @@ describe("admin list and switch", () => {
     const on = await withAdmin(db, (tx) => setKnowledgeChunkActive(tx, target.id, true));
     expect(on?.before.isActive).toBe(false);
     expect(on?.after.isActive).toBe(true);
-    expect(await withAdmin(db, (tx) => setKnowledgeChunkActive(tx, "00000000-0000-4000-8000-000000000000", true))).toBeNull();
+    expect(
+      await withAdmin(db, (tx) => setKnowledgeChunkActive(tx, "00000000-0000-4000-8000-000000000000", true)),
+    ).toBeNull();
   });
 });
 
@@ -236,7 +284,15 @@ async function insertCorpus(): Promise<void> {
       `INSERT INTO knowledge_chunks (chunk_id, version, source, text_content, embedding_text, embedding, embedding_model, phase, goal, type, updated_at)
        SELECT id, '1.0.0', $6, 'synthetic', 'synthetic', v::vector, $7, p, g, t, now()
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(id, v, p, g, t)`,
-      [batch.map((r) => r.chunkId), batch.map((r) => r.vector), batch.map((r) => r.phase), batch.map((r) => r.goal), batch.map((r) => r.type), SEARCH_SOURCE, MODEL],
+      [
+        batch.map((r) => r.chunkId),
+        batch.map((r) => r.vector),
+        batch.map((r) => r.phase),
+        batch.map((r) => r.goal),
+        batch.map((r) => r.type),
+        SEARCH_SOURCE,
+        MODEL,
+      ],
     );
   }
   await db.pool.query(definition.rows[0]!.def);
@@ -260,7 +316,10 @@ async function planUsesHnsw(tx: ScopedTx, vector: string): Promise<boolean> {
   const plan = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
     `EXPLAIN SELECT id FROM knowledge_chunks WHERE is_active AND embedding_model = '${MODEL}' AND type = 'closing' ORDER BY embedding <=> '${vector}'::vector LIMIT 10`,
   );
-  return plan.map((line) => line["QUERY PLAN"]).join("\n").includes("knowledge_chunks_embedding_hnsw_idx");
+  return plan
+    .map((line) => line["QUERY PLAN"])
+    .join("\n")
+    .includes("knowledge_chunks_embedding_hnsw_idx");
 }
 
 describe("searchKnowledgeChunks over a few thousand chunks", () => {
@@ -280,13 +339,21 @@ describe("searchKnowledgeChunks over a few thousand chunks", () => {
     expect(shown.settings).toEqual({ efSearch: 100, iterativeScan: "relaxed_order", maxScanTuples: 20_000 });
     expect(shown.show).toEqual({ iterative: "relaxed_order", tuples: "20000", ef: "100" });
     // SET LOCAL: the next transaction on the connection starts from the defaults again.
-    const after = await withAnonymous(db, (tx) => tx.$queryRaw<{ iterative: string }[]>`SELECT current_setting('hnsw.iterative_scan') AS iterative`);
+    const after = await withAnonymous(
+      db,
+      (tx) => tx.$queryRaw<{ iterative: string }[]>`SELECT current_setting('hnsw.iterative_scan') AS iterative`,
+    );
     expect(after[0]?.iterative).toBe("off");
   });
 
   it("returns `limit` rows, nearest first, under an unselective filter, agreeing with the exact scan", async () => {
     const random = prng(7);
-    const query: KnowledgeVectorQuery = { vector: near(centroids[3]!, 0.04, random), embeddingModel: MODEL, goal: "comfort", limit: 10 };
+    const query: KnowledgeVectorQuery = {
+      vector: near(centroids[3]!, 0.04, random),
+      embeddingModel: MODEL,
+      goal: "comfort",
+      limit: 10,
+    };
     const approximate = await withAnonymous(db, (tx) => searchKnowledgeChunks(tx, query));
     const exact = await exactSearch(query);
     expect(approximate.hits).toHaveLength(10);
@@ -301,7 +368,9 @@ describe("searchKnowledgeChunks over a few thousand chunks", () => {
     const random = prng(11);
     const vector = near(centroids[5]!, 0.04, random);
     const query: KnowledgeVectorQuery = { vector, embeddingModel: MODEL, type: "closing", limit: 10 };
-    const counts = await withAnonymous(db, (tx) => countKnowledgeFilterMatches(tx, { type: "closing", embeddingModel: MODEL }));
+    const counts = await withAnonymous(db, (tx) =>
+      countKnowledgeFilterMatches(tx, { type: "closing", embeddingModel: MODEL }),
+    );
     expect(counts.matching).toBe((CLUSTERS * PER_CLUSTER) / RARE_TYPE_EVERY);
     expect(counts.searchable).toBe(counts.matching);
     expect(counts.byFilter).toEqual({ phase: null, goal: null, type: counts.matching });
@@ -335,7 +404,14 @@ describe("searchKnowledgeChunks over a few thousand chunks", () => {
   });
 
   it("returns every match, and no more, when fewer than `limit` pass the filters", async () => {
-    const query: KnowledgeVectorQuery = { vector: centroids[9]!, embeddingModel: MODEL, type: "closing", goal: "commitment", phase: 3, limit: 20 };
+    const query: KnowledgeVectorQuery = {
+      vector: centroids[9]!,
+      embeddingModel: MODEL,
+      type: "closing",
+      goal: "commitment",
+      phase: 3,
+      limit: 20,
+    };
     const counts = await withAnonymous(db, (tx) => countKnowledgeFilterMatches(tx, { ...query }));
     expect(counts.matching).toBeGreaterThan(0);
     expect(counts.matching).toBeLessThan(20);
@@ -351,7 +427,9 @@ describe("searchKnowledgeChunks over a few thousand chunks", () => {
     const before = await withAnonymous(db, (tx) => searchKnowledgeChunks(tx, query));
     const [first, second] = before.hits;
     await db.pool.query(`UPDATE knowledge_chunks SET is_active = false WHERE chunk_id = $1`, [first!.chunkId]);
-    await db.pool.query(`UPDATE knowledge_chunks SET embedding_model = 'another-model' WHERE chunk_id = $1`, [second!.chunkId]);
+    await db.pool.query(`UPDATE knowledge_chunks SET embedding_model = 'another-model' WHERE chunk_id = $1`, [
+      second!.chunkId,
+    ]);
     const after = await withAnonymous(db, (tx) => searchKnowledgeChunks(tx, query));
     expect(after.hits.map((hit) => hit.chunkId)).not.toContain(first!.chunkId);
     expect(after.hits.map((hit) => hit.chunkId)).not.toContain(second!.chunkId);

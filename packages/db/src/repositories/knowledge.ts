@@ -23,7 +23,9 @@ export const KNOWLEDGE_EMBEDDING_DIMENSIONS = 1536;
  */
 export function toVectorLiteral(vector: readonly number[]): string {
   if (vector.length !== KNOWLEDGE_EMBEDDING_DIMENSIONS) {
-    throw new RangeError(`toVectorLiteral: expected ${KNOWLEDGE_EMBEDDING_DIMENSIONS} dimensions, got ${vector.length}`);
+    throw new RangeError(
+      `toVectorLiteral: expected ${KNOWLEDGE_EMBEDDING_DIMENSIONS} dimensions, got ${vector.length}`,
+    );
   }
   for (const value of vector) {
     if (!Number.isFinite(value)) throw new RangeError(`toVectorLiteral: ${value} is not a finite number`);
@@ -76,7 +78,10 @@ export interface StoredKnowledgeChunk {
 }
 
 /** Rows only come from parseKnowledgeFile, but a hand-edited value outside the enum shows as null rather than failing the whole page. */
-function orNull<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T | null {
+function orNull<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+): T | null {
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
@@ -106,7 +111,10 @@ export function toAdminKnowledgeChunkDto(row: StoredKnowledgeChunk): TAdminKnowl
 }
 
 /** The stored rows of these chunk ids (any that exist), for ingestion to compare a file against. */
-export async function findKnowledgeChunksByChunkIds(tx: ScopedTx, chunkIds: readonly string[]): Promise<StoredKnowledgeChunk[]> {
+export async function findKnowledgeChunksByChunkIds(
+  tx: ScopedTx,
+  chunkIds: readonly string[],
+): Promise<StoredKnowledgeChunk[]> {
   if (chunkIds.length === 0) return [];
   return tx.$queryRaw<StoredKnowledgeChunk[]>`
     SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks WHERE chunk_id = ANY(${[...chunkIds]}::text[]) ORDER BY chunk_id`;
@@ -137,7 +145,13 @@ export interface KnowledgeWritePlan {
   /** Newer versions of stored chunks; `expectedVersion` is what the plan saw stored. */
   update: (KnowledgeChunkWrite & { expectedVersion: string })[];
   /** Stored chunks whose content stays but which get a vector (none yet, or one from another model). */
-  embed: { chunkId: string; expectedVersion: string; embeddingText: string; embedding: readonly number[]; embeddingModel: string }[];
+  embed: {
+    chunkId: string;
+    expectedVersion: string;
+    embeddingText: string;
+    embedding: readonly number[];
+    embeddingModel: string;
+  }[];
   deactivate: { chunkId: string; version: string }[];
 }
 
@@ -219,7 +233,9 @@ export async function writeKnowledgeChanges(tx: ScopedTx, plan: KnowledgeWritePl
   }
 
   for (const batch of batches(plan.update, WRITE_BATCH)) {
-    const records = JSON.stringify(batch.map((chunk) => ({ ...contentRecord(chunk), expected_version: chunk.expectedVersion })));
+    const records = JSON.stringify(
+      batch.map((chunk) => ({ ...contentRecord(chunk), expected_version: chunk.expectedVersion })),
+    );
     // Content first: changing embedding_text clears the old vector (the stale-embedding trigger),
     // then the second statement sets the new one. One statement would do unless the new text
     // happened to embed to the very same vector, which the trigger cannot tell from a stale one.
@@ -299,7 +315,11 @@ export async function setChunkEmbeddings(
 ): Promise<number> {
   let count = 0;
   for (const batch of batches(rows, WRITE_BATCH)) {
-    const records = batch.map((row) => ({ id: row.id, embedding_text: row.embeddingText, embedding: toVectorLiteral(row.embedding) }));
+    const records = batch.map((row) => ({
+      id: row.id,
+      embedding_text: row.embeddingText,
+      embedding: toVectorLiteral(row.embedding),
+    }));
     count += await tx.$executeRaw`
       UPDATE knowledge_chunks k SET embedding = r.embedding::vector, embedding_model = ${embeddingModel}, updated_at = now()
         FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(id uuid, embedding_text text, embedding text)
@@ -365,7 +385,9 @@ function filterConditions(filters: KnowledgeFilterValues): Prisma.Sql[] {
 
 /** Iterative index scans (hnsw.iterative_scan) arrived in pgvector 0.8.0; before that the setting is refused. */
 export async function vectorIterativeScanSupported(tx: ScopedTx): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ version: string }[]>`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`;
+  const rows = await tx.$queryRaw<
+    { version: string }[]
+  >`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`;
   const [major = 0, minor = 0] = (rows[0]?.version ?? "0.0.0").split(".").map((part) => Number.parseInt(part, 10) || 0);
   return major > 0 || minor >= 8;
 }
@@ -381,7 +403,8 @@ export async function tuneVectorScan(
   options: { efSearch: number; iterativeScan: boolean; maxScanTuples: number },
 ): Promise<Omit<TKnowledgeSearchSettings, "embeddingModel">> {
   await tx.$executeRaw`SELECT set_config('hnsw.ef_search', ${String(options.efSearch)}, true)`;
-  if (!(await vectorIterativeScanSupported(tx))) return { efSearch: options.efSearch, iterativeScan: "unsupported", maxScanTuples: null };
+  if (!(await vectorIterativeScanSupported(tx)))
+    return { efSearch: options.efSearch, iterativeScan: "unsupported", maxScanTuples: null };
   if (!options.iterativeScan) {
     await tx.$executeRaw`SELECT set_config('hnsw.iterative_scan', 'off', true)`;
     return { efSearch: options.efSearch, iterativeScan: "off", maxScanTuples: null };
@@ -434,8 +457,18 @@ export async function countKnowledgeFilterMatches(
 ): Promise<TKnowledgeFilterReport> {
   const all = filterConditions(filters);
   const matching = all.length ? Prisma.join(all, " AND ") : Prisma.sql`true`;
-  const one = (condition: Prisma.Sql | null) => (condition ? Prisma.sql`count(*) FILTER (WHERE ${condition})::int` : Prisma.sql`NULL::int`);
-  const rows = await tx.$queryRaw<{ active: number; phase: number | null; goal: number | null; type: number | null; matching: number; searchable: number }[]>`
+  const one = (condition: Prisma.Sql | null) =>
+    condition ? Prisma.sql`count(*) FILTER (WHERE ${condition})::int` : Prisma.sql`NULL::int`;
+  const rows = await tx.$queryRaw<
+    {
+      active: number;
+      phase: number | null;
+      goal: number | null;
+      type: number | null;
+      matching: number;
+      searchable: number;
+    }[]
+  >`
     SELECT count(*)::int AS active,
            ${one(filters.phase !== undefined ? Prisma.sql`phase = ${filters.phase}` : null)} AS phase,
            ${one(filters.goal !== undefined ? Prisma.sql`goal = ${filters.goal}` : null)} AS goal,
@@ -477,11 +510,16 @@ export async function listKnowledgeChunksForAdmin(
     SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks ${where} ORDER BY chunk_id LIMIT ${q.limit + 1}`;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toAdminKnowledgeChunkDto), nextChunkId: rows.length > q.limit && last ? last.chunkId : null };
+  return {
+    items: page.map(toAdminKnowledgeChunkDto),
+    nextChunkId: rows.length > q.limit && last ? last.chunkId : null,
+  };
 }
 
 export async function findKnowledgeChunkForAdmin(tx: ScopedTx, id: string): Promise<TAdminKnowledgeChunk | null> {
-  const rows = await tx.$queryRaw<StoredKnowledgeChunk[]>`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks WHERE id = ${id}::uuid`;
+  const rows = await tx.$queryRaw<
+    StoredKnowledgeChunk[]
+  >`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks WHERE id = ${id}::uuid`;
   return rows[0] ? toAdminKnowledgeChunkDto(rows[0]) : null;
 }
 
@@ -491,7 +529,9 @@ export async function setKnowledgeChunkActive(
   id: string,
   active: boolean,
 ): Promise<{ before: TAdminKnowledgeChunk; after: TAdminKnowledgeChunk } | null> {
-  const locked = await tx.$queryRaw<StoredKnowledgeChunk[]>`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks WHERE id = ${id}::uuid FOR UPDATE`;
+  const locked = await tx.$queryRaw<
+    StoredKnowledgeChunk[]
+  >`SELECT ${CHUNK_COLUMNS} FROM knowledge_chunks WHERE id = ${id}::uuid FOR UPDATE`;
   const current = locked[0];
   if (!current) return null;
   const before = toAdminKnowledgeChunkDto(current);

@@ -56,7 +56,12 @@ export async function deleteMemory(tx: ScopedTx, id: string): Promise<boolean> {
  * first, then the newest, as plain sentences. Bounded, so a long history cannot crowd out the
  * conversation itself.
  */
-export async function memoriesForPrompt(tx: ScopedTx, userId: string, characterId: string, limit: number): Promise<string[]> {
+export async function memoriesForPrompt(
+  tx: ScopedTx,
+  userId: string,
+  characterId: string,
+  limit: number,
+): Promise<string[]> {
   const rows = await tx.memoryEvent.findMany({
     where: { userId, characterId },
     orderBy: [{ importance: "desc" }, { createdAt: "desc" }, { id: "desc" }],
@@ -100,7 +105,9 @@ export async function memoryExtractionInput(
   });
   return {
     characterName: character?.name ?? null,
-    conversation: latest.reverse().map((row) => ({ id: row.id, author: row.author === "CONTACT" ? "CONTACT" : "USER", text: row.text })),
+    conversation: latest
+      .reverse()
+      .map((row) => ({ id: row.id, author: row.author === "CONTACT" ? "CONTACT" : "USER", text: row.text })),
     remembered: remembered.map((row) => row.content),
   };
 }

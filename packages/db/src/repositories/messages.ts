@@ -26,7 +26,12 @@ export interface MessageRow {
  * A page of messages with their reactions; `where`/`order` come from the caller. Messages of
  * soft-deleted sessions are left out unless `includeDeletedSessions` (operators read those too).
  */
-function selectMessages(where: Prisma.Sql, order: Prisma.Sql, limit: number | null, includeDeletedSessions = false): Prisma.Sql {
+function selectMessages(
+  where: Prisma.Sql,
+  order: Prisma.Sql,
+  limit: number | null,
+  includeDeletedSessions = false,
+): Prisma.Sql {
   return Prisma.sql`
     SELECT m.id, m.session_id, m.text, m.author, m."timestamp", m.sentiment, m.collection_ids,
            m.title, m.tag, m.analysis,
@@ -133,7 +138,13 @@ type Reaction = "LIKED" | "DISLIKED" | "PINNED" | "COPIED_TO_CLIPBOARD";
 const OPPOSITE: Partial<Record<Reaction, Reaction>> = { LIKED: "DISLIKED", DISLIKED: "LIKED" };
 
 /** Records or takes back a reaction; repeating a call changes nothing (unique user, message, type). */
-export async function setReaction(tx: ScopedTx, userId: string, messageId: string, type: Reaction, on: boolean): Promise<void> {
+export async function setReaction(
+  tx: ScopedTx,
+  userId: string,
+  messageId: string,
+  type: Reaction,
+  on: boolean,
+): Promise<void> {
   if (on) {
     const opposite = OPPOSITE[type];
     if (opposite) {

@@ -57,7 +57,11 @@ export async function insertSessionIfAbsent(
   return { created: false, row: await findSession(tx, session.id, { includeDeleted: true }) };
 }
 
-export async function findSession(tx: ScopedTx, id: string, options: { includeDeleted?: boolean } = {}): Promise<SessionRow | null> {
+export async function findSession(
+  tx: ScopedTx,
+  id: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<SessionRow | null> {
   const rows = await tx.$queryRaw<SessionRow[]>`
     SELECT ${SESSION_COLUMNS} FROM sessions s
      WHERE s.id = ${id}::uuid ${options.includeDeleted ? Prisma.empty : Prisma.sql`AND s.deleted_at IS NULL`}`;
@@ -174,7 +178,8 @@ export async function resolveCharacterChoice(
       where: { id: episodeTemplateId, isActive: true, character: { isActive: true } },
       select: { characterId: true },
     });
-    if (!template || (character && template.characterId !== character)) return { ok: false, field: "episodeTemplateId" };
+    if (!template || (character && template.characterId !== character))
+      return { ok: false, field: "episodeTemplateId" };
     character = template.characterId;
   }
   if (!character) return { ok: false, field: "characterId" };

@@ -29,7 +29,10 @@ export interface NewUpload {
 const UPLOAD_COLUMNS = Prisma.sql`u.id, u.user_id, u.key, u.mime, u.bytes, u.width, u.height, u.sha256, u.created_at`;
 
 /** The person's upload of this content, made unless they uploaded the same image before. */
-export async function insertUploadIfAbsent(tx: ScopedTx, upload: NewUpload): Promise<{ created: boolean; row: UploadRow }> {
+export async function insertUploadIfAbsent(
+  tx: ScopedTx,
+  upload: NewUpload,
+): Promise<{ created: boolean; row: UploadRow }> {
   const inserted = await tx.$queryRaw<UploadRow[]>`
     INSERT INTO uploads AS u (user_id, key, mime, bytes, width, height, sha256)
     VALUES (${upload.userId}, ${upload.key}, ${upload.mime}, ${upload.bytes}, ${upload.width}, ${upload.height}, ${upload.sha256})
@@ -43,7 +46,9 @@ export async function insertUploadIfAbsent(tx: ScopedTx, upload: NewUpload): Pro
 }
 
 export async function findUploadBySha(tx: ScopedTx, userId: string, sha256: string): Promise<UploadRow | null> {
-  const rows = await tx.$queryRaw<UploadRow[]>`SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.user_id = ${userId} AND u.sha256 = ${sha256}`;
+  const rows = await tx.$queryRaw<
+    UploadRow[]
+  >`SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.user_id = ${userId} AND u.sha256 = ${sha256}`;
   return rows[0] ?? null;
 }
 
@@ -83,7 +88,12 @@ export async function findSessionScreenshot(tx: ScopedTx, sessionId: string): Pr
  * Attaches a stored screenshot and moves the session on to ANALYSIS_IN_PROGRESS, only from
  * `expectStatus`; a previous OCR result and error reason go. False when the status had changed.
  */
-export async function attachScreenshot(tx: ScopedTx, sessionId: string, key: string, expectStatus: string): Promise<boolean> {
+export async function attachScreenshot(
+  tx: ScopedTx,
+  sessionId: string,
+  key: string,
+  expectStatus: string,
+): Promise<boolean> {
   const updated = await tx.$executeRaw`
     UPDATE sessions SET screenshot_key = ${key}, ocr_result = NULL, error_reason = NULL,
            status = 'ANALYSIS_IN_PROGRESS'::"SessionStatus", last_activity = now(), updated_at = now()

@@ -95,7 +95,10 @@ export async function countAccountFootprint(tx: ScopedTx, userId: string): Promi
  * SET NULL detaches ai_interactions. Their client IP is personal data the log does not need, so it
  * is cleared first, while RLS still lets the person reach those rows through user_id.
  */
-export async function deleteUserAccount(tx: ScopedTx, userId: string): Promise<{ deleted: boolean; anonymised: number }> {
+export async function deleteUserAccount(
+  tx: ScopedTx,
+  userId: string,
+): Promise<{ deleted: boolean; anonymised: number }> {
   const anonymised = await tx.aiInteraction.updateMany({ where: { userId }, data: { ipAddress: null } });
   const { count } = await tx.user.deleteMany({ where: { id: userId } });
   return { deleted: count === 1, anonymised: anonymised.count };
@@ -164,7 +167,11 @@ export async function listUsersForAdmin(
   const byUser = new Map(stats.map((s) => [s.userId, s]));
   const items = page.map((row) => {
     const s = byUser.get(row.id);
-    return { ...toUserDto(row), sessionsCount: s?._count._all ?? 0, lastActivity: toEpochMsOrNull(s?._max.lastActivity) };
+    return {
+      ...toUserDto(row),
+      sessionsCount: s?._count._all ?? 0,
+      lastActivity: toEpochMsOrNull(s?._max.lastActivity),
+    };
   });
   const last = page.at(-1);
   return { items, next: rows.length > q.limit && last ? { createdAt: last.createdAt, id: last.id } : null };

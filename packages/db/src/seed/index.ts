@@ -35,7 +35,11 @@ export const ZCharacterSeedSchema = z
     const seen = new Set<string>();
     character.templates.forEach((template, index) => {
       if (seen.has(template.slug)) {
-        ctx.addIssue({ code: "custom", path: ["templates", index, "slug"], message: `duplicate template slug "${template.slug}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["templates", index, "slug"],
+          message: `duplicate template slug "${template.slug}"`,
+        });
       }
       seen.add(template.slug);
     });
@@ -92,7 +96,8 @@ export async function loadSeedData(dataDirectory: string = SEED_DATA_DIR): Promi
       const slugs = new Set<string>();
       parsed.data.forEach((raw, index) => {
         const result = ZCharacterSeedSchema.safeParse(raw);
-        const slug = typeof (raw as { slug?: unknown })?.slug === "string" ? (raw as { slug: string }).slug : `#${index}`;
+        const slug =
+          typeof (raw as { slug?: unknown })?.slug === "string" ? (raw as { slug: string }).slug : `#${index}`;
         if (!result.success) {
           for (const issue of result.error.issues) {
             problems.push({ file: charactersFile, item: slug, path: issue.path.join("."), message: issue.message });
@@ -115,7 +120,12 @@ export async function loadSeedData(dataDirectory: string = SEED_DATA_DIR): Promi
     if (parsed.ok) knowledgeChunks = parsed.chunks;
     else {
       for (const error of parsed.errors) {
-        problems.push({ file: knowledgeFile, item: error.chunkId ?? `#${error.index}`, path: error.path, message: error.message });
+        problems.push({
+          file: knowledgeFile,
+          item: error.chunkId ?? `#${error.index}`,
+          path: error.path,
+          message: error.message,
+        });
       }
     }
   }
@@ -143,7 +153,9 @@ export async function seedDatabase(db: Database, data?: SeedData): Promise<SeedR
   // Hashing is slow on purpose; do it before the transaction, and only when the password changed.
   const passwordHashes = await Promise.all(
     demoUsers.map(async (user) =>
-      user.existingHash && (await verifyPassword(user.existingHash, user.password)) ? user.existingHash : hashPassword(user.password),
+      user.existingHash && (await verifyPassword(user.existingHash, user.password))
+        ? user.existingHash
+        : hashPassword(user.password),
     ),
   );
 
@@ -174,7 +186,8 @@ async function existingPasswordHash(db: Database, email: string): Promise<string
 function changedFields<T extends Record<string, unknown>>(existing: Record<string, unknown>, wanted: T): Partial<T> {
   const changes: Partial<T> = {};
   for (const [key, value] of Object.entries(wanted)) {
-    if (JSON.stringify(existing[key] ?? null) !== JSON.stringify(value ?? null)) (changes as Record<string, unknown>)[key] = value;
+    if (JSON.stringify(existing[key] ?? null) !== JSON.stringify(value ?? null))
+      (changes as Record<string, unknown>)[key] = value;
   }
   return changes;
 }
@@ -195,7 +208,9 @@ async function upsertDemoUser(
         name: user.name,
         role: user.role,
         emailVerified: true,
-        accounts: { create: { id: `${id}-credential`, accountId: id, providerId: "credential", password: passwordHash } },
+        accounts: {
+          create: { id: `${id}-credential`, accountId: id, providerId: "credential", password: passwordHash },
+        },
       },
     });
     report.created += 1;
@@ -209,7 +224,13 @@ async function upsertDemoUser(
     if (account) await tx.account.update({ where: { id: account.id }, data: { password: passwordHash } });
     else {
       await tx.account.create({
-        data: { id: `${existing.id}-credential`, userId: existing.id, accountId: existing.id, providerId: "credential", password: passwordHash },
+        data: {
+          id: `${existing.id}-credential`,
+          userId: existing.id,
+          accountId: existing.id,
+          providerId: "credential",
+          password: passwordHash,
+        },
       });
     }
   }

@@ -50,7 +50,9 @@ describe("seed", () => {
     const total = coverage.rows.reduce((sum, row) => sum + Number(row.n), 0);
     expect(total).toBeGreaterThanOrEqual(60);
     expect(new Set(coverage.rows.map((row) => row.phase))).toEqual(new Set([1, 2, 3, 4]));
-    expect(new Set(coverage.rows.map((row) => row.goal))).toEqual(new Set(["attraction", "comfort", "commitment", "closing"]));
+    expect(new Set(coverage.rows.map((row) => row.goal))).toEqual(
+      new Set(["attraction", "comfort", "commitment", "closing"]),
+    );
   });
 
   it("changes nothing when run again", async () => {
@@ -66,11 +68,17 @@ describe("seed", () => {
     try {
       await cp(SEED_DATA_DIR, directory, { recursive: true });
       const file = path.join(directory, "knowledge", "starter.json");
-      const knowledge = JSON.parse(await readFile(file, "utf8")) as { chunks: { metadata: { chunk_id: string }; tags: { goal: string[] } }[] };
+      const knowledge = JSON.parse(await readFile(file, "utf8")) as {
+        chunks: { metadata: { chunk_id: string }; tags: { goal: string[] } }[];
+      };
       const broken = knowledge.chunks[3];
       if (!broken) throw new Error("the starter knowledge base has fewer than 4 chunks");
       broken.tags.goal = ["world_domination"];
-      knowledge.chunks.push({ ...broken, metadata: { ...broken.metadata, chunk_id: "a_brand_new_chunk" }, tags: { ...broken.tags, goal: ["comfort"] } });
+      knowledge.chunks.push({
+        ...broken,
+        metadata: { ...broken.metadata, chunk_id: "a_brand_new_chunk" },
+        tags: { ...broken.tags, goal: ["comfort"] },
+      });
       await writeFile(file, JSON.stringify(knowledge));
 
       const before = await snapshot();
@@ -80,9 +88,7 @@ describe("seed", () => {
       );
       expect(error).toBeInstanceOf(SeedValidationError);
       const problems = (error as SeedValidationError).problems;
-      expect(problems).toEqual([
-        expect.objectContaining({ item: broken.metadata.chunk_id, path: "tags.goal.0" }),
-      ]);
+      expect(problems).toEqual([expect.objectContaining({ item: broken.metadata.chunk_id, path: "tags.goal.0" })]);
       expect((error as Error).message).toContain(broken.metadata.chunk_id);
       expect(await snapshot()).toBe(before);
       expect(await db.prisma.knowledgeChunk.count({ where: { chunkId: "a_brand_new_chunk" } })).toBe(0);

@@ -4,7 +4,9 @@ import { describeAuthFailure } from "./auth-client.ts";
 
 describe("describeAuthFailure", () => {
   it("says a wrong email or password plainly", () => {
-    expect(describeAuthFailure(401, { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" }).message).toBe("Wrong email or password.");
+    expect(
+      describeAuthFailure(401, { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" }).message,
+    ).toBe("Wrong email or password.");
   });
 
   it("says when the email is taken, on the email field", () => {
@@ -15,7 +17,9 @@ describe("describeAuthFailure", () => {
 
   it("tells the per-device limit (with the wait) from the per-account lock", () => {
     expect(describeAuthFailure(429, null, 42).message).toMatch(/Try again in 42 seconds/);
-    expect(describeAuthFailure(429, { code: "TOO_MANY_ATTEMPTS" }).message).toMatch(/Too many failed sign-ins for this account/);
+    expect(describeAuthFailure(429, { code: "TOO_MANY_ATTEMPTS" }).message).toMatch(
+      /Too many failed sign-ins for this account/,
+    );
   });
 
   it("puts password rules on the password field and hides server faults behind a plain sentence", () => {

@@ -8,10 +8,17 @@ interface AuthErrorBody {
 }
 
 /** Maps Better Auth's answer (status and code) to what the person should read. */
-export function describeAuthFailure(status: number, body: AuthErrorBody | null, retryAfterSeconds?: number): Extract<AuthResult, { ok: false }> {
+export function describeAuthFailure(
+  status: number,
+  body: AuthErrorBody | null,
+  retryAfterSeconds?: number,
+): Extract<AuthResult, { ok: false }> {
   const code = body?.code ?? "";
   if (status === 429) {
-    const wait = retryAfterSeconds && retryAfterSeconds > 0 ? ` Try again in ${Math.ceil(retryAfterSeconds)} seconds.` : " Try again later.";
+    const wait =
+      retryAfterSeconds && retryAfterSeconds > 0
+        ? ` Try again in ${Math.ceil(retryAfterSeconds)} seconds.`
+        : " Try again later.";
     return {
       ok: false,
       message:
@@ -26,8 +33,10 @@ export function describeAuthFailure(status: number, body: AuthErrorBody | null, 
   if (code.startsWith("USER_ALREADY_EXISTS")) {
     return { ok: false, field: "email", message: "An account with this email already exists. Sign in instead." };
   }
-  if (code === "PASSWORD_TOO_SHORT") return { ok: false, field: "password", message: "The password must be at least 8 characters." };
-  if (code === "PASSWORD_TOO_LONG") return { ok: false, field: "password", message: "The password must be at most 256 characters." };
+  if (code === "PASSWORD_TOO_SHORT")
+    return { ok: false, field: "password", message: "The password must be at least 8 characters." };
+  if (code === "PASSWORD_TOO_LONG")
+    return { ok: false, field: "password", message: "The password must be at most 256 characters." };
   if (code === "INVALID_EMAIL") return { ok: false, field: "email", message: "That is not a valid email address." };
   if (code === "ACCOUNT_DISABLED") return { ok: false, message: "This account is disabled. Contact support." };
   if (status >= 500) return { ok: false, message: "The server had a problem. Try again in a moment." };

@@ -12,7 +12,8 @@ export function AuthLayout({ title, children, footer }: { title: string; childre
           <span className="text-lg font-semibold tracking-tight">Lockstep</span>
         </div>
         <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
-          Your AI coach for real conversations: type, or upload a screenshot of a chat, and get suggestions for what to say next.
+          Your AI coach for real conversations: type, or upload a screenshot of a chat, and get suggestions for what to
+          say next.
         </p>
         <div className="mt-8 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
           <h1 className="text-xl font-semibold">{title}</h1>

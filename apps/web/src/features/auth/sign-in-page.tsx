@@ -39,14 +39,21 @@ export function SignInPage() {
       footer={
         <>
           New to Lockstep?{" "}
-          <Link to="/sign-up" search={redirect ? { redirect } : {}} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+          <Link
+            to="/sign-up"
+            search={redirect ? { redirect } : {}}
+            className="font-medium text-indigo-700 underline dark:text-indigo-300"
+          >
             Create an account
           </Link>
         </>
       }
     >
       {farewell && (
-        <div role="status" className="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100">
+        <div
+          role="status"
+          className="mt-4 rounded-lg bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100"
+        >
           <p className="font-medium">Your account was deleted.</p>
           <p className="mt-1">
             Removed with it: {describeDeletedCounts(farewell).join(", ") || "no sessions or other data"}.
@@ -54,7 +61,15 @@ export function SignInPage() {
         </div>
       )}
       <form className="mt-5 grid gap-4" onSubmit={onSubmit} noValidate>
-        <TextField label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <TextField
           label="Password"
           type="password"
@@ -65,7 +80,10 @@ export function SignInPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
         {error && (
-          <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800 dark:bg-rose-950/60 dark:text-rose-200">
+          <p
+            role="alert"
+            className="rounded-lg bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800 dark:bg-rose-950/60 dark:text-rose-200"
+          >
             {error}
           </p>
         )}

@@ -22,7 +22,11 @@ export function SignUpPage() {
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (password.length < PASSWORD_MIN) {
-      setFailure({ ok: false, field: "password", message: `The password must be at least ${PASSWORD_MIN} characters.` });
+      setFailure({
+        ok: false,
+        field: "password",
+        message: `The password must be at least ${PASSWORD_MIN} characters.`,
+      });
       return;
     }
     setBusy(true);
@@ -44,15 +48,37 @@ export function SignUpPage() {
       footer={
         <>
           Already have an account?{" "}
-          <Link to="/sign-in" search={redirect ? { redirect } : {}} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+          <Link
+            to="/sign-in"
+            search={redirect ? { redirect } : {}}
+            className="font-medium text-indigo-700 underline dark:text-indigo-300"
+          >
             Sign in
           </Link>
         </>
       }
     >
       <form className="mt-5 grid gap-4" onSubmit={onSubmit} noValidate>
-        <TextField label="Name" name="name" autoComplete="name" required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} error={fieldError("name")} />
-        <TextField label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError("email")} />
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="name"
+          required
+          maxLength={80}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldError("name")}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError("email")}
+        />
         <TextField
           label="Password"
           type="password"
@@ -65,7 +91,10 @@ export function SignUpPage() {
           error={fieldError("password")}
         />
         {failure && !failure.field && (
-          <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800 dark:bg-rose-950/60 dark:text-rose-200">
+          <p
+            role="alert"
+            className="rounded-lg bg-rose-50 px-3 py-2 text-sm font-medium text-rose-800 dark:bg-rose-950/60 dark:text-rose-200"
+          >
             {failure.message}
           </p>
         )}

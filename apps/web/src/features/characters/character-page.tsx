@@ -54,13 +54,24 @@ export function CharacterPage() {
           <p className="mt-2 max-w-2xl text-sm text-slate-700 dark:text-slate-300">{c.description}</p>
         </div>
         {c.isActive && (
-          <Button busy={start.isPending && !start.variables.episodeTemplateId} onClick={() => start.mutate({ characterId: c.id })}>
+          <Button
+            busy={start.isPending && !start.variables.episodeTemplateId}
+            onClick={() => start.mutate({ characterId: c.id })}
+          >
             Start a session
           </Button>
         )}
       </div>
-      {!c.isActive && <p className="mt-4 text-sm text-amber-800 dark:text-amber-200">This coach is not taking new sessions.</p>}
-      {start.error && <ErrorNotice className="mt-4" title="The session could not be started" message={describeError(start.error).message} />}
+      {!c.isActive && (
+        <p className="mt-4 text-sm text-amber-800 dark:text-amber-200">This coach is not taking new sessions.</p>
+      )}
+      {start.error && (
+        <ErrorNotice
+          className="mt-4"
+          title="The session could not be started"
+          message={describeError(start.error).message}
+        />
+      )}
 
       <EngagementStats characterId={c.id} />
 
@@ -71,10 +82,15 @@ export function CharacterPage() {
           </h2>
           <ul className="mt-3 grid gap-3 sm:grid-cols-2">
             {templates.map((template) => (
-              <li key={template.id} className="flex flex-col rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+              <li
+                key={template.id}
+                className="flex flex-col rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+              >
                 <h3 className="font-medium">{template.title}</h3>
                 <p className="mt-1 flex-1 text-sm text-slate-600 dark:text-slate-400">{template.situation}</p>
-                {template.openingLine && <p className="mt-2 text-sm text-slate-500 italic dark:text-slate-400">“{template.openingLine}”</p>}
+                {template.openingLine && (
+                  <p className="mt-2 text-sm text-slate-500 italic dark:text-slate-400">“{template.openingLine}”</p>
+                )}
                 {c.isActive && (
                   <Button
                     variant="secondary"
@@ -110,9 +126,15 @@ function EngagementStats({ characterId }: { characterId: string }) {
         <Spinner className="mt-3" />
       ) : engagement.isError ? (
         isNotFound(engagement.error) ? (
-          <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">You have not had a session with this coach yet.</p>
+          <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+            You have not had a session with this coach yet.
+          </p>
         ) : (
-          <ErrorNotice className="mt-3" message={describeError(engagement.error).message} onRetry={() => void engagement.refetch()} />
+          <ErrorNotice
+            className="mt-3"
+            message={describeError(engagement.error).message}
+            onRetry={() => void engagement.refetch()}
+          />
         )
       ) : (
         <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="engagement-stats">
@@ -121,7 +143,11 @@ function EngagementStats({ characterId }: { characterId: string }) {
           <Stat term="First met" value={new Date(engagement.data.firstMetAt).toLocaleDateString()} />
           <Stat
             term="Last talked"
-            value={engagement.data.lastInteractionAt === null ? "Not yet" : new Date(engagement.data.lastInteractionAt).toLocaleDateString()}
+            value={
+              engagement.data.lastInteractionAt === null
+                ? "Not yet"
+                : new Date(engagement.data.lastInteractionAt).toLocaleDateString()
+            }
           />
         </dl>
       )}
@@ -142,7 +168,10 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const memories = useInfiniteQuery(
-    trpc.memory.list.infiniteQueryOptions({ characterId, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.memory.list.infiniteQueryOptions(
+      { characterId, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const items = useMemo(() => memories.data?.pages.flatMap((page) => page.items) ?? [], [memories.data]);
   const [forgetting, setForgetting] = useState<TMemoryDto | null>(null);
@@ -158,24 +187,38 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
       <h2 id="memories-title" className="text-lg font-semibold">
         What {name} remembers about you
       </h2>
-      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Noted at the end of each session. Delete anything you would rather the coach forgot.</p>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        Noted at the end of each session. Delete anything you would rather the coach forgot.
+      </p>
       {memories.isPending ? (
         <Spinner className="mt-3" />
       ) : memories.isError ? (
-        <ErrorNotice className="mt-3" message={describeError(memories.error).message} onRetry={() => void memories.refetch()} />
+        <ErrorNotice
+          className="mt-3"
+          message={describeError(memories.error).message}
+          onRetry={() => void memories.refetch()}
+        />
       ) : items.length === 0 ? (
         <p className="mt-3 rounded-xl border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
           Nothing yet.
         </p>
       ) : (
-        <ul aria-label="Memories" className="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        <ul
+          aria-label="Memories"
+          className="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+        >
           {items.map((memory) => (
             <li key={memory.id} className="flex items-start gap-3 p-3 sm:p-4">
               <span className="mt-0.5 shrink-0 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
                 {MEMORY_KIND_LABELS[memory.kind]}
               </span>
               <p className="min-w-0 flex-1 text-sm break-words">{memory.content}</p>
-              <Button variant="ghost" size="sm" aria-label={`Delete memory: ${memory.content}`} onClick={() => setForgetting(memory)}>
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-label={`Delete memory: ${memory.content}`}
+                onClick={() => setForgetting(memory)}
+              >
                 Delete
               </Button>
             </li>
@@ -183,7 +226,13 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
         </ul>
       )}
       {memories.hasNextPage && (
-        <Button variant="secondary" size="sm" className="mt-3" busy={memories.isFetchingNextPage} onClick={() => void memories.fetchNextPage()}>
+        <Button
+          variant="secondary"
+          size="sm"
+          className="mt-3"
+          busy={memories.isFetchingNextPage}
+          onClick={() => void memories.fetchNextPage()}
+        >
           Show more
         </Button>
       )}
@@ -199,7 +248,9 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
         }}
         onConfirm={() => forgetting && forget.mutate({ id: forgetting.id })}
       >
-        <p>{name} will no longer know: “{forgetting?.content}”.</p>
+        <p>
+          {name} will no longer know: “{forgetting?.content}”.
+        </p>
         {forget.error && <ErrorNotice className="mt-3" message={describeError(forget.error).message} />}
       </ConfirmDialog>
     </section>

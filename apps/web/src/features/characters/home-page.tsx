@@ -23,23 +23,38 @@ export function HomePage() {
   return (
     <div className="mx-auto max-w-5xl p-4 sm:p-6">
       <h1 className="text-2xl font-bold tracking-tight">{me.data ? `Hello, ${me.data.name}` : "Hello"}</h1>
-      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Pick a coach to start a session, or carry on where you left off.</p>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        Pick a coach to start a session, or carry on where you left off.
+      </p>
 
       <section aria-labelledby="coaches-title" className="mt-8">
         <h2 id="coaches-title" className="text-lg font-semibold">
           Coaches
         </h2>
-        {start.error && <ErrorNotice className="mt-3" title="The session could not be started" message={describeError(start.error).message} />}
+        {start.error && (
+          <ErrorNotice
+            className="mt-3"
+            title="The session could not be started"
+            message={describeError(start.error).message}
+          />
+        )}
         {characters.isPending ? (
           <Spinner label="Loading the coaches…" className="mt-3" />
         ) : characters.isError ? (
-          <ErrorNotice className="mt-3" message={describeError(characters.error).message} onRetry={() => void characters.refetch()} />
+          <ErrorNotice
+            className="mt-3"
+            message={describeError(characters.error).message}
+            onRetry={() => void characters.refetch()}
+          />
         ) : (
           <ul className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {characters.data
               .filter((character) => character.isActive)
               .map((character) => (
-                <li key={character.id} className="flex flex-col rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+                <li
+                  key={character.id}
+                  className="flex flex-col rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+                >
                   <div className="flex items-center gap-3">
                     <CharacterAvatar avatar={character.avatar} name={character.name} />
                     <h3 className="font-semibold">
@@ -52,7 +67,9 @@ export function HomePage() {
                       </Link>
                     </h3>
                   </div>
-                  <p className="mt-3 line-clamp-3 flex-1 text-sm text-slate-600 dark:text-slate-400">{character.description}</p>
+                  <p className="mt-3 line-clamp-3 flex-1 text-sm text-slate-600 dark:text-slate-400">
+                    {character.description}
+                  </p>
                   <div className="mt-4 flex flex-wrap gap-2">
                     <Button
                       size="sm"
@@ -84,7 +101,11 @@ export function HomePage() {
         {recent.isPending ? (
           <Spinner label="Loading your sessions…" className="mt-3" />
         ) : recent.isError ? (
-          <ErrorNotice className="mt-3" message={describeError(recent.error).message} onRetry={() => void recent.refetch()} />
+          <ErrorNotice
+            className="mt-3"
+            message={describeError(recent.error).message}
+            onRetry={() => void recent.refetch()}
+          />
         ) : recent.data.items.length === 0 ? (
           <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">No sessions yet.</p>
         ) : (

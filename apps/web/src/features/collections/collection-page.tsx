@@ -18,12 +18,17 @@ export function CollectionPage() {
   const collections = useQuery(trpc.collection.list.queryOptions());
   const collection = collections.data?.find((c) => c.id === collectionId);
   const messages = useInfiniteQuery(
-    trpc.collection.messages.infiniteQueryOptions({ collectionId, limit: 30 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.collection.messages.infiniteQueryOptions(
+      { collectionId, limit: 30 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   const items = useMemo(() => messages.data?.pages.flatMap((page) => page.items) ?? [], [messages.data]);
   const [renaming, setRenaming] = useState(false);
   const removeMessage = useMutation(
-    trpc.collection.removeMessage.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.collection.pathKey() }) }),
+    trpc.collection.removeMessage.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.collection.pathKey() }),
+    }),
   );
 
   if (collections.isPending) return <Spinner className="p-6" />;
@@ -32,10 +37,17 @@ export function CollectionPage() {
       <div className="mx-auto max-w-3xl p-6">
         <ErrorNotice
           title="Collection not found"
-          message={collections.isError ? describeError(collections.error).message : "This collection does not exist, or it was deleted."}
+          message={
+            collections.isError
+              ? describeError(collections.error).message
+              : "This collection does not exist, or it was deleted."
+          }
           {...(collections.isError ? { onRetry: () => void collections.refetch() } : {})}
         />
-        <Link to="/collections" className="mt-4 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
+        <Link
+          to="/collections"
+          className="mt-4 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300"
+        >
           All collections
         </Link>
       </div>
@@ -78,7 +90,13 @@ export function CollectionPage() {
           </ul>
         )}
         {messages.hasNextPage && (
-          <Button variant="secondary" size="sm" className="mt-3" busy={messages.isFetchingNextPage} onClick={() => void messages.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            size="sm"
+            className="mt-3"
+            busy={messages.isFetchingNextPage}
+            onClick={() => void messages.fetchNextPage()}
+          >
             Show more
           </Button>
         )}
@@ -88,7 +106,15 @@ export function CollectionPage() {
   );
 }
 
-function SavedSuggestion({ message, onRemove, onUpdated }: { message: TMessageDto; onRemove: () => void; onUpdated: () => void }) {
+function SavedSuggestion({
+  message,
+  onRemove,
+  onUpdated,
+}: {
+  message: TMessageDto;
+  onRemove: () => void;
+  onUpdated: () => void;
+}) {
   const label = message.title ?? message.text.slice(0, 40);
   return (
     <div>

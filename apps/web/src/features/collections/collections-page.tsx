@@ -19,10 +19,14 @@ export function CollectionsPage() {
   const collections = useQuery(trpc.collection.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.collection.pathKey() });
   const [name, setName] = useState("");
-  const create = useMutation(trpc.collection.create.mutationOptions({ onSuccess: () => setName(""), onSettled: refresh }));
+  const create = useMutation(
+    trpc.collection.create.mutationOptions({ onSuccess: () => setName(""), onSettled: refresh }),
+  );
   const [renaming, setRenaming] = useState<TCollectionDto | null>(null);
   const [deleting, setDeleting] = useState<TCollectionDto | null>(null);
-  const remove = useMutation(trpc.collection.delete.mutationOptions({ onSuccess: () => setDeleting(null), onSettled: refresh }));
+  const remove = useMutation(
+    trpc.collection.delete.mutationOptions({ onSuccess: () => setDeleting(null), onSettled: refresh }),
+  );
   const createError = create.error ? describeError(create.error) : null;
 
   const submit = (event: FormEvent) => {
@@ -60,7 +64,10 @@ export function CollectionsPage() {
             No collections yet. Create one, then add suggestions to it from a session.
           </p>
         ) : (
-          <ul aria-label="Your collections" className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+          <ul
+            aria-label="Your collections"
+            className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+          >
             {collections.data.map((collection) => (
               <li key={collection.id} className="flex items-center gap-2 p-2 pl-4">
                 <Link
@@ -139,7 +146,13 @@ export function RenameCollectionDialog({ collection, onClose }: { collection: TC
           if (name.trim()) rename.mutate({ id: collection.id, name: name.trim() });
         }}
       >
-        <TextField label="Name" maxLength={COLLECTION_NAME_MAX} value={name} onChange={(e) => setName(e.target.value)} error={rename.error ? describeError(rename.error).message : null} />
+        <TextField
+          label="Name"
+          maxLength={COLLECTION_NAME_MAX}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={rename.error ? describeError(rename.error).message : null}
+        />
       </form>
     </Dialog>
   );

@@ -2,10 +2,16 @@
 // data cannot be left out of the warning without a type error.
 import type { TDeletedAccountCounts } from "@lockstep/contracts";
 
-export const DELETED_DATA_LABELS: Readonly<Record<keyof TDeletedAccountCounts, { one: string; many: string; gone: string }>> = {
+export const DELETED_DATA_LABELS: Readonly<
+  Record<keyof TDeletedAccountCounts, { one: string; many: string; gone: string }>
+> = {
   sessions: { one: "session", many: "sessions", gone: "All your sessions, including those in the trash" },
   messages: { one: "message", many: "messages", gone: "Every message and suggestion in them" },
-  feedback: { one: "like, dislike, pin or copy", many: "likes, dislikes, pins and copies", gone: "Your likes, dislikes, pins and copies" },
+  feedback: {
+    one: "like, dislike, pin or copy",
+    many: "likes, dislikes, pins and copies",
+    gone: "Your likes, dislikes, pins and copies",
+  },
   collections: { one: "collection", many: "collections", gone: "Your collections" },
   engagements: { one: "coach history", many: "coach histories", gone: "Your history with each coach" },
   memories: { one: "memory", many: "memories", gone: "Everything the coaches remember about you" },

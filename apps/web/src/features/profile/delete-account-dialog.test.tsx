@@ -7,7 +7,16 @@ import { DeleteAccountDialog, emailMatches } from "./delete-account-dialog.tsx";
 afterEach(cleanup);
 
 function open(onConfirm = vi.fn()) {
-  render(<DeleteAccountDialog open email="Sam@Example.com" busy={false} error={null} onCancel={() => {}} onConfirm={onConfirm} />);
+  render(
+    <DeleteAccountDialog
+      open
+      email="Sam@Example.com"
+      busy={false}
+      error={null}
+      onCancel={() => {}}
+      onConfirm={onConfirm}
+    />,
+  );
   return onConfirm;
 }
 
@@ -15,7 +24,9 @@ describe("DeleteAccountDialog", () => {
   it("lists every kind of data that goes with the account", () => {
     open();
     const list = screen.getByRole("list", { name: "What is deleted", hidden: true });
-    const items = within(list).getAllByRole("listitem", { hidden: true }).map((item) => item.textContent);
+    const items = within(list)
+      .getAllByRole("listitem", { hidden: true })
+      .map((item) => item.textContent);
     expect(items).toHaveLength(DELETED_DATA_KEYS.length);
     expect(items.join("\n")).toMatch(/sessions/);
     expect(items.join("\n")).toMatch(/remember/);

@@ -81,7 +81,10 @@ function Profile({ me }: { me: TUserDto }) {
         Signed in as <span className="font-medium text-slate-900 dark:text-slate-100">{me.email}</span>
       </p>
 
-      <section aria-labelledby="profile-edit" className="mt-6 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="profile-edit"
+        className="mt-6 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="profile-edit" className="text-lg font-semibold">
           Your details
         </h2>
@@ -110,7 +113,9 @@ function Profile({ me }: { me: TUserDto }) {
             }}
             error={updateError?.field === "image" ? updateError.message : null}
           />
-          {updateError && !updateError.field && <ErrorNotice title="Your details were not saved" message={updateError.message} />}
+          {updateError && !updateError.field && (
+            <ErrorNotice title="Your details were not saved" message={updateError.message} />
+          )}
           <div className="flex items-center gap-3">
             <Button type="submit" busy={update.isPending} disabled={!name.trim()}>
               Save changes
@@ -122,7 +127,10 @@ function Profile({ me }: { me: TUserDto }) {
         </form>
       </section>
 
-      <section aria-labelledby="profile-session" className="mt-6 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="profile-session"
+        className="mt-6 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="profile-session" className="text-lg font-semibold">
           Sign out
         </h2>
@@ -144,11 +152,16 @@ function Profile({ me }: { me: TUserDto }) {
         </Button>
       </section>
 
-      <section aria-labelledby="profile-delete" className="mt-6 rounded-2xl border border-rose-200 bg-white p-4 sm:p-6 dark:border-rose-900 dark:bg-slate-900">
+      <section
+        aria-labelledby="profile-delete"
+        className="mt-6 rounded-2xl border border-rose-200 bg-white p-4 sm:p-6 dark:border-rose-900 dark:bg-slate-900"
+      >
         <h2 id="profile-delete" className="text-lg font-semibold text-rose-800 dark:text-rose-200">
           Delete account
         </h2>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Deletes your account and everything in it. This cannot be undone.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Deletes your account and everything in it. This cannot be undone.
+        </p>
         <Button variant="danger" className="mt-3" onClick={() => setDeleting(true)}>
           Delete account…
         </Button>

@@ -5,7 +5,13 @@ import { Button } from "@lockstep/ui/button";
 import { useId, useState } from "react";
 import type { WritableAuthor } from "./send-outbox.ts";
 
-export function Composer({ onSend, disabled = false }: { onSend: (text: string, author: WritableAuthor) => void; disabled?: boolean }) {
+export function Composer({
+  onSend,
+  disabled = false,
+}: {
+  onSend: (text: string, author: WritableAuthor) => void;
+  disabled?: boolean;
+}) {
   const [text, setText] = useState("");
   const [author, setAuthor] = useState<WritableAuthor>("user");
   const inputId = useId();
@@ -41,7 +47,14 @@ export function Composer({ onSend, disabled = false }: { onSend: (text: string, 
                 : "border-slate-300 text-slate-700 dark:border-slate-600 dark:text-slate-200"
             }`}
           >
-            <input type="radio" name={authorName} value={value} checked={author === value} onChange={() => setAuthor(value)} className="sr-only" />
+            <input
+              type="radio"
+              name={authorName}
+              value={value}
+              checked={author === value}
+              onChange={() => setAuthor(value)}
+              className="sr-only"
+            />
             {label}
           </label>
         ))}

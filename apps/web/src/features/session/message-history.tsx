@@ -140,7 +140,10 @@ const OutboxRows = memo(function OutboxRows({
           entry.state === "sending" ? (
             <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Sending…</span>
           ) : (
-            <span role="alert" className="mt-1 flex flex-wrap items-center justify-end gap-2 px-1 text-xs text-rose-700 dark:text-rose-300">
+            <span
+              role="alert"
+              className="mt-1 flex flex-wrap items-center justify-end gap-2 px-1 text-xs text-rose-700 dark:text-rose-300"
+            >
               Not sent: {entry.error}
               <button type="button" className="font-medium underline" onClick={() => onRetry(entry.id)}>
                 Retry
@@ -169,14 +172,21 @@ export function StreamingTail({ tail, onGrow }: { tail: StreamTail; onGrow?: () 
     <div data-testid="streaming-tail">
       {snapshot.entries.map((entry) => (
         <div key={entry.messageId} className="pb-3" data-streaming-id={entry.messageId} aria-busy="true">
-          <Bubble author="ai" text={entry.text} footer={<span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Writing…</span>} />
+          <Bubble
+            author="ai"
+            text={entry.text}
+            footer={<span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Writing…</span>}
+          />
         </div>
       ))}
       <p className="sr-only" role="status">
         {snapshot.entries.length > 0 ? "The coach is replying." : ""}
       </p>
       {snapshot.error ? (
-        <p role="alert" className="mb-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="mb-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {snapshot.error}
           <button type="button" className="underline" onClick={() => tail.dismissError()}>
             Dismiss

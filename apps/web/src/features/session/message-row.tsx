@@ -6,7 +6,15 @@ import { SuggestionCard } from "./suggestion-card.tsx";
 
 const AUTHOR_LABEL = { user: "You", contact: "Them", ai: "Coach" } as const;
 
-export function Bubble({ author, text, footer }: { author: TMessageDto["author"]; text: string; footer?: React.ReactNode }) {
+export function Bubble({
+  author,
+  text,
+  footer,
+}: {
+  author: TMessageDto["author"];
+  text: string;
+  footer?: React.ReactNode;
+}) {
   const mine = author === "user";
   const tone =
     author === "user"
@@ -18,7 +26,9 @@ export function Bubble({ author, text, footer }: { author: TMessageDto["author"]
     <div className={`flex ${mine ? "justify-end" : "justify-start"}`}>
       <div className={`max-w-[85%] sm:max-w-[75%] ${mine ? "items-end" : "items-start"} flex flex-col`}>
         <span className="mb-0.5 px-1 text-xs text-slate-500 dark:text-slate-400">{AUTHOR_LABEL[author]}</span>
-        <p className={`rounded-2xl px-3.5 py-2 text-[15px] leading-relaxed break-words whitespace-pre-wrap ${tone}`}>{text}</p>
+        <p className={`rounded-2xl px-3.5 py-2 text-[15px] leading-relaxed break-words whitespace-pre-wrap ${tone}`}>
+          {text}
+        </p>
         {footer}
       </div>
     </div>
@@ -40,7 +50,11 @@ export const MessageRow = memo(function MessageRow({
       <Bubble
         author={message.author}
         text={message.text}
-        footer={message.builtIn ? <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span> : null}
+        footer={
+          message.builtIn ? (
+            <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span>
+          ) : null
+        }
       />
     </div>
   );

@@ -6,12 +6,20 @@ import { messageDto } from "./test-api.tsx";
 const at = (id: string, timestamp: number, text = id) => messageDto({ id, timestamp, text });
 
 function pages(...pagesNewestFirst: ReturnType<typeof at>[][]): MessagePages {
-  return { pages: pagesNewestFirst.map((items) => ({ items, nextCursor: null })), pageParams: pagesNewestFirst.map(() => null) };
+  return {
+    pages: pagesNewestFirst.map((items) => ({ items, nextCursor: null })),
+    pageParams: pagesNewestFirst.map(() => null),
+  };
 }
 
 describe("messages cache", () => {
   it("reads pages (newest first) in time order", () => {
-    expect(flattenPages(pages([at("c", 3), at("d", 4)], [at("a", 1), at("b", 2)])).map((m) => m.id)).toEqual(["a", "b", "c", "d"]);
+    expect(flattenPages(pages([at("c", 3), at("d", 4)], [at("a", 1), at("b", 2)])).map((m) => m.id)).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+    ]);
   });
 
   it("puts a late-confirmed send before the reply that streamed in first", () => {

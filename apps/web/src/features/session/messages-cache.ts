@@ -18,7 +18,10 @@ export function flattenPages(data: MessagePages | undefined): TMessageDto[] {
  * Adds messages at the end (or replaces a message with the same id wherever it is), keeping every
  * other message object as it was so memoised rows do not render again.
  */
-export function upsertMessages(data: MessagePages | undefined, messages: readonly TMessageDto[]): MessagePages | undefined {
+export function upsertMessages(
+  data: MessagePages | undefined,
+  messages: readonly TMessageDto[],
+): MessagePages | undefined {
   if (!data || data.pages.length === 0) return data;
   let pages = data.pages;
   const fresh: TMessageDto[] = [];

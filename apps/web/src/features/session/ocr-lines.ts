@@ -52,7 +52,17 @@ export function linesReducer(lines: EditableLine[], action: LineAction): Editabl
     }
     case "add":
       if (lines.length >= OCR_LINES_MAX) return lines;
-      return [...lines, { key: action.key, id: undefined, text: "", author: action.author, confidence: undefined, authorConfidence: undefined }];
+      return [
+        ...lines,
+        {
+          key: action.key,
+          id: undefined,
+          text: "",
+          author: action.author,
+          confidence: undefined,
+          authorConfidence: undefined,
+        },
+      ];
     case "reset":
       return action.lines;
   }

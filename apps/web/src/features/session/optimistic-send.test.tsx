@@ -12,10 +12,18 @@ afterEach(cleanup);
 // the boxes a size so the history renders what a browser would.
 const realRect = HTMLElement.prototype.getBoundingClientRect;
 const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
-const realSizes = sizes.map((name) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name) ?? Object.getOwnPropertyDescriptor(Element.prototype, name));
+const realSizes = sizes.map(
+  (name) =>
+    Object.getOwnPropertyDescriptor(HTMLElement.prototype, name) ??
+    Object.getOwnPropertyDescriptor(Element.prototype, name),
+);
 beforeAll(() => {
   HTMLElement.prototype.getBoundingClientRect = () => DOMRect.fromRect({ x: 0, y: 0, width: 480, height: 640 });
-  for (const name of sizes) Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => (name.endsWith("Width") ? 480 : 640) });
+  for (const name of sizes)
+    Object.defineProperty(HTMLElement.prototype, name, {
+      configurable: true,
+      get: () => (name.endsWith("Width") ? 480 : 640),
+    });
 });
 afterAll(() => {
   HTMLElement.prototype.getBoundingClientRect = realRect;
@@ -59,13 +67,20 @@ describe("optimistic send", () => {
 
     // Shown at once, before any answer.
     expect(countText("Are you free on Saturday?")).toBe(1);
-    await waitFor(() => expect(api.calls.filter((call) => call.path === "message.send")).toHaveLength(3), { timeout: 5000 });
+    await waitFor(() => expect(api.calls.filter((call) => call.path === "message.send")).toHaveLength(3), {
+      timeout: 5000,
+    });
     await waitFor(() => expect(document.querySelector("[data-outgoing-id]")).toBeNull());
     expect(countText("Are you free on Saturday?")).toBe(1);
 
     const sends = api.calls.filter((call) => call.path === "message.send").map((call) => call.input as SendInput);
     expect(new Set(sends.map((send) => send.id)).size).toBe(1);
-    expect(sends[0]).toMatchObject({ sessionId: SESSION_ID, text: "Are you free on Saturday?", author: "user", reply: true });
+    expect(sends[0]).toMatchObject({
+      sessionId: SESSION_ID,
+      text: "Are you free on Saturday?",
+      author: "user",
+      reply: true,
+    });
     expect(stored.size).toBe(1);
   });
 

@@ -1,6 +1,12 @@
 // The screenshot steps of a session: choose or drop an image and preview it, upload it with a
 // progress bar, wait while it is read, then check what was read in the verification editor.
-import { SCREENSHOT_MIME_TYPES, SCREENSHOT_UPLOAD_STATUSES, screenshotPath, type TMessageDto, type TSessionDto } from "@lockstep/contracts";
+import {
+  SCREENSHOT_MIME_TYPES,
+  SCREENSHOT_UPLOAD_STATUSES,
+  screenshotPath,
+  type TMessageDto,
+  type TSessionDto,
+} from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
@@ -22,19 +28,26 @@ export interface ScreenshotFlowProps {
  */
 export function screenshotStepActive(session: TSessionDto, hasMessages: boolean): boolean {
   if (session.type !== "screenshot") return false;
-  if (session.status === "verifying_ocr" || session.status === "uploading" || session.status === "previewing_screenshot") return true;
+  if (
+    session.status === "verifying_ocr" ||
+    session.status === "uploading" ||
+    session.status === "previewing_screenshot"
+  )
+    return true;
   if (session.status === "analysis_in_progress") return !hasMessages;
   return (SCREENSHOT_UPLOAD_STATUSES as readonly string[]).includes(session.status) && !hasMessages;
 }
 
 export function ScreenshotFlow({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
-  if (session.status === "verifying_ocr") return <VerifyStep session={session} onSession={onSession} onAnalysed={onAnalysed} />;
+  if (session.status === "verifying_ocr")
+    return <VerifyStep session={session} onSession={onSession} onAnalysed={onAnalysed} />;
   if (session.status === "analysis_in_progress" || session.status === "uploading") {
     return (
       <div className="flex flex-col items-center gap-4 py-10 text-center">
         <Spinner />
         <p role="status" className="text-sm text-slate-700 dark:text-slate-300">
-          {session.status === "uploading" ? "Uploading your screenshot…" : "Reading your screenshot…"} This takes a few seconds.
+          {session.status === "uploading" ? "Uploading your screenshot…" : "Reading your screenshot…"} This takes a few
+          seconds.
         </p>
         {session.hasScreenshot ? <ScreenshotImage session={session} className="max-h-72" /> : null}
       </div>
@@ -95,7 +108,9 @@ function UploadStep({ session, onSession }: { session: TSessionDto; onSession: (
     <div className="mx-auto flex w-full max-w-xl flex-col gap-4 py-6">
       <div>
         <h2 className="text-base font-semibold text-slate-900 dark:text-slate-100">Upload a screenshot of the chat</h2>
-        <p className="text-sm text-slate-600 dark:text-slate-400">PNG, JPEG or WebP. Lockstep reads the bubbles, then you check what it read.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          PNG, JPEG or WebP. Lockstep reads the bubbles, then you check what it read.
+        </p>
       </div>
       <label
         htmlFor={inputId}
@@ -113,7 +128,9 @@ function UploadStep({ session, onSession }: { session: TSessionDto; onSession: (
           dragging ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950" : "border-slate-300 dark:border-slate-600"
         }`}
       >
-        <span className="font-medium text-indigo-700 dark:text-indigo-300">{file ? "Choose another image" : "Choose an image"}</span>
+        <span className="font-medium text-indigo-700 dark:text-indigo-300">
+          {file ? "Choose another image" : "Choose an image"}
+        </span>
         <span className="text-slate-500 dark:text-slate-400">or drop it here</span>
         <input
           id={inputId}
@@ -127,7 +144,11 @@ function UploadStep({ session, onSession }: { session: TSessionDto; onSession: (
       </label>
       {preview && file ? (
         <figure className="flex flex-col items-center gap-2">
-          <img src={preview} alt={`Preview of ${file.name}`} className="max-h-80 rounded-xl border border-slate-200 object-contain dark:border-slate-700" />
+          <img
+            src={preview}
+            alt={`Preview of ${file.name}`}
+            className="max-h-80 rounded-xl border border-slate-200 object-contain dark:border-slate-700"
+          />
           <figcaption className="text-xs text-slate-500 dark:text-slate-400">
             {file.name} · {Math.max(1, Math.round(file.size / 1024))} KB
           </figcaption>
@@ -143,13 +164,19 @@ function UploadStep({ session, onSession }: { session: TSessionDto; onSession: (
             aria-valuenow={Math.round(progress * 100)}
             className="h-2 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
           >
-            <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${Math.round(progress * 100)}%` }} />
+            <div
+              className="h-full bg-indigo-600 transition-[width]"
+              style={{ width: `${Math.round(progress * 100)}%` }}
+            />
           </div>
           <p className="text-xs text-slate-600 dark:text-slate-300">Uploading… {Math.round(progress * 100)}%</p>
         </div>
       ) : null}
       {problem ? (
-        <p role="alert" className="rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           {problem.message}
         </p>
       ) : null}
@@ -220,5 +247,10 @@ function ScreenshotImage({ session, className = "" }: { session: TSessionDto; cl
 }
 
 function Spinner() {
-  return <span aria-hidden="true" className="size-8 animate-spin rounded-full border-4 border-indigo-200 border-t-indigo-600" />;
+  return (
+    <span
+      aria-hidden="true"
+      className="size-8 animate-spin rounded-full border-4 border-indigo-200 border-t-indigo-600"
+    />
+  );
 }

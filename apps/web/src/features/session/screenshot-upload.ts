@@ -73,7 +73,8 @@ export function uploadScreenshot(
           : new UploadError(`The upload failed (HTTP ${request.status}).`, request.status, null),
       );
     };
-    request.onerror = () => reject(new UploadError("The upload did not reach Lockstep. Check your connection and try again.", 0, null));
+    request.onerror = () =>
+      reject(new UploadError("The upload did not reach Lockstep. Check your connection and try again.", 0, null));
     request.onabort = () => reject(new UploadError("The upload was cancelled.", 0, null));
     signal?.addEventListener("abort", () => request.abort(), { once: true });
     const form = new FormData();

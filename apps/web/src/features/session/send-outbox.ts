@@ -21,7 +21,11 @@ export interface OutgoingMessage {
 export const SEND_RETRIES = 6;
 export const sendRetryDelay = (attempt: number) => Math.min(400 * 2 ** attempt, 4000);
 
-export function useSendOutbox(sessionId: string, onSent: (message: TMessageDto) => void, newId: () => string = () => crypto.randomUUID()) {
+export function useSendOutbox(
+  sessionId: string,
+  onSent: (message: TMessageDto) => void,
+  newId: () => string = () => crypto.randomUUID(),
+) {
   const trpc = useTRPC();
   const [outbox, setOutbox] = useState<OutgoingMessage[]>([]);
   const update = (id: string, change: (entry: OutgoingMessage) => OutgoingMessage | null) =>
@@ -37,7 +41,8 @@ export function useSendOutbox(sessionId: string, onSent: (message: TMessageDto) 
         update(message.id, () => null);
       },
       onError: (error, variables) => {
-        if (variables.id) update(variables.id, (entry) => ({ ...entry, state: "failed", error: describeError(error).message }));
+        if (variables.id)
+          update(variables.id, (entry) => ({ ...entry, state: "failed", error: describeError(error).message }));
       },
     }),
   );
@@ -45,7 +50,14 @@ export function useSendOutbox(sessionId: string, onSent: (message: TMessageDto) 
 
   const send = useCallback(
     (text: string, author: WritableAuthor) => {
-      const entry: OutgoingMessage = { id: newId(), text, author, state: "sending", error: null, createdAt: Date.now() };
+      const entry: OutgoingMessage = {
+        id: newId(),
+        text,
+        author,
+        state: "sending",
+        error: null,
+        createdAt: Date.now(),
+      };
       setOutbox((entries) => [...entries, entry]);
       mutate({ id: entry.id, sessionId, text, author, reply: true });
     },

@@ -82,7 +82,8 @@ function SessionView({ session }: { session: TSessionDto }) {
   useEffect(() => tail.markFinished(messages.map((message) => message.id)), [messages, tail]);
 
   const upsert = useCallback(
-    (incoming: readonly TMessageDto[]) => queryClient.setQueryData<MessagePages>(historyKey, (data) => upsertMessages(data, incoming)),
+    (incoming: readonly TMessageDto[]) =>
+      queryClient.setQueryData<MessagePages>(historyKey, (data) => upsertMessages(data, incoming)),
     [queryClient, historyKey],
   );
   // The sidebar lists sessions with their status badges; a status move here must show there too.
@@ -92,7 +93,9 @@ function SessionView({ session }: { session: TSessionDto }) {
   );
   const setStatus = useCallback(
     (status: TSessionStatus, errorReason: string | null) => {
-      queryClient.setQueryData<TSessionDto>(sessionKey, (current) => (current ? { ...current, status, errorReason } : current));
+      queryClient.setQueryData<TSessionDto>(sessionKey, (current) =>
+        current ? { ...current, status, errorReason } : current,
+      );
       refreshSessionLists();
     },
     [queryClient, sessionKey, refreshSessionLists],
@@ -135,7 +138,11 @@ function SessionView({ session }: { session: TSessionDto }) {
   const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress";
 
   return (
-    <section aria-labelledby="session-title" className="flex h-full min-h-0 flex-col" data-session-status={session.status}>
+    <section
+      aria-labelledby="session-title"
+      className="flex h-full min-h-0 flex-col"
+      data-session-status={session.status}
+    >
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 px-3 py-3 sm:px-6 dark:border-slate-800">
         <div className="mr-auto min-w-0">
           <h1 id="session-title" className="truncate text-lg font-semibold text-slate-900 dark:text-slate-100">
@@ -150,12 +157,18 @@ function SessionView({ session }: { session: TSessionDto }) {
       </header>
 
       {session.status === "error" && session.errorReason ? (
-        <p role="alert" className="mx-3 mt-3 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="mx-3 mt-3 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200"
+        >
           {session.errorReason}
         </p>
       ) : null}
       {actionError ? (
-        <p role="alert" className="mx-3 mt-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="mx-3 mt-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200"
+        >
           {actionError.message}
           <button type="button" className="font-medium underline" onClick={() => runAction(actionError.action)}>
             Retry

@@ -25,7 +25,10 @@ describe("statusActionsFor", () => {
       ["transition", "complete"],
     ]);
     expect(statusActionsFor("pending_user_input", "text", false).map((a) => a.to)).toEqual(["complete"]);
-    expect(statusActionsFor("complete", "text", true).map((a) => a.label)).toEqual(["New suggestions", "Continue the conversation"]);
+    expect(statusActionsFor("complete", "text", true).map((a) => a.label)).toEqual([
+      "New suggestions",
+      "Continue the conversation",
+    ]);
   });
 
   it("offers nothing while the server is working or waiting for the OCR check", () => {
@@ -35,7 +38,9 @@ describe("statusActionsFor", () => {
   });
 
   it("offers a way out of an error", () => {
-    expect(statusActionsFor("error", "screenshot", false).map((a) => [a.to, a.label])).toEqual([["pending_user_input", "Start over"]]);
+    expect(statusActionsFor("error", "screenshot", false).map((a) => [a.to, a.label])).toEqual([
+      ["pending_user_input", "Start over"],
+    ]);
   });
 });
 
@@ -44,7 +49,10 @@ describe("StatusActions", () => {
     const onAction = vi.fn();
     const actions = statusActionsFor("complete", "text", true);
     render(<StatusActions actions={actions} busy={false} onAction={onAction} />);
-    expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual(["New suggestions", "Continue the conversation"]);
+    expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual([
+      "New suggestions",
+      "Continue the conversation",
+    ]);
     fireEvent.click(screen.getByRole("button", { name: "Continue the conversation" }));
     expect(onAction).toHaveBeenCalledWith(actions[1]);
   });

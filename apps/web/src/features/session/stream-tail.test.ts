@@ -62,7 +62,11 @@ describe("StreamTail", () => {
     applyStreamEvent({ kind: "token", messageId: "m1", text: "Hi " }, tail, handlers);
     tick();
     expect(tail.getSnapshot().entries).toHaveLength(1);
-    applyStreamEvent({ kind: "message", message: messageDto({ id: "m1", author: "ai", text: "Hi there" }) }, tail, handlers);
+    applyStreamEvent(
+      { kind: "message", message: messageDto({ id: "m1", author: "ai", text: "Hi there" }) },
+      tail,
+      handlers,
+    );
     expect(stored).toEqual(["m1"]);
     expect(tail.getSnapshot().entries).toEqual([]);
     applyStreamEvent({ kind: "token", messageId: "m1", text: "again" }, tail, handlers);
@@ -84,10 +88,14 @@ describe("StreamTail", () => {
     const tail = new StreamTail(frames);
     tail.push("m2", "half");
     tick();
-    applyStreamEvent({ kind: "error", messageId: "m2", message: "The coach could not answer just now.", retryable: true }, tail, {
-      onMessage: () => {},
-      onStatus: () => {},
-    });
+    applyStreamEvent(
+      { kind: "error", messageId: "m2", message: "The coach could not answer just now.", retryable: true },
+      tail,
+      {
+        onMessage: () => {},
+        onStatus: () => {},
+      },
+    );
     expect(tail.getSnapshot()).toEqual({ entries: [], error: "The coach could not answer just now." });
     tail.dismissError();
     expect(tail.getSnapshot().error).toBeNull();

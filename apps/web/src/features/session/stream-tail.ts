@@ -61,7 +61,10 @@ export class StreamTail {
     this.finished.add(messageId);
     this.pending.delete(messageId);
     if (this.snapshot.entries.some((entry) => entry.messageId === messageId)) {
-      this.publish({ ...this.snapshot, entries: this.snapshot.entries.filter((entry) => entry.messageId !== messageId) });
+      this.publish({
+        ...this.snapshot,
+        entries: this.snapshot.entries.filter((entry) => entry.messageId !== messageId),
+      });
     }
   }
 

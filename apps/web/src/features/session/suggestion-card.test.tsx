@@ -53,7 +53,11 @@ describe("SuggestionCard", () => {
     render(api.wrap(<SuggestionCard message={suggestion} onUpdated={onUpdated} />));
     fireEvent.click(screen.getByRole("button", { name: "Like" }));
     await screen.findByRole("button", { name: "Liked" });
-    expect(api.calls.find((call) => call.path === "message.react")?.input).toEqual({ messageId: suggestion.id, type: "liked", on: true });
+    expect(api.calls.find((call) => call.path === "message.react")?.input).toEqual({
+      messageId: suggestion.id,
+      type: "liked",
+      on: true,
+    });
     expect(onUpdated).toHaveBeenCalledWith(expect.objectContaining({ isLiked: true }));
   });
 

@@ -17,14 +17,21 @@ export interface SuggestionCardProps {
 }
 
 const SENTIMENT: Record<TMessageSentiment, { label: string; className: string }> = {
-  positive: { label: "Positive", className: "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300" },
+  positive: {
+    label: "Positive",
+    className: "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+  },
   neutral: { label: "Neutral", className: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300" },
   negative: { label: "Negative", className: "bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-300" },
 };
 
 const defaultCopy = (text: string) => navigator.clipboard.writeText(text);
 
-export const SuggestionCard = memo(function SuggestionCard({ message: given, onUpdated, copyText = defaultCopy }: SuggestionCardProps) {
+export const SuggestionCard = memo(function SuggestionCard({
+  message: given,
+  onUpdated,
+  copyText = defaultCopy,
+}: SuggestionCardProps) {
   const trpc = useTRPC();
   // The card shows the newest copy it knows: the server's answer to its own mutations, or a newer prop.
   const [message, setMessage] = useState(given);
@@ -39,7 +46,12 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
     setMessage(updated);
     onUpdated?.(updated);
   };
-  const react = useMutation(trpc.message.react.mutationOptions({ onSuccess: apply, onError: (error) => setNotice(describeError(error).message) }));
+  const react = useMutation(
+    trpc.message.react.mutationOptions({
+      onSuccess: apply,
+      onError: (error) => setNotice(describeError(error).message),
+    }),
+  );
 
   const toggle = (type: "liked" | "disliked" | "pinned", on: boolean) => {
     setNotice(null);
@@ -54,7 +66,10 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
       setNotice("The browser did not allow copying. Select the text and copy it yourself.");
       return;
     }
-    react.mutate({ messageId: message.id, type: "copied_to_clipboard", on: true }, { onSuccess: () => setNotice("Copied to the clipboard.") });
+    react.mutate(
+      { messageId: message.id, type: "copied_to_clipboard", on: true },
+      { onSuccess: () => setNotice("Copied to the clipboard.") },
+    );
   };
 
   const sentiment = message.sentiment ? SENTIMENT[message.sentiment] : null;
@@ -80,8 +95,12 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
           </span>
         ) : null}
       </header>
-      <p className="mt-2 text-[15px] leading-relaxed whitespace-pre-wrap text-slate-800 dark:text-slate-200">{message.text}</p>
-      {message.builtIn ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Written by the built-in offline coach.</p> : null}
+      <p className="mt-2 text-[15px] leading-relaxed whitespace-pre-wrap text-slate-800 dark:text-slate-200">
+        {message.text}
+      </p>
+      {message.builtIn ? (
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Written by the built-in offline coach.</p>
+      ) : null}
 
       {message.analysis ? (
         <div className="mt-3">
@@ -94,14 +113,24 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
           >
             {expanded ? "Hide why this works" : "Why this works"}
           </button>
-          <p id={analysisId} hidden={!expanded} className="mt-2 text-sm whitespace-pre-wrap text-slate-600 dark:text-slate-300">
+          <p
+            id={analysisId}
+            hidden={!expanded}
+            className="mt-2 text-sm whitespace-pre-wrap text-slate-600 dark:text-slate-300"
+          >
             {message.analysis}
           </p>
         </div>
       ) : null}
 
       <div className="mt-3 flex flex-wrap items-center gap-1.5" role="group" aria-label="Suggestion actions">
-        <Button size="sm" variant="secondary" aria-pressed={message.isLiked} onClick={() => toggle("liked", !message.isLiked)} disabled={react.isPending}>
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-pressed={message.isLiked}
+          onClick={() => toggle("liked", !message.isLiked)}
+          disabled={react.isPending}
+        >
           {message.isLiked ? "Liked" : "Like"}
         </Button>
         <Button
@@ -113,13 +142,33 @@ export const SuggestionCard = memo(function SuggestionCard({ message: given, onU
         >
           {message.isDisliked ? "Disliked" : "Dislike"}
         </Button>
-        <Button size="sm" variant="secondary" aria-pressed={message.isPinned} onClick={() => toggle("pinned", !message.isPinned)} disabled={react.isPending}>
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-pressed={message.isPinned}
+          onClick={() => toggle("pinned", !message.isPinned)}
+          disabled={react.isPending}
+        >
           {message.isPinned ? "Pinned" : "Pin"}
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => void copy()} disabled={react.isPending} aria-label={`Copy to clipboard, used ${message.usedCount} ${message.usedCount === 1 ? "time" : "times"}`}>
-          Copy <span className="rounded bg-slate-100 px-1 text-xs tabular-nums dark:bg-slate-700" data-used-count>{message.usedCount}</span>
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={() => void copy()}
+          disabled={react.isPending}
+          aria-label={`Copy to clipboard, used ${message.usedCount} ${message.usedCount === 1 ? "time" : "times"}`}
+        >
+          Copy{" "}
+          <span className="rounded bg-slate-100 px-1 text-xs tabular-nums dark:bg-slate-700" data-used-count>
+            {message.usedCount}
+          </span>
         </Button>
-        <Button size="sm" variant="secondary" aria-expanded={showCollections} onClick={() => setShowCollections((open) => !open)}>
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-expanded={showCollections}
+          onClick={() => setShowCollections((open) => !open)}
+        >
           Add to collection
         </Button>
       </div>

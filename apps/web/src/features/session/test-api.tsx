@@ -26,27 +26,30 @@ export function refusal(message: string, httpStatus = 400, code = "BAD_REQUEST")
 
 export function fakeApi(handlers: Record<string, Handler>) {
   const calls: Call[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      calls.push({ path: op.path, input: op.input });
-      const handler = handlers[op.path];
-      // Subscriptions without a handler stay open and quiet, like a stream with nothing to say.
-      if (!handler) {
-        if (op.type === "subscription") return () => {};
-        observer.error(TRPCClientError.from(new Error(`no handler for ${op.path}`)));
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        calls.push({ path: op.path, input: op.input });
+        const handler = handlers[op.path];
+        // Subscriptions without a handler stay open and quiet, like a stream with nothing to say.
+        if (!handler) {
+          if (op.type === "subscription") return () => {};
+          observer.error(TRPCClientError.from(new Error(`no handler for ${op.path}`)));
+          return () => {};
+        }
+        Promise.resolve()
+          .then(() => handler(op.input))
+          .then(
+            (data) => {
+              observer.next({ result: { type: "data", data } });
+              observer.complete();
+            },
+            (error: unknown) =>
+              observer.error(error instanceof TRPCClientError ? error : TRPCClientError.from(error as Error)),
+          );
         return () => {};
-      }
-      Promise.resolve()
-        .then(() => handler(op.input))
-        .then(
-          (data) => {
-            observer.next({ result: { type: "data", data } });
-            observer.complete();
-          },
-          (error: unknown) => observer.error(error instanceof TRPCClientError ? error : TRPCClientError.from(error as Error)),
-        );
-      return () => {};
-    });
+      });
   const client = createTRPCClient<AppRouter>({ links: [link] });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const wrap = (node: ReactNode) => (

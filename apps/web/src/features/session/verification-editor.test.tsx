@@ -29,7 +29,9 @@ describe("VerificationEditor", () => {
   it("applies an edit, an author switch, a removal and a move", () => {
     const onConfirm = vi.fn();
     render(<VerificationEditor lines={READ} onConfirm={onConfirm} />);
-    fireEvent.change(screen.getByLabelText("Text of line 2"), { target: { value: "  maybe! what did you have in mind?  " } });
+    fireEvent.change(screen.getByLabelText("Text of line 2"), {
+      target: { value: "  maybe! what did you have in mind?  " },
+    });
     fireEvent.change(screen.getByLabelText("Who wrote line 3"), { target: { value: "user" } });
     fireEvent.click(screen.getByRole("button", { name: "Remove line 1" }));
     // Line 3 (now line 2) goes above the old line 2.

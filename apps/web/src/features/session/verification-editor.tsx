@@ -25,7 +25,9 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
   useEffect(() => {
     if (!refocus) return;
     const row = listRef.current?.querySelector<HTMLElement>(`[data-line-key="${CSS.escape(refocus.key)}"]`);
-    const target = row?.querySelector<HTMLButtonElement>(`[data-control="${refocus.control}"]:not(:disabled)`) ?? row?.querySelector("textarea");
+    const target =
+      row?.querySelector<HTMLButtonElement>(`[data-control="${refocus.control}"]:not(:disabled)`) ??
+      row?.querySelector("textarea");
     target?.focus();
     setRefocus(null);
   }, [refocus]);
@@ -74,13 +76,19 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                 <select
                   id={`author-${line.key}`}
                   value={line.author}
-                  onChange={(event) => dispatch({ type: "author", key: line.key, author: event.target.value as EditableAuthor })}
+                  onChange={(event) =>
+                    dispatch({ type: "author", key: line.key, author: event.target.value as EditableAuthor })
+                  }
                   className="rounded-lg border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
                 >
                   <option value="user">Me</option>
                   <option value="contact">Them</option>
                 </select>
-                {unsure ? <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Check this</span> : null}
+                {unsure ? (
+                  <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+                    Check this
+                  </span>
+                ) : null}
                 <div className="ml-auto flex gap-1" role="group" aria-label={`Line ${n} actions`}>
                   <Button
                     size="sm"
@@ -108,7 +116,12 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                   >
                     ↓
                   </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Remove line ${n}`} onClick={() => dispatch({ type: "remove", key: line.key })}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Remove line ${n}`}
+                    onClick={() => dispatch({ type: "remove", key: line.key })}
+                  >
                     Remove
                   </Button>
                 </div>

@@ -16,7 +16,15 @@ const TYPE_HINTS: Record<TSessionType, string> = {
   screenshot: "Upload a screenshot of a chat; Lockstep reads it and suggests what to say next.",
 };
 
-export function NewSessionDialog({ open, onClose, initialCharacterId }: { open: boolean; onClose: () => void; initialCharacterId?: string }) {
+export function NewSessionDialog({
+  open,
+  onClose,
+  initialCharacterId,
+}: {
+  open: boolean;
+  onClose: () => void;
+  initialCharacterId?: string;
+}) {
   return (
     <Dialog open={open} onClose={onClose} title="New session">
       {open && <NewSessionForm onClose={onClose} initialCharacterId={initialCharacterId} />}
@@ -24,7 +32,13 @@ export function NewSessionDialog({ open, onClose, initialCharacterId }: { open: 
   );
 }
 
-function NewSessionForm({ onClose, initialCharacterId }: { onClose: () => void; initialCharacterId?: string | undefined }) {
+function NewSessionForm({
+  onClose,
+  initialCharacterId,
+}: {
+  onClose: () => void;
+  initialCharacterId?: string | undefined;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -57,7 +71,13 @@ function NewSessionForm({ onClose, initialCharacterId }: { onClose: () => void; 
 
   if (characters.isPending) return <Spinner label="Loading the coaches…" />;
   if (characters.isError) {
-    return <ErrorNotice message={describeError(characters.error).message} onRetry={() => void characters.refetch()} retrying={characters.isFetching} />;
+    return (
+      <ErrorNotice
+        message={describeError(characters.error).message}
+        onRetry={() => void characters.refetch()}
+        retrying={characters.isFetching}
+      />
+    );
   }
 
   return (
@@ -88,7 +108,14 @@ function NewSessionForm({ onClose, initialCharacterId }: { onClose: () => void; 
               key={value}
               className="flex cursor-pointer gap-2 rounded-lg border border-slate-300 p-3 has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600 dark:border-slate-600 dark:has-[:checked]:bg-indigo-950"
             >
-              <input type="radio" name="session-type" value={value} checked={type === value} onChange={() => setType(value)} className="mt-0.5" />
+              <input
+                type="radio"
+                name="session-type"
+                value={value}
+                checked={type === value}
+                onChange={() => setType(value)}
+                className="mt-0.5"
+              />
               <span>
                 <span className="block text-sm font-medium">{SESSION_TYPE_LABELS[value]}</span>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">{TYPE_HINTS[value]}</span>

@@ -1,7 +1,14 @@
 // The sidebar's list logic: what is asked of the server, the order shown, and the status actions offered.
 import { SESSION_STATUS_LABELS, SESSION_TRANSITIONS, type TSessionDto } from "@lockstep/contracts";
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, matchesFilters, orderSessions, SESSION_STATUSES, statusActions, toListInput } from "./session-list.ts";
+import {
+  EMPTY_FILTERS,
+  matchesFilters,
+  orderSessions,
+  SESSION_STATUSES,
+  statusActions,
+  toListInput,
+} from "./session-list.ts";
 
 function session(id: string, overrides: Partial<TSessionDto> = {}): TSessionDto {
   return {

@@ -1,6 +1,13 @@
 // The sidebar's list logic, apart from React: filters to list input, the order people see (pinned
 // first, then by last activity), and which status actions a session may offer.
-import { SESSION_STATUS_LABELS, SESSION_TRANSITIONS, type TSessionDto, type TSessionListInput, type TSessionStatus, type TSessionType } from "@lockstep/contracts";
+import {
+  SESSION_STATUS_LABELS,
+  SESSION_TRANSITIONS,
+  type TSessionDto,
+  type TSessionListInput,
+  type TSessionStatus,
+  type TSessionType,
+} from "@lockstep/contracts";
 
 export interface SessionFilters {
   query: string;
@@ -48,7 +55,10 @@ export function orderSessions(pages: readonly { items: readonly TSessionDto[] }[
     }
   }
   return [...byId.values()].sort(
-    (a, b) => Number(b.isPinned) - Number(a.isPinned) || b.lastActivity - a.lastActivity || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    (a, b) =>
+      Number(b.isPinned) - Number(a.isPinned) ||
+      b.lastActivity - a.lastActivity ||
+      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );
 }
 

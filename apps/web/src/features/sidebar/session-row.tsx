@@ -8,7 +8,15 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { sessionTitle, SESSION_TYPE_LABELS, statusActions } from "./session-list.ts";
 import type { SessionActions } from "./use-session-actions.ts";
 
-export function SessionRow({ session, actions, onError }: { session: TSessionDto; actions: SessionActions; onError: (error: unknown) => void }) {
+export function SessionRow({
+  session,
+  actions,
+  onError,
+}: {
+  session: TSessionDto;
+  actions: SessionActions;
+  onError: (error: unknown) => void;
+}) {
   const [renaming, setRenaming] = useState(false);
   const navigate = useNavigate();
   const openSessionId = useParams({ strict: false }).sessionId;
@@ -25,7 +33,9 @@ export function SessionRow({ session, actions, onError }: { session: TSessionDto
       label: action.label,
       onSelect: () => actions.transition.mutate({ id: session.id, to: action.to }, report),
     })),
-    ...(session.endedAt === null ? [{ label: "End session", onSelect: () => actions.end.mutate({ id: session.id }, report) }] : []),
+    ...(session.endedAt === null
+      ? [{ label: "End session", onSelect: () => actions.end.mutate({ id: session.id }, report) }]
+      : []),
     {
       label: "Move to trash",
       danger: true,
@@ -59,7 +69,10 @@ export function SessionRow({ session, actions, onError }: { session: TSessionDto
   }
 
   return (
-    <li className="group relative flex items-center gap-1 rounded-lg pr-1 hover:bg-slate-100 dark:hover:bg-slate-800" data-session-id={session.id}>
+    <li
+      className="group relative flex items-center gap-1 rounded-lg pr-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+      data-session-id={session.id}
+    >
       <Link
         to="/sessions/$sessionId"
         params={{ sessionId: session.id }}
@@ -67,7 +80,13 @@ export function SessionRow({ session, actions, onError }: { session: TSessionDto
       >
         <span className="flex min-w-0 items-center gap-1.5">
           {session.isPinned && (
-            <svg viewBox="0 0 20 20" className="size-3.5 shrink-0 text-indigo-600 dark:text-indigo-400" fill="currentColor" role="img" aria-label="Pinned">
+            <svg
+              viewBox="0 0 20 20"
+              className="size-3.5 shrink-0 text-indigo-600 dark:text-indigo-400"
+              fill="currentColor"
+              role="img"
+              aria-label="Pinned"
+            >
               <path d="M12.5 2.5l5 5-2.6.9-3.3 3.3.4 3.8-1.5 1.5-3.2-3.2L3.5 17.6l-1.1-1.1 3.8-3.8L3 9.5 4.5 8l3.8.4 3.3-3.3z" />
             </svg>
           )}
@@ -84,7 +103,15 @@ export function SessionRow({ session, actions, onError }: { session: TSessionDto
   );
 }
 
-function RenameForm({ initial, onSave, onCancel }: { initial: string; onSave: (name: string) => void; onCancel: () => void }) {
+function RenameForm({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial: string;
+  onSave: (name: string) => void;
+  onCancel: () => void;
+}) {
   const [value, setValue] = useState(initial);
   const input = useRef<HTMLInputElement>(null);
   // Enter, Escape and leaving the field can all end the edit; only the first one counts.

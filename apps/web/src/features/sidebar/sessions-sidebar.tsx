@@ -10,7 +10,15 @@ import { useId, useMemo, useState } from "react";
 import { describeError } from "../../shell/describe-error.ts";
 import { useTRPC } from "../../trpc.ts";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
-import { EMPTY_FILTERS, orderSessions, SESSION_STATUSES, SESSION_TYPE_LABELS, SESSION_TYPES, type SessionFilters, toListInput } from "./session-list.ts";
+import {
+  EMPTY_FILTERS,
+  orderSessions,
+  SESSION_STATUSES,
+  SESSION_TYPE_LABELS,
+  SESSION_TYPES,
+  type SessionFilters,
+  toListInput,
+} from "./session-list.ts";
 import { SessionRow } from "./session-row.tsx";
 import { useDebounced } from "./use-debounced.ts";
 import { useSentinel } from "./use-sentinel.ts";
@@ -136,7 +144,12 @@ export function SessionsSidebar() {
         ) : (
           <ul aria-label="Your sessions" aria-busy={sessions.isFetching} className="grid gap-0.5">
             {rows.map((session) => (
-              <SessionRow key={session.id} session={session} actions={actions} onError={(error) => setActionError(describeError(error).message)} />
+              <SessionRow
+                key={session.id}
+                session={session}
+                actions={actions}
+                onError={(error) => setActionError(describeError(error).message)}
+              />
             ))}
             <li ref={sentinel} aria-hidden={!sessions.isFetchingNextPage} className="min-h-1">
               {sessions.isFetchingNextPage && <Spinner label="Loading more sessions…" className="p-3" />}

@@ -9,7 +9,10 @@ export function useSentinel<T extends Element>(onVisible: () => void, enabled: b
     const element = ref.current;
     if (!element || !enabled) return;
     // A margin so the next page is asked for before the person reaches the end.
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && callback.current(), { rootMargin: "200px" });
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && callback.current(),
+      { rootMargin: "200px" },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [enabled]);

@@ -16,7 +16,12 @@ export function useSessionActions() {
     end: useMutation(
       trpc.session.end.mutationOptions({
         // Ending a session updates the character's engagement and may add memories.
-        onSettled: () => Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.memory.pathKey() })]),
+        onSettled: () =>
+          Promise.all([
+            refresh(),
+            queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() }),
+            queryClient.invalidateQueries({ queryKey: trpc.memory.pathKey() }),
+          ]),
       }),
     ),
     remove: useMutation(trpc.session.delete.mutationOptions(options)),

@@ -17,7 +17,12 @@ it("creates an admin who can sign in with the generated password and use admin.u
   const created = await createOrPromoteAdmin(db, { email: "console.admin@example.com", name: "Console Admin" });
   if (created.outcome !== "created") throw new Error(`expected created, got ${created.outcome}`);
 
-  const auth = createAuth({ db, secret: "admin-create-test-secret-0123456789", baseURL: "http://localhost:3000", trustedOrigins: [] });
+  const auth = createAuth({
+    db,
+    secret: "admin-create-test-secret-0123456789",
+    baseURL: "http://localhost:3000",
+    trustedOrigins: [],
+  });
   const response = await auth.api.signInEmail({
     body: { email: "console.admin@example.com", password: created.password },
     headers: new Headers({ origin: "http://localhost:3000" }),
@@ -29,7 +34,12 @@ it("creates an admin who can sign in with the generated password and use admin.u
     .map((header) => header.split(";")[0])
     .join("; ");
   const user = await resolveSessionUser(auth, new Headers({ cookie }));
-  expect(user).toMatchObject({ id: created.user.id, email: "console.admin@example.com", name: "Console Admin", role: "admin" });
+  expect(user).toMatchObject({
+    id: created.user.id,
+    email: "console.admin@example.com",
+    name: "Console Admin",
+    role: "admin",
+  });
 
   const page = await callerFor(db, user).admin.users.list({ query: "console.admin", limit: 5 });
   expect(page.items.map((item) => item.id)).toEqual([created.user.id]);

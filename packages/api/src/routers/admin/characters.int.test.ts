@@ -56,7 +56,13 @@ describe("admin.characters", () => {
 
     const audit = await auditRows(db, { action: "admin.characters.create", entityId: created.id });
     expect(audit).toEqual([
-      expect.objectContaining({ actor_id: operator.id, entity_type: "character", before: null, after: created, ip_address: "127.0.0.1" }),
+      expect.objectContaining({
+        actor_id: operator.id,
+        entity_type: "character",
+        before: null,
+        after: created,
+        ip_address: "127.0.0.1",
+      }),
     ]);
     expect((await person.caller.character.get({ slug: "jonah" })).id).toBe(created.id);
   });
@@ -64,7 +70,12 @@ describe("admin.characters", () => {
   it("updates only the fields given, audited with before and after", async () => {
     const created = await operator.caller.admin.characters.create(newCharacter("jonah-two"));
     const updated = await operator.caller.admin.characters.update({ id: created.id, name: "Jonah B.", avatar: null });
-    expect(updated).toMatchObject({ slug: "jonah-two", name: "Jonah B.", avatar: null, systemPrompt: created.systemPrompt });
+    expect(updated).toMatchObject({
+      slug: "jonah-two",
+      name: "Jonah B.",
+      avatar: null,
+      systemPrompt: created.systemPrompt,
+    });
     expect(updated.updatedAt).toBeGreaterThanOrEqual(created.updatedAt);
     const [audit] = await auditRows(db, { action: "admin.characters.update", entityId: created.id });
     expect(audit).toMatchObject({ actor_id: operator.id, before: created, after: updated });
@@ -79,14 +90,23 @@ describe("admin.characters", () => {
     expect((await person.caller.character.list()).some((character) => character.id === created.id)).toBe(false);
     expect((await errorOf(person.caller.character.get({ slug: "jonah-three" }))).code).toBe("NOT_FOUND");
     expect((await errorOf(person.caller.session.start({ characterId: created.id }))).code).toBe("NOT_FOUND");
-    expect((await person.caller.character.sessions({ characterId: created.id })).items.map((session) => session.id)).toEqual([started.session.id]);
+    expect(
+      (await person.caller.character.sessions({ characterId: created.id })).items.map((session) => session.id),
+    ).toEqual([started.session.id]);
     // The operators' list still has it.
-    expect((await operator.caller.admin.characters.list()).find((character) => character.id === created.id)?.isActive).toBe(false);
+    expect(
+      (await operator.caller.admin.characters.list()).find((character) => character.id === created.id)?.isActive,
+    ).toBe(false);
 
     await operator.caller.admin.characters.setActive({ id: created.id, isActive: true });
     expect((await person.caller.session.start({ characterId: created.id })).resumed).toBe(true);
     const audit = await auditRows(db, { action: "admin.characters.setActive", entityId: created.id });
-    expect(audit.map((row) => [(row.before as { isActive: boolean }).isActive, (row.after as { isActive: boolean }).isActive])).toEqual([
+    expect(
+      audit.map((row) => [
+        (row.before as { isActive: boolean }).isActive,
+        (row.after as { isActive: boolean }).isActive,
+      ]),
+    ).toEqual([
       [true, false],
       [false, true],
     ]);
@@ -94,10 +114,20 @@ describe("admin.characters", () => {
 
   it("lists every character with system prompts and inactive templates, and audits the read", async () => {
     const created = await operator.caller.admin.characters.create({ ...newCharacter("jonah-four"), isActive: false });
-    const template = await operator.caller.admin.templates.create({ characterId: created.id, slug: "off", title: "Off", situation: "x", isActive: false });
+    const template = await operator.caller.admin.templates.create({
+      characterId: created.id,
+      slug: "off",
+      title: "Off",
+      situation: "x",
+      isActive: false,
+    });
     const list = await operator.caller.admin.characters.list();
     const listed = list.find((character) => character.id === created.id)!;
-    expect(listed).toMatchObject({ isActive: false, systemPrompt: "You are Jonah, calm and direct.", templates: [template] });
+    expect(listed).toMatchObject({
+      isActive: false,
+      systemPrompt: "You are Jonah, calm and direct.",
+      templates: [template],
+    });
     expect(await auditRows(db, { action: "admin.characters.list", actorId: operator.id })).not.toHaveLength(0);
   });
 
@@ -130,8 +160,12 @@ describe("admin.characters", () => {
     }
     const noChange = await errorOf(operator.caller.admin.characters.update({ id: randomUUID() }));
     expect(noChange.code).toBe("BAD_REQUEST");
-    expect((await errorOf(operator.caller.admin.characters.update({ id: randomUUID(), name: "X" }))).code).toBe("NOT_FOUND");
-    expect((await errorOf(operator.caller.admin.characters.setActive({ id: randomUUID(), isActive: true }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(operator.caller.admin.characters.update({ id: randomUUID(), name: "X" }))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await errorOf(operator.caller.admin.characters.setActive({ id: randomUUID(), isActive: true }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 });
 
@@ -152,7 +186,10 @@ describe("admin catalogue errors on the wire", () => {
         requestMeta: { requestId: "wire-test", ip: null, userAgent: null },
       }),
     });
-    return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } },
+    };
   }
 
   it("names the field of a bad input (fieldErrors) and of a slug clash (details.field)", async () => {
@@ -160,7 +197,10 @@ describe("admin catalogue errors on the wire", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.data).toMatchObject({
       appCode: "BAD_INPUT",
-      fieldErrors: { slug: ["slug must be lowercase letters and digits, words joined by single hyphens"], name: ["name must not be empty"] },
+      fieldErrors: {
+        slug: ["slug must be lowercase letters and digits, words joined by single hyphens"],
+        name: ["name must not be empty"],
+      },
     });
 
     await operator.caller.admin.characters.create(newCharacter("wire-taken"));
@@ -199,15 +239,23 @@ describe("admin.templates", () => {
       sortOrder: 10,
       isActive: true,
     });
-    expect((await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug)).toEqual(["first", "second"]);
+    expect(
+      (await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug),
+    ).toEqual(["first", "second"]);
 
     const moved = await operator.caller.admin.templates.update({ id: first.id, sortOrder: 30, openingLine: null });
     expect(moved).toMatchObject({ sortOrder: 30, openingLine: null, title: "First" });
-    expect((await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug)).toEqual(["second", "first"]);
+    expect(
+      (await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug),
+    ).toEqual(["second", "first"]);
 
     await operator.caller.admin.templates.setActive({ id: second.id, isActive: false });
-    expect((await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug)).toEqual(["first"]);
-    expect((await errorOf(person.caller.session.start({ characterId: character.id, episodeTemplateId: second.id }))).code).toBe("NOT_FOUND");
+    expect(
+      (await person.caller.character.get({ slug: "with-templates" })).templates.map((template) => template.slug),
+    ).toEqual(["first"]);
+    expect(
+      (await errorOf(person.caller.session.start({ characterId: character.id, episodeTemplateId: second.id }))).code,
+    ).toBe("NOT_FOUND");
 
     const audit = await auditRows(db, { entityId: first.id });
     expect(audit.map((row) => [row.action, row.entity_type])).toEqual([
@@ -227,16 +275,24 @@ describe("admin.templates", () => {
       code: "CONFLICT",
       details: { field: "slug" },
     });
-    expect(await failure(operator.caller.admin.templates.create({ ...base, characterId: randomUUID() }))).toMatchObject({
-      code: "BAD_REQUEST",
-      details: { field: "characterId" },
-    });
-    expect(await failure(operator.caller.admin.templates.create({ ...base, slug: "x", characterId: a.id, sortOrder: -1 }))).toMatchObject({
+    expect(await failure(operator.caller.admin.templates.create({ ...base, characterId: randomUUID() }))).toMatchObject(
+      {
+        code: "BAD_REQUEST",
+        details: { field: "characterId" },
+      },
+    );
+    expect(
+      await failure(operator.caller.admin.templates.create({ ...base, slug: "x", characterId: a.id, sortOrder: -1 })),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       fields: ["sortOrder"],
     });
-    expect((await errorOf(operator.caller.admin.templates.update({ id: randomUUID(), title: "X" }))).code).toBe("NOT_FOUND");
-    expect((await errorOf(operator.caller.admin.templates.setActive({ id: randomUUID(), isActive: false }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(operator.caller.admin.templates.update({ id: randomUUID(), title: "X" }))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await errorOf(operator.caller.admin.templates.setActive({ id: randomUUID(), isActive: false }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 });
 

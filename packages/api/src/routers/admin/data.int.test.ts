@@ -35,7 +35,10 @@ async function logOneCall(settingsTtlMs = 0): Promise<string> {
     context: { userId: null, sessionId: null, ip: null, dataSource: "system" },
   });
   await handle.succeed({ response: "ok", usage: { inputTokens: null, outputTokens: null } });
-  const { rows } = await db.pool.query<{ prompt_text: string }>(`SELECT prompt_text FROM ai_interactions WHERE id = $1`, [handle.id]);
+  const { rows } = await db.pool.query<{ prompt_text: string }>(
+    `SELECT prompt_text FROM ai_interactions WHERE id = $1`,
+    [handle.id],
+  );
   return rows[0]!.prompt_text;
 }
 
@@ -46,7 +49,12 @@ describe("admin.data.settings and updateSettings", () => {
     expect(initial).toMatchObject({ source: "default", masking: ALL_ON, updatedAt: null, updatedBy: null });
 
     const saved = await caller.admin.data.updateSettings({ retentionDays: 30, masking: { ...ALL_ON, phone: false } });
-    expect(saved).toMatchObject({ source: "database", retentionDays: 30, masking: { phone: false, email: true }, updatedBy: admin.id });
+    expect(saved).toMatchObject({
+      source: "database",
+      retentionDays: 30,
+      masking: { phone: false, email: true },
+      updatedBy: admin.id,
+    });
     expect(await caller.admin.data.settings()).toEqual(saved);
 
     const [audit] = await auditRows(db, { action: "admin.data.updateSettings" });
@@ -88,7 +96,8 @@ describe("admin.data.settings and updateSettings", () => {
     const aged10 = await insertAged(10);
     await caller.admin.data.updateSettings({ retentionDays: 15, masking: ALL_ON });
     expect(await runRetention(db)).toBe(1);
-    const left = async (id: string) => (await db.pool.query(`SELECT count(*)::int AS n FROM ai_interactions WHERE id = $1`, [id])).rows[0].n;
+    const left = async (id: string) =>
+      (await db.pool.query(`SELECT count(*)::int AS n FROM ai_interactions WHERE id = $1`, [id])).rows[0].n;
     expect(await left(aged20)).toBe(0);
     expect(await left(aged10)).toBe(1);
     await caller.admin.data.updateSettings({ retentionDays: 5, masking: ALL_ON });
@@ -111,7 +120,9 @@ describe("admin.data.settings and updateSettings", () => {
 describe("admin.data.verify", () => {
   it("returns the db:verify report as data, and audits that it ran", async () => {
     const report = await callerFor(db, admin).admin.data.verify();
-    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["migrations", "row-counts", "foreign-keys", "indexes", "enums"]));
+    expect(report.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["migrations", "row-counts", "foreign-keys", "indexes", "enums"]),
+    );
     const failed = report.checks.filter((check) => !check.ok);
     expect(failed).toEqual([]);
     expect(report.ok).toBe(true);
@@ -128,7 +139,12 @@ describe("admin.audit.list", () => {
     const entries: TAdminAuditEntry[] = [];
     let cursor: string | null = null;
     do {
-      const page = await caller.admin.audit.list({ actorId: other.id, action: "admin.data.updateSettings", limit: 2, cursor });
+      const page = await caller.admin.audit.list({
+        actorId: other.id,
+        action: "admin.data.updateSettings",
+        limit: 2,
+        cursor,
+      });
       entries.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor && entries.length < 10);
@@ -137,7 +153,8 @@ describe("admin.audit.list", () => {
     expect(entries[0]).toMatchObject({ actorId: other.id, actorEmail: other.email, entityType: "data_settings" });
 
     const all = await caller.admin.audit.list({ limit: 100 });
-    for (let k = 1; k < all.items.length; k++) expect(all.items[k - 1]!.createdAt).toBeGreaterThanOrEqual(all.items[k]!.createdAt);
+    for (let k = 1; k < all.items.length; k++)
+      expect(all.items[k - 1]!.createdAt).toBeGreaterThanOrEqual(all.items[k]!.createdAt);
     const byEntity = await caller.admin.audit.list({ entityType: "database", limit: 10 });
     expect(byEntity.items.map((e) => e.action)).toEqual(["admin.data.verify"]);
     const future = await caller.admin.audit.list({ from: Date.now() + 86_400_000, limit: 10 });
@@ -150,7 +167,9 @@ describe("who may call admin.data.* and admin.audit.*", () => {
     const caller = callerFor(db, person);
     const before = await callerFor(db, admin).admin.data.settings();
     expect((await errorOf(caller.admin.data.settings())).code).toBe("FORBIDDEN");
-    expect((await errorOf(caller.admin.data.updateSettings({ retentionDays: 1, masking: ALL_ON }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(caller.admin.data.updateSettings({ retentionDays: 1, masking: ALL_ON }))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await errorOf(caller.admin.data.verify())).code).toBe("FORBIDDEN");
     expect((await errorOf(caller.admin.audit.list({ limit: 5 }))).code).toBe("FORBIDDEN");
     expect((await errorOf(callerFor(db, null).admin.audit.list({ limit: 5 }))).code).toBe("UNAUTHORIZED");

@@ -21,17 +21,22 @@ export const adminDataRouter = router({
   settings: adminProcedure
     .input(z.void())
     .output(ZAdminDataSettingsSchema)
-    .query(({ ctx }) => ctx.adminDb.read({ action: "admin.data.settings", entityType: "data_settings", entityId: null }, getDataSettings)),
+    .query(({ ctx }) =>
+      ctx.adminDb.read({ action: "admin.data.settings", entityType: "data_settings", entityId: null }, getDataSettings),
+    ),
 
   /** Takes effect at the retention job's next run and on the next logged call (read fresh by both). */
   updateSettings: adminProcedure
     .input(ZAdminDataSettingsInputSchema)
     .output(ZAdminDataSettingsSchema)
     .mutation(({ ctx, input }) =>
-      ctx.adminDb.change({ action: "admin.data.updateSettings", entityType: "data_settings", entityId: null }, async (tx) => {
-        const change = await saveDataSettings(tx, input, ctx.user.id);
-        return { result: change.after, ...change };
-      }),
+      ctx.adminDb.change(
+        { action: "admin.data.updateSettings", entityType: "data_settings", entityId: null },
+        async (tx) => {
+          const change = await saveDataSettings(tx, input, ctx.user.id);
+          return { result: change.after, ...change };
+        },
+      ),
     ),
 
   /** The `pnpm db:verify` report: row counts, orphaned references, expected indexes, enum drift. */
@@ -39,11 +44,14 @@ export const adminDataRouter = router({
     .input(z.void())
     .output(ZAdminVerifyReportSchema)
     .query(async ({ ctx }) => {
-      const report = await ctx.adminDb.inspect({ action: "admin.data.verify", entityType: "database", entityId: null }, verifyDatabase);
+      const report = await ctx.adminDb.inspect(
+        { action: "admin.data.verify", entityType: "database", entityId: null },
+        verifyDatabase,
+      );
       // Rows of a check are plain catalog values; JSON round-trip keeps dates and bigints wire-safe.
-      return JSON.parse(JSON.stringify(report, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value))) as z.infer<
-        typeof ZAdminVerifyReportSchema
-      >;
+      return JSON.parse(
+        JSON.stringify(report, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)),
+      ) as z.infer<typeof ZAdminVerifyReportSchema>;
     }),
 });
 
@@ -51,7 +59,14 @@ function decodeAuditKey(cursor: string | null | undefined): AuditKey | null {
   if (!cursor) return null;
   try {
     const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (typeof createdAt === "number" && Number.isInteger(createdAt) && createdAt >= 0 && typeof id === "string" && UUID.test(id) && rest.length === 0) {
+    if (
+      typeof createdAt === "number" &&
+      Number.isInteger(createdAt) &&
+      createdAt >= 0 &&
+      typeof id === "string" &&
+      UUID.test(id) &&
+      rest.length === 0
+    ) {
       return { createdAt: new Date(createdAt), id };
     }
   } catch (error) {
@@ -68,18 +83,23 @@ export const adminAuditRouter = router({
     .output(ZAdminAuditListPageSchema)
     .query(async ({ ctx, input }) => {
       const after = decodeAuditKey(input.cursor);
-      const page = await ctx.adminDb.read({ action: "admin.audit.list", entityType: "audit_log", entityId: null }, (tx) =>
-        listAuditForAdmin(tx, {
-          actorId: input.actorId,
-          action: input.action,
-          entityType: input.entityType,
-          entityId: input.entityId,
-          from: input.from === undefined ? undefined : fromEpochMs(input.from),
-          to: input.to === undefined ? undefined : fromEpochMs(input.to),
-          after,
-          limit: input.limit,
-        }),
+      const page = await ctx.adminDb.read(
+        { action: "admin.audit.list", entityType: "audit_log", entityId: null },
+        (tx) =>
+          listAuditForAdmin(tx, {
+            actorId: input.actorId,
+            action: input.action,
+            entityType: input.entityType,
+            entityId: input.entityId,
+            from: input.from === undefined ? undefined : fromEpochMs(input.from),
+            to: input.to === undefined ? undefined : fromEpochMs(input.to),
+            after,
+            limit: input.limit,
+          }),
       );
-      return { items: page.items, nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null };
+      return {
+        items: page.items,
+        nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null,
+      };
     }),
 });

@@ -28,12 +28,73 @@ interface Row {
 
 /** Seven calls, worked through by hand in the tests below. */
 const ROWS: Row[] = [
-  { provider: "ov-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: DAY + 60_000, latency: 100, ttft: 10, input: 3, output: 4, hash: "h1" },
-  { provider: "ov-a", model: "m1", operation: "REPLY", status: "SUCCESS", at: DAY + 120_000, latency: 300, ttft: 30, input: 2, output: 6, hash: "h1" },
-  { provider: "ov-b", model: "m2", operation: "EMBED", status: "ERROR", at: DAY + HOUR + 5, latency: 20, input: 9, hash: "h2" },
-  { provider: "ov-b", model: "m2", operation: "REPLY", status: "SUCCESS", at: DAY + HOUR + 10, latency: 200, ttft: 50, input: 1, output: 1, hash: "h1" },
-  { provider: "ov-a", model: "m1", operation: "REPLY", status: "TIMEOUT", at: DAY + HOUR + 20, latency: 5000, hash: "h3" },
-  { provider: "ov-a", model: "m3", operation: "SUGGEST", status: "SUCCESS", at: DAY + 2 * HOUR + 1, latency: 400, ttft: 40, input: 5, output: 5, hash: "h2" },
+  {
+    provider: "ov-a",
+    model: "m1",
+    operation: "REPLY",
+    status: "SUCCESS",
+    at: DAY + 60_000,
+    latency: 100,
+    ttft: 10,
+    input: 3,
+    output: 4,
+    hash: "h1",
+  },
+  {
+    provider: "ov-a",
+    model: "m1",
+    operation: "REPLY",
+    status: "SUCCESS",
+    at: DAY + 120_000,
+    latency: 300,
+    ttft: 30,
+    input: 2,
+    output: 6,
+    hash: "h1",
+  },
+  {
+    provider: "ov-b",
+    model: "m2",
+    operation: "EMBED",
+    status: "ERROR",
+    at: DAY + HOUR + 5,
+    latency: 20,
+    input: 9,
+    hash: "h2",
+  },
+  {
+    provider: "ov-b",
+    model: "m2",
+    operation: "REPLY",
+    status: "SUCCESS",
+    at: DAY + HOUR + 10,
+    latency: 200,
+    ttft: 50,
+    input: 1,
+    output: 1,
+    hash: "h1",
+  },
+  {
+    provider: "ov-a",
+    model: "m1",
+    operation: "REPLY",
+    status: "TIMEOUT",
+    at: DAY + HOUR + 20,
+    latency: 5000,
+    hash: "h3",
+  },
+  {
+    provider: "ov-a",
+    model: "m3",
+    operation: "SUGGEST",
+    status: "SUCCESS",
+    at: DAY + 2 * HOUR + 1,
+    latency: 400,
+    ttft: 40,
+    input: 5,
+    output: 5,
+    hash: "h2",
+  },
   { provider: "ov-a", model: "m1", operation: "REPLY", status: "PENDING", at: DAY + 2 * HOUR + 5, hash: "h4" },
 ];
 const ids: string[] = [];
@@ -52,7 +113,19 @@ beforeAll(async () => {
       `INSERT INTO ai_interactions (provider_id, model_name, operation, prompt_text, prompt_hash, request, status, latency_ms,
                                     time_to_first_token_ms, input_tokens, output_tokens, created_at, updated_at)
        VALUES ($1, $2, $3::"AiOperation", $4, $5, '{}', $6::"AiInteractionStatus", $7, $8, $9, $10, $11, now()) RETURNING id`,
-      [provider.rows[0]!.id, row.model, row.operation, `prompt ${row.hash}`, row.hash, row.status, row.latency ?? null, row.ttft ?? null, row.input ?? null, row.output ?? null, new Date(row.at)],
+      [
+        provider.rows[0]!.id,
+        row.model,
+        row.operation,
+        `prompt ${row.hash}`,
+        row.hash,
+        row.status,
+        row.latency ?? null,
+        row.ttft ?? null,
+        row.input ?? null,
+        row.output ?? null,
+        new Date(row.at),
+      ],
     );
     ids.push(rows[0]!.id);
   }
@@ -105,14 +178,25 @@ describe("admin.interactions.overview", () => {
       ["embed", 1, 9],
       ["suggest", 1, 5],
     ]);
-    expect(overview).toMatchObject({ bucket: "hour", bucketMs: HOUR, filters: { provider: null, model: null, operation: null } });
+    expect(overview).toMatchObject({
+      bucket: "hour",
+      bucketMs: HOUR,
+      filters: { provider: null, model: null, operation: null },
+    });
     expect(await auditRows(db, { action: "admin.interactions.overview", actorId: admin.id })).toHaveLength(1);
   });
 
   it("applies the provider, model and operation filters to every part", async () => {
     const caller = callerFor(db, admin);
     const m1 = await caller.admin.interactions.overview({ ...range, model: "m1" });
-    expect(m1.totals).toMatchObject({ count: 4, success: 2, timeout: 1, pending: 1, errors: 1, latencyMs: { p50: 200 } });
+    expect(m1.totals).toMatchObject({
+      count: 4,
+      success: 2,
+      timeout: 1,
+      pending: 1,
+      errors: 1,
+      latencyMs: { p50: 200 },
+    });
     expect(m1.byModel.map((e) => e.key)).toEqual(["m1"]);
     expect(m1.byProvider.map((e) => [e.key, e.count])).toEqual([["ov-a", 4]]);
     const embeds = await caller.admin.interactions.overview({ ...range, provider: "ov-b", operation: "embed" });
@@ -140,7 +224,10 @@ describe("admin.interactions.overview", () => {
   it("refuses a backwards range or one with too many buckets, as bad input", async () => {
     const caller = callerFor(db, admin);
     expect((await errorOf(caller.admin.interactions.overview({ from: DAY, to: DAY }))).code).toBe("BAD_REQUEST");
-    expect((await errorOf(caller.admin.interactions.overview({ from: DAY, to: DAY + 30 * 24 * HOUR, bucket: "minute" }))).code).toBe("BAD_REQUEST");
+    expect(
+      (await errorOf(caller.admin.interactions.overview({ from: DAY, to: DAY + 30 * 24 * HOUR, bucket: "minute" })))
+        .code,
+    ).toBe("BAD_REQUEST");
   });
 });
 
@@ -155,7 +242,12 @@ describe("admin.interactions.groups", () => {
       ["h4", 1, 0, null, null],
     ]);
     const h1 = page.items[0]!;
-    expect(h1).toMatchObject({ firstSeen: DAY + 60_000, lastSeen: DAY + HOUR + 10, sampleId: ids[3], promptPreview: "prompt h1" });
+    expect(h1).toMatchObject({
+      firstSeen: DAY + 60_000,
+      lastSeen: DAY + HOUR + 10,
+      sampleId: ids[3],
+      promptPreview: "prompt h1",
+    });
     expect(await auditRows(db, { action: "admin.interactions.groups", actorId: admin.id })).toHaveLength(1);
   });
 
@@ -176,7 +268,10 @@ describe("admin.interactions.groups", () => {
     const failed = await caller.admin.interactions.groups({ ...range, status: "error", limit: 10 });
     expect(failed.items.map((g) => [g.promptHash, g.calls])).toEqual([["h2", 1]]);
     const b = await caller.admin.interactions.groups({ ...range, provider: "ov-b", limit: 10 });
-    expect(b.items.map((g) => [g.promptHash, g.calls])).toEqual([["h1", 1], ["h2", 1]]);
+    expect(b.items.map((g) => [g.promptHash, g.calls])).toEqual([
+      ["h1", 1],
+      ["h2", 1],
+    ]);
     // Without the range, the call outside it joins h1.
     const all = await caller.admin.interactions.groups({ limit: 10 });
     expect(all.items[0]).toMatchObject({ promptHash: "h1", calls: 4 });
@@ -184,7 +279,9 @@ describe("admin.interactions.groups", () => {
 
   it("refuses a cursor it did not make", async () => {
     const caller = callerFor(db, admin);
-    expect((await errorOf(caller.admin.interactions.groups({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.groups({ cursor: "bm90LWEtY3Vyc29y", limit: 5 }))).code).toBe(
+      "BAD_REQUEST",
+    );
   });
 });
 
@@ -208,7 +305,17 @@ describe("admin.interactions.overview from the hourly rollups", () => {
     await refreshAiInteractionRollups(db, { now: new Date(DAY + 24 * HOUR) });
     const rolled = await caller.admin.interactions.overview(day);
     expect(rolled.percentiles).toBe("approximate");
-    const counts = (v: typeof exact.totals) => [v.count, v.pending, v.success, v.error, v.timeout, v.errors, v.errorRate, v.inputTokens, v.outputTokens];
+    const counts = (v: typeof exact.totals) => [
+      v.count,
+      v.pending,
+      v.success,
+      v.error,
+      v.timeout,
+      v.errors,
+      v.errorRate,
+      v.inputTokens,
+      v.outputTokens,
+    ];
     expect(counts(rolled.totals)).toEqual(counts(exact.totals));
     expect(rolled.series.map((p) => counts(p))).toEqual(exact.series.map((p) => counts(p)));
     for (const part of ["byProvider", "byModel", "byOperation"] as const) {
@@ -227,7 +334,11 @@ describe("admin.interactions.overview from the hourly rollups", () => {
   it("adds the ragged ends of a range from the log, and the filters apply to both parts", async () => {
     const caller = callerFor(db, admin);
     // [DAY + 30 min, DAY + 23.5 h): the rollups serve the whole hours, the log the two half hours.
-    const ragged = await caller.admin.interactions.overview({ from: DAY + HOUR / 2, to: DAY + 23.5 * HOUR, bucket: "hour" });
+    const ragged = await caller.admin.interactions.overview({
+      from: DAY + HOUR / 2,
+      to: DAY + 23.5 * HOUR,
+      bucket: "hour",
+    });
     expect(ragged.percentiles).toBe("approximate");
     expect(ragged.totals.count).toBe(6); // the two calls in the first minutes are before the range
     const m1 = await caller.admin.interactions.overview({ ...day, model: "m1" });
@@ -255,11 +366,17 @@ describe("admin.interactions.overview from the hourly rollups", () => {
     const before = (await caller.admin.interactions.overview(day)).totals;
     await trimRollupsBefore(db, new Date(DAY + 2.5 * HOUR));
     expect(await withAdmin(db, (tx) => readRollupWindow(tx))).toMatchObject({ from: new Date(DAY + 3 * HOUR) });
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ai_interaction_rollups WHERE hour < $1`, [new Date(DAY + 3 * HOUR)]);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ai_interaction_rollups WHERE hour < $1`, [
+      new Date(DAY + 3 * HOUR),
+    ]);
     expect(rows[0].n).toBe(0);
     // The calls themselves are still in the log here, so the numbers stay the same.
     const after = await caller.admin.interactions.overview(day);
     expect(after.percentiles).toBe("approximate");
-    expect([after.totals.count, after.totals.success, after.totals.errors]).toEqual([before.count, before.success, before.errors]);
+    expect([after.totals.count, after.totals.success, after.totals.errors]).toEqual([
+      before.count,
+      before.success,
+      before.errors,
+    ]);
   });
 });

@@ -23,7 +23,10 @@ beforeAll(async () => {
   person = await insertUser(db, { name: "Plain Person" });
   alice = await insertUser(db, { name: "Alice" });
   sessionId = randomUUID();
-  await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [sessionId, alice.id]);
+  await db.pool.query(`INSERT INTO sessions (id, user_id, type, updated_at) VALUES ($1, $2, 'TEXT', now())`, [
+    sessionId,
+    alice.id,
+  ]);
   ids = [];
   for (let i = 0; i < N; i++) {
     ids.push(
@@ -91,18 +94,19 @@ async function insertInteraction(row: Row): Promise<string> {
   );
   const id = rows[0]!.id;
   for (const [position, content] of (row.responses ?? []).entries()) {
-    await db.pool.query(`INSERT INTO ai_responses (interaction_id, position, content, finish_reason) VALUES ($1, $2, $3, 'stop')`, [
-      id,
-      position,
-      content,
-    ]);
+    await db.pool.query(
+      `INSERT INTO ai_responses (interaction_id, position, content, finish_reason) VALUES ($1, $2, $3, 'stop')`,
+      [id, position, content],
+    );
   }
   return id;
 }
 
 const window = { from: BASE, to: BASE + 60_000 };
 
-async function allPages(input: Omit<TAdminInteractionListInput, "cursor" | "sort"> & { sort?: "created_at" | "latency" }) {
+async function allPages(
+  input: Omit<TAdminInteractionListInput, "cursor" | "sort"> & { sort?: "created_at" | "latency" },
+) {
   const caller = callerFor(db, admin);
   const pages: TAdminInteractionListItem[][] = [];
   let cursor: string | null = null;
@@ -123,7 +127,11 @@ describe("admin.interactions.list", () => {
     expect(new Set(items.map((i) => i.id))).toEqual(new Set(ids));
     const expected = [...items].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
     expect(items.map((i) => i.id)).toEqual(expected.map((i) => i.id));
-    expect(items[0]).toMatchObject({ promptPreview: "a [email] prompt", ipAddress: "192.0.2.1", providerName: expect.stringMatching(/^api-/) });
+    expect(items[0]).toMatchObject({
+      promptPreview: "a [email] prompt",
+      ipAddress: "192.0.2.1",
+      providerName: expect.stringMatching(/^api-/),
+    });
     expect(items[0]).not.toHaveProperty("request");
   });
 
@@ -139,7 +147,8 @@ describe("admin.interactions.list", () => {
   });
 
   it("applies each filter, alone and together", async () => {
-    const count = async (filters: Partial<TAdminInteractionListInput>) => (await allPages({ ...window, limit: 100, ...filters })).flat();
+    const count = async (filters: Partial<TAdminInteractionListInput>) =>
+      (await allPages({ ...window, limit: 100, ...filters })).flat();
     const expected = (predicate: (i: number) => boolean) => ids.filter((_, i) => predicate(i)).sort();
     const idsOf = (items: TAdminInteractionListItem[]) => items.map((i) => i.id).sort();
     expect(idsOf(await count({ provider: "api-openai" }))).toEqual(expected((i) => i % 3 === 0));
@@ -158,12 +167,20 @@ describe("admin.interactions.list", () => {
 
   it("refuses a bad or foreign cursor and a backwards range as bad requests", async () => {
     const caller = callerFor(db, admin);
-    expect((await errorOf(caller.admin.interactions.list({ cursor: "not_a_cursor", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ cursor: "not_a_cursor", limit: 5 }))).code).toBe(
+      "BAD_REQUEST",
+    );
     const newest = await caller.admin.interactions.list({ ...window, limit: 2 });
-    const wrongOrder = await errorOf(caller.admin.interactions.list({ ...window, sort: "latency", cursor: newest.nextCursor, limit: 2 }));
+    const wrongOrder = await errorOf(
+      caller.admin.interactions.list({ ...window, sort: "latency", cursor: newest.nextCursor, limit: 2 }),
+    );
     expect(wrongOrder.code).toBe("BAD_REQUEST");
-    expect((await errorOf(caller.admin.interactions.list({ from: 2000, to: 1000, limit: 5 }))).code).toBe("BAD_REQUEST");
-    expect((await errorOf(caller.admin.interactions.list({ sessionId: "not-a-uuid", limit: 5 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(caller.admin.interactions.list({ from: 2000, to: 1000, limit: 5 }))).code).toBe(
+      "BAD_REQUEST",
+    );
+    expect((await errorOf(caller.admin.interactions.list({ sessionId: "not-a-uuid", limit: 5 }))).code).toBe(
+      "BAD_REQUEST",
+    );
     // PostgreSQL text cannot hold NUL: a filter with one is refused, not sent to the database.
     expect((await errorOf(caller.admin.interactions.list({ model: "gpt\u0000", limit: 5 }))).code).toBe("BAD_REQUEST");
   });
@@ -223,17 +240,60 @@ describe("admin.interactions.stats", () => {
 
   beforeAll(async () => {
     const rows: Row[] = [
-      { provider: "stats-x", model: "mx", operation: "REPLY", status: "SUCCESS", at: DAY + 60_000, latency: 100, ttft: 10, input: 3, output: 4 },
-      { provider: "stats-x", model: "mx", operation: "REPLY", status: "SUCCESS", at: DAY + 120_000, latency: 300, ttft: 30, input: 2, output: 6 },
-      { provider: "stats-y", model: "my", operation: "EMBED", status: "ERROR", at: DAY + 3_600_000 + 5, latency: 20, input: 9 },
-      { provider: "stats-y", model: "my", operation: "REPLY", status: "SUCCESS", at: DAY + 3_600_000 + 10, latency: 200, ttft: 50, input: 1, output: 1 },
+      {
+        provider: "stats-x",
+        model: "mx",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: DAY + 60_000,
+        latency: 100,
+        ttft: 10,
+        input: 3,
+        output: 4,
+      },
+      {
+        provider: "stats-x",
+        model: "mx",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: DAY + 120_000,
+        latency: 300,
+        ttft: 30,
+        input: 2,
+        output: 6,
+      },
+      {
+        provider: "stats-y",
+        model: "my",
+        operation: "EMBED",
+        status: "ERROR",
+        at: DAY + 3_600_000 + 5,
+        latency: 20,
+        input: 9,
+      },
+      {
+        provider: "stats-y",
+        model: "my",
+        operation: "REPLY",
+        status: "SUCCESS",
+        at: DAY + 3_600_000 + 10,
+        latency: 200,
+        ttft: 50,
+        input: 1,
+        output: 1,
+      },
       { provider: "stats-x", model: "mx", operation: "REPLY", status: "CANCELLED", at: DAY + 3_600_000 + 20 },
     ];
     for (const row of rows) await insertInteraction(row);
   });
 
   it("matches a hand-computed small data set, overall, per hour and per provider", async () => {
-    const stats = await callerFor(db, admin).admin.interactions.stats({ from: DAY, to: DAY + 3 * 3_600_000, bucket: "hour", groupBy: "provider" });
+    const stats = await callerFor(db, admin).admin.interactions.stats({
+      from: DAY,
+      to: DAY + 3 * 3_600_000,
+      bucket: "hour",
+      groupBy: "provider",
+    });
     expect(stats.totals).toEqual({
       count: 5,
       pending: 0,
@@ -264,23 +324,39 @@ describe("admin.interactions.stats", () => {
 
   it("refuses a backwards range or one with too many buckets", async () => {
     const caller = callerFor(db, admin);
-    expect((await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY, bucket: "hour" }))).code).toBe("BAD_REQUEST");
-    expect((await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY + 30 * 86_400_000, bucket: "minute" }))).code).toBe(
+    expect((await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY, bucket: "hour" }))).code).toBe(
       "BAD_REQUEST",
     );
+    expect(
+      (await errorOf(caller.admin.interactions.stats({ from: DAY, to: DAY + 30 * 86_400_000, bucket: "minute" }))).code,
+    ).toBe("BAD_REQUEST");
   });
 });
 
 describe("admin.interactions.delete", () => {
   it("deletes the interaction and its responses, with an audit row holding what was deleted", async () => {
-    const id = await insertInteraction({ provider: "api-openai", model: "gpt-a", operation: "REPLY", status: "SUCCESS", at: BASE - 5, responses: ["x", "y", "z"] });
+    const id = await insertInteraction({
+      provider: "api-openai",
+      model: "gpt-a",
+      operation: "REPLY",
+      status: "SUCCESS",
+      at: BASE - 5,
+      responses: ["x", "y", "z"],
+    });
     const result = await callerFor(db, admin).admin.interactions.delete({ id });
     expect(result).toEqual({ id, responsesDeleted: 3 });
-    const left = await db.pool.query(`SELECT (SELECT count(*) FROM ai_interactions WHERE id = $1)::int AS i, (SELECT count(*) FROM ai_responses WHERE interaction_id = $1)::int AS r`, [id]);
+    const left = await db.pool.query(
+      `SELECT (SELECT count(*) FROM ai_interactions WHERE id = $1)::int AS i, (SELECT count(*) FROM ai_responses WHERE interaction_id = $1)::int AS r`,
+      [id],
+    );
     expect(left.rows[0]).toEqual({ i: 0, r: 0 });
     const [audit] = await auditRows(db, { action: "admin.interactions.delete", entityId: id });
     expect(audit).toMatchObject({ actor_id: admin.id, entity_type: "ai_interaction", after: null });
-    expect(audit?.before).toMatchObject({ id, status: "success", responses: [{ content: "x" }, { content: "y" }, { content: "z" }] });
+    expect(audit?.before).toMatchObject({
+      id,
+      status: "success",
+      responses: [{ content: "x" }, { content: "y" }, { content: "z" }],
+    });
     const again = await errorOf(callerFor(db, admin).admin.interactions.delete({ id }));
     expect(again.code).toBe("NOT_FOUND");
     expect(await auditRows(db, { action: "admin.interactions.delete", entityId: id })).toHaveLength(1);
@@ -296,10 +372,13 @@ describe("who may call admin.interactions.*", () => {
     delete: (c: ReturnType<typeof callerFor>) => c.admin.interactions.delete({ id: someId }),
   };
 
-  it.each(Object.keys(calls) as (keyof typeof calls)[])("%s: FORBIDDEN for a plain user, UNAUTHORIZED for a stranger", async (name) => {
-    expect((await errorOf(calls[name](callerFor(db, person)))).code).toBe("FORBIDDEN");
-    expect((await errorOf(calls[name](callerFor(db, null)))).code).toBe("UNAUTHORIZED");
-  });
+  it.each(Object.keys(calls) as (keyof typeof calls)[])(
+    "%s: FORBIDDEN for a plain user, UNAUTHORIZED for a stranger",
+    async (name) => {
+      expect((await errorOf(calls[name](callerFor(db, person)))).code).toBe("FORBIDDEN");
+      expect((await errorOf(calls[name](callerFor(db, null)))).code).toBe("UNAUTHORIZED");
+    },
+  );
 
   it("leaves no audit row for a refused caller", async () => {
     expect(await auditRows(db, { actorId: person.id })).toEqual([]);

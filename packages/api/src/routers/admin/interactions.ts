@@ -43,7 +43,9 @@ function interactionNotFound(id: string): AppError {
  * first): the tag makes a cursor of one order useless in the other, and anything else is a client bug.
  */
 function encodeKey(key: AiInteractionKey): string {
-  return key.sort === "latency" ? encodeCursor(["l", key.latencyMs, key.id]) : encodeCursor(["c", key.createdAt.getTime(), key.id]);
+  return key.sort === "latency"
+    ? encodeCursor(["l", key.latencyMs, key.id])
+    : encodeCursor(["c", key.createdAt.getTime(), key.id]);
 }
 
 function decodeKey(cursor: string | null | undefined, sort: TInteractionSort): AiInteractionKey | null {
@@ -61,7 +63,11 @@ function decodeKey(cursor: string | null | undefined, sort: TInteractionSort): A
     if (sort === "created_at" && tag === "c" && typeof value === "number" && Number.isInteger(value) && value >= 0) {
       return { sort, createdAt: fromEpochMs(value), id };
     }
-    if (sort === "latency" && tag === "l" && (value === null || (typeof value === "number" && Number.isInteger(value)))) {
+    if (
+      sort === "latency" &&
+      tag === "l" &&
+      (value === null || (typeof value === "number" && Number.isInteger(value)))
+    ) {
       return { sort, latencyMs: value, id };
     }
   }
@@ -79,7 +85,14 @@ function decodeGroupKey(cursor: string | null | undefined): AiInteractionGroupKe
     throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
   }
   const [tag, calls, promptHash, ...rest] = values;
-  if (tag === "g" && typeof calls === "number" && Number.isInteger(calls) && calls >= 0 && typeof promptHash === "string" && rest.length === 0) {
+  if (
+    tag === "g" &&
+    typeof calls === "number" &&
+    Number.isInteger(calls) &&
+    calls >= 0 &&
+    typeof promptHash === "string" &&
+    rest.length === 0
+  ) {
     return { calls, promptHash };
   }
   throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
@@ -106,13 +119,15 @@ export const adminInteractionsRouter = router({
     .output(ZAdminInteractionListPageSchema)
     .query(async ({ ctx, input }) => {
       const after = decodeKey(input.cursor, input.sort);
-      const page = await ctx.adminDb.read({ action: "admin.interactions.list", entityType: ENTITY, entityId: null }, (tx) =>
-        listAiInteractions(tx, {
-          ...interactionFilters(input),
-          sort: input.sort,
-          after,
-          limit: input.limit,
-        }),
+      const page = await ctx.adminDb.read(
+        { action: "admin.interactions.list", entityType: ENTITY, entityId: null },
+        (tx) =>
+          listAiInteractions(tx, {
+            ...interactionFilters(input),
+            sort: input.sort,
+            after,
+            limit: input.limit,
+          }),
       );
       return { items: page.items, nextCursor: page.next ? encodeKey(page.next) : null };
     }),
@@ -121,8 +136,9 @@ export const adminInteractionsRouter = router({
     .input(ZAdminInteractionIdInputSchema)
     .output(ZAdminInteractionDetailSchema)
     .query(async ({ ctx, input }) => {
-      const detail = await ctx.adminDb.read({ action: "admin.interactions.get", entityType: ENTITY, entityId: input.id }, (tx) =>
-        getAiInteractionDetails(tx, input.id),
+      const detail = await ctx.adminDb.read(
+        { action: "admin.interactions.get", entityType: ENTITY, entityId: input.id },
+        (tx) => getAiInteractionDetails(tx, input.id),
       );
       // Thrown after the read committed, so a look-up of an unknown id is audited too.
       if (!detail) throw interactionNotFound(input.id);
@@ -134,7 +150,12 @@ export const adminInteractionsRouter = router({
     .output(ZAdminInteractionStatsSchema)
     .query(({ ctx, input }) =>
       ctx.adminDb.read({ action: "admin.interactions.stats", entityType: ENTITY, entityId: null }, (tx) =>
-        aiInteractionStats(tx, { from: fromEpochMs(input.from), to: fromEpochMs(input.to), bucket: input.bucket, groupBy: input.groupBy }),
+        aiInteractionStats(tx, {
+          from: fromEpochMs(input.from),
+          to: fromEpochMs(input.to),
+          bucket: input.bucket,
+          groupBy: input.groupBy,
+        }),
       ),
     ),
 
@@ -161,10 +182,14 @@ export const adminInteractionsRouter = router({
     .output(ZAdminInteractionGroupsPageSchema)
     .query(async ({ ctx, input }) => {
       const after = decodeGroupKey(input.cursor);
-      const page = await ctx.adminDb.read({ action: "admin.interactions.groups", entityType: ENTITY, entityId: null }, (tx) =>
-        listAiInteractionGroups(tx, { ...interactionFilters(input), after, limit: input.limit }),
+      const page = await ctx.adminDb.read(
+        { action: "admin.interactions.groups", entityType: ENTITY, entityId: null },
+        (tx) => listAiInteractionGroups(tx, { ...interactionFilters(input), after, limit: input.limit }),
       );
-      return { items: page.items, nextCursor: page.next ? encodeCursor(["g", page.next.calls, page.next.promptHash]) : null };
+      return {
+        items: page.items,
+        nextCursor: page.next ? encodeCursor(["g", page.next.calls, page.next.promptHash]) : null,
+      };
     }),
 
   // The audit row keeps what was deleted (prompt, payloads and responses, already masked by the
@@ -173,10 +198,17 @@ export const adminInteractionsRouter = router({
     .input(ZAdminInteractionIdInputSchema)
     .output(ZAdminInteractionDeleteResultSchema)
     .mutation(({ ctx, input }) =>
-      ctx.adminDb.change({ action: "admin.interactions.delete", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const removed = await deleteAiInteraction(tx, input.id);
-        if (!removed) throw interactionNotFound(input.id);
-        return { result: { id: input.id, responsesDeleted: removed.responsesDeleted }, before: removed.before, after: null };
-      }),
+      ctx.adminDb.change(
+        { action: "admin.interactions.delete", entityType: ENTITY, entityId: input.id },
+        async (tx) => {
+          const removed = await deleteAiInteraction(tx, input.id);
+          if (!removed) throw interactionNotFound(input.id);
+          return {
+            result: { id: input.id, responsesDeleted: removed.responsesDeleted },
+            before: removed.before,
+            after: null,
+          };
+        },
+      ),
     ),
 });

@@ -46,8 +46,10 @@ export const adminKnowledgeRouter = router({
     .mutation(async ({ ctx, input }) => {
       const ai = requireAi(ctx.ai);
       const scope: KnowledgeWriteScope = {
-        read: (work) => ctx.adminDb.read({ action: "admin.knowledge.ingest.check", entityType: ENTITY, entityId: null }, work),
-        change: (work) => ctx.adminDb.change({ action: "admin.knowledge.ingest", entityType: ENTITY, entityId: null }, work),
+        read: (work) =>
+          ctx.adminDb.read({ action: "admin.knowledge.ingest.check", entityType: ENTITY, entityId: null }, work),
+        change: (work) =>
+          ctx.adminDb.change({ action: "admin.knowledge.ingest", entityType: ENTITY, entityId: null }, work),
       };
       return withEmbeddingErrors(() =>
         ingestKnowledgeFile(scope, ai.provider, input.file, {
@@ -71,11 +73,16 @@ export const adminKnowledgeRouter = router({
     .mutation(async ({ ctx, input }) => {
       const ai = requireAi(ctx.ai);
       const scope: KnowledgeWriteScope = {
-        read: (work) => ctx.adminDb.read({ action: "admin.knowledge.validate", entityType: ENTITY, entityId: null }, work),
+        read: (work) =>
+          ctx.adminDb.read({ action: "admin.knowledge.validate", entityType: ENTITY, entityId: null }, work),
         change: () => Promise.reject(new Error("admin.knowledge.validate must not write")),
       };
       return withEmbeddingErrors(() =>
-        ingestKnowledgeFile(scope, ai.provider, input.file, { dryRun: true, deactivateMissing: input.deactivateMissing, source: input.source }),
+        ingestKnowledgeFile(scope, ai.provider, input.file, {
+          dryRun: true,
+          deactivateMissing: input.deactivateMissing,
+          source: input.source,
+        }),
       );
     }),
 
@@ -84,16 +91,18 @@ export const adminKnowledgeRouter = router({
     .output(ZAdminKnowledgeListPageSchema)
     .query(async ({ ctx, input }) => {
       const afterChunkId = decodeChunkKey(input.cursor);
-      const page = await ctx.adminDb.read({ action: "admin.knowledge.list", entityType: ENTITY, entityId: null }, (tx) =>
-        listKnowledgeChunksForAdmin(tx, {
-          phase: input.phase,
-          goal: input.goal,
-          type: input.type,
-          active: input.active,
-          version: input.version,
-          afterChunkId,
-          limit: input.limit,
-        }),
+      const page = await ctx.adminDb.read(
+        { action: "admin.knowledge.list", entityType: ENTITY, entityId: null },
+        (tx) =>
+          listKnowledgeChunksForAdmin(tx, {
+            phase: input.phase,
+            goal: input.goal,
+            type: input.type,
+            active: input.active,
+            version: input.version,
+            afterChunkId,
+            limit: input.limit,
+          }),
       );
       return { items: page.items, nextCursor: page.nextChunkId ? encodeCursor([page.nextChunkId]) : null };
     }),
@@ -103,11 +112,14 @@ export const adminKnowledgeRouter = router({
     .input(ZAdminKnowledgeSetActiveInputSchema)
     .output(ZAdminKnowledgeChunkSchema)
     .mutation(({ ctx, input }) =>
-      ctx.adminDb.change({ action: "admin.knowledge.setActive", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const change = await setKnowledgeChunkActive(tx, input.id, input.active);
-        if (!change) throw new AppError("NOT_FOUND", `No knowledge chunk with id "${input.id}".`, { id: input.id });
-        return { result: change.after, ...change };
-      }),
+      ctx.adminDb.change(
+        { action: "admin.knowledge.setActive", entityType: ENTITY, entityId: input.id },
+        async (tx) => {
+          const change = await setKnowledgeChunkActive(tx, input.id, input.active);
+          if (!change) throw new AppError("NOT_FOUND", `No knowledge chunk with id "${input.id}".`, { id: input.id });
+          return { result: change.after, ...change };
+        },
+      ),
     ),
 
   /** The playground: the same search as knowledge.search, plus how the filters narrowed the base and how the scan was tuned. */
@@ -118,7 +130,10 @@ export const adminKnowledgeRouter = router({
       const ai = requireAi(ctx.ai);
       const outcome = await withEmbeddingErrors(() =>
         searchKnowledge(
-          { run: (work) => ctx.adminDb.read({ action: "admin.knowledge.search", entityType: ENTITY, entityId: null }, work) },
+          {
+            run: (work) =>
+              ctx.adminDb.read({ action: "admin.knowledge.search", entityType: ENTITY, entityId: null }, work),
+          },
           ai.provider,
           input,
           { explain: true, logging: embedLogging(ai, ctx.user.id, ctx.requestMeta, "admin") },

@@ -15,12 +15,24 @@ const aliceSessions: string[] = [];
 const bobSessions: string[] = [];
 const BASE = Date.parse("2026-04-01T00:00:00.000Z");
 
-async function insertSession(userId: string, options: { name: string; at: number; deleted?: boolean; type?: string; status?: string }): Promise<string> {
+async function insertSession(
+  userId: string,
+  options: { name: string; at: number; deleted?: boolean; type?: string; status?: string },
+): Promise<string> {
   const id = randomUUID();
   await db.pool.query(
     `INSERT INTO sessions (id, user_id, type, status, name, created_at, updated_at, last_activity, deleted_at, is_active)
      VALUES ($1, $2, $3::"SessionType", $4::"SessionStatus", $5, $6, now(), $6, $7, $8)`,
-    [id, userId, options.type ?? "TEXT", options.status ?? "PENDING_USER_INPUT", options.name, new Date(options.at), options.deleted ? new Date(options.at + 1000) : null, !options.deleted],
+    [
+      id,
+      userId,
+      options.type ?? "TEXT",
+      options.status ?? "PENDING_USER_INPUT",
+      options.name,
+      new Date(options.at),
+      options.deleted ? new Date(options.at + 1000) : null,
+      !options.deleted,
+    ],
   );
   return id;
 }
@@ -41,17 +53,27 @@ beforeAll(async () => {
   bob = await insertUser(db, { name: "Bob" });
   for (let i = 0; i < 7; i++) {
     aliceSessions.push(
-      await insertSession(alice.id, { name: `Alice chat ${i}`, at: BASE + Math.floor(i / 2) * 60_000, deleted: i % 3 === 0, type: i < 2 ? "SCREENSHOT" : "TEXT" }),
+      await insertSession(alice.id, {
+        name: `Alice chat ${i}`,
+        at: BASE + Math.floor(i / 2) * 60_000,
+        deleted: i % 3 === 0,
+        type: i < 2 ? "SCREENSHOT" : "TEXT",
+      }),
     );
   }
-  for (let i = 0; i < 3; i++) bobSessions.push(await insertSession(bob.id, { name: `Bob talk ${i}`, at: BASE + 10 * 60_000 + i, status: "COMPLETE" }));
+  for (let i = 0; i < 3; i++)
+    bobSessions.push(
+      await insertSession(bob.id, { name: `Bob talk ${i}`, at: BASE + 10 * 60_000 + i, status: "COMPLETE" }),
+    );
   await insertMessages(aliceSessions[0]!, alice.id, ["one", "two", "three", "four", "five"]);
 });
 afterAll(async () => {
   await db?.close();
 });
 
-async function allPages(input: Parameters<ReturnType<typeof callerFor>["admin"]["sessions"]["list"]>[0]): Promise<TAdminSession[][]> {
+async function allPages(
+  input: Parameters<ReturnType<typeof callerFor>["admin"]["sessions"]["list"]>[0],
+): Promise<TAdminSession[][]> {
   const caller = callerFor(db, admin);
   const pages: TAdminSession[][] = [];
   let cursor: string | null = null;
@@ -89,7 +111,9 @@ describe("admin.sessions.list", () => {
   });
 
   it("refuses a cursor it did not make", async () => {
-    expect((await errorOf(callerFor(db, admin).admin.sessions.list({ cursor: "bm9wZQ", limit: 2 }))).code).toBe("BAD_REQUEST");
+    expect((await errorOf(callerFor(db, admin).admin.sessions.list({ cursor: "bm9wZQ", limit: 2 }))).code).toBe(
+      "BAD_REQUEST",
+    );
   });
 });
 
@@ -154,7 +178,11 @@ describe("admin.sessions.purge", () => {
     );
     expect(left.rows[0]).toEqual({ s: 0, m: 0 });
     const [audit] = await auditRows(db, { action: "admin.sessions.purge", entityId: id });
-    expect(audit).toMatchObject({ actor_id: admin.id, after: null, before: { id, name: "To purge", messageCount: 3, userId: bob.id } });
+    expect(audit).toMatchObject({
+      actor_id: admin.id,
+      after: null,
+      before: { id, name: "To purge", messageCount: 3, userId: bob.id },
+    });
     expect((await errorOf(callerFor(db, admin).admin.sessions.purge({ id }))).code).toBe("NOT_FOUND");
   });
 });

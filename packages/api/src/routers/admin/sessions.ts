@@ -43,7 +43,15 @@ function decodeTimeKey(cursor: string | null | undefined, tag: string): { time: 
     throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
   }
   const [t, time, id, ...rest] = values;
-  if (t === tag && typeof time === "number" && Number.isInteger(time) && time >= 0 && typeof id === "string" && UUID.test(id) && rest.length === 0) {
+  if (
+    t === tag &&
+    typeof time === "number" &&
+    Number.isInteger(time) &&
+    time >= 0 &&
+    typeof id === "string" &&
+    UUID.test(id) &&
+    rest.length === 0
+  ) {
     return { time: new Date(time), id };
   }
   throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
@@ -66,15 +74,19 @@ export const adminSessionsRouter = router({
           limit: input.limit,
         }),
       );
-      return { items: page.items, nextCursor: page.next ? encodeCursor(["s", page.next.createdAt.getTime(), page.next.id]) : null };
+      return {
+        items: page.items,
+        nextCursor: page.next ? encodeCursor(["s", page.next.createdAt.getTime(), page.next.id]) : null,
+      };
     }),
 
   get: adminProcedure
     .input(ZAdminSessionIdInputSchema)
     .output(ZAdminSessionSchema)
     .query(async ({ ctx, input }) => {
-      const session = await ctx.adminDb.read({ action: "admin.sessions.get", entityType: ENTITY, entityId: input.id }, (tx) =>
-        getSessionForAdmin(tx, input.id),
+      const session = await ctx.adminDb.read(
+        { action: "admin.sessions.get", entityType: ENTITY, entityId: input.id },
+        (tx) => getSessionForAdmin(tx, input.id),
       );
       // Thrown after the read committed, so a look-up of an unknown id is audited too.
       if (!session) throw sessionNotFound(input.id);
@@ -87,12 +99,18 @@ export const adminSessionsRouter = router({
     .output(ZAdminSessionMessagesPageSchema)
     .query(async ({ ctx, input }) => {
       const after = decodeTimeKey(input.cursor, "m");
-      const page = await ctx.adminDb.read({ action: "admin.sessions.messages", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        if (!(await getSessionForAdmin(tx, input.id))) return null;
-        return listSessionMessagesForAdmin(tx, { sessionId: input.id, after, limit: input.limit });
-      });
+      const page = await ctx.adminDb.read(
+        { action: "admin.sessions.messages", entityType: ENTITY, entityId: input.id },
+        async (tx) => {
+          if (!(await getSessionForAdmin(tx, input.id))) return null;
+          return listSessionMessagesForAdmin(tx, { sessionId: input.id, after, limit: input.limit });
+        },
+      );
       if (!page) throw sessionNotFound(input.id);
-      return { items: page.items, nextCursor: page.next ? encodeCursor(["m", page.next.time.getTime(), page.next.id]) : null };
+      return {
+        items: page.items,
+        nextCursor: page.next ? encodeCursor(["m", page.next.time.getTime(), page.next.id]) : null,
+      };
     }),
 
   // Restoring a live session is not an error: it returns the session and is still audited.
@@ -115,7 +133,11 @@ export const adminSessionsRouter = router({
       ctx.adminDb.change({ action: "admin.sessions.purge", entityType: ENTITY, entityId: input.id }, async (tx) => {
         const removed = await purgeSessionForAdmin(tx, input.id);
         if (!removed) throw sessionNotFound(input.id);
-        return { result: { id: input.id, messagesDeleted: removed.before.messageCount }, before: removed.before, after: null };
+        return {
+          result: { id: input.id, messagesDeleted: removed.before.messageCount },
+          before: removed.before,
+          after: null,
+        };
       }),
     ),
 });

@@ -3,7 +3,16 @@ import type { TAdminUserListItem } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf } from "../../testing/callers.ts";
-import { auditRows, type Catalogue, callerFor, countPersonalRows, insertCatalogue, insertFootprint, insertUser, type TestUser } from "../test-fixtures.ts";
+import {
+  auditRows,
+  type Catalogue,
+  callerFor,
+  countPersonalRows,
+  insertCatalogue,
+  insertFootprint,
+  insertUser,
+  type TestUser,
+} from "../test-fixtures.ts";
 
 let db: TestDatabase;
 let catalogue: Catalogue;
@@ -134,7 +143,9 @@ describe("admin.users.list", () => {
   it("audits each listing as a read by the operator", async () => {
     const requestId = "list-audit-request";
     await callerFor(db, admin, requestId).admin.users.list({ limit: 5 });
-    const rows = (await auditRows(db, { action: "admin.users.list", actorId: admin.id })).filter((row) => row.request_id === requestId);
+    const rows = (await auditRows(db, { action: "admin.users.list", actorId: admin.id })).filter(
+      (row) => row.request_id === requestId,
+    );
     expect(rows).toEqual([
       {
         actor_id: admin.id,
@@ -160,18 +171,23 @@ describe("admin.users.get", () => {
   it("returns the user, their counts and their engagements with character names", async () => {
     const person = await insertUser(db, { name: "Detailed" });
     await insertFootprint(db, person.id, catalogue);
-    await db.pool.query(`UPDATE engagements SET total_sessions = 3, last_interaction_at = $2 WHERE user_id = $1 AND character_id = $3`, [
-      person.id,
-      new Date("2026-02-03T04:05:06.007Z"),
-      catalogue.characters[1]!.id,
-    ]);
+    await db.pool.query(
+      `UPDATE engagements SET total_sessions = 3, last_interaction_at = $2 WHERE user_id = $1 AND character_id = $3`,
+      [person.id, new Date("2026-02-03T04:05:06.007Z"), catalogue.characters[1]!.id],
+    );
     const detail = await callerFor(db, admin).admin.users.get({ id: person.id });
     expect(detail.user).toMatchObject({ id: person.id, name: "Detailed", role: "user", disabled: false });
     expect(detail.counts).toEqual({ sessions: 2, messages: 4, engagements: 2 });
     // The message trigger keeps total_messages and last_interaction_at; the second character's engagement was touched last by the UPDATE above only if it is newer.
-    expect(detail.engagements.map((e) => e.characterName).sort()).toEqual(catalogue.characters.map((c) => c.name).sort());
+    expect(detail.engagements.map((e) => e.characterName).sort()).toEqual(
+      catalogue.characters.map((c) => c.name).sort(),
+    );
     const second = detail.engagements.find((e) => e.characterId === catalogue.characters[1]!.id);
-    expect(second).toMatchObject({ totalSessions: 3, totalMessages: 2, lastInteractionAt: Date.parse("2026-02-03T04:05:06.007Z") });
+    expect(second).toMatchObject({
+      totalSessions: 3,
+      totalMessages: 2,
+      lastInteractionAt: Date.parse("2026-02-03T04:05:06.007Z"),
+    });
     const audit = await auditRows(db, { action: "admin.users.get", entityId: person.id });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_id: admin.id, entity_type: "user" });
@@ -200,7 +216,9 @@ describe("admin.users.setRole", () => {
     expect(first?.after).toEqual(promoted);
     expect(second?.before).toEqual(promoted);
     expect(second?.after).toEqual(demoted);
-    const { rows: stored } = await db.pool.query<{ role: string }>(`SELECT role::text FROM users WHERE id = $1`, [person.id]);
+    const { rows: stored } = await db.pool.query<{ role: string }>(`SELECT role::text FROM users WHERE id = $1`, [
+      person.id,
+    ]);
     expect(stored[0]?.role).toBe("USER");
   });
 
@@ -235,16 +253,25 @@ describe("admin.users.setDisabled", () => {
     const caller = callerFor(db, admin);
     const disabled = await caller.admin.users.setDisabled({ id: person.id, disabled: true });
     expect(disabled).toMatchObject({ id: person.id, disabled: true });
-    const { rows: first } = await db.pool.query<{ disabled_at: Date }>(`SELECT disabled_at FROM users WHERE id = $1`, [person.id]);
+    const { rows: first } = await db.pool.query<{ disabled_at: Date }>(`SELECT disabled_at FROM users WHERE id = $1`, [
+      person.id,
+    ]);
     const again = await caller.admin.users.setDisabled({ id: person.id, disabled: true });
     expect(again).toEqual(disabled);
-    const { rows: second } = await db.pool.query<{ disabled_at: Date }>(`SELECT disabled_at FROM users WHERE id = $1`, [person.id]);
+    const { rows: second } = await db.pool.query<{ disabled_at: Date }>(`SELECT disabled_at FROM users WHERE id = $1`, [
+      person.id,
+    ]);
     expect(second[0]?.disabled_at).toEqual(first[0]?.disabled_at);
     const enabled = await caller.admin.users.setDisabled({ id: person.id, disabled: false });
     expect(enabled).toMatchObject({ id: person.id, disabled: false });
 
     const rows = await auditRows(db, { action: "admin.users.setDisabled", entityId: person.id });
-    expect(rows.map((row) => [(row.before as { disabled: boolean }).disabled, (row.after as { disabled: boolean }).disabled])).toEqual([
+    expect(
+      rows.map((row) => [
+        (row.before as { disabled: boolean }).disabled,
+        (row.after as { disabled: boolean }).disabled,
+      ]),
+    ).toEqual([
       [false, true],
       [true, true],
       [true, false],
@@ -256,7 +283,9 @@ describe("admin.users.setDisabled", () => {
     const error = await errorOf(callerFor(db, admin).admin.users.setDisabled({ id: admin.id, disabled: true }));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toMatch(/your own account/);
-    const { rows } = await db.pool.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM users WHERE id = $1`, [admin.id]);
+    const { rows } = await db.pool.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM users WHERE id = $1`, [
+      admin.id,
+    ]);
     expect(rows[0]?.disabled_at).toBeNull();
   });
 
@@ -293,8 +322,13 @@ describe("admin.users.get: last activity", () => {
   it("is the latest last_activity of the person's sessions, null without any", async () => {
     const person = await insertUser(db, { name: "Active" });
     expect((await callerFor(db, admin).admin.users.get({ id: person.id })).lastActivity).toBeNull();
-    await insertFootprint(db, person.id, catalogue, [new Date("2026-03-01T00:00:00.000Z"), new Date("2026-03-05T10:00:00.000Z")]);
-    expect((await callerFor(db, admin).admin.users.get({ id: person.id })).lastActivity).toBe(Date.parse("2026-03-05T10:00:00.000Z"));
+    await insertFootprint(db, person.id, catalogue, [
+      new Date("2026-03-01T00:00:00.000Z"),
+      new Date("2026-03-05T10:00:00.000Z"),
+    ]);
+    expect((await callerFor(db, admin).admin.users.get({ id: person.id })).lastActivity).toBe(
+      Date.parse("2026-03-05T10:00:00.000Z"),
+    );
   });
 });
 
@@ -303,7 +337,11 @@ describe("admin.users.delete", () => {
     const person = await insertUser(db, { name: "Leaving Soon" });
     await insertFootprint(db, person.id, catalogue);
     const result = await callerFor(db, admin).admin.users.delete({ id: person.id });
-    expect(result).toMatchObject({ id: person.id, deleted: true, counts: { sessions: 2, messages: 4, engagements: 2, aiInteractionsAnonymised: 2 } });
+    expect(result).toMatchObject({
+      id: person.id,
+      deleted: true,
+      counts: { sessions: 2, messages: 4, engagements: 2, aiInteractionsAnonymised: 2 },
+    });
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM users WHERE id = $1`, [person.id]);
     expect(rows[0].n).toBe(0);
     expect(Object.values(await countPersonalRows(db, person.id)).every((n) => n === 0)).toBe(true);
@@ -315,7 +353,11 @@ describe("admin.users.delete", () => {
     const audit = await auditRows(db, { action: "admin.users.delete", entityId: person.id });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_id: admin.id, entity_type: "user", after: null });
-    expect(audit[0]!.before).toMatchObject({ user: { id: person.id, name: "Leaving Soon" }, counts: { sessions: 2 }, footprint: { messages: 4 } });
+    expect(audit[0]!.before).toMatchObject({
+      user: { id: person.id, name: "Leaving Soon" },
+      counts: { sessions: 2 },
+      footprint: { messages: 4 },
+    });
   });
 
   it("refuses to delete yourself, and is NOT_FOUND (changing nothing) for an unknown id", async () => {

@@ -12,7 +12,14 @@ import {
   ZAdminUserListPageSchema,
   ZUserDtoSchema,
 } from "@lockstep/contracts";
-import { deleteUserForAdmin, getUserDetailForAdmin, listUsersForAdmin, setUserDisabled, setUserRole, type UserKey } from "@lockstep/db";
+import {
+  deleteUserForAdmin,
+  getUserDetailForAdmin,
+  listUsersForAdmin,
+  setUserDisabled,
+  setUserRole,
+  type UserKey,
+} from "@lockstep/db";
 import { AppError } from "../../errors.ts";
 import { adminProcedure, router } from "../../trpc.ts";
 
@@ -27,7 +34,8 @@ function decodeUserKey(cursor: string | null | undefined): UserKey | null {
   if (!cursor) return null;
   try {
     const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (typeof createdAt === "number" && typeof id === "string" && rest.length === 0) return { createdAt: new Date(createdAt), id };
+    if (typeof createdAt === "number" && typeof id === "string" && rest.length === 0)
+      return { createdAt: new Date(createdAt), id };
   } catch (error) {
     if (!(error instanceof InvalidCursorError)) throw error;
     throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
@@ -42,7 +50,13 @@ export const adminUsersRouter = router({
     .query(async ({ ctx, input }) => {
       const after = decodeUserKey(input.cursor);
       const page = await ctx.adminDb.read({ action: "admin.users.list", entityType: ENTITY, entityId: null }, (tx) =>
-        listUsersForAdmin(tx, { query: input.query, role: input.role, disabled: input.disabled, after, limit: input.limit }),
+        listUsersForAdmin(tx, {
+          query: input.query,
+          role: input.role,
+          disabled: input.disabled,
+          after,
+          limit: input.limit,
+        }),
       );
       return {
         items: page.items,
@@ -54,8 +68,9 @@ export const adminUsersRouter = router({
     .input(ZAdminUserIdInputSchema)
     .output(ZAdminUserDetailSchema)
     .query(async ({ ctx, input }) => {
-      const detail = await ctx.adminDb.read({ action: "admin.users.get", entityType: ENTITY, entityId: input.id }, (tx) =>
-        getUserDetailForAdmin(tx, input.id),
+      const detail = await ctx.adminDb.read(
+        { action: "admin.users.get", entityType: ENTITY, entityId: input.id },
+        (tx) => getUserDetailForAdmin(tx, input.id),
       );
       // Thrown after the read committed, so a look-up of an unknown id is audited too.
       if (!detail) throw userNotFound(input.id);
@@ -73,11 +88,14 @@ export const adminUsersRouter = router({
       if (input.id === ctx.user.id && input.role !== "admin") {
         throw new AppError("FORBIDDEN", "You cannot remove your own admin role; ask another admin to do it.");
       }
-      return ctx.adminDb.change({ action: "admin.users.setRole", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const change = await setUserRole(tx, input.id, input.role);
-        if (!change) throw userNotFound(input.id);
-        return { result: change.after, ...change };
-      });
+      return ctx.adminDb.change(
+        { action: "admin.users.setRole", entityType: ENTITY, entityId: input.id },
+        async (tx) => {
+          const change = await setUserRole(tx, input.id, input.role);
+          if (!change) throw userNotFound(input.id);
+          return { result: change.after, ...change };
+        },
+      );
     }),
 
   setDisabled: adminProcedure
@@ -110,14 +128,17 @@ export const adminUsersRouter = router({
       if (input.id === ctx.user.id) {
         throw new AppError("FORBIDDEN", "You cannot delete your own account here; ask another admin to do it.");
       }
-      return ctx.adminDb.change({ action: "admin.users.delete", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const removed = await deleteUserForAdmin(tx, input.id);
-        if (!removed) throw userNotFound(input.id);
-        return {
-          result: { id: input.id, deleted: true as const, counts: removed.counts },
-          before: { ...removed.before, footprint: removed.counts },
-          after: null,
-        };
-      });
+      return ctx.adminDb.change(
+        { action: "admin.users.delete", entityType: ENTITY, entityId: input.id },
+        async (tx) => {
+          const removed = await deleteUserForAdmin(tx, input.id);
+          if (!removed) throw userNotFound(input.id);
+          return {
+            result: { id: input.id, deleted: true as const, counts: removed.counts },
+            before: { ...removed.before, footprint: removed.counts },
+            after: null,
+          };
+        },
+      );
     }),
 });
