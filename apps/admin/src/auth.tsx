@@ -90,7 +90,7 @@ function SignIn() {
   return (
     <CenteredPanel>
       <form
-        onSubmit={submit}
+        onSubmit={(event) => void submit(event)}
         className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
         aria-labelledby="sign-in-title"
       >
@@ -155,12 +155,14 @@ function NoAccess({ user }: { user: TUserDto }) {
           variant="secondary"
           className="mt-4"
           busy={busy}
-          onClick={async () => {
-            setBusy(true);
-            await signOut().catch(() => undefined);
-            queryClient.clear();
-            setBusy(false);
-          }}
+          onClick={() =>
+            void (async () => {
+              setBusy(true);
+              await signOut().catch(() => undefined);
+              queryClient.clear();
+              setBusy(false);
+            })()
+          }
         >
           Sign out
         </Button>

@@ -43,12 +43,14 @@ export function Shell({ user }: { user: TUserDto }) {
             size="sm"
             busy={leaving}
             className="text-white hover:bg-white/10 dark:hover:bg-white/10"
-            onClick={async () => {
-              setLeaving(true);
-              await signOut().catch(() => undefined);
-              queryClient.clear();
-              setLeaving(false);
-            }}
+            onClick={() =>
+              void (async () => {
+                setLeaving(true);
+                await signOut().catch(() => undefined);
+                queryClient.clear();
+                setLeaving(false);
+              })()
+            }
           >
             Sign out
           </Button>

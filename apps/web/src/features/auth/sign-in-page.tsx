@@ -60,7 +60,7 @@ export function SignInPage() {
           </p>
         </div>
       )}
-      <form className="mt-5 grid gap-4" onSubmit={onSubmit} noValidate>
+      <form className="mt-5 grid gap-4" onSubmit={(event) => void onSubmit(event)} noValidate>
         <TextField
           label="Email"
           type="email"

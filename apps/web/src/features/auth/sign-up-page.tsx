@@ -58,7 +58,7 @@ export function SignUpPage() {
         </>
       }
     >
-      <form className="mt-5 grid gap-4" onSubmit={onSubmit} noValidate>
+      <form className="mt-5 grid gap-4" onSubmit={(event) => void onSubmit(event)} noValidate>
         <TextField
           label="Name"
           name="name"

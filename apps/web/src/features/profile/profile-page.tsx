@@ -140,13 +140,15 @@ function Profile({ me }: { me: TUserDto }) {
           variant="secondary"
           className="mt-3"
           busy={signingOut}
-          onClick={async () => {
-            setSigningOut(true);
-            const result = await signOut();
-            if (result.ok) return leave();
-            setSigningOut(false);
-            setSignOutError(result.message);
-          }}
+          onClick={() =>
+            void (async () => {
+              setSigningOut(true);
+              const result = await signOut();
+              if (result.ok) return leave();
+              setSigningOut(false);
+              setSignOutError(result.message);
+            })()
+          }
         >
           Sign out
         </Button>
