@@ -1,6 +1,7 @@
 // A fake OpenAI-compatible HTTP server for tests: the real wire protocol (JSON and SSE), scriptable faults, and a record of every request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { fnv1a } from "../providers/lexical-embedding.ts";
 
 export type FakeEndpoint = "chat" | "embeddings";
 
@@ -72,15 +73,6 @@ export interface FakeOpenAiServer {
 const DEFAULT_REPLY = "Hello from the fake server. This reply is deterministic.";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
 
 /** A deterministic unit vector for a text, so tests can compare embeddings across calls. */
 export function fakeEmbedding(text: string, dimensions: number): number[] {
