@@ -10,7 +10,7 @@ import {
   type LocalInteractionLog,
   providerFromEnv,
   sentimentOf,
-  SessionStreams,
+  createSessionEventBus,
   startRetentionSchedule,
   startRollupSchedule,
   sweepAbandonedInteractions,
@@ -50,7 +50,8 @@ export async function startAi(
   const runtime: AiRuntime = {
     provider,
     log,
-    streams: new SessionStreams(),
+    // Redis Streams when REDIS_URL is set, so any process can serve a session's stream; memory otherwise.
+    streams: createSessionEventBus(process.env.REDIS_URL),
     retrieve: (query, retrieval) =>
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
@@ -67,7 +68,7 @@ export async function startAi(
       const waitedFor = backgroundTasks.size;
       await backgroundTasks.settle(graceMs);
       const cancelled = await log.cancelInFlight("server shutting down");
-      runtime.streams.close();
+      await runtime.streams.close();
       // Tesseract's worker threads would otherwise keep the process alive.
       await runtime.ocr?.terminate();
       return { waitedFor, cancelled };

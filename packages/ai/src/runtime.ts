@@ -3,7 +3,7 @@
 import type { CallContext, InteractionLog } from "./log/types.ts";
 import type { OcrEngine } from "./ocr/pool.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
-import type { SessionStreams } from "./streams/session-streams.ts";
+import type { SessionEventBus } from "./streams/event-bus.ts";
 
 export interface RetrievalOptions {
   limit: number;
@@ -17,7 +17,7 @@ export interface RetrievalOptions {
 export interface AiRuntime {
   provider: AiProvider;
   log: InteractionLog;
-  streams: SessionStreams;
+  streams: SessionEventBus;
   /** Knowledge chunks for a query, best first (embedding the query is itself a logged call). */
   retrieve(query: string, options: RetrievalOptions): Promise<GroundingChunk[]>;
   /** Sentiment of what people wrote, set on USER and CONTACT messages by an analysis. */

@@ -13,6 +13,7 @@ import {
 import type { CallContext } from "../log/types.ts";
 import type { GroundingChunk } from "../provider.ts";
 import type { AiRuntime } from "../runtime.ts";
+import { announce } from "../streams/event-bus.ts";
 import { buildPrompt, type PromptInput, retrievalQuery } from "./prompt.ts";
 
 /** How many knowledge chunks ground one prompt. */
@@ -123,7 +124,7 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
       if (event.type === "token") {
         if (!text) handle.firstToken();
         text += event.text;
-        runtime.streams.publish(sessionId, { kind: "token", messageId, text: event.text });
+        await announce(runtime.streams, sessionId, { kind: "token", messageId, text: event.text });
       } else {
         usage = event.usage;
         finishReason = event.finishReason;
@@ -135,11 +136,11 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
     ]);
     if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
     await handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage });
-    runtime.streams.publish(sessionId, { kind: "message", message });
+    await announce(runtime.streams, sessionId, { kind: "message", message });
     return message;
   } catch (error) {
     await handle.fail(error);
-    runtime.streams.publish(sessionId, {
+    await announce(runtime.streams, sessionId, {
       kind: "error",
       messageId,
       message: "The coach could not answer just now. Try again.",
@@ -169,7 +170,7 @@ export async function analyzeSession(
   }
   const started = await store.moveStatus(sessionId, from, "analysis_in_progress", null);
   if (!started) throw new FlowError("illegal_state", "The session changed meanwhile; reload it and try again.");
-  runtime.streams.publish(sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
+  await announce(runtime.streams, sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
 
   if (options.sentimentOf) {
     const sentimentOf = options.sentimentOf;
@@ -212,15 +213,15 @@ export async function analyzeSession(
       responses: result.value.suggestions.map((suggestion) => ({ content: JSON.stringify(suggestion) })),
       usage: result.usage,
     });
-    for (const message of suggestions) runtime.streams.publish(sessionId, { kind: "message", message });
+    for (const message of suggestions) await announce(runtime.streams, sessionId, { kind: "message", message });
     const completed = await store.moveStatus(sessionId, "analysis_in_progress", "complete", null);
-    runtime.streams.publish(sessionId, { kind: "status", status: "complete", errorReason: null });
+    await announce(runtime.streams, sessionId, { kind: "status", status: "complete", errorReason: null });
     return { session: completed ?? started, suggestions };
   } catch (error) {
     await handle.fail(error);
     const reason = "The analysis failed. You can try again.";
     await store.moveStatus(sessionId, "analysis_in_progress", "error", reason);
-    runtime.streams.publish(sessionId, { kind: "status", status: "error", errorReason: reason });
+    await announce(runtime.streams, sessionId, { kind: "status", status: "error", errorReason: reason });
     throw new FlowError("provider_failed", reason, { cause: error });
   }
 }

@@ -1,36 +1,22 @@
-// Live events of each session (streamed tokens, finished messages, status moves) with the
-// numbered buffer that lets a client reconnect with its last event id and continue without a lost
-// or repeated token. One process holds the buffers; the persisted messages are the durable truth,
-// so a client that was away longer than the buffer keeps reads them with message.list.
+// The in-process session event bus (used when no Redis is configured): a numbered buffer per
+// session that lets a client reconnect with its last event id and continue without a lost or
+// repeated token. One process holds the buffers; the persisted messages are the durable truth, so a
+// client that was away longer than the buffer keeps reads them with message.list.
 import { randomUUID } from "node:crypto";
 import { EventEmitter, on } from "node:events";
-import type { TMessageDto, TSessionStatus } from "@lockstep/contracts";
-
-export type SessionStreamEvent =
-  | { kind: "token"; messageId: string; text: string }
-  | { kind: "message"; message: TMessageDto }
-  | { kind: "status"; status: TSessionStatus; errorReason: string | null }
-  | { kind: "error"; messageId: string | null; message: string; retryable: boolean };
-
-export interface SessionStreamEnvelope {
-  /** `<process boot id>.<sequence>`: ordered within a process, unknown to any other. */
-  id: string;
-  event: SessionStreamEvent;
-}
-
-export interface SessionStreamsOptions {
-  /** Events kept per session for reconnects. */
-  maxBufferedEvents?: number;
-  /** A session's buffer is dropped after this long without events. */
-  idleMs?: number;
-}
+import type {
+  SessionEventBus,
+  SessionEventBusOptions,
+  SessionStreamEnvelope,
+  SessionStreamEvent,
+} from "./event-bus.ts";
 
 interface Buffer {
   events: SessionStreamEnvelope[];
   lastActivity: number;
 }
 
-export class SessionStreams {
+export class SessionStreams implements SessionEventBus {
   private readonly bootId = randomUUID().slice(0, 8);
   private sequence = 0;
   private readonly buffers = new Map<string, Buffer>();
@@ -40,14 +26,18 @@ export class SessionStreams {
   private readonly maxBufferedEvents: number;
   private readonly idleMs: number;
 
-  constructor(options: SessionStreamsOptions = {}) {
+  constructor(options: SessionEventBusOptions = {}) {
     this.maxBufferedEvents = options.maxBufferedEvents ?? 20_000;
     this.idleMs = options.idleMs ?? 10 * 60_000;
     // Every open subscription listens on the emitter; many tabs on many sessions are normal.
     this.emitter.setMaxListeners(0);
   }
 
-  publish(sessionId: string, event: SessionStreamEvent): SessionStreamEnvelope {
+  publish(sessionId: string, event: SessionStreamEvent): Promise<SessionStreamEnvelope> {
+    return Promise.resolve(this.append(sessionId, event));
+  }
+
+  private append(sessionId: string, event: SessionStreamEvent): SessionStreamEnvelope {
     this.sequence += 1;
     const envelope = { id: `${this.bootId}.${this.sequence}`, event };
     const buffer = this.buffers.get(sessionId) ?? { events: [], lastActivity: 0 };
@@ -61,11 +51,8 @@ export class SessionStreams {
     return envelope;
   }
 
-  /**
-   * The session's events after `lastEventId` (all buffered ones when it is unknown or absent),
-   * then live ones until `signal` aborts. Live events that arrive while the backlog is being
-   * replayed are queued by the listener, so nothing falls between the two.
-   */
+  // Live events that arrive while the backlog is being replayed are queued by the listener, so
+  // nothing falls between the two.
   async *subscribe(
     sessionId: string,
     lastEventId: string | null | undefined,
@@ -94,9 +81,9 @@ export class SessionStreams {
     }
   }
 
-  /** Ends every subscription (clients reconnect elsewhere with their last event id). */
-  close(): void {
+  close(): Promise<void> {
     this.closing.abort();
+    return Promise.resolve();
   }
 
   /** The sequence number of an id from this process; 0 for anything else (replay everything). */

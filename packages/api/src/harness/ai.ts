@@ -38,7 +38,7 @@ export function harnessAi(db: Database): HarnessAi {
     runtime,
     async close() {
       await backgroundTasks.settle(10_000);
-      runtime.streams.close();
+      await runtime.streams.close();
     },
   };
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type AiRuntime,
+  announce,
   ImageError,
   type ImageRefusal,
   type NormalisedImage,
@@ -120,7 +121,7 @@ export async function failScreenshotUpload(
     return updateSession(tx, sessionId, statusMove("ERROR", reason), { expectStatus: current.status });
   });
   if (!row) return null;
-  ai?.streams.publish(sessionId, { kind: "status", status: "error", errorReason: reason });
+  if (ai) await announce(ai.streams, sessionId, { kind: "status", status: "error", errorReason: reason });
   return toSessionDto(row);
 }
 
@@ -202,7 +203,7 @@ export async function uploadScreenshot(
         throw new AppError("CONFLICT", "The session changed meanwhile; reload it and try again.");
       }
     });
-    ai.streams.publish(sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
+    await announce(ai.streams, sessionId, { kind: "status", status: "analysis_in_progress", errorReason: null });
     const file = {
       data: image.data,
       key: storedKey,
@@ -244,7 +245,7 @@ async function readInBackground(
     if (reading.lines.length) {
       const lines = ZOcrResultSchema.parse(reading.lines);
       if (await scope.run((tx) => storeOcrResult(tx, sessionId, lines))) {
-        ai.streams.publish(sessionId, { kind: "status", status: "verifying_ocr", errorReason: null });
+        await announce(ai.streams, sessionId, { kind: "status", status: "verifying_ocr", errorReason: null });
       }
       return;
     }
@@ -265,7 +266,7 @@ async function readInBackground(
     // upload of the same image puts the file back under that row's key.
     await deps.storage.delete(file.key).catch(() => undefined);
   });
-  ai.streams.publish(sessionId, { kind: "status", status: "error", errorReason: reason });
+  await announce(ai.streams, sessionId, { kind: "status", status: "error", errorReason: reason });
 }
 
 /** The OCR result while the person checks it (VERIFYING_OCR only). */
