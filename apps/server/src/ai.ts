@@ -17,6 +17,7 @@ import {
 } from "@lockstep/ai";
 import { backgroundTasks } from "@lockstep/api";
 import type { Database } from "@lockstep/db";
+import type { Redis } from "ioredis";
 
 export interface AiHost {
   runtime: AiRuntime;
@@ -29,7 +30,7 @@ const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "s
 
 export async function startAi(
   db: Database,
-  options: { embedded: boolean; log: (message: string) => void },
+  options: { embedded: boolean; log: (message: string) => void; redis?: Redis | null },
 ): Promise<AiHost> {
   const provider = providerFromEnv(process.env);
   const log = createInteractionLog(db);
@@ -50,8 +51,8 @@ export async function startAi(
   const runtime: AiRuntime = {
     provider,
     log,
-    // Redis Streams when REDIS_URL is set, so any process can serve a session's stream; memory otherwise.
-    streams: createSessionEventBus(process.env.REDIS_URL),
+    // Redis Streams when Redis is configured, so any process can serve a session's stream; memory otherwise.
+    streams: createSessionEventBus(options.redis),
     retrieve: (query, retrieval) =>
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,

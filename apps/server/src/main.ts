@@ -13,6 +13,7 @@ import {
   seedDatabase,
 } from "@lockstep/db";
 import { createAuth, StorageConfigError, storageFromEnv } from "@lockstep/api";
+import { Redis } from "ioredis";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
@@ -49,14 +50,17 @@ async function main(): Promise<void> {
   const shouldSeed = env.SEED_ON_START ?? embedded;
   if (shouldSeed) await seedDatabase(db);
 
+  // One connection for what the processes share; the event bus opens its own for pub/sub.
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
   const trustedOrigins = [...env.TRUSTED_ORIGINS, ...(env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [])];
   const auth = createAuth({
     db,
     secret: await resolveAuthSecret(env.BETTER_AUTH_SECRET),
     baseURL: env.PUBLIC_URL,
     trustedOrigins,
+    redis,
   });
-  const ai = await startAi(db, { embedded, log: (message) => console.log(message) });
+  const ai = await startAi(db, { embedded, redis, log: (message) => console.log(message) });
   const app = await buildApp({
     db,
     ai: ai.runtime,
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
       await ai.shutdown(SHUTDOWN_DEADLINE_MS / 3);
       await app.close();
     } finally {
+      await redis?.quit().catch(() => undefined);
       await db.close();
       process.exit(0);
     }

@@ -55,10 +55,14 @@ export class RedisSessionEventBus implements SessionEventBus {
   private readonly idleMs: number;
   private everReady = false;
 
-  /** `redis` is this bus's own connection (closed with the bus); a second one is made for pub/sub. */
+  /**
+   * Publishes and reads through `redis` (closed with the bus only when `ownsConnection`); a second
+   * connection, for pub/sub, is made from it and always closed with the bus.
+   */
   constructor(
     private readonly redis: Redis,
     options: SessionEventBusOptions = {},
+    private readonly ownsConnection = false,
   ) {
     this.maxBufferedEvents = options.maxBufferedEvents ?? 20_000;
     this.idleMs = options.idleMs ?? 10 * 60_000;
@@ -72,11 +76,11 @@ export class RedisSessionEventBus implements SessionEventBus {
     });
     // Connection errors are retried by ioredis; a publish during an outage rejects to its caller.
     this.subscriber.on("error", () => {});
-    this.redis.on("error", () => {});
+    if (ownsConnection) this.redis.on("error", () => {});
   }
 
   static connect(url: string, options: SessionEventBusOptions = {}): RedisSessionEventBus {
-    return new RedisSessionEventBus(new Redis(url, { maxRetriesPerRequest: 3 }), options);
+    return new RedisSessionEventBus(new Redis(url, { maxRetriesPerRequest: 3 }), options, true);
   }
 
   async publish(sessionId: string, event: SessionStreamEvent): Promise<SessionStreamEnvelope> {
@@ -137,7 +141,7 @@ export class RedisSessionEventBus implements SessionEventBus {
 
   async close(): Promise<void> {
     this.closing.abort();
-    await Promise.allSettled([this.subscriber.quit(), this.redis.quit()]);
+    await Promise.allSettled([this.subscriber.quit(), ...(this.ownsConnection ? [this.redis.quit()] : [])]);
   }
 
   private async retain(channel: string): Promise<void> {

@@ -5,7 +5,8 @@ import { type Database, hashPassword, isAccountDisabled, verifyPassword } from "
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SessionUser } from "../context.ts";
 
 /** The header the host sets from the client address it trusts; a client's own value is dropped. */
@@ -23,6 +24,11 @@ export interface AuthConfig {
   ipAttemptsPerMinute?: number;
   /** Failed sign-ins one account may take per 15 minutes before it is locked for the rest. */
   accountFailuresPer15Minutes?: number;
+  /**
+   * Where failed sign-ins are counted when several processes serve the app (each would count its
+   * own otherwise). Without it they are counted in this process, enough for the embedded mode.
+   */
+  redis?: Redis | null | undefined;
 }
 
 const ACCOUNT_WINDOW_SECONDS = 15 * 60;
@@ -35,10 +41,10 @@ export function createAuth(config: AuthConfig) {
   // Guessing one account's password from many addresses is stopped per account; the per-IP
   // rule below stops one address trying many accounts. Only failures count against an account,
   // so its owner is not locked out by their own successful sign-ins.
-  const accountFailures = new RateLimiterMemory({
-    points: config.accountFailuresPer15Minutes ?? 5,
-    duration: ACCOUNT_WINDOW_SECONDS,
-  });
+  const accountBudget = { points: config.accountFailuresPer15Minutes ?? 5, duration: ACCOUNT_WINDOW_SECONDS };
+  const accountFailures = config.redis
+    ? new RateLimiterRedis({ ...accountBudget, storeClient: config.redis, keyPrefix: "lockstep:sign-in-failures" })
+    : new RateLimiterMemory(accountBudget);
   const accountKey = (body: unknown) => {
     const email = (body as { email?: unknown } | undefined)?.email;
     return typeof email === "string" ? email.trim().toLowerCase() : null;
@@ -85,7 +91,9 @@ export function createAuth(config: AuthConfig) {
     rateLimit: {
       // On in every environment, tests included: the limiter is part of what is tested.
       enabled: true,
-      storage: "memory",
+      // In the database, so every process counts the same attempts (Better Auth updates it atomically).
+      storage: "database",
+      modelName: "rateLimit",
       window: 60,
       max: 100,
       customRules: {
