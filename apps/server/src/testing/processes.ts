@@ -93,3 +93,51 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+export interface SseEvent {
+  id: string | null;
+  event: string | null;
+  data: string;
+}
+
+/**
+ * Reads a server-sent event stream (what tRPC's SSE subscriptions speak) until `stop` returns
+ * true for an event or `signal` aborts; returns the events read. The connection is closed either way.
+ */
+export async function readSse(
+  response: Response,
+  stop: (event: SseEvent) => boolean,
+  signal?: AbortSignal,
+): Promise<SseEvent[]> {
+  if (!response.body) throw new Error(`no stream body (status ${response.status})`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = "";
+  try {
+    while (!signal?.aborted) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let boundary: number;
+      while ((boundary = buffer.indexOf("\n\n")) !== -1) {
+        const block = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const event: SseEvent = { id: null, event: null, data: "" };
+        for (const line of block.split("\n")) {
+          const colon = line.indexOf(":");
+          if (colon <= 0) continue;
+          const field = line.slice(0, colon);
+          const value = line.slice(colon + 1).replace(/^ /, "");
+          if (field === "id") event.id = value;
+          else if (field === "event") event.event = value;
+          else if (field === "data") event.data += value;
+        }
+        events.push(event);
+        if (stop(event)) return events;
+      }
+    }
+    return events;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
