@@ -1,5 +1,6 @@
 // What the API needs from the AI layer at run time: one provider (already wrapped in its
 // resilience policy), the interaction log, the live session streams, and retrieval.
+import type { JobQueue } from "@lockstep/db";
 import type { CallContext, InteractionLog } from "./log/types.ts";
 import type { OcrEngine } from "./ocr/pool.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
@@ -24,4 +25,6 @@ export interface AiRuntime {
   sentimentOf?(text: string): "positive" | "negative" | "neutral";
   /** Reads screenshots (a pool of OCR workers); absent where no screenshot is ever read. */
   ocr?: OcrEngine;
+  /** The durable job queue replies are enqueued on; absent only in tests of the API alone. */
+  jobs?: JobQueue;
 }

@@ -25,6 +25,8 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** The PGlite instance in embedded mode (for data-directory dumps). */
   readonly pglite: PGlite | null;
+  /** The PostgreSQL connection string (for components with pools of their own, such as the job queue); null on PGlite. */
+  readonly connectionString: string | null;
   /** Where the data is, without credentials, for logs and the health check. */
   readonly location: string;
   close(): Promise<void>;
@@ -81,6 +83,7 @@ function openPostgres(url: string, poolMax: number): Database {
     pool,
     adapterFactory,
     pglite: null,
+    connectionString: url,
     location: redactUrl(url),
     async close() {
       await prisma.$disconnect();
@@ -110,6 +113,7 @@ function wrapPglite(pglite: PGlite, ownsPglite: boolean, location: string): Data
     pool,
     adapterFactory,
     pglite,
+    connectionString: null,
     location,
     async close() {
       await prisma.$disconnect();

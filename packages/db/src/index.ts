@@ -26,3 +26,11 @@ export {
   withUser,
 } from "./scoped.ts";
 export * from "./repositories/index.ts";
+export {
+  type Job,
+  type JobQueue,
+  type JobWithMetadata,
+  openJobQueue,
+  type OpenJobQueueOptions,
+  type QueueDefinition,
+} from "./queue.ts";

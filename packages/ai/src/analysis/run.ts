@@ -38,10 +38,13 @@ export interface ConversationContext {
 
 /** The database side of the flows, as short user-scoped transactions (implemented by the API). */
 export interface ConversationStore {
-  load(sessionId: string): Promise<ConversationContext | null>;
+  /** The session's context; with `upToMessageId`, its conversation only up to that message. */
+  load(sessionId: string, options?: { upToMessageId?: string | undefined }): Promise<ConversationContext | null>;
   /** Stores the messages in one transaction (all or none), in order, and returns them. */
   saveAiMessages(sessionId: string, messages: NewAiMessage[]): Promise<TMessageDto[]>;
   setSentiments(updates: { id: string; sentiment: TMessageSentiment }[]): Promise<void>;
+  /** A stored message of the session by id, or null (a retried reply checks whether it was already stored). */
+  findMessage?(id: string): Promise<TMessageDto | null>;
   /** Moves the status only if it is still `from`; null when it was not. */
   moveStatus(
     sessionId: string,
@@ -56,6 +59,13 @@ export interface FlowOptions {
   store: ConversationStore;
   context: CallContext & { sessionId: string };
   sentimentOf?: (text: string) => TMessageSentiment;
+  /**
+   * The id the reply is stored under. A durable job passes one derived from itself, so an attempt
+   * that runs again after its process died finds the reply an earlier attempt already stored.
+   */
+  replyId?: string;
+  /** The person's message the reply answers: messages sent after it are not part of its prompt. */
+  answering?: string;
 }
 
 export class FlowError extends Error {
@@ -102,11 +112,15 @@ function providerInfo(runtime: AiRuntime) {
 export async function generateReply(options: FlowOptions): Promise<TMessageDto> {
   const { runtime, store, context } = options;
   const sessionId = context.sessionId;
-  const loaded = await store.load(sessionId);
+  const messageId = options.replyId ?? randomUUID();
+  if (options.replyId && store.findMessage) {
+    const stored = await store.findMessage(options.replyId);
+    if (stored) return stored;
+  }
+  const loaded = await store.load(sessionId, { upToMessageId: options.answering });
   if (!loaded) throw new FlowError("not_found", "No such session.");
   const chunks = await retrieveFor(runtime, loaded.conversation, context);
   const prompt = buildPrompt(promptInput("reply", loaded, chunks));
-  const messageId = randomUUID();
   const handle = await runtime.log.begin({
     operation: "reply",
     provider: providerInfo(runtime),

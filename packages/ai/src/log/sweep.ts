@@ -26,3 +26,12 @@ export async function sweepAbandonedInteractions(db: Database, options: SweepOpt
   const createdBefore = new Date((options.now ?? new Date()).getTime() - olderThanMs);
   return abortAbandonedAiInteractions(db, { createdBefore, exceptIds });
 }
+
+/**
+ * Marks ABORTED the calls still PENDING for one reply: an earlier attempt of a durable job whose
+ * process died mid-call. Only the job's next attempt calls this, once the queue has given the job
+ * up as lost, so no live call is touched.
+ */
+export function abortInterruptedAttempts(db: Database, messageId: string): Promise<number> {
+  return abortAbandonedAiInteractions(db, { messageId });
+}

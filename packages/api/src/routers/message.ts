@@ -25,8 +25,12 @@ export const messageRouter = router({
       // Checked before anything is stored, so a send that asks for a reply never half-succeeds.
       const ai = input.reply ? requireAi(ctx.ai) : null;
       const { message, created } = await sendMessage(ctx.userDb, input);
-      // A retried send (same id) must not ask for a second reply.
-      if (ai && created) startReply(ai, ctx.userDb, ctx.requestMeta, input.sessionId);
+      if (ai)
+        await startReply(ai, ctx.userDb, ctx.requestMeta, {
+          sessionId: input.sessionId,
+          messageId: message.id,
+          created,
+        });
       return message;
     }),
   update: protectedProcedure

@@ -22,14 +22,15 @@ import {
   updateSession,
 } from "@lockstep/db";
 import type { RequestMeta } from "../context.ts";
+import { enqueueReply } from "../jobs/session-work-queue.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 
 export function conversationStore(scope: UserScope): ConversationStore {
   return {
-    load: (sessionId) =>
+    load: (sessionId, options) =>
       scope.run(async (tx) => {
-        const row = await loadAnalysisContext(tx, scope.userId, sessionId, HISTORY_LIMIT);
+        const row = await loadAnalysisContext(tx, scope.userId, sessionId, HISTORY_LIMIT, options?.upToMessageId);
         if (!row) return null;
         return {
           session: { id: row.session.id, status: SessionStatus.toWire(row.session.status as TSessionStatusDb) },
@@ -68,6 +69,11 @@ export function conversationStore(scope: UserScope): ConversationStore {
           updates.map((update) => ({ id: update.id, sentiment: MessageSentiment.toDb(update.sentiment) })),
         ),
       ),
+    findMessage: (id) =>
+      scope.run(async (tx) => {
+        const row = await findMessage(tx, id);
+        return row ? toMessageDto(row) : null;
+      }),
     moveStatus: async (sessionId, from, to, errorReason) => {
       const row = await scope.run((tx) =>
         updateSession(tx, sessionId, statusMove(SessionStatus.toDb(to), errorReason ?? null), {
@@ -134,9 +140,35 @@ export class BackgroundTasks {
 
 export const backgroundTasks = new BackgroundTasks();
 
-export function startReply(ai: AiRuntime, scope: UserScope, meta: RequestMeta, sessionId: string): void {
+/**
+ * Has the session's character answer `messageId`. With a job queue (every server has one) the reply
+ * is a durable job whose id is the message's, so a retried send, even one whose first try died
+ * before its reply was enqueued, asks for exactly one reply. Without one (tests of the API alone)
+ * it runs in this process, and only for a message this send created.
+ */
+export async function startReply(
+  ai: AiRuntime,
+  scope: UserScope,
+  meta: RequestMeta,
+  target: { sessionId: string; messageId: string; created: boolean },
+): Promise<void> {
+  if (ai.jobs) {
+    await enqueueReply(ai.jobs, {
+      userId: scope.userId,
+      sessionId: target.sessionId,
+      messageId: target.messageId,
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return;
+  }
+  if (!target.created) return;
   backgroundTasks.run(() =>
-    generateReply({ runtime: ai, store: conversationStore(scope), context: callContext(scope, meta, sessionId) }),
+    generateReply({
+      runtime: ai,
+      store: conversationStore(scope),
+      context: callContext(scope, meta, target.sessionId),
+    }),
   );
 }
 

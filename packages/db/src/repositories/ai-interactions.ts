@@ -215,6 +215,8 @@ export interface AbandonedSweep {
   createdBefore?: Date | undefined;
   /** Never these rows: the calls this process still has in flight. */
   exceptIds?: readonly string[] | undefined;
+  /** Only the calls made for this message (a reply's earlier attempt, whose process died mid-call). */
+  messageId?: string | undefined;
 }
 
 /**
@@ -223,10 +225,11 @@ export interface AbandonedSweep {
  * how many rows it marked.
  */
 export async function abortAbandonedAiInteractions(db: Database, sweep: AbandonedSweep): Promise<number> {
-  if (!sweep.createdBefore && !sweep.exceptIds)
-    throw new Error("abortAbandonedAiInteractions needs createdBefore or exceptIds");
+  if (!sweep.createdBefore && !sweep.exceptIds && !sweep.messageId)
+    throw new Error("abortAbandonedAiInteractions needs createdBefore, exceptIds or messageId");
   const criteria: Prisma.Sql[] = [Prisma.sql`status = 'PENDING'`];
   if (sweep.createdBefore) criteria.push(Prisma.sql`created_at < ${sweep.createdBefore}`);
+  if (sweep.messageId) criteria.push(Prisma.sql`metadata->>'messageId' = ${sweep.messageId}`);
   const keep = (sweep.exceptIds ?? []).filter((id) => UUID.test(id));
   if (keep.length) criteria.push(Prisma.sql`id::text NOT IN (${Prisma.join(keep)})`);
   return db.prisma.$executeRaw`

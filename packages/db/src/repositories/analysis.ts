@@ -20,12 +20,17 @@ export interface AnalysisContextRow {
   }[];
 }
 
-/** Loads a live session's context; the most recent `historyLimit` messages, oldest first. */
+/**
+ * Loads a live session's context; the most recent `historyLimit` messages, oldest first, and with
+ * `upToMessageId` only those up to that one (a reply answers the message it was asked for, not the
+ * ones sent after it while it waited its turn).
+ */
 export async function loadAnalysisContext(
   tx: ScopedTx,
   userId: string,
   sessionId: string,
   historyLimit: number,
+  upToMessageId?: string,
 ): Promise<AnalysisContextRow | null> {
   const sessions = await tx.$queryRaw<AnalysisContextRow["session"][]>`
     SELECT id, status::text AS status, character_id, episode_template_id FROM sessions
@@ -50,6 +55,7 @@ export async function loadAnalysisContext(
   const conversation = await tx.$queryRaw<AnalysisContextRow["conversation"]>`
     SELECT id, author, text, sentiment FROM (
       SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid
+       ${upToMessageId ? Prisma.sql`AND ("timestamp", id) <= (SELECT "timestamp", id FROM messages WHERE id = ${upToMessageId}::uuid)` : Prisma.empty}
        ORDER BY "timestamp" DESC, id DESC LIMIT ${historyLimit}
     ) recent ORDER BY "timestamp" ASC, id ASC`;
   return { session, character, template, memories, conversation };

@@ -1,0 +1,64 @@
+// The work a request accepts for a session (a reply today), as durable jobs on one queue ordered
+// per session: pg-boss's key_strict_fifo policy, keyed by the session id, runs one job of a session
+// at a time and in the order they were sent, so two sends while a reply streams get their replies
+// one after the other, never interleaved. A job's id is the id of what it answers (the person's
+// message), so a retried request enqueues nothing new. A job whose process died is taken over when
+// its heartbeat lapses; its next attempt closes the dead attempt's log row and carries on.
+import type { JobQueue } from "@lockstep/db";
+import { v5 as uuidv5 } from "uuid";
+import { z } from "zod";
+
+export const SESSION_WORK_QUEUE = "session-work";
+
+/** How the queue treats a session's jobs (applied on every start, so a change rolls out with a deploy). */
+export const SESSION_WORK_QUEUE_OPTIONS = {
+  policy: "key_strict_fifo",
+  // Attempts lost with their process (heartbeat lapsed) or failed by something other than the model
+  // (the database was briefly unreachable); the model call itself retries inside the AI core's policy.
+  retryLimit: 3,
+  retryDelay: 2,
+  retryBackoff: true,
+  retryDelayMax: 30,
+  // A worker refreshes its jobs' heartbeats every 5 s; a job silent for 10 s is lost with its process.
+  heartbeatSeconds: 10,
+  expireInSeconds: 15 * 60,
+  notify: true,
+} as const;
+
+export const ZReplyJobSchema = z.object({
+  kind: z.literal("reply"),
+  userId: z.string(),
+  sessionId: z.string(),
+  /** The person's message being answered; also the job's id. */
+  messageId: z.string(),
+  requestId: z.string(),
+  ip: z.string().nullable(),
+});
+export type TReplyJob = z.infer<typeof ZReplyJobSchema>;
+
+export const ZSessionWorkJobSchema = ZReplyJobSchema;
+export type TSessionWorkJob = z.infer<typeof ZSessionWorkJobSchema>;
+
+export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
+  if (!(await queue.getQueue(SESSION_WORK_QUEUE))) {
+    await queue.createQueue(SESSION_WORK_QUEUE, SESSION_WORK_QUEUE_OPTIONS);
+    return;
+  }
+  // The policy and heartbeat are fixed at creation; the retry and expiry settings follow the code.
+  const { retryLimit, retryDelay, retryBackoff, expireInSeconds, notify } = SESSION_WORK_QUEUE_OPTIONS;
+  await queue.updateQueue(SESSION_WORK_QUEUE, { retryLimit, retryDelay, retryBackoff, expireInSeconds, notify });
+}
+
+/** Enqueues the reply to `job.messageId`; null when it was already enqueued (a retried request). */
+export function enqueueReply(queue: JobQueue, job: Omit<TReplyJob, "kind">): Promise<string | null> {
+  const data: TReplyJob = { kind: "reply", ...job };
+  return queue.send(SESSION_WORK_QUEUE, data, { id: job.messageId, singletonKey: job.sessionId });
+}
+
+/** Name-based (v5) ids of replies: a fixed namespace, so the same message always gets the same reply id. */
+const REPLY_ID_NAMESPACE = "5d0c4b0e-8a53-4c1e-9f0a-6f1f3e0c2a71";
+
+/** The id a reply is stored under: derived from the message it answers, so every attempt stores the same reply. */
+export function replyIdFor(messageId: string): string {
+  return uuidv5(`reply:${messageId}`, REPLY_ID_NAMESPACE);
+}

@@ -1,0 +1,137 @@
+// Replies as durable jobs on the real queue (pg-boss on the test database, PGlite or PostgreSQL),
+// with the real provider against a fake OpenAI-compatible model that streams slowly, and the real
+// interaction log: a retried send is one job, and replies to sends made while a reply streams come
+// one after another, in order, never interleaved.
+import {
+  createInteractionLog,
+  createOpenAiProvider,
+  SessionStreams,
+  type SessionStreamEnvelope,
+  withResilience,
+} from "@lockstep/ai";
+import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
+import { type JobQueue, openJobQueue } from "@lockstep/db";
+import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPerson } from "../testing/callers.ts";
+import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
+import { prepareQueues, startSessionWorker } from "./worker.ts";
+
+let db: TestDatabase;
+let model: FakeOpenAiServer;
+let queue: JobQueue;
+const streams = new SessionStreams();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  model = await startFakeOpenAiServer({ reply: (body) => `Answer to: ${lastUserText(body)}`, chunkDelayMs: 15 });
+  queue = await openJobQueue(db, { schedule: false });
+  await prepareQueues(queue);
+}, 120_000);
+
+afterAll(async () => {
+  await queue?.stop({ graceful: false });
+  await streams.close();
+  await model?.close();
+  await db?.close();
+});
+
+function lastUserText(body: { messages?: { role: string; content: unknown }[] }): string {
+  const users = (body.messages ?? []).filter((message) => message.role === "user");
+  const content = users.at(-1)?.content;
+  return typeof content === "string" ? (content.split("\n").at(-1) ?? "") : "";
+}
+
+function runtime() {
+  const provider = withResilience(
+    createOpenAiProvider({
+      baseURL: model.baseURL,
+      apiKey: "test",
+      chatModel: "fake-chat",
+      embeddingModel: "fake-embed",
+    }),
+    {
+      firstTokenTimeoutMs: 5_000,
+      totalTimeoutMs: 30_000,
+      maxAttempts: 2,
+      baseDelayMs: 10,
+      maxDelayMs: 50,
+      breakerThreshold: 50,
+      halfOpenAfterMs: 1000,
+    },
+  );
+  return { provider, log: createInteractionLog(db), streams, retrieve: async () => [], jobs: queue };
+}
+
+async function jobsFor(sessionId: string) {
+  const result = await db.pool.query<{ id: string; state: string }>(
+    "SELECT id::text, state::text FROM pgboss.job WHERE name = $1 AND singleton_key = $2",
+    [SESSION_WORK_QUEUE, sessionId],
+  );
+  return result.rows;
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("replies as durable jobs", () => {
+  it("a send retried three times is one job and one reply", async () => {
+    const ai = runtime();
+    const person = await createPerson(db, { ai });
+    const session = await person.caller.session.create({ type: "text" });
+    const id = crypto.randomUUID();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await person.caller.message.send({ sessionId: session.id, id, text: "Are we still on?", reply: true });
+    }
+    expect(await jobsFor(session.id)).toEqual([{ id, state: "created" }]);
+
+    await startSessionWorker({ db, ai, queue, concurrency: 4 });
+    const history = await waitFor(
+      () => person.caller.message.list({ sessionId: session.id }),
+      (page) => page.items.some((message) => message.author === "ai"),
+    );
+    expect(history.items.map((message) => message.author)).toEqual(["user", "ai"]);
+    expect(
+      await waitFor(
+        () => jobsFor(session.id),
+        (rows) => rows[0]?.state === "completed",
+      ),
+    ).toEqual([{ id, state: "completed" }]);
+  });
+
+  it("sends made while a reply streams get their replies one after another, in order", async () => {
+    const ai = runtime();
+    const person = await createPerson(db, { ai });
+    const session = await person.caller.session.create({ type: "text" });
+    const events: SessionStreamEnvelope[] = [];
+    const listening = new AbortController();
+    const collecting = (async () => {
+      for await (const envelope of streams.subscribe(session.id, null, listening.signal)) events.push(envelope);
+    })();
+
+    const texts = ["first question", "second question", "third question"];
+    for (const text of texts) await person.caller.message.send({ sessionId: session.id, text, reply: true });
+    const history = await waitFor(
+      () => person.caller.message.list({ sessionId: session.id }),
+      (page) => page.items.filter((message) => message.author === "ai").length === texts.length,
+    );
+    listening.abort();
+    await collecting;
+
+    const replies = history.items.filter((message) => message.author === "ai").map((message) => message.text);
+    expect(replies).toEqual(texts.map((text) => `Answer to: ${text}`));
+    // Tokens of one reply are never interleaved with another's: each reply's tokens form one run.
+    const tokenOwners = events.flatMap((envelope) =>
+      envelope.event.kind === "token" ? [envelope.event.messageId] : [],
+    );
+    const runs = tokenOwners.filter((owner, index) => owner !== tokenOwners[index - 1]);
+    expect(runs).toHaveLength(texts.length);
+    expect(new Set(runs).size).toBe(texts.length);
+  });
+});

@@ -1,0 +1,54 @@
+// Runs the session-work queue's jobs (see session-work-queue.ts for how they are ordered and retried).
+import { abortInterruptedAttempts, type AiRuntime, announce, FlowError, generateReply } from "@lockstep/ai";
+import { type Database, type Job, withUser } from "@lockstep/db";
+import { conversationStore } from "../services/ai-flows.ts";
+import type { UserScope } from "../scopes.ts";
+import { replyIdFor, ZSessionWorkJobSchema } from "./session-work-queue.ts";
+
+export interface SessionWorkDeps {
+  db: Database;
+  ai: AiRuntime;
+}
+
+function scopeOf(db: Database, userId: string): UserScope {
+  return { userId, run: (work, options) => withUser(db, userId, work, options) };
+}
+
+/** Runs one session-work job; resolves with what the job produced, throws to have the queue retry it. */
+export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): Promise<{ replyId: string }> {
+  const data = ZSessionWorkJobSchema.parse(job.data);
+  const replyId = replyIdFor(data.messageId);
+  const retried = (job as { retryCount?: number }).retryCount ?? 0;
+  if (retried > 0) {
+    // An earlier attempt died mid-call: its row is closed, and the client drops its partial text.
+    await abortInterruptedAttempts(deps.db, replyId);
+    await announce(deps.ai.streams, data.sessionId, {
+      kind: "error",
+      messageId: replyId,
+      message: "The reply was interrupted; starting it again.",
+      retryable: true,
+    });
+  }
+  const scope = scopeOf(deps.db, data.userId);
+  try {
+    await generateReply({
+      runtime: deps.ai,
+      store: conversationStore(scope),
+      context: {
+        userId: data.userId,
+        sessionId: data.sessionId,
+        ip: data.ip,
+        dataSource: "web",
+        requestId: data.requestId,
+      },
+      replyId,
+      answering: data.messageId,
+    });
+  } catch (error) {
+    // The model's own failures were already retried within the AI core's policy, logged, and told
+    // to the client; retrying the job would only repeat them. A session that is gone has nothing to answer.
+    if (error instanceof FlowError) return { replyId };
+    throw error;
+  }
+  return { replyId };
+}

@@ -1,0 +1,31 @@
+// The worker role: registers the handlers of every durable queue and the schedules of the periodic
+// work, on a queue every process shares. Any number of processes may run it; pg-boss hands each job
+// to one of them and fires each schedule once per tick.
+import type { AiRuntime } from "@lockstep/ai";
+import type { Database, JobQueue } from "@lockstep/db";
+import { runSessionWork } from "./session-work.ts";
+import { createSessionWorkQueue, SESSION_WORK_QUEUE } from "./session-work-queue.ts";
+
+export interface WorkerOptions {
+  db: Database;
+  ai: AiRuntime;
+  queue: JobQueue;
+  /** Session jobs this process runs at once (each is mostly waiting on a model). */
+  concurrency?: number;
+}
+
+/** Creates the queues (both roles need them to enqueue) and, for a worker, starts taking jobs. */
+export async function prepareQueues(queue: JobQueue): Promise<void> {
+  await createSessionWorkQueue(queue);
+}
+
+export async function startSessionWorker(options: WorkerOptions): Promise<void> {
+  await options.queue.work(
+    SESSION_WORK_QUEUE,
+    { localConcurrency: options.concurrency ?? 8, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return null;
+      return runSessionWork({ db: options.db, ai: options.ai }, job);
+    },
+  );
+}

@@ -1,0 +1,39 @@
+// The durable job queue (pg-boss) on the database the product already runs: on PostgreSQL through
+// a small pool of its own (with LISTEN/NOTIFY, so idle workers wake as soon as a job is sent), on
+// the embedded PGlite through the same instance. Every piece of work a request accepts and every
+// schedule lives here, so a process can die at any moment without losing accepted work.
+import { fromPglite, PgBoss } from "pg-boss";
+import type { Database } from "./connection.ts";
+
+export { PgBoss as JobQueue } from "pg-boss";
+export type { Job, JobWithMetadata, Queue as QueueDefinition, SendOptions, WorkOptions } from "pg-boss";
+
+export interface OpenJobQueueOptions {
+  /** Run the cron pass (schedules) in this process; one process's pass is enough, but all may. */
+  schedule?: boolean;
+  /** Run maintenance (expiry of stalled jobs, retention) in this process. */
+  supervise?: boolean;
+  /** Told about errors of the queue's own background work (polling, maintenance). */
+  onError?: (error: Error) => void;
+}
+
+/** Starts pg-boss on `db` (creating or migrating its `pgboss` schema on first use). */
+export async function openJobQueue(db: Database, options: OpenJobQueueOptions = {}): Promise<PgBoss> {
+  const common = {
+    schema: "pgboss",
+    schedule: options.schedule ?? true,
+    supervise: options.supervise ?? true,
+    // pg-boss reports its own version to a telemetry endpoint only when asked; never here.
+  };
+  const boss = db.pglite
+    ? new PgBoss({ ...common, db: fromPglite(db.pglite), backend: "pglite" })
+    : new PgBoss({
+        ...common,
+        connectionString: db.connectionString ?? undefined,
+        max: 4,
+        application_name: "lockstep-jobs",
+      });
+  boss.on("error", options.onError ?? ((error: Error) => console.error("[jobs]", error)));
+  await boss.start();
+  return boss;
+}
