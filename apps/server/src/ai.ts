@@ -1,6 +1,7 @@
 // Builds the AI runtime the API uses (provider from the environment, the interaction log, live
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
-// knowledge embeddings, scheduled retention and overview rollups, and finishing or cancelling calls on shutdown.
+// knowledge embeddings, the queues and their workers (replies, retention and overview rollups), and
+// finishing or handing over the work under way on shutdown.
 import {
   type AiRuntime,
   createInteractionLog,
@@ -11,12 +12,16 @@ import {
   providerFromEnv,
   sentimentOf,
   createSessionEventBus,
-  startRetentionSchedule,
-  startRollupSchedule,
   sweepAbandonedInteractions,
 } from "@lockstep/ai";
-import { backgroundTasks } from "@lockstep/api";
-import type { Database } from "@lockstep/db";
+import {
+  backgroundTasks,
+  prepareQueues,
+  scheduleMaintenance,
+  startMaintenanceWorker,
+  startSessionWorker,
+} from "@lockstep/api";
+import type { Database, JobQueue } from "@lockstep/db";
 import type { Redis } from "ioredis";
 
 export interface AiHost {
@@ -30,7 +35,14 @@ const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "s
 
 export async function startAi(
   db: Database,
-  options: { embedded: boolean; log: (message: string) => void; redis?: Redis | null },
+  options: {
+    embedded: boolean;
+    log: (message: string) => void;
+    redis?: Redis | null;
+    /** The durable job queue replies go to; this process takes jobs from it only when `worker`. */
+    queue: JobQueue;
+    worker: boolean;
+  },
 ): Promise<AiHost> {
   const provider = providerFromEnv(process.env);
   const log = createInteractionLog(db);
@@ -40,13 +52,6 @@ export async function startAi(
   const embedded = await embedMissingChunks(db, provider, { logging: { log, context: SYSTEM_CONTEXT } });
   if (embedded.embedded)
     options.log(`embedded ${embedded.embedded} knowledge chunk(s) with ${provider.embeddingModel}`);
-  // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
-  const rollups = startRollupSchedule(db);
-  const retention = startRetentionSchedule(db, {
-    onResult: (deleted) => {
-      if (deleted) options.log(`retention removed ${deleted} old AI interaction(s)`);
-    },
-  });
 
   const runtime: AiRuntime = {
     provider,
@@ -58,16 +63,28 @@ export async function startAi(
     sentimentOf,
     // Workers start on the first screenshot, so a server that never reads one never loads them.
     ocr: createOcrPool(),
+    jobs: options.queue,
   };
+
+  // Every role enqueues and keeps the schedules current; only workers take jobs.
+  await prepareQueues(options.queue);
+  await scheduleMaintenance(options.queue);
+  if (options.worker) {
+    await startSessionWorker({ db, ai: runtime, queue: options.queue });
+    await startMaintenanceWorker(options.queue, db);
+  }
 
   return {
     runtime,
     log,
     async shutdown(graceMs) {
-      await retention.stop();
-      await rollups.stop();
       const waitedFor = backgroundTasks.size;
-      await backgroundTasks.settle(graceMs);
+      // Replies under way get the grace period; what is left stays active in the queue and is taken
+      // over by another worker (or this one's successor) once its heartbeat lapses.
+      await Promise.all([
+        options.queue.stop({ graceful: true, timeout: graceMs, close: false }),
+        backgroundTasks.settle(graceMs),
+      ]);
       const cancelled = await log.cancelInFlight("server shutting down");
       await runtime.streams.close();
       // Tesseract's worker threads would otherwise keep the process alive.

@@ -19,6 +19,8 @@ export const ZServerEnvSchema = z.object({
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** web answers HTTP and streams, worker runs the queue's jobs (model calls, OCR), all does both. */
+  ROLE: z.enum(["web", "worker", "all"]).default("all"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Pretty, human-readable logs instead of JSON lines. */
   LOG_PRETTY: z

@@ -9,6 +9,7 @@ import {
   DEMO_USER,
   migrationsOnDisk,
   openDatabase,
+  openJobQueue,
   REPO_ROOT,
   seedDatabase,
 } from "@lockstep/db";
@@ -60,7 +61,10 @@ async function main(): Promise<void> {
     trustedOrigins,
     redis,
   });
-  const ai = await startAi(db, { embedded, redis, log: (message) => console.log(message) });
+  // The durable queue lives in the same database; the cron pass and upkeep run where jobs are worked.
+  const worker = env.ROLE !== "web";
+  const queue = await openJobQueue(db, { schedule: worker, supervise: worker });
+  const ai = await startAi(db, { embedded, redis, queue, worker, log: (message) => console.log(message) });
   const app = await buildApp({
     db,
     ai: ai.runtime,
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
       await ai.shutdown(SHUTDOWN_DEADLINE_MS / 3);
       await app.close();
     } finally {
+      await queue.stop({ graceful: false, close: true }).catch(() => undefined);
       await redis?.quit().catch(() => undefined);
       await db.close();
       process.exit(0);

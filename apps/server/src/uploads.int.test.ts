@@ -8,7 +8,7 @@ import { createOcrPool } from "@lockstep/ai";
 import { gradientImage, imageInfo, noiseImage, renderChatScreenshot, solidImage } from "@lockstep/ai/testing";
 import { createLocalStorage } from "@lockstep/api";
 import type { TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
-import { seedDatabase } from "@lockstep/db";
+import { type JobQueue, openJobQueue, seedDatabase } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AiHost, startAi } from "./ai.ts";
@@ -17,6 +17,7 @@ import { Browser, freshEmail, freshIp, startServer, type TestServer } from "./te
 let db: TestDatabase;
 let server: TestServer;
 let ai: AiHost;
+let queue: JobQueue;
 let uploadsDir: string;
 
 beforeAll(async () => {
@@ -24,7 +25,8 @@ beforeAll(async () => {
   // The built-in provider composes suggestions from the starter knowledge base.
   await seedDatabase(db);
   uploadsDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-uploads-"));
-  ai = await startAi(db, { embedded: false, log: () => undefined });
+  queue = await openJobQueue(db);
+  ai = await startAi(db, { embedded: false, log: () => undefined, queue, worker: true });
   server = await startServer({
     db,
     ai: ai.runtime,
@@ -36,6 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ai?.shutdown(10_000);
+  await queue?.stop({ graceful: false, close: true });
   await server?.close();
   await db?.close();
   if (uploadsDir) await rm(uploadsDir, { recursive: true, force: true });

@@ -24,3 +24,5 @@ export {
   readScreenshotFile,
   uploadScreenshot,
 } from "./services/screenshots.ts";
+export { prepareQueues, startSessionWorker } from "./jobs/worker.ts";
+export { scheduleMaintenance, startMaintenanceWorker, MAINTENANCE_TASKS } from "./jobs/maintenance.ts";

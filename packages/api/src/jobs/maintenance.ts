@@ -1,0 +1,40 @@
+// The periodic work shared by every process (interaction-log retention, the overview's rollups,
+// closing calls whose process died), as queue schedules: pg-boss's cron pass sends one job per tick
+// however many processes run it, and any worker takes it. Nothing shared is scheduled with timers.
+import { runRetention, sweepAbandonedInteractions } from "@lockstep/ai";
+import { type Database, type JobQueue, refreshAiInteractionRollups } from "@lockstep/db";
+
+interface MaintenanceTask {
+  /** The queue and schedule name. */
+  name: string;
+  /** Minute-resolution cron, in UTC. */
+  cron: string;
+  run(db: Database): Promise<unknown>;
+}
+
+export const MAINTENANCE_TASKS: readonly MaintenanceTask[] = [
+  // Old log rows go every six hours (off the hour, away from other hourly work).
+  { name: "ai-log-retention", cron: "17 */6 * * *", run: (db) => runRetention(db) },
+  // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
+  { name: "ai-log-rollups", cron: "*/10 * * * *", run: (db) => refreshAiInteractionRollups(db) },
+  // A call still PENDING after ten minutes lost its process (no call runs that long).
+  { name: "ai-log-sweep", cron: "*/5 * * * *", run: (db) => sweepAbandonedInteractions(db) },
+];
+
+/** Creates each task's queue (one job at a time: a slow run is never joined by the next tick's) and its schedule. */
+export async function scheduleMaintenance(queue: JobQueue): Promise<void> {
+  for (const task of MAINTENANCE_TASKS) {
+    if (!(await queue.getQueue(task.name))) {
+      await queue.createQueue(task.name, { policy: "exclusive", retryLimit: 1, expireInSeconds: 30 * 60 });
+    }
+    await queue.schedule(task.name, task.cron, {}, { tz: "UTC" });
+  }
+}
+
+export async function startMaintenanceWorker(queue: JobQueue, db: Database): Promise<void> {
+  for (const task of MAINTENANCE_TASKS) {
+    await queue.work(task.name, async () => {
+      await task.run(db);
+    });
+  }
+}
