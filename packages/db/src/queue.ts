@@ -23,7 +23,12 @@ export async function openJobQueue(db: Database, options: OpenJobQueueOptions = 
     schema: "pgboss",
     schedule: options.schedule ?? true,
     supervise: options.supervise ?? true,
-    // pg-boss reports its own version to a telemetry endpoint only when asked; never here.
+    // How soon a job whose process died (its heartbeat lapsed) is given to another worker: every
+    // 5 s the monitor looks, instead of pg-boss's default minute, so a lost reply restarts quickly.
+    monitorIntervalSeconds: 5,
+    superviseIntervalSeconds: 5,
+    // Workers wake on NOTIFY when a job is sent rather than at their next poll.
+    useListenNotify: true,
   };
   const boss = db.pglite
     ? new PgBoss({ ...common, db: fromPglite(db.pglite), backend: "pglite" })
