@@ -4,7 +4,7 @@
 import { runRetention, sweepAbandonedInteractions } from "@lockstep/ai";
 import { type Database, type JobQueue, refreshAiInteractionRollups } from "@lockstep/db";
 
-interface MaintenanceTask {
+export interface MaintenanceTask {
   /** The queue and schedule name. */
   name: string;
   /** Minute-resolution cron, in UTC. */
@@ -22,8 +22,11 @@ export const MAINTENANCE_TASKS: readonly MaintenanceTask[] = [
 ];
 
 /** Creates each task's queue (one job at a time: a slow run is never joined by the next tick's) and its schedule. */
-export async function scheduleMaintenance(queue: JobQueue): Promise<void> {
-  for (const task of MAINTENANCE_TASKS) {
+export async function scheduleMaintenance(
+  queue: JobQueue,
+  tasks: readonly MaintenanceTask[] = MAINTENANCE_TASKS,
+): Promise<void> {
+  for (const task of tasks) {
     if (!(await queue.getQueue(task.name))) {
       await queue.createQueue(task.name, { policy: "exclusive", retryLimit: 1, expireInSeconds: 30 * 60 });
     }
@@ -31,8 +34,12 @@ export async function scheduleMaintenance(queue: JobQueue): Promise<void> {
   }
 }
 
-export async function startMaintenanceWorker(queue: JobQueue, db: Database): Promise<void> {
-  for (const task of MAINTENANCE_TASKS) {
+export async function startMaintenanceWorker(
+  queue: JobQueue,
+  db: Database,
+  tasks: readonly MaintenanceTask[] = MAINTENANCE_TASKS,
+): Promise<void> {
+  for (const task of tasks) {
     await queue.work(task.name, async () => {
       await task.run(db);
     });
