@@ -22,6 +22,7 @@ import {
   startSessionWorker,
 } from "@lockstep/api";
 import type { Database, JobQueue } from "@lockstep/db";
+import type { BlobStorage } from "@lockstep/api";
 import type { Redis } from "ioredis";
 
 export interface AiHost {
@@ -42,6 +43,8 @@ export async function startAi(
     /** The durable job queue replies go to; this process takes jobs from it only when `worker`. */
     queue: JobQueue;
     worker: boolean;
+    /** Where uploaded screenshots are kept: OCR jobs read them from there. */
+    storage: BlobStorage;
   },
 ): Promise<AiHost> {
   const provider = providerFromEnv(process.env);
@@ -70,7 +73,7 @@ export async function startAi(
   await prepareQueues(options.queue);
   await scheduleMaintenance(options.queue);
   if (options.worker) {
-    await startSessionWorker({ db, ai: runtime, queue: options.queue });
+    await startSessionWorker({ db, ai: runtime, queue: options.queue, storage: options.storage });
     await startMaintenanceWorker(options.queue, db);
   }
 

@@ -64,7 +64,14 @@ async function main(): Promise<void> {
   // The durable queue lives in the same database; the cron pass and upkeep run where jobs are worked.
   const worker = env.ROLE !== "web";
   const queue = await openJobQueue(db, { schedule: worker, supervise: worker });
-  const ai = await startAi(db, { embedded, redis, queue, worker, log: (message) => console.log(message) });
+  const ai = await startAi(db, {
+    embedded,
+    redis,
+    queue,
+    worker,
+    storage,
+    log: (message) => console.log(message),
+  });
   const app = await buildApp({
     db,
     ai: ai.runtime,

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { createOcrPool } from "@lockstep/ai";
 import { gradientImage, imageInfo, noiseImage, renderChatScreenshot, solidImage } from "@lockstep/ai/testing";
-import { createLocalStorage } from "@lockstep/api";
+import { type BlobStorage, createLocalStorage } from "@lockstep/api";
 import type { TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
 import { type JobQueue, openJobQueue, seedDatabase } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
@@ -18,6 +18,7 @@ let db: TestDatabase;
 let server: TestServer;
 let ai: AiHost;
 let queue: JobQueue;
+let storage: BlobStorage;
 let uploadsDir: string;
 
 beforeAll(async () => {
@@ -26,11 +27,12 @@ beforeAll(async () => {
   await seedDatabase(db);
   uploadsDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-uploads-"));
   queue = await openJobQueue(db);
-  ai = await startAi(db, { embedded: false, log: () => undefined, queue, worker: true });
+  storage = createLocalStorage(uploadsDir);
+  ai = await startAi(db, { embedded: false, log: () => undefined, queue, worker: true, storage });
   server = await startServer({
     db,
     ai: ai.runtime,
-    storage: createLocalStorage(uploadsDir),
+    storage,
     bodyLimit: 64 * 1024,
     trustProxy: true,
   });
@@ -485,8 +487,9 @@ describe("an OCR crash", () => {
       await stopped.terminate();
       const crashing = await startServer({
         db,
-        ai: { ...ai.runtime, ocr: stopped },
-        storage: createLocalStorage(uploadsDir),
+        // Read in this server's process (no queue), so its stopped engine is the one that reads.
+        ai: { ...ai.runtime, ocr: stopped, jobs: undefined },
+        storage,
         trustProxy: true,
       });
       try {

@@ -1,4 +1,4 @@
-// The work a request accepts for a session (a reply today), as durable jobs on one queue ordered
+// The work a request accepts for a session (replies, screenshot reads), as durable jobs on one queue ordered
 // per session: pg-boss's key_strict_fifo policy, keyed by the session id, runs one job of a session
 // at a time and in the order they were sent, so two sends while a reply streams get their replies
 // one after the other, never interleaved. A job's id is the id of what it answers (the person's
@@ -36,7 +36,25 @@ export const ZReplyJobSchema = z.object({
 });
 export type TReplyJob = z.infer<typeof ZReplyJobSchema>;
 
-export const ZSessionWorkJobSchema = ZReplyJobSchema;
+export const ZOcrJobSchema = z.object({
+  kind: z.literal("ocr"),
+  userId: z.string(),
+  sessionId: z.string(),
+  requestId: z.string(),
+  ip: z.string().nullable(),
+  /** The stored screenshot: the worker reads its bytes from storage by key. */
+  file: z.object({
+    key: z.string(),
+    mime: z.string(),
+    bytes: z.number(),
+    width: z.number(),
+    height: z.number(),
+    sha256: z.string(),
+  }),
+});
+export type TOcrJob = z.infer<typeof ZOcrJobSchema>;
+
+export const ZSessionWorkJobSchema = z.discriminatedUnion("kind", [ZReplyJobSchema, ZOcrJobSchema]);
 export type TSessionWorkJob = z.infer<typeof ZSessionWorkJobSchema>;
 
 export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
@@ -53,6 +71,12 @@ export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
 export function enqueueReply(queue: JobQueue, job: Omit<TReplyJob, "kind">): Promise<string | null> {
   const data: TReplyJob = { kind: "reply", ...job };
   return queue.send(SESSION_WORK_QUEUE, data, { id: job.messageId, singletonKey: job.sessionId });
+}
+
+/** Enqueues reading an uploaded screenshot (each accepted upload is read once; a new upload is a new job). */
+export function enqueueOcr(queue: JobQueue, job: Omit<TOcrJob, "kind">): Promise<string | null> {
+  const data: TOcrJob = { kind: "ocr", ...job };
+  return queue.send(SESSION_WORK_QUEUE, data, { singletonKey: job.sessionId });
 }
 
 /** Name-based (v5) ids of replies: a fixed namespace, so the same message always gets the same reply id. */

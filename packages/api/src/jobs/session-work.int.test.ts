@@ -13,6 +13,8 @@ import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testi
 import { type JobQueue, openJobQueue } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import os from "node:os";
+import { createLocalStorage } from "../storage/index.ts";
 import { createPerson } from "../testing/callers.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
 import { prepareQueues, startSessionWorker } from "./worker.ts";
@@ -91,7 +93,7 @@ describe("replies as durable jobs", () => {
     }
     expect(await jobsFor(session.id)).toEqual([{ id, state: "created" }]);
 
-    await startSessionWorker({ db, ai, queue, concurrency: 4 });
+    await startSessionWorker({ db, ai, queue, storage: createLocalStorage(os.tmpdir()), concurrency: 4 });
     const history = await waitFor(
       () => person.caller.message.list({ sessionId: session.id }),
       (page) => page.items.some((message) => message.author === "ai"),

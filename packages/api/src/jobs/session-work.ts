@@ -3,11 +3,15 @@ import { abortInterruptedAttempts, type AiRuntime, announce, FlowError, generate
 import { type Database, type Job, withUser } from "@lockstep/db";
 import { conversationStore } from "../services/ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
+import { readStoredScreenshot } from "../services/screenshots.ts";
+import type { BlobStorage } from "../storage/types.ts";
 import { replyIdFor, ZSessionWorkJobSchema } from "./session-work-queue.ts";
 
 export interface SessionWorkDeps {
   db: Database;
   ai: AiRuntime;
+  /** Where uploaded screenshots are kept (OCR jobs read them from there). */
+  storage: BlobStorage;
 }
 
 function scopeOf(db: Database, userId: string): UserScope {
@@ -15,8 +19,13 @@ function scopeOf(db: Database, userId: string): UserScope {
 }
 
 /** Runs one session-work job; resolves with what the job produced, throws to have the queue retry it. */
-export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): Promise<{ replyId: string }> {
+export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): Promise<unknown> {
   const data = ZSessionWorkJobSchema.parse(job.data);
+  if (data.kind === "ocr") {
+    const meta = { requestId: data.requestId, ip: data.ip, userAgent: null };
+    await readStoredScreenshot(scopeOf(deps.db, data.userId), deps, meta, data.sessionId, data.file);
+    return { read: data.file.key };
+  }
   const replyId = replyIdFor(data.messageId);
   const retried = (job as { retryCount?: number }).retryCount ?? 0;
   if (retried > 0) {

@@ -3,6 +3,7 @@
 // to one of them and fires each schedule once per tick.
 import type { AiRuntime } from "@lockstep/ai";
 import type { Database, JobQueue } from "@lockstep/db";
+import type { BlobStorage } from "../storage/types.ts";
 import { runSessionWork } from "./session-work.ts";
 import { createSessionWorkQueue, SESSION_WORK_QUEUE } from "./session-work-queue.ts";
 
@@ -10,6 +11,7 @@ export interface WorkerOptions {
   db: Database;
   ai: AiRuntime;
   queue: JobQueue;
+  storage: BlobStorage;
   /** Session jobs this process runs at once (each is mostly waiting on a model). */
   concurrency?: number;
 }
@@ -25,7 +27,7 @@ export async function startSessionWorker(options: WorkerOptions): Promise<void> 
     { localConcurrency: options.concurrency ?? 8, pollingIntervalSeconds: 1 },
     async ([job]) => {
       if (!job) return null;
-      return runSessionWork({ db: options.db, ai: options.ai }, job);
+      return runSessionWork({ db: options.db, ai: options.ai, storage: options.storage }, job);
     },
   );
 }

@@ -48,6 +48,7 @@ import type { RequestMeta, SessionUser } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { adminScope, type UserScope, userScope } from "../scopes.ts";
 import type { BlobStorage } from "../storage/types.ts";
+import { enqueueOcr } from "../jobs/session-work-queue.ts";
 import { backgroundTasks, callContext, requireAi, runAnalysis } from "./ai-flows.ts";
 
 export const NO_TEXT_REASON = "No text was found in the screenshot. Upload a screenshot of the conversation.";
@@ -213,7 +214,17 @@ export async function uploadScreenshot(
       height: image.height,
       sha256: image.sha256,
     };
-    backgroundTasks.run(() => readInBackground(scope, deps, meta, sessionId, file));
+    if (ai.jobs) {
+      // Read by a worker (OCR is heavy; web processes stay responsive), from the stored copy.
+      const { data: _bytes, ...stored } = file;
+      await enqueueOcr(ai.jobs, {
+        userId: scope.userId,
+        sessionId,
+        requestId: meta.requestId,
+        ip: meta.ip,
+        file: stored,
+      });
+    } else backgroundTasks.run(() => readInBackground(scope, deps, meta, sessionId, file));
   } catch (error) {
     if (wrote) await deps.storage.delete(key).catch(() => undefined);
     await failScreenshotUpload(scope, ai, sessionId, "The screenshot could not be stored. Try again.");
@@ -222,6 +233,19 @@ export async function uploadScreenshot(
   const row = await scope.run((tx) => findSession(tx, sessionId));
   if (!row) throw notFound();
   return toSessionDto(row);
+}
+
+/** The OCR job of an upload: reads the stored copy, then as readInBackground. */
+export async function readStoredScreenshot(
+  scope: UserScope,
+  deps: UploadDeps,
+  meta: RequestMeta,
+  sessionId: string,
+  stored: Omit<Parameters<typeof readScreenshot>[0]["file"], "data">,
+): Promise<void> {
+  const data = await deps.storage.get(stored.key);
+  // A missing file reads as a failed read: the session moves to error with its reason.
+  await readInBackground(scope, deps, meta, sessionId, { ...stored, data: data ?? Buffer.alloc(0) });
 }
 
 /** OCR after the upload answered: VERIFYING_OCR with the result, or ERROR with nothing kept. */
