@@ -15,6 +15,7 @@ export * as $Enums from "./generated/prisma/enums.ts";
 export { DEMO_ADMIN, DEMO_USER, loadSeedData, SeedValidationError, seedDatabase } from "./seed/index.ts";
 export { hashPassword, verifyPassword } from "./seed/passwords.ts";
 export { formatVerifyReport, type VerifyCheck, type VerifyReport, verifyDatabase } from "./verify.ts";
+export { isTransientDatabaseError, isUniqueViolation } from "./errors.ts";
 export { BackupError, backupDatabase, type RestoreTarget, restoreDatabase } from "./backup.ts";
 export {
   ADMIN_ROLE,

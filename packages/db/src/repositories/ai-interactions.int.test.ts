@@ -13,7 +13,6 @@ import {
   finishAiInteraction,
   getAiInteractionDetails,
   getRecentAiInteractions,
-  isTransientDatabaseError,
   listAiInteractions,
   type AiInteractionListQuery,
   type NewAiInteraction,
@@ -616,29 +615,5 @@ describe("getAiInteractionDetails / deleteAiInteraction", () => {
     expect(await withAdmin(db, (tx) => deleteAiInteraction(tx, id))).toBeNull();
     expect(await withAdmin(db, (tx) => getAiInteractionDetails(tx, id))).toBeNull();
     expect(await withAdmin(db, (tx) => getAiInteractionDetails(tx, "not-a-uuid"))).toBeNull();
-  });
-});
-
-describe("isTransientDatabaseError", () => {
-  it.each([
-    [{ code: "P1017" }, true],
-    [{ code: "P2034" }, true],
-    [{ meta: { driverAdapterError: { cause: { kind: "ConnectionClosed" } } } }, true],
-    [{ cause: { originalCode: "40001" } }, true],
-    [{ code: "57P01" }, true],
-    [{ code: "08006" }, true],
-    [Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }), true],
-    [new Error("Connection terminated unexpectedly"), true],
-    [{ code: "P2002" }, false],
-    [{ cause: { originalCode: "23505" } }, false],
-    [new Error("syntax error at or near"), false],
-    [null, false],
-  ])("%j -> %s", (error, expected) => {
-    expect(isTransientDatabaseError(error)).toBe(expected);
-  });
-
-  it("a real query error is not transient", async () => {
-    const error = await db.prisma.$queryRaw`SELECT * FROM no_such_table`.catch((e: unknown) => e);
-    expect(isTransientDatabaseError(error)).toBe(false);
   });
 });

@@ -220,12 +220,3 @@ export async function updateEpisodeTemplate(
   const row = await tx.episodeTemplate.update({ where: { id }, data: changes, select: episodeTemplateDtoSelect });
   return { before: toEpisodeTemplateDto(before), after: toEpisodeTemplateDto(row) };
 }
-
-/**
- * Whether an error is a unique-constraint violation (Prisma's P2002, or PostgreSQL's 23505 from raw
- * SQL). Callers turn it into a conflict naming the field rather than an internal error.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  return (error as { code?: unknown } | null)?.code === "23505";
-}
