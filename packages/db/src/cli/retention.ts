@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { embeddedDataDir, inspectEmbeddedDataDir } from "../backup.ts";
 import { openDatabaseFromEnv } from "../connection.ts";
 import { readDataSettings } from "../repositories/admin.ts";
-import { aiLogRetentionDaysFromEnv, purgeAiInteractionsOlderThan } from "../repositories/ai-interactions.ts";
+import { aiLogRetentionDaysFromEnv, purgeAiInteractionsOlderThan } from "../repositories/ai-interactions/retention.ts";
 import { trimRollupsBefore } from "../repositories/ai-rollups.ts";
 
 const USAGE =

@@ -17,7 +17,7 @@ import { auditLogDtoSelect, toAuditLogDto } from "./audit.ts";
 import { toMessageDto, toSessionDto } from "./conversation-dto.ts";
 import { type MessageRow, selectMessages } from "./messages.ts";
 import type { SessionRow } from "./sessions.ts";
-import { aiLogRetentionDaysFromEnv } from "./ai-interactions.ts";
+import { aiLogRetentionDaysFromEnv } from "./ai-interactions/retention.ts";
 import { countAccountFootprint, getUserDetailForAdmin } from "./users.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,8 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type { TAdminInteractionListItem } from "@lockstep/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withAdmin } from "../scoped.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { withAdmin } from "../../scoped.ts";
+import { createTestDatabase, type TestDatabase } from "../../testing/index.ts";
 import {
   abortAbandonedAiInteractions,
   aiInteractionStats,
@@ -17,7 +17,7 @@ import {
   type AiInteractionListQuery,
   type NewAiInteraction,
   purgeAiInteractionsOlderThan,
-} from "./ai-interactions.ts";
+} from "./index.ts";
 
 let db: TestDatabase;
 let alice: string;
