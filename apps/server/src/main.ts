@@ -21,6 +21,15 @@ import { EnvError, readEnv } from "./env.ts";
 /** How long requests in flight get to finish after SIGTERM/SIGINT. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
+/**
+ * The URL this server answers on, for Better Auth when PUBLIC_URL is unset: it builds redirects and
+ * callbacks from its own URL and warns on start when it has none.
+ */
+function listenURL(host: string, port: number): string {
+  const name = ["127.0.0.1", "0.0.0.0", "::", "::1"].includes(host) ? "localhost" : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
+}
+
 async function main(): Promise<void> {
   const env = readEnv();
   const storage = storageFromEnv();
@@ -53,7 +62,7 @@ async function main(): Promise<void> {
   const auth = createAuth({
     db,
     secret: await resolveAuthSecret(env.BETTER_AUTH_SECRET),
-    baseURL: env.PUBLIC_URL,
+    baseURL: env.PUBLIC_URL ?? listenURL(env.HOST, env.PORT),
     trustedOrigins,
   });
   const ai = await startAi(db, { embedded, log: (message) => console.log(message) });
