@@ -11,7 +11,7 @@ import {
   toEpochMs,
 } from "@lockstep/contracts";
 import type { Database } from "../connection.ts";
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 import { auditLogDtoSelect, toAuditLogDto } from "./audit.ts";
 import { toMessageDto, toSessionDto } from "./conversation-dto.ts";
@@ -54,8 +54,8 @@ export interface AdminSessionKey {
 export interface AdminSessionListQuery {
   userId?: string | undefined;
   query?: string | undefined;
-  status?: string | undefined;
-  type?: "SCREENSHOT" | "TEXT" | undefined;
+  status?: $Enums.SessionStatus | undefined;
+  type?: $Enums.SessionType | undefined;
   includeDeleted: boolean;
   after?: AdminSessionKey | null | undefined;
   limit: number;

@@ -10,7 +10,7 @@ import {
   type TAdminInteractionListItem,
   PROMPT_PREVIEW_MAX,
 } from "@lockstep/contracts";
-import { Prisma } from "../../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
 import { rebuildRollupHour } from "../ai-rollups.ts";
 import { type AiInteractionFilters, filterSql, UUID } from "./filters.ts";
@@ -31,10 +31,10 @@ interface ListRow {
   providerId: string;
   providerName: string;
   modelName: string;
-  operation: string;
+  operation: $Enums.AiOperation;
   promptPreview: string | null;
   promptHash: string | null;
-  status: string;
+  status: $Enums.AiInteractionStatus;
   latencyMs: number | null;
   timeToFirstTokenMs: number | null;
   inputTokens: number | null;
@@ -44,7 +44,7 @@ interface ListRow {
   userId: string | null;
   sessionId: string | null;
   ipAddress: string | null;
-  dataSource: string;
+  dataSource: $Enums.DataSource;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -56,10 +56,10 @@ function toListItem(row: ListRow): TAdminInteractionListItem {
     providerId: row.providerId,
     providerName: row.providerName,
     modelName: row.modelName,
-    operation: AiOperation.toWire(row.operation as never),
+    operation: AiOperation.toWire(row.operation),
     promptPreview: row.promptPreview,
     promptHash: row.promptHash,
-    status: AiInteractionStatus.toWire(row.status as never),
+    status: AiInteractionStatus.toWire(row.status),
     latencyMs: row.latencyMs,
     timeToFirstTokenMs: row.timeToFirstTokenMs,
     inputTokens: row.inputTokens,
@@ -69,7 +69,7 @@ function toListItem(row: ListRow): TAdminInteractionListItem {
     userId: row.userId,
     sessionId: row.sessionId,
     ipAddress: row.ipAddress,
-    dataSource: DataSource.toWire(row.dataSource as never),
+    dataSource: DataSource.toWire(row.dataSource),
     createdAt: toEpochMs(row.createdAt),
     updatedAt: toEpochMs(row.updatedAt),
     deletedAt: toEpochMsOrNull(row.deletedAt),

@@ -10,7 +10,7 @@ import {
   type TInteractionStatsValues,
   INTERACTION_STATS_BUCKET_MS,
 } from "@lockstep/contracts";
-import { Prisma } from "../../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
 import { binSql, histogramPercentiles, readRollupWindow, type RollupWindow } from "../ai-rollups.ts";
 import { filterSql } from "./filters.ts";
@@ -120,8 +120,9 @@ export async function aiInteractionStats(tx: ScopedTx, q: AiInteractionStatsQuer
       FROM f
      GROUP BY ${sets}`;
 
+  // The key column is operation::text exactly when grouping by operation, so there it holds an AiOperation.
   const wireKey = (raw: string | null): string =>
-    groupBy === "operation" && raw !== null ? AiOperation.toWire(raw as never) : (raw ?? "");
+    groupBy === "operation" && raw !== null ? AiOperation.toWire(raw as $Enums.AiOperation) : (raw ?? "");
   let totals: StatsRow | undefined;
   const byBucket = new Map<number, StatsRow>();
   const groups = new Map<string, { totals: StatsRow | undefined; series: { start: number; row: StatsRow }[] }>();
@@ -176,7 +177,7 @@ export interface AiInteractionOverviewQuery {
 interface OverviewRow extends StatsRow {
   provider: string | null;
   model: string | null;
-  op: string | null;
+  op: $Enums.AiOperation | null;
   g_provider: number;
   g_model: number;
   g_op: number;
@@ -229,7 +230,7 @@ export async function aiInteractionOverview(
     if (row.g_bucket === 0 && row.bucket) byBucket.set(row.bucket.getTime(), row);
     else if (row.g_provider === 0) byProvider.push({ key: row.provider ?? "", ...toValues(row) });
     else if (row.g_model === 0) byModel.push({ key: row.model ?? "", ...toValues(row) });
-    else if (row.g_op === 0 && row.op) byOperation.push({ key: AiOperation.toWire(row.op as never), ...toValues(row) });
+    else if (row.g_op === 0 && row.op) byOperation.push({ key: AiOperation.toWire(row.op), ...toValues(row) });
     else if (row.g_bucket === 1) totals = row;
   }
   const busiest = (a: TInteractionBreakdownEntry, b: TInteractionBreakdownEntry) =>
@@ -268,8 +269,8 @@ interface HistogramRow {
   bucket: Date | null;
   provider: string | null;
   model: string | null;
-  op: string | null;
-  statuses: string[];
+  op: $Enums.AiOperation | null;
+  statuses: $Enums.AiInteractionStatus[];
   bins: number[];
   calls: number[];
   input_tokens: number;
@@ -281,12 +282,12 @@ function groupKey(row: HistogramRow): string | null {
   if (row.g_bucket === 0) return row.bucket ? `b:${row.bucket.getTime()}` : null;
   if (row.g_provider === 0) return `p:${row.provider ?? ""}`;
   if (row.g_model === 0) return `m:${row.model ?? ""}`;
-  if (row.g_op === 0) return row.op ? `o:${AiOperation.toWire(row.op as never)}` : null;
+  if (row.g_op === 0) return row.op ? `o:${AiOperation.toWire(row.op)}` : null;
   return "t";
 }
 
 interface Accumulator {
-  status: Map<string, number>;
+  status: Map<$Enums.AiInteractionStatus, number>;
   latency: Map<number, number>;
   ttft: Map<number, number>;
   input: number;
@@ -294,7 +295,7 @@ interface Accumulator {
 }
 
 function accumulatedValues(a: Accumulator | undefined): TInteractionStatsValues {
-  const n = (status: string) => a?.status.get(status) ?? 0;
+  const n = (status: $Enums.AiInteractionStatus) => a?.status.get(status) ?? 0;
   const count = [...(a?.status.values() ?? [])].reduce((sum, v) => sum + v, 0);
   const errors = n("ERROR") + n("TIMEOUT") + n("ABORTED");
   const outcome = n("SUCCESS") + errors;
