@@ -92,20 +92,39 @@ function ensureNode() {
   return binary();
 }
 
+/**
+ * Hands the rest of this run to a long-lived child and exits with its status. The child leads its
+ * own process group and every stop signal this process gets goes to that whole group, so Ctrl-C or
+ * a SIGTERM to `npm start`'s pid stops the server itself, not only the pnpm that started it.
+ */
+function handOver(command, args, options) {
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", detached: true, ...options });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    });
+  }
+  child.on("error", (error) => {
+    console.error(`\n✖ ${path.basename(command)}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 /** Runs this script again under `node` with its directory first on PATH, so every child uses it too. */
 function rerunUnder(node) {
-  const child = spawn(node, process.argv.slice(1), {
+  handOver(node, process.argv.slice(1), {
     cwd: process.cwd(),
-    stdio: "inherit",
     env: {
       ...process.env,
       LOCKSTEP_BOOTSTRAP_NODE: node,
       PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ""}`,
     },
   });
-  // Ctrl-C reaches both processes through the terminal; a SIGTERM sent to this one alone is passed on.
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 if (!satisfies(process.version, engineRange)) {
@@ -141,9 +160,9 @@ function main() {
   if (command === "start") {
     console.log("→ building the web and admin apps");
     must(pnpm, ["run", "build"], { env });
-    process.exit(run(pnpm, ["--filter", "@lockstep/server", "start", ...rest], { env }));
+    handOver(pnpm, ["--filter", "@lockstep/server", "start", ...rest], { env });
   } else if (command === "test") {
-    process.exit(run(process.execPath, [path.join(root, "scripts", "run-tests.mjs"), ...rest], { env }));
+    handOver(process.execPath, [path.join(root, "scripts", "run-tests.mjs"), ...rest], { env });
   } else {
     console.error(`unknown command "${command}" (use start or test)`);
     process.exit(2);
