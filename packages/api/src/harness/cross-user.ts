@@ -173,10 +173,11 @@ export async function crossUserProcedure(
   const plans: Plan[] = [];
   for (const field of fields) {
     const controlId = randomUUID();
-    const controlValues = field.key === "cursor" ? cursorsFor(controlId, owner.createdAtMs) : [controlId];
+    const controlValues =
+      field.key === "cursor" ? cursorsFor(controlId, owner.createdAtMs, procedure.path) : [controlId];
     for (const kind of kindsForField(field.key)) {
       for (const id of owner.ids[kind]) {
-        const values = field.key === "cursor" ? cursorsFor(id, owner.createdAtMs) : [id];
+        const values = field.key === "cursor" ? cursorsFor(id, owner.createdAtMs, procedure.path) : [id];
         values.forEach((value, shape) =>
           plans.push({
             field,

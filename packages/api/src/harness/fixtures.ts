@@ -1,7 +1,8 @@
 // Rows owned by one person in every user-owned table, inserted as the database owner, and a snapshot to prove nobody else changed them.
 import { randomUUID } from "node:crypto";
-import { encodeCursor } from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
+import { z } from "zod";
+import { cursorCodec } from "../services/cursors.ts";
 
 /** The kinds of row an id-like field can point at. */
 export const ROW_KINDS = [
@@ -287,12 +288,17 @@ export function kindsForField(key: string): readonly RowKind[] {
   return kindsForName(key) ?? ROW_KINDS;
 }
 
-/** The values a cursor built from someone's row could take: the bare id and the keyset shapes. */
-export function cursorsFor(id: string, createdAtMs: number): string[] {
+/**
+ * Cursors built from someone's row, as the server's codec would make them for the list `list`
+ * (a procedure path; session.list when not given): the keyset shapes the lists use. The codec's
+ * check is no secret, so these pass it and reach the list's own validation and RLS.
+ */
+export function cursorsFor(id: string, createdAtMs: number, list = "session.list"): string[] {
+  const forge = cursorCodec(list, z.unknown());
   return [
-    encodeCursor([id]),
-    encodeCursor([createdAtMs, id]),
-    encodeCursor([createdAtMs, createdAtMs, id]),
-    encodeCursor([1, createdAtMs, id]),
+    forge.encode({ chunkId: id }),
+    forge.encode({ t: createdAtMs, id }),
+    forge.encode({ p: null, t: createdAtMs, id }),
+    forge.encode({ p: 1, t: createdAtMs, id }),
   ];
 }

@@ -28,7 +28,9 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
 import type { AdminScope, UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+const characterSessionsCursor = cursorCodec("character.sessions", ZTimeIdKeySchema);
 
 // Even catalogue reads run as lockstep_app (with no user), never as the owner: the public surface
 // gets exactly the grants the application has.
@@ -47,12 +49,15 @@ export async function getCharacter(db: Database, slug: string): Promise<TCharact
  * character they never met, or one since deactivated, is simply an empty or finished history.
  */
 export async function characterSessionsPage(scope: UserScope, input: TCharacterSessionsInput) {
-  const values = readCursor(input.cursor, 2);
-  const after = values ? { createdAt: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const key = characterSessionsCursor.decode(input.cursor);
+  const after = key ? { createdAt: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run((tx) =>
     listCharacterSessions(tx, { userId: scope.userId, characterId: input.characterId, after, limit: input.limit + 1 }),
   );
-  return pageFrom(rows, input.limit, toSessionDto, (row) => [row.created_at.getTime(), row.id]);
+  return pageFrom(rows, input.limit, toSessionDto, characterSessionsCursor, (row) => ({
+    t: row.created_at.getTime(),
+    id: row.id,
+  }));
 }
 
 // ------------------------------------------------------------------ operators

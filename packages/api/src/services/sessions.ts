@@ -32,11 +32,18 @@ import {
   toSessionDto,
   updateSession,
 } from "@lockstep/db";
+import { z } from "zod";
 import type { InnerContext, RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZCursorIdSchema, ZCursorTimeSchema } from "./cursors.ts";
 import { extractSessionMemories } from "./memories.ts";
+
+/** The list's sort key: pinned first (1 or 0, null when pins do not sort), then time, then id. */
+const sessionsCursor = cursorCodec(
+  "session.list",
+  z.strictObject({ p: z.union([z.literal(0), z.literal(1), z.null()]), t: ZCursorTimeSchema, id: ZCursorIdSchema }),
+);
 
 const notFound = () => new AppError("NOT_FOUND", "No such session.");
 
@@ -161,10 +168,8 @@ export async function getSession(scope: UserScope, id: string): Promise<TSession
 }
 
 export async function listSessionsPage(scope: UserScope, input: TSessionListInput) {
-  const values = readCursor(input.cursor, 3);
-  const after = values
-    ? { isPinned: values[0] === null ? null : values[0] === 1, time: cursorTime(values[1]), id: cursorId(values[2]) }
-    : undefined;
+  const key = sessionsCursor.decode(input.cursor);
+  const after = key ? { isPinned: key.p === null ? null : key.p === 1, time: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run((tx) =>
     listSessions(tx, {
       userId: scope.userId,
@@ -179,11 +184,11 @@ export async function listSessionsPage(scope: UserScope, input: TSessionListInpu
       limit: input.limit + 1,
     }),
   );
-  return pageFrom(rows, input.limit, toSessionDto, (row) => [
-    input.pinnedFirst ? (row.is_pinned ? 1 : 0) : null,
-    (input.orderBy === "created_at" ? row.created_at : row.last_activity).getTime(),
-    row.id,
-  ]);
+  return pageFrom(rows, input.limit, toSessionDto, sessionsCursor, (row) => ({
+    p: input.pinnedFirst ? (row.is_pinned ? 1 : 0) : null,
+    t: (input.orderBy === "created_at" ? row.created_at : row.last_activity).getTime(),
+    id: row.id,
+  }));
 }
 
 export async function renameSession(scope: UserScope, id: string, name: string | null): Promise<TSessionDto> {

@@ -1,30 +1,35 @@
 // Operators' data tools: the data settings (retention days, masking), the db:verify report on
 // demand, and the audit log; each through the audited admin scope.
 import {
-  decodeCursor,
-  encodeCursor,
   fromEpochMs,
-  InvalidCursorError,
   type TAdminAuditListInput,
   type TAdminDataSettingsInput,
   type TAdminVerifyReport,
 } from "@lockstep/contracts";
-import { type AuditKey, getDataSettings, listAuditForAdmin, saveDataSettings, verifyDatabase } from "@lockstep/db";
-import { AppError } from "../../errors.ts";
+import {
+  type DataSettingsDefaults,
+  getDataSettings,
+  listAuditForAdmin,
+  saveDataSettings,
+  verifyDatabase,
+} from "@lockstep/db";
 import type { AdminScope } from "../../scopes.ts";
+import { cursorCodec, ZTimeIdKeySchema } from "../cursors.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const auditCursor = cursorCodec("admin.audit.list", ZTimeIdKeySchema);
 
-export function readDataSettings(scope: AdminScope) {
-  return scope.read({ action: "admin.data.settings", entityType: "data_settings", entityId: null }, getDataSettings);
+export function readDataSettings(scope: AdminScope, defaults?: DataSettingsDefaults) {
+  return scope.read({ action: "admin.data.settings", entityType: "data_settings", entityId: null }, (tx) =>
+    getDataSettings(tx, defaults),
+  );
 }
 
 /** Takes effect at the retention job's next run and on the next logged call (read fresh by both). */
-export function updateDataSettings(scope: AdminScope, input: TAdminDataSettingsInput) {
+export function updateDataSettings(scope: AdminScope, input: TAdminDataSettingsInput, defaults?: DataSettingsDefaults) {
   return scope.change(
     { action: "admin.data.updateSettings", entityType: "data_settings", entityId: null },
     async (tx) => {
-      const change = await saveDataSettings(tx, input, scope.actorId);
+      const change = await saveDataSettings(tx, input, scope.actorId, defaults);
       return { result: change.after, ...change };
     },
   );
@@ -42,30 +47,10 @@ export async function verifyReport(scope: AdminScope): Promise<TAdminVerifyRepor
   ) as TAdminVerifyReport;
 }
 
-function decodeAuditKey(cursor: string | null | undefined): AuditKey | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (
-      typeof createdAt === "number" &&
-      Number.isInteger(createdAt) &&
-      createdAt >= 0 &&
-      typeof id === "string" &&
-      UUID.test(id) &&
-      rest.length === 0
-    ) {
-      return { createdAt: new Date(createdAt), id };
-    }
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
-
 /** Who did what, when, before and after; newest first. Reading the audit log is itself audited. */
 export async function listAudit(scope: AdminScope, input: TAdminAuditListInput) {
-  const after = decodeAuditKey(input.cursor);
+  const key = auditCursor.decode(input.cursor);
+  const after = key ? { createdAt: new Date(key.t), id: key.id } : null;
   const page = await scope.read({ action: "admin.audit.list", entityType: "audit_log", entityId: null }, (tx) =>
     listAuditForAdmin(tx, {
       actorId: input.actorId,
@@ -80,6 +65,6 @@ export async function listAudit(scope: AdminScope, input: TAdminAuditListInput) 
   );
   return {
     items: page.items,
-    nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null,
+    nextCursor: page.next ? auditCursor.encode({ t: page.next.createdAt.getTime(), id: page.next.id }) : null,
   };
 }

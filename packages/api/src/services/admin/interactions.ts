@@ -1,11 +1,8 @@
 // Operators' view of the AI interaction log: keyset list with filters, one call with its responses,
 // stats, the overview, calls grouped by prompt, and deletion, each through the audited admin scope.
 import {
-  decodeCursor,
   defaultOverviewBucket,
-  encodeCursor,
   fromEpochMs,
-  InvalidCursorError,
   type TAdminInteractionFilters,
   type TAdminInteractionGroupsInput,
   type TAdminInteractionListInput,
@@ -14,7 +11,6 @@ import {
   type TInteractionSort,
 } from "@lockstep/contracts";
 import {
-  type AiInteractionGroupKey,
   type AiInteractionKey,
   aiInteractionOverview,
   aiInteractionStats,
@@ -23,8 +19,10 @@ import {
   listAiInteractionGroups,
   listAiInteractions,
 } from "@lockstep/db";
+import { z } from "zod";
 import { AppError } from "../../errors.ts";
 import type { AdminScope } from "../../scopes.ts";
+import { cursorCodec, ZCursorIdSchema, ZTimeIdKeySchema } from "../cursors.ts";
 
 const ENTITY = "ai_interaction";
 
@@ -32,64 +30,31 @@ function interactionNotFound(id: string): AppError {
   return new AppError("NOT_FOUND", `No AI interaction with id "${id}".`, { id });
 }
 
-/**
- * Cursors are ["c", createdAtMs, id] (newest first) or ["l", latencyMs | null, id] (slowest
- * first): the tag makes a cursor of one order useless in the other, and anything else is a client bug.
- */
+// One codec per sort order, so a cursor of one order is refused by the other.
+const byCreatedCursor = cursorCodec("admin.interactions.list", ZTimeIdKeySchema);
+const byLatencyCursor = cursorCodec(
+  "admin.interactions.list:latency",
+  z.strictObject({ ms: z.number().int().nullable(), id: ZCursorIdSchema }),
+);
+/** Busiest prompts first: the call count, then the prompt hash. */
+const groupsCursor = cursorCodec(
+  "admin.interactions.groups",
+  z.strictObject({ calls: z.number().int().nonnegative(), hash: z.string().min(1) }),
+);
+
 function encodeKey(key: AiInteractionKey): string {
   return key.sort === "latency"
-    ? encodeCursor(["l", key.latencyMs, key.id])
-    : encodeCursor(["c", key.createdAt.getTime(), key.id]);
+    ? byLatencyCursor.encode({ ms: key.latencyMs, id: key.id })
+    : byCreatedCursor.encode({ t: key.createdAt.getTime(), id: key.id });
 }
 
 function decodeKey(cursor: string | null | undefined, sort: TInteractionSort): AiInteractionKey | null {
-  if (!cursor) return null;
-  let values;
-  try {
-    values = decodeCursor(cursor);
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
+  if (sort === "latency") {
+    const key = byLatencyCursor.decode(cursor);
+    return key ? { sort, latencyMs: key.ms, id: key.id } : null;
   }
-  const [tag, value, id, ...rest] = values;
-  const idOk = typeof id === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-  if (rest.length === 0 && idOk) {
-    if (sort === "created_at" && tag === "c" && typeof value === "number" && Number.isInteger(value) && value >= 0) {
-      return { sort, createdAt: fromEpochMs(value), id };
-    }
-    if (
-      sort === "latency" &&
-      tag === "l" &&
-      (value === null || (typeof value === "number" && Number.isInteger(value)))
-    ) {
-      return { sort, latencyMs: value, id };
-    }
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list (or of another sort order)", { field: "cursor" });
-}
-
-/** The groups cursor is ["g", calls, promptHash] of the last group of the previous page. */
-function decodeGroupKey(cursor: string | null | undefined): AiInteractionGroupKey | null {
-  if (!cursor) return null;
-  let values;
-  try {
-    values = decodeCursor(cursor);
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  const [tag, calls, promptHash, ...rest] = values;
-  if (
-    tag === "g" &&
-    typeof calls === "number" &&
-    Number.isInteger(calls) &&
-    calls >= 0 &&
-    typeof promptHash === "string" &&
-    rest.length === 0
-  ) {
-    return { calls, promptHash };
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
+  const key = byCreatedCursor.decode(cursor);
+  return key ? { sort, createdAt: fromEpochMs(key.t), id: key.id } : null;
 }
 
 /** The list's filters in the repository's terms (dates instead of epoch milliseconds). */
@@ -151,13 +116,14 @@ export function interactionOverview(scope: AdminScope, input: TAdminInteractionO
 
 /** Calls grouped by prompt_hash, busiest first, with the list's filters. */
 export async function listInteractionGroups(scope: AdminScope, input: TAdminInteractionGroupsInput) {
-  const after = decodeGroupKey(input.cursor);
+  const key = groupsCursor.decode(input.cursor);
+  const after = key ? { calls: key.calls, promptHash: key.hash } : null;
   const page = await scope.read({ action: "admin.interactions.groups", entityType: ENTITY, entityId: null }, (tx) =>
     listAiInteractionGroups(tx, { ...interactionFilters(input), after, limit: input.limit }),
   );
   return {
     items: page.items,
-    nextCursor: page.next ? encodeCursor(["g", page.next.calls, page.next.promptHash]) : null,
+    nextCursor: page.next ? groupsCursor.encode({ calls: page.next.calls, hash: page.next.promptHash }) : null,
   };
 }
 

@@ -3,35 +3,24 @@
 // scores and what the filters did; each through the audited admin scope.
 import { type AiRuntime, type KnowledgeWriteScope, ingestKnowledgeFile, searchKnowledge } from "@lockstep/ai";
 import {
-  encodeCursor,
-  decodeCursor,
-  InvalidCursorError,
   type TAdminKnowledgeIngestInput,
   type TAdminKnowledgeListInput,
   type TAdminKnowledgeSetActiveInput,
   type TKnowledgeSearchInput,
 } from "@lockstep/contracts";
 import { listKnowledgeChunksForAdmin, setKnowledgeChunkActive } from "@lockstep/db";
+import { z } from "zod";
 import type { RequestMeta } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminScope } from "../../scopes.ts";
+import { cursorCodec } from "../cursors.ts";
 import { requireAi } from "../ai-flows.ts";
 import { embedLogging, withEmbeddingErrors } from "../knowledge.ts";
 
 const ENTITY = "knowledge_chunk";
 
-/** The cursor is [chunkId] of the last row of the previous page; anything else is a client bug. */
-function decodeChunkKey(cursor: string | null | undefined): string | null {
-  if (!cursor) return null;
-  try {
-    const [chunkId, ...rest] = decodeCursor(cursor);
-    if (typeof chunkId === "string" && rest.length === 0) return chunkId;
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
+/** Ordered by chunk_id, the name the source file gives a chunk. */
+const chunksCursor = cursorCodec("admin.knowledge.list", z.strictObject({ chunkId: z.string().min(1) }));
 
 /**
  * Returns the report either way: with errors (naming chunk and field) nothing was written. The
@@ -84,7 +73,7 @@ export async function validateKnowledge(
 }
 
 export async function listKnowledgeChunks(scope: AdminScope, input: TAdminKnowledgeListInput) {
-  const afterChunkId = decodeChunkKey(input.cursor);
+  const afterChunkId = chunksCursor.decode(input.cursor)?.chunkId ?? null;
   const page = await scope.read({ action: "admin.knowledge.list", entityType: ENTITY, entityId: null }, (tx) =>
     listKnowledgeChunksForAdmin(tx, {
       phase: input.phase,
@@ -96,7 +85,10 @@ export async function listKnowledgeChunks(scope: AdminScope, input: TAdminKnowle
       limit: input.limit,
     }),
   );
-  return { items: page.items, nextCursor: page.nextChunkId ? encodeCursor([page.nextChunkId]) : null };
+  return {
+    items: page.items,
+    nextCursor: page.nextChunkId ? chunksCursor.encode({ chunkId: page.nextChunkId }) : null,
+  };
 }
 
 // Setting the value a chunk already has returns it and is still audited, as admin.users.* do.

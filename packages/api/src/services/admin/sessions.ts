@@ -1,14 +1,10 @@
 // Operators' session use cases: list any user's sessions (soft-deleted ones too), read one and its
 // messages, restore and purge, each through the audited admin scope.
 import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
   SessionStatus,
   SessionType,
   type TAdminSessionListInput,
   type TAdminSessionMessagesInput,
-  type TCursorValue,
 } from "@lockstep/contracts";
 import {
   getSessionForAdmin,
@@ -19,6 +15,7 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../../errors.ts";
 import type { AdminScope } from "../../scopes.ts";
+import { cursorCodec, ZTimeIdKeySchema } from "../cursors.ts";
 
 const ENTITY = "session";
 
@@ -26,35 +23,12 @@ function sessionNotFound(id: string): AppError {
   return new AppError("NOT_FOUND", `No session with id "${id}".`, { id });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Cursors are [tag, timeMs, id]; the tag keeps a sessions cursor out of the messages list and back. */
-function decodeTimeKey(cursor: string | null | undefined, tag: string): { time: Date; id: string } | null {
-  if (!cursor) return null;
-  let values: TCursorValue[];
-  try {
-    values = decodeCursor(cursor);
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  const [t, time, id, ...rest] = values;
-  if (
-    t === tag &&
-    typeof time === "number" &&
-    Number.isInteger(time) &&
-    time >= 0 &&
-    typeof id === "string" &&
-    UUID.test(id) &&
-    rest.length === 0
-  ) {
-    return { time: new Date(time), id };
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
+// Two codecs, so a sessions cursor is refused by the messages list and the other way round.
+const sessionsCursor = cursorCodec("admin.sessions.list", ZTimeIdKeySchema);
+const messagesCursor = cursorCodec("admin.sessions.messages", ZTimeIdKeySchema);
 
 export async function listSessions(scope: AdminScope, input: TAdminSessionListInput) {
-  const after = decodeTimeKey(input.cursor, "s");
+  const after = sessionsCursor.decode(input.cursor);
   const page = await scope.read({ action: "admin.sessions.list", entityType: ENTITY, entityId: null }, (tx) =>
     listSessionsForAdmin(tx, {
       userId: input.userId,
@@ -62,13 +36,13 @@ export async function listSessions(scope: AdminScope, input: TAdminSessionListIn
       status: input.status ? SessionStatus.toDb(input.status) : undefined,
       type: input.type ? SessionType.toDb(input.type) : undefined,
       includeDeleted: input.includeDeleted,
-      after: after ? { createdAt: after.time, id: after.id } : null,
+      after: after ? { createdAt: new Date(after.t), id: after.id } : null,
       limit: input.limit,
     }),
   );
   return {
     items: page.items,
-    nextCursor: page.next ? encodeCursor(["s", page.next.createdAt.getTime(), page.next.id]) : null,
+    nextCursor: page.next ? sessionsCursor.encode({ t: page.next.createdAt.getTime(), id: page.next.id }) : null,
   };
 }
 
@@ -83,7 +57,8 @@ export async function getSession(scope: AdminScope, id: string) {
 
 /** Read-only: oldest first, as the conversation reads. */
 export async function listSessionMessages(scope: AdminScope, input: TAdminSessionMessagesInput) {
-  const after = decodeTimeKey(input.cursor, "m");
+  const key = messagesCursor.decode(input.cursor);
+  const after = key ? { time: new Date(key.t), id: key.id } : null;
   const page = await scope.read(
     { action: "admin.sessions.messages", entityType: ENTITY, entityId: input.id },
     async (tx) => {
@@ -94,7 +69,7 @@ export async function listSessionMessages(scope: AdminScope, input: TAdminSessio
   if (!page) throw sessionNotFound(input.id);
   return {
     items: page.items,
-    nextCursor: page.next ? encodeCursor(["m", page.next.time.getTime(), page.next.id]) : null,
+    nextCursor: page.next ? messagesCursor.encode({ t: page.next.time.getTime(), id: page.next.id }) : null,
   };
 }
 

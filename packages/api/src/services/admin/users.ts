@@ -1,23 +1,17 @@
 // Operators' account use cases: list, inspect, promote, demote, disable, re-enable and delete
 // accounts, each through the audited admin scope.
-import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-  type TAdminSetDisabledInput,
-  type TAdminSetRoleInput,
-  type TAdminUserListInput,
-} from "@lockstep/contracts";
+import { type TAdminSetDisabledInput, type TAdminSetRoleInput, type TAdminUserListInput } from "@lockstep/contracts";
 import {
   deleteUserForAdmin,
   getUserDetailForAdmin,
   listUsersForAdmin,
   setUserDisabled,
   setUserRole,
-  type UserKey,
 } from "@lockstep/db";
+import { z } from "zod";
 import { AppError } from "../../errors.ts";
 import type { AdminScope } from "../../scopes.ts";
+import { cursorCodec, ZCursorTimeSchema } from "../cursors.ts";
 
 const ENTITY = "user";
 
@@ -25,22 +19,12 @@ function userNotFound(id: string): AppError {
   return new AppError("NOT_FOUND", `No user with id "${id}".`, { id });
 }
 
-/** The cursor is [createdAtMs, id] of the last row of the previous page; anything else is a client bug. */
-function decodeUserKey(cursor: string | null | undefined): UserKey | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (typeof createdAt === "number" && typeof id === "string" && rest.length === 0)
-      return { createdAt: new Date(createdAt), id };
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
+/** Newest accounts first; ids are whatever the auth layer made, so any non-empty string. */
+const usersCursor = cursorCodec("admin.users.list", z.strictObject({ t: ZCursorTimeSchema, id: z.string().min(1) }));
 
 export async function listUsers(scope: AdminScope, input: TAdminUserListInput) {
-  const after = decodeUserKey(input.cursor);
+  const key = usersCursor.decode(input.cursor);
+  const after = key ? { createdAt: new Date(key.t), id: key.id } : null;
   const page = await scope.read({ action: "admin.users.list", entityType: ENTITY, entityId: null }, (tx) =>
     listUsersForAdmin(tx, {
       query: input.query,
@@ -52,7 +36,7 @@ export async function listUsers(scope: AdminScope, input: TAdminUserListInput) {
   );
   return {
     items: page.items,
-    nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null,
+    nextCursor: page.next ? usersCursor.encode({ t: page.next.createdAt.getTime(), id: page.next.id }) : null,
   };
 }
 
