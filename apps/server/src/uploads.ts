@@ -19,6 +19,7 @@ import {
 } from "@lockstep/api";
 import {
   APP_ERROR_TRPC_CODE,
+  isUuid,
   SCREENSHOT_FIELD,
   type TAppErrorCode,
   type TScreenshotErrorBody,
@@ -54,7 +55,6 @@ const HTTP_STATUS: Record<TAppErrorCode, number> = {
   INTERNAL: 500,
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOO_LARGE = `The file is larger than ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB. Upload a smaller screenshot.`;
 const NO_FILE = `No file was sent. Send the screenshot as multipart/form-data in a field named "${SCREENSHOT_FIELD}".`;
 
@@ -125,7 +125,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       }
       const user = await signedIn(request, reply);
       if (!user) return reply;
-      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No such session.");
+      if (!isUuid(request.params.id)) return send(reply, "NOT_FOUND", "No such session.");
       // Refused before the body is read: another person's or a missing session, a text session,
       // or one that is not waiting for a screenshot. None of these changes the session.
       await checkScreenshotUpload(userScope(options.db, user), options.ai, request.params.id);
@@ -193,7 +193,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
     handler: async (request, reply) => {
       const user = await signedIn(request, reply);
       if (!user) return reply;
-      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
+      if (!isUuid(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
       const file = await readScreenshotFile(options.db, user, metaOf(request), options.storage, request.params.id);
       return reply.type(file.mime).send(file.data);
     },

@@ -2,6 +2,7 @@
 // shared and reloaded, and only values the API accepts ever reach it.
 import {
   INTERACTION_FILTER_TEXT_MAX,
+  isUuid,
   type TAdminInteractionFilters,
   type TInteractionExportFormat,
   type TInteractionSort,
@@ -17,8 +18,6 @@ export interface InteractionSearch extends TAdminInteractionFilters {
   sort?: TInteractionSort;
   view?: InteractionView;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(value: unknown): string | undefined {
   if (typeof value !== "string" && typeof value !== "number") return undefined;
@@ -48,7 +47,7 @@ export function parseInteractionSearch(raw: Record<string, unknown>): Interactio
     status: oneOf(ZAiInteractionStatusSchema.options, raw.status),
     operation: oneOf(ZAiOperationSchema.options, raw.operation),
     userId: text(raw.userId),
-    sessionId: typeof raw.sessionId === "string" && UUID.test(raw.sessionId) ? raw.sessionId : undefined,
+    sessionId: isUuid(raw.sessionId) ? raw.sessionId : undefined,
     dataSource: oneOf(ZDataSourceSchema.options, raw.dataSource),
     sort: oneOf(ZInteractionSortSchema.options, raw.sort),
     view: oneOf(["list", "groups"] as const, raw.view),
