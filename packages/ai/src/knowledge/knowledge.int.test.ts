@@ -41,7 +41,7 @@ interface ChunkSpec {
   type?: string;
 }
 
-/** A chunk in the source format of seed 003 (what authors write). */
+/** A chunk in the source format (what authors write; see docs/architecture.md, Knowledge base). */
 function sourceChunk(spec: ChunkSpec) {
   return {
     metadata: { chunk_id: spec.id, version: spec.version ?? "1.0.0", source: spec.source ?? "INGEST_TEST" },

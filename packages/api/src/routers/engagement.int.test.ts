@@ -1,5 +1,5 @@
-// session.start / session.end / engagement.* on a real database: seed 001 functional tests 1 to 3
-// (start, continue, switch), the engagement trigger in SQL and through the API (counts, timestamps,
+// session.start / session.end / engagement.* on a real database (docs/decisions/0003):
+// start, continue, switch, the engagement trigger in SQL and through the API (counts, timestamps,
 // concurrent ends without lost updates), ON DELETE SET NULL, cross-user refusals, and db:verify
 // on a freshly seeded database after real use.
 import { randomUUID } from "node:crypto";

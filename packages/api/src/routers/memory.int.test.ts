@@ -1,5 +1,5 @@
-// memory.* and extraction at session.end on a real database: seed 001 functional test 5 (memory
-// recall across sessions), what extraction logs, dedupe and the per-session cap, failures that
+// memory.* and extraction at session.end on a real database: memory recall across sessions
+// (docs/decisions/0003), what extraction logs, dedupe and the per-session cap, failures that
 // leave the session ended, no transaction held across the model call, and cross-user refusals.
 import { randomUUID } from "node:crypto";
 import { type TMemoryDto } from "@lockstep/contracts";

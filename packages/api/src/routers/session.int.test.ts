@@ -1,4 +1,4 @@
-// session.* through createCaller on a real database: seed 002's idempotent creation checklist,
+// session.* through createCaller on a real database: idempotent creation (docs/decisions/0002),
 // the status state machine, keyset lists, and soft delete, restore and purge.
 import { randomUUID } from "node:crypto";
 import { SESSION_TRANSITIONS, type TSessionStatus, ZSessionStatusSchema } from "@lockstep/contracts";

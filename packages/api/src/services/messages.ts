@@ -108,7 +108,7 @@ export async function deleteMessage(scope: UserScope, id: string): Promise<{ id:
   });
 }
 
-/** Feedback counts as activity on the session (seed 003 section 3.4). */
+/** Feedback counts as activity on the session (docs/decisions/0007). */
 export async function reactToMessage(scope: UserScope, input: TMessageReactInput): Promise<TMessageDto> {
   return scope.run(async (tx) => {
     const message = await findMessage(tx, input.messageId);

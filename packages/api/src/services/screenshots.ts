@@ -1,4 +1,4 @@
-// Screenshot sessions (seed 003 section 3.3): checking that a session may take an upload, taking
+// Screenshot sessions (docs/decisions/0007): checking that a session may take an upload, taking
 // the image (validated by content, re-encoded, stored once per person and content), reading it in
 // the background (OCR pool, logged as operation ocr), handing the result out for checking, and
 // turning the confirmed lines into messages before the analysis runs. Failures move the session to

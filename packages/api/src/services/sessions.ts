@@ -1,5 +1,5 @@
-// Session use cases: idempotent create (seed 002), starting, continuing, switching and ending
-// sessions with a character (seed 001), keyset lists, renames, pins, the status state machine of
+// Session use cases: idempotent create (docs/decisions/0002), starting, continuing, switching and ending
+// sessions with a character (docs/decisions/0003), keyset lists, renames, pins, the status state machine of
 // contracts, soft delete, restore and purge. Procedures stay thin and call these.
 import { randomUUID } from "node:crypto";
 import {
@@ -97,7 +97,7 @@ function sameCreate(
 }
 
 /**
- * Starts a session with a character (seed 001 tests 1 to 3). The person's engagement with the
+ * Starts a session with a character (docs/decisions/0003). The person's engagement with the
  * character is made on first contact. A live session for the same character and template (no
  * template matches no template) is continued rather than duplicated; otherwise a new TEXT session
  * starts. Either way the returned session is the one active session with that character: any other
@@ -220,7 +220,7 @@ export async function transitionSession(scope: UserScope, id: string, to: TSessi
   });
 }
 
-/** Soft delete (seed 003 section 3.5): hidden from lists, message queries and the AI's context. */
+/** Soft delete (docs/decisions/0007): hidden from lists, message queries and the AI's context. */
 export async function deleteSession(scope: UserScope, id: string): Promise<TSessionDto> {
   const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.softDelete()));
   if (!row) throw notFound();

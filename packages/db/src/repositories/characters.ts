@@ -1,4 +1,4 @@
-// The character catalogue (seed 001): what people browse (active characters with their active
+// The character catalogue (docs/decisions/0003): what people browse (active characters with their active
 // templates), what a session starts from, and the operators' edits. Shared rows, no owner: people
 // read them as lockstep_app, operators change them as lockstep_admin.
 import type { TCharacterAdminDto, TCharacterDto, TEpisodeTemplateDto } from "@lockstep/contracts";

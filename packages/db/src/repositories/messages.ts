@@ -1,4 +1,4 @@
-// Messages (seed 003) with the reactions of the person reading them computed in the same query
+// Messages (docs/architecture.md) with the reactions of the person reading them computed in the same query
 // (isLiked, isDisliked, isPinned, usedCount: one SQL statement per page, not one per message),
 // idempotent sends with a client-made id, edits of typed messages, and reactions.
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";

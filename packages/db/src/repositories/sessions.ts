@@ -1,4 +1,4 @@
-// Sessions (seed 003): idempotent creation with a client-made id (seed 002), keyset-paginated
+// Sessions (docs/decisions/0007): idempotent creation with a client-made id (docs/decisions/0002), keyset-paginated
 // lists, renames, pins, status moves, soft delete, restore and purge. Every function takes a
 // scoped transaction, so row-level security decides whose rows it can see.
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
@@ -138,7 +138,7 @@ export async function updateSession(
 export const sessionChanges = {
   rename: (name: string | null) => Prisma.sql`name = ${name}`,
   setPinned: (pinned: boolean) => Prisma.sql`is_pinned = ${pinned}, last_activity = now()`,
-  /** Moving to COMPLETE counts as activity (seed 003 section 3.4). */
+  /** Moving to COMPLETE counts as activity (docs/decisions/0007). */
   status: (status: $Enums.SessionStatus) =>
     status === "COMPLETE"
       ? Prisma.sql`status = ${status}::"SessionStatus", last_activity = now()`
@@ -188,7 +188,7 @@ export async function resolveCharacterChoice(
   return { ok: true, choice: { characterId: character, episodeTemplateId } };
 }
 
-/** The person's engagement with a character, made on first contact (seed 001). */
+/** The person's engagement with a character, made on first contact (docs/decisions/0003). */
 export async function ensureEngagement(tx: ScopedTx, userId: string, characterId: string): Promise<string> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO engagements (user_id, character_id, updated_at) VALUES (${userId}, ${characterId}::uuid, now())

@@ -1,4 +1,4 @@
-// Screenshots (seed 003 section 3.3): the uploads rows (one per person and image content, so the
+// Screenshots (docs/decisions/0007): the uploads rows (one per person and image content, so the
 // same picture is stored once), a session's screenshot and its OCR result until the person confirms
 // it, and the confirmed lines as messages. Every function takes a scoped transaction (RLS applies).
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";

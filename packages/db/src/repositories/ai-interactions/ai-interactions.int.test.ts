@@ -1,4 +1,4 @@
-// The interaction log's repository against a real database: begin/finish as the owner, sessions made to exist (seed 002), the sweep, retention, keyset lists, hand-checked stats and deletes.
+// The interaction log's repository against a real database: begin/finish as the owner, sessions made to exist (docs/decisions/0002), the sweep, retention, keyset lists, hand-checked stats and deletes.
 import { randomUUID } from "node:crypto";
 import type { TAdminInteractionListItem } from "@lockstep/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The AI interaction log (seeds 004, 000, 002): the owner-side writes, retention, and the operators' reads (list, details, stats, overview, prompt groups, delete).
+// The AI interaction log (docs/decisions/0001): the owner-side writes, retention, and the operators' reads (list, details, stats, overview, prompt groups, delete).
 export type { AiInteractionFilters } from "./filters.ts";
 export {
   ABORTED_ERROR_CODE,

@@ -1,4 +1,4 @@
-// The operators' reads of single calls (lockstep_admin, seed 000): keyset pages of the log, one call's details, and its delete.
+// The operators' reads of single calls (lockstep_admin, docs/decisions/0001): keyset pages of the log, one call's details, and its delete.
 import {
   AiInteractionStatus,
   AiOperation,
@@ -131,7 +131,7 @@ export async function listAiInteractions(
   return { items: page.map(toListItem), next };
 }
 
-/** The newest interactions (seed 000's get_recent_interactions), optionally of one user. */
+/** The newest interactions, optionally of one user. */
 export async function getRecentAiInteractions(
   tx: ScopedTx,
   options: { limit: number; userId?: string },
@@ -214,7 +214,7 @@ export function toAiInteractionDetail(row: AiInteractionDetailRow): TAdminIntera
   };
 }
 
-/** One interaction with its responses in order (seed 000's get_interaction_details); null when absent. */
+/** One interaction with its responses in order; null when absent. */
 export async function getAiInteractionDetails(tx: ScopedTx, id: string): Promise<TAdminInteractionDetail | null> {
   if (!UUID.test(id)) return null;
   const row = await tx.aiInteraction.findUnique({ where: { id }, select: aiInteractionDetailSelect });
@@ -222,7 +222,7 @@ export async function getAiInteractionDetails(tx: ScopedTx, id: string): Promise
 }
 
 /**
- * Deletes one interaction (seed 000's delete_interaction); its responses go by cascade and
+ * Deletes one interaction; its responses go by cascade (docs/decisions/0001) and
  * messages citing it keep their text. Returns what was deleted (for the audit row), or null when
  * there was no such row or a concurrent delete got there first. The "before" is read just ahead
  * of the delete in the same transaction (lockstep_admin may not SELECT ... FOR UPDATE, which needs

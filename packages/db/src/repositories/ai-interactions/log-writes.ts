@@ -1,4 +1,4 @@
-// The owner-side writes of the AI interaction log (seeds 004, 002): begin (PENDING), finish once, and the startup sweep of calls a dead process left PENDING.
+// The owner-side writes of the AI interaction log (docs/decisions/0001): begin (PENDING), finish once, and the startup sweep of calls a dead process left PENDING.
 import {
   AiOperation,
   DataSource,
@@ -53,7 +53,7 @@ export interface BegunAiInteraction {
 /**
  * Writes the PENDING row, as the owner, in one short transaction that commits before the model
  * call starts (no transaction is held open across a call). The provider row is created on first
- * use and kept current; the session is made to exist first (seed 002) so the foreign key never
+ * use and kept current; the session is made to exist first (docs/decisions/0002) so the foreign key never
  * fails the log.
  */
 export async function beginAiInteraction(db: Database, row: NewAiInteraction): Promise<BegunAiInteraction> {
@@ -78,7 +78,7 @@ export async function beginAiInteraction(db: Database, row: NewAiInteraction): P
         // without an owner; the claimed id stays in metadata, so nothing is lost.
         sessionNotAttached = "no_user";
       } else {
-        // Seed 002: the session id may come from the client before any session row exists.
+        // The session id may come from the client before any session row exists (docs/decisions/0002).
         // ON CONFLICT DO NOTHING makes this idempotent and safe against a concurrent create of the
         // same id (the insert waits for the other transaction, then the SELECT sees its row).
         await tx.$executeRaw`
