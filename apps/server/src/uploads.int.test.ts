@@ -7,7 +7,8 @@ import path from "node:path";
 import { createOcrPool } from "@lockstep/ai";
 import { gradientImage, imageInfo, noiseImage, renderChatScreenshot, solidImage } from "@lockstep/ai/testing";
 import { createLocalStorage } from "@lockstep/api";
-import type { TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
+import { loadConfig } from "@lockstep/config";
+import type { TAppErrorBody, TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
 import { seedDatabase } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +25,8 @@ beforeAll(async () => {
   // The built-in provider composes suggestions from the starter knowledge base.
   await seedDatabase(db);
   uploadsDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-uploads-"));
-  ai = await startAi(db, { embedded: false, log: () => undefined });
+  // The defaults (built-in provider, masking on), whatever the environment running the tests says.
+  ai = await startAi(db, { embedded: false, log: () => undefined, config: loadConfig({}) });
   server = await startServer({
     db,
     ai: ai.runtime,
@@ -130,8 +132,11 @@ async function filesOf(userId: string): Promise<string[]> {
   }
 }
 
+/** The error body, which has the tRPC error shape; its status always matches the response's. */
 async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { code: string; appCode: string; message: string } }).error;
+  const { error } = (await response.json()) as TAppErrorBody;
+  expect(error.data.httpStatus).toBe(response.status);
+  return { message: error.message, code: error.data.code, appCode: error.data.appCode };
 }
 
 describe("the whole flow", () => {

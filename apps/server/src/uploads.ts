@@ -1,7 +1,7 @@
 // The screenshot routes: POST /api/sessions/:id/screenshot takes one image (multipart field
 // `file`) for the caller's screenshot session and answers 202 while OCR runs in the background;
 // GET serves the stored image to its owner and to operators only. Plain HTTP, since browsers send
-// files as multipart, but errors speak the API's codes: { error: { code, appCode, message } }.
+// files as multipart, but errors are answered in the body tRPC errors have (contracts' appErrorBody).
 import fastifyMultipart from "@fastify/multipart";
 import type { AiRuntime } from "@lockstep/ai";
 import {
@@ -18,11 +18,11 @@ import {
   userScope,
 } from "@lockstep/api";
 import {
-  APP_ERROR_TRPC_CODE,
+  APP_ERRORS,
+  appErrorBody,
   isUuid,
   SCREENSHOT_FIELD,
   type TAppErrorCode,
-  type TScreenshotErrorBody,
   UPLOAD_MAX_BYTES,
 } from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
@@ -39,22 +39,6 @@ export interface ScreenshotRoutesOptions {
   headersOf: (request: FastifyRequest) => Headers;
 }
 
-const HTTP_STATUS: Record<TAppErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  ILLEGAL_TRANSITION: 400,
-  RATE_LIMITED: 429,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA: 415,
-  PRECONDITION_FAILED: 412,
-  UPSTREAM_UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  INTERNAL: 500,
-};
-
 const TOO_LARGE = `The file is larger than ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB. Upload a smaller screenshot.`;
 const NO_FILE = `No file was sent. Send the screenshot as multipart/form-data in a field named "${SCREENSHOT_FIELD}".`;
 
@@ -65,12 +49,11 @@ interface UploadTarget {
 }
 const targets = new WeakMap<FastifyRequest, UploadTarget>();
 
-function errorBody(code: TAppErrorCode, message: string): TScreenshotErrorBody {
-  return { error: { code: APP_ERROR_TRPC_CODE[code], appCode: code, message } };
-}
-
 function send(reply: FastifyReply, code: TAppErrorCode, message: string) {
-  return reply.code(HTTP_STATUS[code]).type("application/json").send(errorBody(code, message));
+  return reply
+    .code(APP_ERRORS[code].status)
+    .type("application/json")
+    .send(appErrorBody(code, message, { requestId: reply.request.id }));
 }
 
 function metaOf(request: FastifyRequest): RequestMeta {
