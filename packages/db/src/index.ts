@@ -8,6 +8,7 @@ export {
   diffMigrationsToSchema,
   type MigrationStatus,
   migrationStatus,
+  MissingExtensionError,
 } from "./migrations/index.ts";
 export { dataDir, embeddedDataDir, MIGRATIONS_DIR, REPO_ROOT, SCHEMA_PATH } from "./paths.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";

@@ -2,7 +2,7 @@
 // diff) and `pnpm db:status` (pending, edited or failed migrations; exits 1 unless current).
 import path from "node:path";
 import { openDatabase, openDatabaseFromEnv } from "../connection.ts";
-import { applyMigrations, createMigration, migrationStatus } from "../migrations/index.ts";
+import { applyMigrations, createMigration, MissingExtensionError, migrationStatus } from "../migrations/index.ts";
 import { openPglite } from "../pglite.ts";
 import { REPO_ROOT } from "../paths.ts";
 
@@ -30,7 +30,15 @@ async function main(): Promise<number> {
   const db = await openDatabaseFromEnv();
   try {
     if (command === "apply") {
-      const applied = await applyMigrations(db);
+      let applied: string[];
+      try {
+        applied = await applyMigrations(db);
+      } catch (error) {
+        // The server lacks something only its administrator can install: say what, without a stack.
+        if (!(error instanceof MissingExtensionError)) throw error;
+        console.error(error.message);
+        return 1;
+      }
       console.log(applied.length ? `applied ${applied.join(", ")}` : "no pending migrations");
       return 0;
     }
