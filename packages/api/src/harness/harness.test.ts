@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
-import { adminProcedure, middleware, protectedProcedure, publicProcedure, router } from "../trpc.ts";
+import { adminProcedure, protectedProcedure, publicProcedure, router } from "../trpc.ts";
 import { offlineActors } from "./actors.ts";
 import { hostileValue, inputArbitraries } from "./arbitraries.ts";
 import { isCreateWithClientId } from "./cross-user.ts";
@@ -16,11 +16,6 @@ import { invoke } from "./invoke.ts";
 import { findLeaks, isServerError, problemsOfErrorShape } from "./leaks.ts";
 import { findIdFields, inputJsonSchema, passesInputValidation } from "./schema.ts";
 
-const signedInAfterInput = middleware(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
-  return next();
-});
-
 const tiny = router({
   open: publicProcedure.query(() => "hello"),
   // Public by mistake: nobody put it on the allow-list.
@@ -28,7 +23,10 @@ const tiny = router({
   // Checks the session only after validating input, so a stranger learns the input rules.
   validatesFirst: publicProcedure
     .input(z.object({ n: z.number() }))
-    .use(signedInAfterInput)
+    .use(({ ctx, next }) => {
+      if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
+      return next();
+    })
     .query(() => 1),
   mine: protectedProcedure.input(z.object({ id: z.uuid() })).query(({ input }) => input.id),
   operators: router({ ban: adminProcedure.input(z.object({ id: z.string() })).mutation(() => true) }),

@@ -1,14 +1,12 @@
 // `auth.*`: who the request is signed in as. Signing in and out is Better Auth's, at /api/auth.
 import { ZUserDtoSchema } from "@lockstep/contracts";
-import { userScope } from "../scopes.ts";
 import { findOwnUser } from "../services/users.ts";
 import { publicProcedure, router } from "../trpc.ts";
 
 export const authRouter = router({
   /** The signed-in person, or null: anonymous callers get an answer, not an error, so clients can branch on it. */
   me: publicProcedure.output(ZUserDtoSchema.nullable()).query(({ ctx }) => {
-    if (!ctx.user) return null;
     // Read as the person (RLS), so this public procedure cannot see more than a protected one would.
-    return findOwnUser(userScope(ctx.db, ctx.user));
+    return ctx.userDb ? findOwnUser(ctx.userDb) : null;
   }),
 });

@@ -12,11 +12,11 @@ import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
 
 export const characterRouter = router({
   // Public: people browse the coaches before signing up. Reads run as lockstep_app with no user.
-  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.db)),
+  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.anonymousDb)),
   get: publicProcedure
     .input(ZCharacterGetInputSchema)
     .output(ZCharacterDtoSchema)
-    .query(({ ctx, input }) => getCharacter(ctx.db, input.slug)),
+    .query(({ ctx, input }) => getCharacter(ctx.anonymousDb, input.slug)),
   sessions: protectedProcedure
     .input(ZCharacterSessionsInputSchema)
     .output(pageOf(ZSessionDtoSchema))

@@ -5,4 +5,4 @@ import { publicProcedure } from "../trpc.ts";
 
 export const healthProcedure = publicProcedure
   .output(ZHealthDtoSchema)
-  .query(({ ctx }) => checkHealth(ctx.db, ctx.server));
+  .query(({ ctx }) => checkHealth(ctx.anonymousDb, ctx.server));

@@ -15,7 +15,6 @@ import type {
 import {
   createCharacter,
   createEpisodeTemplate,
-  type Database,
   findCatalogueCharacter,
   isUniqueViolation,
   listCatalogue,
@@ -24,22 +23,21 @@ import {
   toSessionDto,
   updateCharacter,
   updateEpisodeTemplate,
-  withAnonymous,
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
-import type { AdminScope, UserScope } from "../scopes.ts";
+import type { AdminScope, AnonymousScope, UserScope } from "../scopes.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
 
 const characterSessionsCursor = cursorCodec("character.sessions", ZTimeIdKeySchema);
 
 // Even catalogue reads run as lockstep_app (with no user), never as the owner: the public surface
 // gets exactly the grants the application has.
-export function listCharacters(db: Database): Promise<TCharacterDto[]> {
-  return withAnonymous(db, (tx) => listCatalogue(tx));
+export function listCharacters(scope: AnonymousScope): Promise<TCharacterDto[]> {
+  return scope.run((tx) => listCatalogue(tx));
 }
 
-export async function getCharacter(db: Database, slug: string): Promise<TCharacterDto> {
-  const character = await withAnonymous(db, (tx) => findCatalogueCharacter(tx, slug));
+export async function getCharacter(scope: AnonymousScope, slug: string): Promise<TCharacterDto> {
+  const character = await scope.run((tx) => findCatalogueCharacter(tx, slug));
   if (!character) throw new AppError("NOT_FOUND", "No such character.", { slug });
   return character;
 }

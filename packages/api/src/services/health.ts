@@ -1,13 +1,13 @@
 // The health check: is the database reachable, are its migrations the ones this build ships.
 import type { THealthDto } from "@lockstep/contracts";
-import { appliedMigrations, type Database } from "@lockstep/db";
 import type { ServerInfo } from "../context.ts";
+import type { AnonymousScope } from "../scopes.ts";
 
-export async function checkHealth(db: Database, server: ServerInfo): Promise<THealthDto> {
+export async function checkHealth(scope: AnonymousScope, server: ServerInfo): Promise<THealthDto> {
   let reachable = true;
   let applied: string[] = [];
   try {
-    applied = await appliedMigrations(db);
+    applied = await scope.migrations();
   } catch {
     reachable = false;
   }
@@ -18,7 +18,7 @@ export async function checkHealth(db: Database, server: ServerInfo): Promise<THe
     version: server.version,
     database: {
       reachable,
-      runtime: db.runtime,
+      runtime: scope.runtime,
       migrations: { applied: applied.length, pending, current },
     },
     time: Date.now(),
