@@ -1,4 +1,4 @@
-// Builds the AI runtime the API uses (provider from the environment, the interaction log, live
+// Builds the AI runtime the API uses (provider from the configuration, the interaction log, live
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
 // knowledge embeddings, scheduled retention and overview rollups, and finishing or cancelling calls on shutdown.
 import {
@@ -8,7 +8,7 @@ import {
   createKnowledgeRetriever,
   embedMissingChunks,
   type LocalInteractionLog,
-  providerFromEnv,
+  providerFromConfig,
   sentimentOf,
   SessionStreams,
   startRetentionSchedule,
@@ -16,6 +16,7 @@ import {
   sweepAbandonedInteractions,
 } from "@lockstep/ai";
 import { backgroundTasks } from "@lockstep/api";
+import type { TConfig } from "@lockstep/config";
 import type { Database } from "@lockstep/db";
 
 export interface AiHost {
@@ -29,10 +30,16 @@ const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "s
 
 export async function startAi(
   db: Database,
-  options: { embedded: boolean; log: (message: string) => void },
+  options: {
+    embedded: boolean;
+    log: (message: string) => void;
+    /** The provider (OPENAI_*, AI_* timeouts and retries), the log's masking switch and default retention (AI_LOG_*), OCR workers. */
+    config: Pick<TConfig, "ai" | "aiLog" | "ocr">;
+  },
 ): Promise<AiHost> {
-  const provider = providerFromEnv(process.env);
-  const log = createInteractionLog(db);
+  const { config } = options;
+  const provider = providerFromConfig(config.ai);
+  const log = createInteractionLog(db, { maskingAllowed: config.aiLog.masking });
   // In embedded mode this process is the only writer, so every PENDING row is a crash's leftover.
   const swept = await sweepAbandonedInteractions(db, { allNotInFlight: options.embedded });
   if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
@@ -42,6 +49,7 @@ export async function startAi(
   // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
   const rollups = startRollupSchedule(db);
   const retention = startRetentionSchedule(db, {
+    defaultDays: config.aiLog.retentionDays,
     onResult: (deleted) => {
       if (deleted) options.log(`retention removed ${deleted} old AI interaction(s)`);
     },
@@ -55,7 +63,7 @@ export async function startAi(
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
     // Workers start on the first screenshot, so a server that never reads one never loads them.
-    ocr: createOcrPool(),
+    ocr: createOcrPool({ workers: config.ocr.workers }),
   };
 
   return {

@@ -1,22 +1,25 @@
-// Starts Lockstep: opens the database (PostgreSQL from DATABASE_URL, or the embedded one),
-// migrates and seeds the embedded one, and serves API, web and admin on one port.
+// Starts Lockstep: loads and validates the configuration before anything else, opens the database
+// (PostgreSQL from DATABASE_URL, or the embedded one), migrates and seeds the embedded one, and
+// serves API, web and admin on one port.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { AiConfigError, aiConfigFrom } from "@lockstep/ai";
+import { createAuth, storageFromConfig } from "@lockstep/api";
+import { ConfigError, loadConfig } from "@lockstep/config";
 import {
   appliedMigrations,
   applyMigrations,
+  dataDir,
   DEMO_ADMIN,
   DEMO_USER,
   migrationsOnDisk,
-  openDatabase,
+  openDatabaseFromConfig,
   REPO_ROOT,
   seedDatabase,
 } from "@lockstep/db";
-import { createAuth, StorageConfigError, storageFromEnv } from "@lockstep/api";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
-import { EnvError, readEnv } from "./env.ts";
 
 /** How long requests in flight get to finish after SIGTERM/SIGINT. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -31,19 +34,24 @@ function listenURL(host: string, port: number): string {
 }
 
 async function main(): Promise<void> {
-  const env = readEnv();
-  const storage = storageFromEnv();
+  // First, before any file, database or port is touched: a bad variable stops the start here.
+  const config = loadConfig();
+  // The resilience defaults can still make the AI timeouts contradict each other; find out now too.
+  aiConfigFrom(config.ai);
+  const { server: env } = config;
+  const dataDirectory = dataDir(config.database.dataDir);
+  const storage = storageFromConfig(config.storage, dataDirectory);
   const version =
     (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
-  const pretty = env.LOG_PRETTY ?? process.stdout.isTTY;
+  const pretty = env.logPretty ?? process.stdout.isTTY;
   const logger = {
-    level: env.LOG_LEVEL,
+    level: env.logLevel,
     ...(pretty
       ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } }
       : {}),
   };
 
-  const db = await openDatabase({ url: env.DATABASE_URL });
+  const db = await openDatabaseFromConfig(config.database);
   const embedded = db.runtime === "pglite";
   const expectedMigrations = await migrationsOnDisk();
   if (embedded) {
@@ -55,26 +63,32 @@ async function main(): Promise<void> {
     if (pending.length)
       console.warn(`warning: ${pending.length} pending migration(s); run pnpm db:migrate (${pending.join(", ")})`);
   }
-  const shouldSeed = env.SEED_ON_START ?? embedded;
+  const shouldSeed = env.seedOnStart ?? embedded;
   if (shouldSeed) await seedDatabase(db);
 
-  const trustedOrigins = [...env.TRUSTED_ORIGINS, ...(env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [])];
+  const { publicUrl } = config.auth;
+  const trustedOrigins = [...config.auth.trustedOrigins, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
   const auth = createAuth({
     db,
-    secret: await resolveAuthSecret(env.BETTER_AUTH_SECRET),
-    baseURL: env.PUBLIC_URL ?? listenURL(env.HOST, env.PORT),
+    secret: await resolveAuthSecret(config.auth.secret, dataDirectory),
+    baseURL: publicUrl ?? listenURL(env.host, env.port),
     trustedOrigins,
   });
-  const ai = await startAi(db, { embedded, log: (message) => console.log(message) });
+  const ai = await startAi(db, {
+    embedded,
+    log: (message) => console.log(message),
+    config,
+  });
   const app = await buildApp({
     db,
     ai: ai.runtime,
     auth,
     storage,
     trustedOrigins,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: typeof env.trustProxy === "object" ? [...env.trustProxy] : env.trustProxy,
     server: { version, expectedMigrations },
-    bodyLimit: env.BODY_LIMIT_BYTES,
+    bodyLimit: env.bodyLimitBytes,
+    dataDefaults: { retentionDays: config.aiLog.retentionDays },
     logger,
     apps: [
       { prefix: "/", root: path.join(REPO_ROOT, "apps/web/dist") },
@@ -105,7 +119,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  const address = await app.listen({ port: env.port, host: env.host });
   const url = address.replace("[::1]", "localhost").replace("127.0.0.1", "localhost");
   const lines = [
     "",
@@ -124,7 +138,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof StorageConfigError) console.error(error.message);
+  // A configuration mistake is the operator's to fix: the message names the variables; a stack would bury it.
+  if (error instanceof ConfigError || error instanceof AiConfigError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -2,7 +2,7 @@
 // directly for createCaller; the host derives it from an HTTP request (cookie, client IP, id).
 import type { AiRuntime } from "@lockstep/ai";
 import type { TRole } from "@lockstep/contracts";
-import type { Database } from "@lockstep/db";
+import type { Database, DataSettingsDefaults } from "@lockstep/db";
 
 export interface RequestMeta {
   requestId: string;
@@ -34,6 +34,8 @@ export interface InnerContext {
   user: SessionUser | null;
   /** The AI layer; absent in contexts that make no model calls (some tests, operator scripts). */
   ai?: AiRuntime;
+  /** The configured data settings (AI_LOG_RETENTION_DAYS) shown before operators save their own; default 90 days. */
+  dataDefaults?: DataSettingsDefaults;
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {

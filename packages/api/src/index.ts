@@ -16,6 +16,7 @@ export {
   createLocalStorage,
   createS3Storage,
   StorageConfigError,
+  storageFromConfig,
   storageFromEnv,
 } from "./storage/index.ts";
 export {

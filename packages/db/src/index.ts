@@ -1,5 +1,5 @@
 // Server-only entry of the database package: connections, migrations, seed and repositories.
-export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromEnv, redactUrl } from "./connection.ts";
+export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromConfig, redactUrl } from "./connection.ts";
 export {
   appliedMigrations,
   applyMigrations,

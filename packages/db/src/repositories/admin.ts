@@ -17,7 +17,7 @@ import { auditLogDtoSelect, toAuditLogDto } from "./audit.ts";
 import { toMessageDto, toSessionDto } from "./conversation-dto.ts";
 import { type MessageRow, selectMessages } from "./messages.ts";
 import type { SessionRow } from "./sessions.ts";
-import { aiLogRetentionDaysFromEnv } from "./ai-interactions/retention.ts";
+import { AI_LOG_RETENTION_DAYS_DEFAULT } from "./ai-interactions/retention.ts";
 import { countAccountFootprint, getUserDetailForAdmin } from "./users.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -197,12 +197,20 @@ const dataSettingsSelect = {
   updatedBy: true,
 } satisfies Prisma.DataSettingsSelect;
 
+/** What applies before operators save settings of their own: the configuration's (AI_LOG_RETENTION_DAYS). */
+export interface DataSettingsDefaults {
+  retentionDays: number;
+}
+
+const BUILT_IN_DATA_SETTINGS: DataSettingsDefaults = { retentionDays: AI_LOG_RETENTION_DAYS_DEFAULT };
+
 function toDataSettings(
   row: Prisma.DataSettingsGetPayload<{ select: typeof dataSettingsSelect }> | null,
+  defaults: DataSettingsDefaults,
 ): TAdminDataSettings {
   if (!row) {
     return {
-      retentionDays: aiLogRetentionDaysFromEnv(),
+      retentionDays: defaults.retentionDays,
       masking: { ...DEFAULT_MASKING_SETTINGS },
       source: "default",
       updatedAt: null,
@@ -218,14 +226,20 @@ function toDataSettings(
   };
 }
 
-/** The settings in force: the saved row, or the environment's defaults before anyone saved one. */
-export async function getDataSettings(tx: ScopedTx): Promise<TAdminDataSettings> {
-  return toDataSettings(await tx.dataSettings.findUnique({ where: { id: 1 }, select: dataSettingsSelect }));
+/** The settings in force: the saved row, or the configured defaults before anyone saved one. */
+export async function getDataSettings(
+  tx: ScopedTx,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
+): Promise<TAdminDataSettings> {
+  return toDataSettings(await tx.dataSettings.findUnique({ where: { id: 1 }, select: dataSettingsSelect }), defaults);
 }
 
 /** Reads the settings as the owner, outside any request: for the retention job and the log. */
-export function readDataSettings(db: Database): Promise<TAdminDataSettings> {
-  return getDataSettings(db.prisma as unknown as ScopedTx);
+export function readDataSettings(
+  db: Database,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
+): Promise<TAdminDataSettings> {
+  return getDataSettings(db.prisma as unknown as ScopedTx, defaults);
 }
 
 /** Saves the settings (the one row); returns them before and after, for the audit row. */
@@ -233,10 +247,11 @@ export async function saveDataSettings(
   tx: ScopedTx,
   input: TAdminDataSettingsInput,
   actorId: string,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
 ): Promise<{ before: TAdminDataSettings; after: TAdminDataSettings }> {
   // Serialises concurrent saves, so each audit row's "before" is what that save replaced.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('data_settings'))`;
-  const before = await getDataSettings(tx);
+  const before = await getDataSettings(tx, defaults);
   const data = { retentionDays: input.retentionDays, masking: input.masking, updatedBy: actorId };
   const row = await tx.dataSettings.upsert({
     where: { id: 1 },
@@ -244,7 +259,7 @@ export async function saveDataSettings(
     update: data,
     select: dataSettingsSelect,
   });
-  return { before, after: toDataSettings(row) };
+  return { before, after: toDataSettings(row, defaults) };
 }
 
 // ------------------------------------------------------------------ audit log

@@ -14,12 +14,12 @@ export const adminDataRouter = router({
   settings: adminProcedure
     .input(z.void())
     .output(ZAdminDataSettingsSchema)
-    .query(({ ctx }) => readDataSettings(ctx.adminDb)),
+    .query(({ ctx }) => readDataSettings(ctx.adminDb, ctx.dataDefaults)),
   /** Takes effect at the retention job's next run and on the next logged call (read fresh by both). */
   updateSettings: adminProcedure
     .input(ZAdminDataSettingsInputSchema)
     .output(ZAdminDataSettingsSchema)
-    .mutation(({ ctx, input }) => updateDataSettings(ctx.adminDb, input)),
+    .mutation(({ ctx, input }) => updateDataSettings(ctx.adminDb, input, ctx.dataDefaults)),
   /** The `pnpm db:verify` report: row counts, orphaned references, expected indexes, enum drift. */
   verify: adminProcedure
     .input(z.void())

@@ -1,17 +1,20 @@
 // Retention of the AI interaction log: how many days to keep (AI_LOG_RETENTION_DAYS) and the batched purge of older rows.
+import { ConfigError, loadConfigGroup, type TEnvironment } from "@lockstep/config";
 import type { Database } from "../../connection.ts";
 
-export const AI_LOG_RETENTION_DAYS_DEFAULT = 90;
+export { AI_LOG_RETENTION_DAYS_DEFAULT } from "@lockstep/config";
 
-/** AI_LOG_RETENTION_DAYS (whole days, at least 1), or the default; anything else is a configuration error. */
-export function aiLogRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.AI_LOG_RETENTION_DAYS?.trim();
-  if (!raw) return AI_LOG_RETENTION_DAYS_DEFAULT;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1) {
-    throw new RangeError(`AI_LOG_RETENTION_DAYS must be a whole number of days, at least 1 (got "${raw}")`);
+/**
+ * AI_LOG_RETENTION_DAYS from a set of variables (whole days, at least 1), or the default; anything
+ * else is a RangeError. The server and the CLIs take it from their loaded config instead.
+ */
+export function aiLogRetentionDaysFromEnv(env: TEnvironment): number {
+  try {
+    return loadConfigGroup("aiLog", env).retentionDays;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new RangeError(error.message, { cause: error });
+    throw error;
   }
-  return days;
 }
 
 export interface RetentionOptions {
