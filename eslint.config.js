@@ -22,6 +22,10 @@ const clientBoundary = {
       message: `@lockstep/db is server-only, not even its types belong in a client: ${BUNDLES_SERVER}, and database rows are not the wire format. Use the DTO types and enums from @lockstep/contracts.`,
     },
     {
+      name: "@lockstep/config",
+      message: `@lockstep/config is server-only: it reads the server's environment (secrets included), and ${BUNDLES_SERVER}.`,
+    },
+    {
       name: "pg",
       message: `pg is a server-side PostgreSQL driver: ${BUNDLES_SERVER}. Call the API through tRPC instead.`,
     },
@@ -37,6 +41,10 @@ const clientBoundary = {
       message: `@lockstep/db is server-only, types included: ${BUNDLES_SERVER}. Use @lockstep/contracts.`,
     },
     {
+      group: ["@lockstep/config/*"],
+      message: `@lockstep/config is server-only, types included: ${BUNDLES_SERVER}.`,
+    },
+    {
       group: ["@prisma/*", "pg/*"],
       message: `Prisma and database drivers are server-only, types and enums included: ${BUNDLES_SERVER}, and Prisma enums are not the wire format. Use @lockstep/contracts.`,
     },
@@ -46,6 +54,39 @@ const clientBoundary = {
         "Import workspace packages by name (e.g. @lockstep/contracts), never by a relative path into their sources.",
     },
   ],
+};
+
+// The environment is read in one place, @lockstep/config, validated before anything runs; everything
+// else gets typed config passed in. (create-t3-turbo's restrictEnvAccess.)
+const USE_CONFIG =
+  "Read configuration through @lockstep/config (loadConfig) and pass the typed slice in: it is validated once, before anything runs.";
+
+const restrictEnvAccess = {
+  files: ["{packages,apps}/*/src/**/*.{ts,tsx,mts,cts}"],
+  ignores: [
+    "packages/config/src/**",
+    // Test support may read the test run's own variables (DATABASE_URL for the suite's database).
+    "**/*.test.{ts,tsx}",
+    "**/testing/**",
+    "**/test/**",
+    "**/e2e/**",
+    "**/harness/**",
+    "**/*.config.{ts,mts,js,mjs}",
+  ],
+  rules: {
+    "no-restricted-properties": ["error", { object: "process", property: "env", message: USE_CONFIG }],
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "VariableDeclarator[init.name='process'] > ObjectPattern > Property[key.name='env']",
+        message: USE_CONFIG,
+      },
+      {
+        selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+        message: USE_CONFIG,
+      },
+    ],
+  },
 };
 
 export default defineConfig(
@@ -98,4 +139,5 @@ export default defineConfig(
       "@typescript-eslint/no-restricted-imports": ["error", clientBoundary],
     },
   },
+  restrictEnvAccess,
 );
