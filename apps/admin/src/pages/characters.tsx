@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { Badge, Card, ErrorNotice, inputClass, Loading, PageHeader, TextField } from "../components/ui.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 function useCatalogue() {
   const trpc = useTRPC();

@@ -9,7 +9,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useParams } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { CharacterAvatar } from "./character-avatar.tsx";
 import { useStartSession } from "./use-start-session.ts";
 

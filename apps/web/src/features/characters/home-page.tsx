@@ -6,7 +6,7 @@ import { StatusBadge } from "@lockstep/ui/status-badge";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { sessionTitle } from "../sidebar/session-list.ts";
 import { CharacterAvatar } from "./character-avatar.tsx";
 import { useStartSession } from "./use-start-session.ts";

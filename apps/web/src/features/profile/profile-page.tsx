@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useRouter } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { signOut } from "../auth/auth-client.ts";
 import { rememberDeletedAccount } from "../auth/farewell.ts";
 import { DeleteAccountDialog } from "./delete-account-dialog.tsx";

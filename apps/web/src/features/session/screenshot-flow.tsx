@@ -10,7 +10,7 @@ import {
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { checkScreenshotFile, UploadError, uploadScreenshot } from "./screenshot-upload.ts";
 import { VerificationEditor } from "./verification-editor.tsx";

@@ -3,7 +3,7 @@
 import type { TMessageDto } from "@lockstep/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export type WritableAuthor = "user" | "contact";

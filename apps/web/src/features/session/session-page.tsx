@@ -5,7 +5,7 @@ import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessio
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useTRPC, useTRPCClient } from "../../trpc.ts";
+import { useTRPC, useTRPCClient } from "@lockstep/ui/trpc";
 import { Composer } from "./composer.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { MessageHistory } from "./message-history.tsx";

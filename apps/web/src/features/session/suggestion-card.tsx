@@ -5,7 +5,7 @@ import { COLLECTION_NAME_MAX, type TMessageDto, type TMessageSentiment } from "@
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useId, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export interface SuggestionCardProps {

@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useId, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { SESSION_TYPE_LABELS, SESSION_TYPES } from "./session-list.ts";
 
 const TYPE_HINTS: Record<TSessionType, string> = {

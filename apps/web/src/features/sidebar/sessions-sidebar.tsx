@@ -8,7 +8,7 @@ import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useId, useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import {
   EMPTY_FILTERS,

@@ -8,7 +8,7 @@ import { StatusBadge } from "@lockstep/ui/status-badge";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { EMPTY_FILTERS, orderSessions, sessionTitle, toListInput } from "./session-list.ts";
 import { useSentinel } from "./use-sentinel.ts";
 import { useSessionActions } from "./use-session-actions.ts";

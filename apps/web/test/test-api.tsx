@@ -1,12 +1,13 @@
-// Component-test support: a real tRPC client and TanStack Query around a component, with a link
-// that answers procedures from a table in the test instead of a server (and can fail like a network).
+// Component-test support, kept out of src so no app code can import it: a real tRPC client and
+// TanStack Query around a component, with a link that answers procedures from a table in the test
+// instead of a server (and can fail like a network).
 import type { AppRouter } from "@lockstep/api";
 import type { TMessageDto, TSessionDto } from "@lockstep/contracts";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import type { ReactNode } from "react";
-import { TRPCProvider } from "../../trpc.ts";
+import { TRPCProvider } from "@lockstep/ui/trpc";
 
 export type Handler = (input: unknown) => unknown | Promise<unknown>;
 export interface Call {

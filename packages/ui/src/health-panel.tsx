@@ -1,14 +1,15 @@
-// Connects the health card to the API: one tRPC query, its states mapped onto the card's props.
+// Connects the health card to the API: one tRPC query, polled, its states mapped onto the card's props.
 import { useQuery } from "@tanstack/react-query";
-import { describeHealthError, HealthCard } from "@lockstep/ui/health-card";
+import { describeHealthError, HealthCard } from "./health-card.tsx";
 import { useTRPC } from "./trpc.ts";
 
-// Operators watch this page; a dead server should show within seconds, without a reload.
-const POLL_MS = 15_000;
-
-export function HealthPanel() {
+export function HealthPanel({
+  pollMs,
+}: {
+  /** How soon a server going away shows, without a reload. */ pollMs: number;
+}) {
   const trpc = useTRPC();
-  const health = useQuery({ ...trpc.health.queryOptions(), refetchInterval: POLL_MS });
+  const health = useQuery({ ...trpc.health.queryOptions(), refetchInterval: pollMs });
   const refetch = () => void health.refetch();
 
   if (health.isError) {
