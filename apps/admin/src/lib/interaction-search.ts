@@ -9,6 +9,7 @@ import {
   ZAiInteractionStatusSchema,
   ZAiOperationSchema,
   ZDataSourceSchema,
+  ZEpochMsSchema,
   ZInteractionSortSchema,
 } from "@lockstep/contracts";
 
@@ -25,9 +26,10 @@ function text(value: unknown): string | undefined {
   return trimmed && trimmed.length <= INTERACTION_FILTER_TEXT_MAX && !trimmed.includes("\u0000") ? trimmed : undefined;
 }
 
+/** A wire timestamp (the contracts' epoch-ms rule), from a number or its digits in the URL. */
 function epoch(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  const checked = ZEpochMsSchema.safeParse(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
+  return checked.success ? checked.data : undefined;
 }
 
 function oneOf<T extends string>(options: readonly T[], value: unknown): T | undefined {
