@@ -139,5 +139,24 @@ export default defineConfig(
       "@typescript-eslint/no-restricted-imports": ["error", clientBoundary],
     },
   },
+  {
+    // Test support lives outside src (packages/*/test, */testing entry points) so production code
+    // cannot reach it: it imports vitest, inserts rows as the owner and mounts fakes.
+    files: ["{packages,apps}/*/src/**/*.{ts,tsx,mts,cts}"],
+    ignores: ["**/*.test.{ts,tsx}", "**/e2e/**", "{packages,apps}/*/src/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/test/**", "*/testing", "**/testing", "**/testing/**"],
+              message: "Test support is for tests only: production code may not import it (test files may).",
+            },
+          ],
+        },
+      ],
+    },
+  },
   restrictEnvAccess,
 );

@@ -9,7 +9,7 @@ import type { CallOutcome, CallSpec, InteractionLog } from "../log/types.ts";
 import { compareVersions, embedMissingChunks, ingestKnowledgeFile } from "./ingest.ts";
 import type { KnowledgeWriteScope } from "./scope.ts";
 import { createKnowledgeRetriever, searchKnowledge } from "./search.ts";
-import { hashedWordsProvider, type HashedWordsProvider } from "./testing-provider.ts";
+import { hashedWordsProvider, type HashedWordsProvider } from "../../test/testing-provider.ts";
 
 let db: TestDatabase;
 let provider: HashedWordsProvider;

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
-import { callerWithAi, insertCharacter, type TestCharacter } from "../testing/characters.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
+import { callerWithAi, insertCharacter, type TestCharacter } from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let alice: TestPerson;

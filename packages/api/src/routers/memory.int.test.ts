@@ -7,7 +7,7 @@ import { memoriesForPrompt, withUser } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../context.ts";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
 import {
   callerWithAi,
   type FakeProvider,
@@ -17,7 +17,7 @@ import {
   recordingLog,
   type TestCharacter,
   testAiRuntime,
-} from "../testing/characters.ts";
+} from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let maya: TestCharacter;

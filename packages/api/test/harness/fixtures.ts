@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@lockstep/db";
 import { z } from "zod";
-import { cursorCodec } from "../services/cursors.ts";
+import { cursorCodec } from "../../src/services/cursors.ts";
 
 /** The kinds of row an id-like field can point at. */
 export const ROW_KINDS = [

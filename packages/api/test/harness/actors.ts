@@ -1,7 +1,8 @@
 // Who calls: anonymous, a plain user or an admin, as inner contexts the HTTP host would build, with real users in the test database.
 import { randomUUID } from "node:crypto";
 import type { Database } from "@lockstep/db";
-import type { InnerContext, ServerInfo, SessionUser } from "../context.ts";
+import type { InnerContext, ServerInfo, SessionUser } from "../../src/context.ts";
+import { type InsertUserOptions, insertUser } from "../testing/callers.ts";
 
 export type ActorKind = "anonymous" | "user" | "admin";
 export const ACTOR_KINDS: readonly ActorKind[] = ["anonymous", "user", "admin"];
@@ -28,22 +29,17 @@ export function nextRequestId(): string {
   return `harness-${requestCounter}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Inserts a user as the database owner (no auth flow: tests do not need a password hash). */
-export async function insertUser(db: Database, role: "user" | "admin", label = "Harness"): Promise<SessionUser> {
+/** What insertUser needs for a harness person: signed in (an auth session), named after `label`. */
+export function harnessPerson(role: "user" | "admin", label = "Harness"): InsertUserOptions {
   const id = randomUUID();
-  const authSessionId = randomUUID();
-  const email = `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${id.slice(0, 8)}@example.test`;
-  const name = `${label} ${role} ${id.slice(0, 4)}`;
-  // One statement for both rows: the per-call fresh users of the fuzzer make this a hot path.
-  await db.pool.query(
-    `WITH u AS (
-       INSERT INTO users (id, name, email, email_verified, role, created_at, updated_at)
-       VALUES ($1, $2, $3, true, $4::"Role", now(), now()) RETURNING id)
-     INSERT INTO auth_sessions (id, user_id, token, expires_at, ip_address, user_agent, created_at, updated_at)
-     SELECT $5, u.id, $6, now() + interval '1 day', '127.0.0.1', 'lockstep-harness', now(), now() FROM u`,
-    [id, name, email, role === "admin" ? "ADMIN" : "USER", authSessionId, randomUUID()],
-  );
-  return { id, email, name, role, authSessionId };
+  return {
+    id,
+    role,
+    email: `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${id.slice(0, 8)}@example.test`,
+    name: `${label} ${role} ${id.slice(0, 4)}`,
+    emailVerified: true,
+    withAuthSession: true,
+  };
 }
 
 /** Is this user still there, enabled and in the role they had (a mutation may have changed that)? */
@@ -91,7 +87,7 @@ export function databaseActors(
   const make = async (kind: ActorKind): Promise<Actor> => {
     if (kind === "anonymous") return { kind, user: null };
     created += 1;
-    return { kind, user: await insertUser(db, kind) };
+    return { kind, user: await insertUser(db, harnessPerson(kind)) };
   };
   return {
     actor(kind, options = {}) {

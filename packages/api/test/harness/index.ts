@@ -8,7 +8,7 @@ export {
   databaseActors,
   type ExtraContext,
   harnessServerInfo,
-  insertUser,
+  harnessPerson,
   offlineActors,
   stillIntact,
 } from "./actors.ts";

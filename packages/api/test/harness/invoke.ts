@@ -7,7 +7,7 @@ import {
   type TRPCError,
 } from "@trpc/server";
 import { isObservable, observableToAsyncIterable } from "@trpc/server/observable";
-import type { InnerContext } from "../context.ts";
+import type { InnerContext } from "../../src/context.ts";
 import type { DiscoveredProcedure } from "./discovery.ts";
 import { appCodeOfShape } from "./leaks.ts";
 

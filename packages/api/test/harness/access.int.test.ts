@@ -2,7 +2,7 @@
 import { migrationsOnDisk } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
+import { appRouter } from "../../src/root.ts";
 import { harnessAi, type HarnessAi } from "./ai.ts";
 import { databaseActors, harnessServerInfo } from "./actors.ts";
 import {

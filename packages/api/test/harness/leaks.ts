@@ -2,7 +2,7 @@
 import { APP_ERROR_TRPC_CODE, ZAppErrorCodeSchema } from "@lockstep/contracts";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { appCodeOf } from "../errors.ts";
+import { appCodeOf } from "../../src/errors.ts";
 
 export interface Leak {
   /** What kind of internal detail it is (the rule's name). */

@@ -1,40 +1,6 @@
-// Test-only helpers for the routers' integration tests: callers for a given person, and rows inserted as the owner (bypassing RLS) to act on.
+// Rows for the routers' integration tests, inserted as the owner (bypassing RLS) to act on, and reads of what they left.
 import { randomUUID } from "node:crypto";
 import type { TestDatabase } from "@lockstep/db/testing";
-import type { SessionUser } from "../context.ts";
-import { callerFor as callerWithRuntime } from "../testing/callers.ts";
-
-export interface TestUser extends SessionUser {
-  createdAt: Date;
-}
-
-/** A caller for `user` with a known request id (the audit tests look for it). */
-export function callerFor(db: TestDatabase, user: SessionUser | null, requestId = "test-request") {
-  return callerWithRuntime(db, user, undefined, { requestId, ip: "203.0.113.9" });
-}
-
-export async function insertUser(
-  db: TestDatabase,
-  options: {
-    id?: string;
-    email?: string;
-    name?: string;
-    role?: "user" | "admin";
-    createdAt?: Date;
-    disabled?: boolean;
-  } = {},
-): Promise<TestUser> {
-  const id = options.id ?? randomUUID();
-  const email = options.email ?? `${id}@example.com`;
-  const name = options.name ?? `Person ${id.slice(0, 8)}`;
-  const role = options.role ?? "user";
-  const createdAt = options.createdAt ?? new Date();
-  await db.pool.query(
-    `INSERT INTO users (id, name, email, role, disabled_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
-    [id, name, email, role.toUpperCase(), options.disabled ? new Date() : null, createdAt],
-  );
-  return { id, email, name, role, authSessionId: null, createdAt };
-}
 
 /** Shared catalogue rows (characters, a provider) footprints point at. */
 export interface Catalogue {

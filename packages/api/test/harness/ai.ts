@@ -9,7 +9,7 @@ import {
   sentimentOf,
 } from "@lockstep/ai";
 import { type Database, seedDatabase } from "@lockstep/db";
-import { backgroundTasks } from "../services/ai-flows.ts";
+import { backgroundTasks } from "../../src/services/ai-flows.ts";
 
 export interface HarnessAi {
   runtime: AiRuntime;

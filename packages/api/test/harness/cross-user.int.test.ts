@@ -4,10 +4,11 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { appRouter } from "../root.ts";
-import { protectedProcedure, router } from "../trpc.ts";
+import { appRouter } from "../../src/root.ts";
+import { protectedProcedure, router } from "../../src/trpc.ts";
 import { harnessAi, type HarnessAi, seedLikeTheServer } from "./ai.ts";
-import { databaseActors, harnessServerInfo, insertUser } from "./actors.ts";
+import { insertUser } from "../testing/callers.ts";
+import { databaseActors, harnessPerson, harnessServerInfo } from "./actors.ts";
 import { crossUserProcedure, type CrossUserReport } from "./cross-user.ts";
 import { type Access, accessOf, type DiscoveredProcedure, discoverProcedures } from "./discovery.ts";
 import { createOwnedData, type OwnedData, snapshotOwnedRows } from "./fixtures.ts";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   ai = harnessAi(db);
   actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
   await seedLikeTheServer(db, ai);
-  owner = await createOwnedData(db, (await insertUser(db, "user", "Owner A")).id);
+  owner = await createOwnedData(db, (await insertUser(db, harnessPerson("user", "Owner A"))).id);
 });
 
 afterAll(async () => {
@@ -121,7 +122,7 @@ describe("the check itself", () => {
   let victim: OwnedData;
   beforeAll(async () => {
     brokenProcedures = await discoverProcedures(broken);
-    victim = await createOwnedData(db, (await insertUser(db, "user", "Victim")).id);
+    victim = await createOwnedData(db, (await insertUser(db, harnessPerson("user", "Victim"))).id);
   });
 
   it.each(["session.get", "session.rename", "session.remove", "session.create"])("catches %s", async (path) => {

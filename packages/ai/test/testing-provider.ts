@@ -1,5 +1,5 @@
 // A tiny deterministic embedder for knowledge tests: hashed bag of words, L2-normalised, 1536-d; it implements only embed.
-import { type AiProvider, type ChatStreamEvent, EMBEDDING_DIMENSIONS, type StructuredResult } from "../provider.ts";
+import { type AiProvider, type ChatStreamEvent, EMBEDDING_DIMENSIONS, type StructuredResult } from "../src/provider.ts";
 
 /** FNV-1a, so a word lands in the same dimension on every run. */
 function hash(word: string): number {

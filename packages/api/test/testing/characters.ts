@@ -11,8 +11,8 @@ import type {
 } from "@lockstep/ai";
 import { SessionStreams } from "@lockstep/ai";
 import type { Database } from "@lockstep/db";
-import type { SessionUser } from "../context.ts";
-import { createCaller } from "../root.ts";
+import type { SessionUser } from "../../src/context.ts";
+import { createCaller } from "../../src/root.ts";
 
 let counter = 0;
 

@@ -2,9 +2,10 @@
 import { migrationsOnDisk } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
+import { appRouter } from "../../src/root.ts";
 import { harnessAi, type HarnessAi, seedLikeTheServer } from "./ai.ts";
-import { ACTOR_KINDS, databaseActors, harnessServerInfo, insertUser, stillIntact } from "./actors.ts";
+import { insertUser } from "../testing/callers.ts";
+import { ACTOR_KINDS, databaseActors, harnessPerson, harnessServerInfo, stillIntact } from "./actors.ts";
 import { type Access, accessOf, discoverProcedures } from "./discovery.ts";
 import { createOwnedData, cursorsFor, kindsForField, kindsForProcedure, type OwnedData } from "./fixtures.ts";
 import { type FuzzReport, fuzzProcedure, SELF_EMAIL, SELF_ID, selfCursor, selfRow } from "./fuzz.ts";
@@ -43,7 +44,7 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
     actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
     await seedLikeTheServer(db, ai);
     // Someone else's rows, so generated ids sometimes point at a stranger's row, not only at nothing.
-    bystander = await createOwnedData(db, (await insertUser(db, "user", "Bystander")).id);
+    bystander = await createOwnedData(db, (await insertUser(db, harnessPerson("user", "Bystander"))).id);
   });
 
   /**
