@@ -1,6 +1,6 @@
 // GET /api/admin/interactions/export: the filtered AI interaction log as CSV or JSONL, for operators only, audited, streamed in keyset batches so no export holds the log in memory.
 import { Readable } from "node:stream";
-import { adminScope, type Auth, resolveSessionUser } from "@lockstep/api";
+import { adminScope, type Auth, requestMetaOf, resolveSessionUser } from "@lockstep/api";
 import {
   APP_ERRORS,
   appErrorBody,
@@ -162,11 +162,7 @@ export function registerAdminExport(app: FastifyInstance, options: AdminExportOp
     if (!parsed.ok) return refuse("BAD_INPUT", "Invalid export filters", parsed.fieldErrors);
 
     // Audited before the first byte, so an export the client abandons is on record too.
-    const scope = adminScope(options.db, user, {
-      requestId: request.id,
-      ip: request.ip ?? null,
-      userAgent: request.headers["user-agent"] ?? null,
-    });
+    const scope = adminScope(options.db, user, requestMetaOf(request));
     await scope.change(
       { action: "admin.interactions.export", entityType: "ai_interaction", entityId: null },
       async () => ({

@@ -13,6 +13,7 @@ import {
   type BlobStorage,
   CLIENT_IP_HEADER,
   createInnerContext,
+  requestMetaOf,
   resolveSessionUser,
   type ServerInfo,
   createLocalStorage,
@@ -170,7 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
           ...(options.dataDefaults ? { dataDefaults: options.dataDefaults } : {}),
           server: options.server,
           user: await resolveSessionUser(options.auth, toHeaders(req)),
-          requestMeta: { requestId: req.id, ip: req.ip ?? null, userAgent: req.headers["user-agent"] ?? null },
+          requestMeta: requestMetaOf(req),
         }),
       // tRPC's own Vary replaces the one @fastify/cors set, yet the CORS headers differ by Origin.
       responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),

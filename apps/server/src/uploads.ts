@@ -10,8 +10,8 @@ import {
   type BlobStorage,
   checkScreenshotUpload,
   failScreenshotUpload,
-  type RequestMeta,
   readScreenshotFile,
+  requestMetaOf,
   resolveSessionUser,
   type SessionUser,
   uploadScreenshot,
@@ -54,10 +54,6 @@ function send(reply: FastifyReply, code: TAppErrorCode, message: string) {
     .code(APP_ERRORS[code].status)
     .type("application/json")
     .send(appErrorBody(code, message, { requestId: reply.request.id }));
-}
-
-function metaOf(request: FastifyRequest): RequestMeta {
-  return { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers["user-agent"] ?? null };
 }
 
 /** A file-level failure Fastify or the multipart parser raised, as an app code and a message. */
@@ -137,7 +133,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       const session = await uploadScreenshot(
         scope,
         { ai: options.ai, storage: options.storage },
-        metaOf(request),
+        requestMetaOf(request),
         target.sessionId,
         data,
       );
@@ -177,7 +173,13 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       const user = await signedIn(request, reply);
       if (!user) return reply;
       if (!isUuid(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
-      const file = await readScreenshotFile(options.db, user, metaOf(request), options.storage, request.params.id);
+      const file = await readScreenshotFile(
+        options.db,
+        user,
+        requestMetaOf(request),
+        options.storage,
+        request.params.id,
+      );
       return reply.type(file.mime).send(file.data);
     },
     // Runs after the host's own onSend (which marks /api answers no-store): a person's image may

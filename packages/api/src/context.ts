@@ -38,6 +38,26 @@ export interface InnerContext {
   dataDefaults?: DataSettingsDefaults;
 }
 
+/** The parts of an HTTP request the metadata comes from; Fastify's request has them, as may any host's. */
+export interface RequestLike {
+  id: string;
+  ip?: string | null;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The request metadata every entry point (tRPC, uploads, exports) hands to services and the audit
+ * log, built one way: the host's request id, the client address it determined, the user agent.
+ */
+export function requestMetaOf(request: RequestLike): RequestMeta {
+  const userAgent = request.headers["user-agent"];
+  return {
+    requestId: request.id,
+    ip: request.ip ?? null,
+    userAgent: (Array.isArray(userAgent) ? userAgent[0] : userAgent) ?? null,
+  };
+}
+
 export function createInnerContext(options: InnerContext): InnerContext {
   return options;
 }
