@@ -8,6 +8,7 @@ import {
   type TDeletedAccountCounts,
   type TMaskingSettings,
   type TMessageDto,
+  isUuid,
   toEpochMs,
 } from "@lockstep/contracts";
 import type { Database } from "../connection.ts";
@@ -19,8 +20,6 @@ import { type MessageRow, selectMessages } from "./messages.ts";
 import type { SessionRow } from "./sessions.ts";
 import { AI_LOG_RETENTION_DAYS_DEFAULT } from "./ai-interactions/retention.ts";
 import { countAccountFootprint, getUserDetailForAdmin } from "./users.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -89,7 +88,7 @@ export async function listSessionsForAdmin(
 
 /** One session of anyone, soft-deleted or not; null when absent. */
 export async function getSessionForAdmin(tx: ScopedTx, id: string): Promise<TAdminSession | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await tx.$queryRaw<AdminSessionRow[]>`
     SELECT ${ADMIN_SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}::uuid`;
   const row = rows[0];
@@ -128,7 +127,7 @@ export async function restoreSessionForAdmin(
   tx: ScopedTx,
   id: string,
 ): Promise<{ before: TAdminSession; after: TAdminSession } | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM sessions WHERE id = ${id}::uuid FOR UPDATE`;
   if (!locked.length) return null;
   const before = await getSessionForAdmin(tx, id);

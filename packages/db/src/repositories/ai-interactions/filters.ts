@@ -5,11 +5,10 @@ import {
   DataSource,
   type TAiInteractionStatus,
   type TAiOperation,
+  isUuid,
   type TDataSource,
 } from "@lockstep/contracts";
 import { Prisma } from "../../generated/prisma/client.ts";
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AiInteractionFilters {
   /** created_at >= from */
@@ -38,7 +37,7 @@ export function filterSql(f: AiInteractionFilters): Prisma.Sql[] {
   if (f.operation) where.push(Prisma.sql`i.operation = ${AiOperation.toDb(f.operation)}::"AiOperation"`);
   if (f.userId) where.push(Prisma.sql`i.user_id = ${f.userId}`);
   if (f.sessionId)
-    where.push(UUID.test(f.sessionId) ? Prisma.sql`i.session_id = ${f.sessionId}::uuid` : Prisma.sql`false`);
+    where.push(isUuid(f.sessionId) ? Prisma.sql`i.session_id = ${f.sessionId}::uuid` : Prisma.sql`false`);
   if (f.dataSource) where.push(Prisma.sql`i.data_source = ${DataSource.toDb(f.dataSource)}::"DataSource"`);
   return where;
 }

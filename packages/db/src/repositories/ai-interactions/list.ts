@@ -9,11 +9,12 @@ import {
   type TAdminInteractionDetail,
   type TAdminInteractionListItem,
   PROMPT_PREVIEW_MAX,
+  isUuid,
 } from "@lockstep/contracts";
 import { type $Enums, Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
 import { rebuildRollupHour } from "../ai-rollups.ts";
-import { type AiInteractionFilters, filterSql, UUID } from "./filters.ts";
+import { type AiInteractionFilters, filterSql } from "./filters.ts";
 
 /** Columns of a list item, aliased to the DTO's names. Request, response and metadata stay out: pages stay small. */
 const LIST_COLUMNS = Prisma.sql`
@@ -216,7 +217,7 @@ export function toAiInteractionDetail(row: AiInteractionDetailRow): TAdminIntera
 
 /** One interaction with its responses in order; null when absent. */
 export async function getAiInteractionDetails(tx: ScopedTx, id: string): Promise<TAdminInteractionDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const row = await tx.aiInteraction.findUnique({ where: { id }, select: aiInteractionDetailSelect });
   return row ? toAiInteractionDetail(row) : null;
 }

@@ -7,11 +7,11 @@ import {
   type TAiOperation,
   type TDataSource,
   type TProviderKind,
+  isUuid,
 } from "@lockstep/contracts";
 import type { Database } from "../../connection.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
-import { UUID } from "./filters.ts";
 
 /** Plain JSON, as JSONB stores it (the log hands over values already made storable and masked). */
 export type LogJson = string | number | boolean | null | LogJson[] | { [key: string]: LogJson };
@@ -71,7 +71,7 @@ export async function beginAiInteraction(db: Database, row: NewAiInteraction): P
     let sessionId: string | null = null;
     let sessionNotAttached: BegunAiInteraction["sessionNotAttached"] = null;
     if (row.sessionId) {
-      if (!UUID.test(row.sessionId)) {
+      if (!isUuid(row.sessionId)) {
         sessionNotAttached = "invalid_id";
       } else if (!userId) {
         // Without a user nobody can show the session is theirs, and a session cannot be created
@@ -208,7 +208,7 @@ export async function abortAbandonedAiInteractions(db: Database, sweep: Abandone
     throw new Error("abortAbandonedAiInteractions needs createdBefore or exceptIds");
   const criteria: Prisma.Sql[] = [Prisma.sql`status = 'PENDING'`];
   if (sweep.createdBefore) criteria.push(Prisma.sql`created_at < ${sweep.createdBefore}`);
-  const keep = (sweep.exceptIds ?? []).filter((id) => UUID.test(id));
+  const keep = (sweep.exceptIds ?? []).filter((id) => isUuid(id));
   if (keep.length) criteria.push(Prisma.sql`id::text NOT IN (${Prisma.join(keep)})`);
   return db.prisma.$executeRaw`
     UPDATE ai_interactions
