@@ -70,7 +70,6 @@ const restrictEnvAccess = {
     "**/testing/**",
     "**/test/**",
     "**/e2e/**",
-    "**/harness/**",
     "**/*.config.{ts,mts,js,mjs}",
   ],
   rules: {
