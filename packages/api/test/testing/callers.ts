@@ -2,7 +2,7 @@
 // the HTTP host would build the context after reading a session cookie.
 import { randomUUID } from "node:crypto";
 import type { AiRuntime } from "@lockstep/ai";
-import type { Database } from "@lockstep/db";
+import type { Database, DataSettingsDefaults } from "@lockstep/db";
 import type { RequestMeta, SessionUser } from "../../src/context.ts";
 import { createCaller } from "../../src/root.ts";
 
@@ -86,11 +86,12 @@ export async function createPerson(
 
 export interface CallerOptions extends Partial<RequestMeta> {
   ai?: AiRuntime;
+  dataDefaults?: DataSettingsDefaults;
 }
 
 /** A caller acting as `user` (or anonymous), with the request metadata the host would have read. */
 export function callerFor(db: Database, user: SessionUser | null, options: CallerOptions = {}) {
-  const { ai, ...meta } = options;
+  const { ai, dataDefaults, ...meta } = options;
   return createCaller({
     db,
     user: user && {
@@ -101,6 +102,7 @@ export function callerFor(db: Database, user: SessionUser | null, options: Calle
       authSessionId: user.authSessionId,
     },
     ...(ai ? { ai } : {}),
+    ...(dataDefaults ? { dataDefaults } : {}),
     server: { version: "test", expectedMigrations: [] },
     requestMeta: { requestId: `test-${randomUUID()}`, ip: "127.0.0.1", userAgent: "vitest", ...meta },
   });
