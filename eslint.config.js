@@ -22,6 +22,10 @@ const clientBoundary = {
       message: `@lockstep/db is server-only, not even its types belong in a client: ${BUNDLES_SERVER}, and database rows are not the wire format. Use the DTO types and enums from @lockstep/contracts.`,
     },
     {
+      name: "@lockstep/config",
+      message: `@lockstep/config is server-only: it reads the server's environment (secrets included), and ${BUNDLES_SERVER}.`,
+    },
+    {
       name: "pg",
       message: `pg is a server-side PostgreSQL driver: ${BUNDLES_SERVER}. Call the API through tRPC instead.`,
     },
@@ -37,6 +41,10 @@ const clientBoundary = {
       message: `@lockstep/db is server-only, types included: ${BUNDLES_SERVER}. Use @lockstep/contracts.`,
     },
     {
+      group: ["@lockstep/config/*"],
+      message: `@lockstep/config is server-only, types included: ${BUNDLES_SERVER}.`,
+    },
+    {
       group: ["@prisma/*", "pg/*"],
       message: `Prisma and database drivers are server-only, types and enums included: ${BUNDLES_SERVER}, and Prisma enums are not the wire format. Use @lockstep/contracts.`,
     },
@@ -46,6 +54,38 @@ const clientBoundary = {
         "Import workspace packages by name (e.g. @lockstep/contracts), never by a relative path into their sources.",
     },
   ],
+};
+
+// The environment is read in one place, @lockstep/config, validated before anything runs; everything
+// else gets typed config passed in. (create-t3-turbo's restrictEnvAccess.)
+const USE_CONFIG =
+  "Read configuration through @lockstep/config (loadConfig) and pass the typed slice in: it is validated once, before anything runs.";
+
+const restrictEnvAccess = {
+  files: ["{packages,apps}/*/src/**/*.{ts,tsx,mts,cts}"],
+  ignores: [
+    "packages/config/src/**",
+    // Test support may read the test run's own variables (DATABASE_URL for the suite's database).
+    "**/*.test.{ts,tsx}",
+    "**/testing/**",
+    "**/test/**",
+    "**/e2e/**",
+    "**/*.config.{ts,mts,js,mjs}",
+  ],
+  rules: {
+    "no-restricted-properties": ["error", { object: "process", property: "env", message: USE_CONFIG }],
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "VariableDeclarator[init.name='process'] > ObjectPattern > Property[key.name='env']",
+        message: USE_CONFIG,
+      },
+      {
+        selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+        message: USE_CONFIG,
+      },
+    ],
+  },
 };
 
 export default defineConfig(
@@ -70,12 +110,12 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ["{apps,packages}/*/**/*.{ts,tsx,mts,cts}", "bench/**/*.ts"],
+    // Each package's own tsconfig.json covers these (the browser tests' and build configs' files are
+    // checked by the rules above without type information).
+    files: ["{apps,packages}/*/{src,test}/**/*.{ts,tsx,mts,cts}", "bench/src/**/*.ts"],
+    ignores: ["apps/web/src/lint-boundary.test.ts"],
     languageOptions: {
-      parserOptions: {
-        project: ["./{apps,packages}/*/tsconfig.json", "./apps/*/tsconfig.node.json", "./bench/tsconfig.json"],
-        tsconfigRootDir: import.meta.dirname,
-      },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Fire-and-forget is allowed, but must be written as such: `void promise` (with its own .catch).
@@ -98,4 +138,24 @@ export default defineConfig(
       "@typescript-eslint/no-restricted-imports": ["error", clientBoundary],
     },
   },
+  {
+    // Test support lives outside src (packages/*/test, */testing entry points) so production code
+    // cannot reach it: it imports vitest, inserts rows as the owner and mounts fakes.
+    files: ["{packages,apps}/*/src/**/*.{ts,tsx,mts,cts}"],
+    ignores: ["**/*.test.{ts,tsx}", "**/e2e/**", "{packages,apps}/*/src/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/test/**", "*/testing", "**/testing", "**/testing/**"],
+              message: "Test support is for tests only: production code may not import it (test files may).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  restrictEnvAccess,
 );

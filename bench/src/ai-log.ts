@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     noLog.begin = async () => ({ id: placeholderId, firstToken() {}, async succeed() {}, async fail() {} });
 
     async function round(runtime: AiRuntime): Promise<number> {
-      const caller = callerFor(db, user, runtime);
+      const caller = callerFor(db, user, { ai: runtime });
       const session = await caller.session.create({ type: "text" });
       const start = performance.now();
       for (let index = 0; index < SENDS_PER_ROUND; index++) {

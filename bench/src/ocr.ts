@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const poolSize = defaultOcrWorkers();
+  const poolSize = defaultOcrWorkers(process.env.OCR_WORKERS ? Number(process.env.OCR_WORKERS) : undefined);
   const pool = createOcrPool({ workers: poolSize });
   const single = createOcrPool({ workers: 1 });
   try {

@@ -5,7 +5,7 @@ import { Button } from "@lockstep/ui/button";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { ErrorNotice, Loading, TextField } from "./components/ui.tsx";
-import { useTRPC } from "./trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 /** Better Auth answers with { message, code }; the words for each case an operator meets. */
 export async function signInMessage(response: Response): Promise<string> {

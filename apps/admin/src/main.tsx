@@ -4,7 +4,7 @@ import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { router } from "./router.tsx";
-import { createApiClient, TRPCProvider } from "./trpc.ts";
+import { createApiClient, TRPCProvider } from "@lockstep/ui/trpc";
 import "./index.css";
 
 /**

@@ -1,4 +1,5 @@
 // The interaction export over real HTTP: only operators, audited with the filters, the same filters as admin.interactions.list, and files holding exactly the filtered rows (CSV and JSONL) across several keyset batches.
+import type { TAppErrorBody } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_BATCH_SIZE, EXPORT_COLUMNS, EXPORT_PATH } from "./admin-export.ts";
@@ -173,8 +174,9 @@ describe(`GET ${EXPORT_PATH}`, () => {
     ] as const) {
       const response = await admin.fetch(`${EXPORT_PATH}?${query}`);
       expect(response.status, query).toBe(400);
-      const body = (await response.json()) as { fieldErrors: Record<string, string[]> };
-      expect(Object.keys(body.fieldErrors), query).toContain(field);
+      const body = (await response.json()) as TAppErrorBody;
+      expect(body.error.data.appCode).toBe("BAD_INPUT");
+      expect(Object.keys(body.error.data.fieldErrors ?? {}), query).toContain(field);
     }
     const after = (
       await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.interactions.export'`)

@@ -1,9 +1,12 @@
 // GET /api/admin/interactions/export: the filtered AI interaction log as CSV or JSONL, for operators only, audited, streamed in keyset batches so no export holds the log in memory.
 import { Readable } from "node:stream";
-import { adminScope, type Auth, resolveSessionUser } from "@lockstep/api";
+import { adminScope, type Auth, requestMetaOf, resolveSessionUser } from "@lockstep/api";
 import {
+  APP_ERRORS,
+  appErrorBody,
   type TAdminInteractionFilters,
   type TAdminInteractionListItem,
+  type TAppErrorCode,
   type TInteractionExportFormat,
   ZAdminInteractionFiltersSchema,
   ZInteractionExportFormatSchema,
@@ -147,21 +150,19 @@ export function registerAdminExport(app: FastifyInstance, options: AdminExportOp
   app.get(EXPORT_PATH, async (request, reply) => {
     // The same session resolution as the tRPC context: a disabled account is nobody.
     const user = await resolveSessionUser(options.auth, options.headersOf(request));
-    if (!user) return reply.code(401).send({ error: "UNAUTHORIZED", message: "Sign in to do this." });
-    if (user.role !== "admin") return reply.code(403).send({ error: "FORBIDDEN", message: "Operators only." });
+    // Errors answer in the tRPC error body, so the admin app reads them like any other call's.
+    const refuse = (code: TAppErrorCode, message: string, fieldErrors?: Record<string, string[]>) =>
+      reply
+        .code(APP_ERRORS[code].status)
+        .send(appErrorBody(code, message, { requestId: request.id, ...(fieldErrors ? { fieldErrors } : {}) }));
+    if (!user) return refuse("UNAUTHENTICATED", "Sign in to do this.");
+    if (user.role !== "admin") return refuse("FORBIDDEN", "Operators only.");
 
     const parsed = parseExportQuery(request.query as Record<string, unknown>);
-    if (!parsed.ok)
-      return reply
-        .code(400)
-        .send({ error: "BAD_REQUEST", message: "Invalid export filters", fieldErrors: parsed.fieldErrors });
+    if (!parsed.ok) return refuse("BAD_INPUT", "Invalid export filters", parsed.fieldErrors);
 
     // Audited before the first byte, so an export the client abandons is on record too.
-    const scope = adminScope(options.db, user, {
-      requestId: request.id,
-      ip: request.ip ?? null,
-      userAgent: request.headers["user-agent"] ?? null,
-    });
+    const scope = adminScope(options.db, user, requestMetaOf(request));
     await scope.change(
       { action: "admin.interactions.export", entityType: "ai_interaction", entityId: null },
       async () => ({

@@ -1,4 +1,4 @@
-// Builds the AI runtime the API uses (provider from the environment, the interaction log, live
+// Builds the AI runtime the API uses (provider from the configuration, the interaction log, live
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
 // knowledge embeddings, the queues and their workers (replies, retention and overview rollups), and
 // finishing or handing over the work under way on shutdown.
@@ -9,20 +9,21 @@ import {
   createKnowledgeRetriever,
   embedMissingChunks,
   type LocalInteractionLog,
-  providerFromEnv,
+  providerFromConfig,
   sentimentOf,
   createSessionEventBus,
   sweepAbandonedInteractions,
 } from "@lockstep/ai";
 import {
   backgroundTasks,
+  type BlobStorage,
   prepareQueues,
   scheduleMaintenance,
   startMaintenanceWorker,
   startSessionWorker,
 } from "@lockstep/api";
+import type { TConfig } from "@lockstep/config";
 import type { Database, JobQueue } from "@lockstep/db";
-import type { BlobStorage } from "@lockstep/api";
 import type { Redis } from "ioredis";
 
 export interface AiHost {
@@ -39,6 +40,8 @@ export async function startAi(
   options: {
     embedded: boolean;
     log: (message: string) => void;
+    /** The provider (OPENAI_*, AI_* timeouts and retries), the log's masking switch and default retention (AI_LOG_*), OCR workers. */
+    config: Pick<TConfig, "ai" | "aiLog" | "ocr">;
     redis?: Redis | null;
     /** The durable job queue replies go to; this process takes jobs from it only when `worker`. */
     queue: JobQueue;
@@ -47,8 +50,9 @@ export async function startAi(
     storage: BlobStorage;
   },
 ): Promise<AiHost> {
-  const provider = providerFromEnv(process.env);
-  const log = createInteractionLog(db);
+  const { config } = options;
+  const provider = providerFromConfig(config.ai);
+  const log = createInteractionLog(db, { maskingAllowed: config.aiLog.masking });
   // In embedded mode this process is the only writer, so every PENDING row is a crash's leftover.
   const swept = await sweepAbandonedInteractions(db, { allNotInFlight: options.embedded });
   if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
@@ -65,7 +69,7 @@ export async function startAi(
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
     // Workers start on the first screenshot, so a server that never reads one never loads them.
-    ocr: createOcrPool(),
+    ocr: createOcrPool({ workers: config.ocr.workers }),
     jobs: options.queue,
   };
 
@@ -74,7 +78,7 @@ export async function startAi(
   await scheduleMaintenance(options.queue);
   if (options.worker) {
     await startSessionWorker({ db, ai: runtime, queue: options.queue, storage: options.storage });
-    await startMaintenanceWorker(options.queue, db);
+    await startMaintenanceWorker(options.queue, { db, retentionDefaultDays: config.aiLog.retentionDays });
   }
 
   return {

@@ -13,12 +13,13 @@ import {
   type BlobStorage,
   CLIENT_IP_HEADER,
   createInnerContext,
+  requestMetaOf,
   resolveSessionUser,
   type ServerInfo,
-  storageFromEnv,
+  createLocalStorage,
 } from "@lockstep/api";
 import type { AiRuntime } from "@lockstep/ai";
-import type { Database } from "@lockstep/db";
+import { dataDir, type Database, type DataSettingsDefaults } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { registerAdminExport } from "./admin-export.ts";
@@ -36,8 +37,10 @@ export interface BuildAppOptions {
   trustedOrigins?: string[];
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP. */
   trustProxy?: FastifyServerOptions["trustProxy"];
-  /** Where screenshots are kept; from the environment (local disk by default) when not given. */
+  /** Where screenshots are kept; local disk under the default data directory when not given. */
   storage?: BlobStorage;
+  /** The configured data settings shown before operators save their own (AI_LOG_RETENTION_DAYS). */
+  dataDefaults?: DataSettingsDefaults;
   /** Built single-page apps to serve, by URL prefix ("/" and "/admin/"). */
   apps?: { prefix: string; root: string }[];
 }
@@ -165,9 +168,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         createInnerContext({
           db: options.db,
           ...(options.ai ? { ai: options.ai } : {}),
+          ...(options.dataDefaults ? { dataDefaults: options.dataDefaults } : {}),
           server: options.server,
           user: await resolveSessionUser(options.auth, toHeaders(req)),
-          requestMeta: { requestId: req.id, ip: req.ip ?? null, userAgent: req.headers["user-agent"] ?? null },
+          requestMeta: requestMetaOf(req),
         }),
       // tRPC's own Vary replaces the one @fastify/cors set, yet the CORS headers differ by Origin.
       responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
@@ -188,7 +192,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     db: options.db,
     auth: options.auth,
     ai: options.ai,
-    storage: options.storage ?? storageFromEnv(),
+    storage: options.storage ?? createLocalStorage(path.join(dataDir(), "uploads")),
     trustedOrigins: trusted,
     headersOf: toHeaders,
   });

@@ -1,42 +1,59 @@
-// Starts Lockstep: opens the database (PostgreSQL from DATABASE_URL, or the embedded one),
-// migrates and seeds the embedded one, and serves API, web and admin on one port.
+// Starts Lockstep: loads and validates the configuration before anything else, opens the database
+// (PostgreSQL from DATABASE_URL, or the embedded one), migrates and seeds the embedded one, and
+// serves API, web and admin on one port.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { AiConfigError, aiConfigFrom } from "@lockstep/ai";
+import { createAuth, storageFromConfig } from "@lockstep/api";
+import { ConfigError, loadConfig } from "@lockstep/config";
 import {
   appliedMigrations,
   applyMigrations,
+  dataDir,
   DEMO_ADMIN,
   DEMO_USER,
   migrationsOnDisk,
-  openDatabase,
+  openDatabaseFromConfig,
   openJobQueue,
   REPO_ROOT,
   seedDatabase,
 } from "@lockstep/db";
-import { createAuth, StorageConfigError, storageFromEnv } from "@lockstep/api";
 import { Redis } from "ioredis";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
-import { EnvError, readEnv } from "./env.ts";
 
 /** How long requests in flight get to finish after SIGTERM/SIGINT. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
+/**
+ * The URL this server answers on, for Better Auth when PUBLIC_URL is unset: it builds redirects and
+ * callbacks from its own URL and warns on start when it has none.
+ */
+function listenURL(host: string, port: number): string {
+  const name = ["127.0.0.1", "0.0.0.0", "::", "::1"].includes(host) ? "localhost" : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
+}
+
 async function main(): Promise<void> {
-  const env = readEnv();
-  const storage = storageFromEnv();
+  // First, before any file, database or port is touched: a bad variable stops the start here.
+  const config = loadConfig();
+  // The resilience defaults can still make the AI timeouts contradict each other; find out now too.
+  aiConfigFrom(config.ai);
+  const { server: env } = config;
+  const dataDirectory = dataDir(config.database.dataDir);
+  const storage = storageFromConfig(config.storage, dataDirectory);
   const version =
     (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0";
-  const pretty = env.LOG_PRETTY ?? process.stdout.isTTY;
+  const pretty = env.logPretty ?? process.stdout.isTTY;
   const logger = {
-    level: env.LOG_LEVEL,
+    level: env.logLevel,
     ...(pretty
       ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } }
       : {}),
   };
 
-  const db = await openDatabase({ url: env.DATABASE_URL });
+  const db = await openDatabaseFromConfig(config.database);
   const embedded = db.runtime === "pglite";
   const expectedMigrations = await migrationsOnDisk();
   if (embedded) {
@@ -48,24 +65,26 @@ async function main(): Promise<void> {
     if (pending.length)
       console.warn(`warning: ${pending.length} pending migration(s); run pnpm db:migrate (${pending.join(", ")})`);
   }
-  const shouldSeed = env.SEED_ON_START ?? embedded;
+  const shouldSeed = env.seedOnStart ?? embedded;
   if (shouldSeed) await seedDatabase(db);
 
   // One connection for what the processes share; the event bus opens its own for pub/sub.
-  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
-  const trustedOrigins = [...env.TRUSTED_ORIGINS, ...(env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [])];
+  const redis = env.redisUrl ? new Redis(env.redisUrl, { maxRetriesPerRequest: 3 }) : null;
+  const { publicUrl } = config.auth;
+  const trustedOrigins = [...config.auth.trustedOrigins, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
   const auth = createAuth({
     db,
-    secret: await resolveAuthSecret(env.BETTER_AUTH_SECRET),
-    baseURL: env.PUBLIC_URL,
+    secret: await resolveAuthSecret(config.auth.secret, dataDirectory),
+    baseURL: publicUrl ?? listenURL(env.host, env.port),
     trustedOrigins,
     redis,
   });
   // The durable queue lives in the same database; the cron pass and upkeep run where jobs are worked.
-  const worker = env.ROLE !== "web";
+  const worker = env.role !== "web";
   const queue = await openJobQueue(db, { schedule: worker, supervise: worker });
   const ai = await startAi(db, {
     embedded,
+    config,
     redis,
     queue,
     worker,
@@ -78,9 +97,10 @@ async function main(): Promise<void> {
     auth,
     storage,
     trustedOrigins,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: typeof env.trustProxy === "object" ? [...env.trustProxy] : env.trustProxy,
     server: { version, expectedMigrations },
-    bodyLimit: env.BODY_LIMIT_BYTES,
+    bodyLimit: env.bodyLimitBytes,
+    dataDefaults: { retentionDays: config.aiLog.retentionDays },
     logger,
     apps: [
       { prefix: "/", root: path.join(REPO_ROOT, "apps/web/dist") },
@@ -113,7 +133,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  const address = await app.listen({ port: env.port, host: env.host });
   const url = address.replace("[::1]", "localhost").replace("127.0.0.1", "localhost");
   const lines = [
     "",
@@ -132,7 +152,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof StorageConfigError) console.error(error.message);
+  // A configuration mistake is the operator's to fix: the message names the variables; a stack would bury it.
+  if (error instanceof ConfigError || error instanceof AiConfigError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

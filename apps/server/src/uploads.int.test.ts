@@ -7,7 +7,8 @@ import path from "node:path";
 import { createOcrPool } from "@lockstep/ai";
 import { gradientImage, imageInfo, noiseImage, renderChatScreenshot, solidImage } from "@lockstep/ai/testing";
 import { type BlobStorage, createLocalStorage } from "@lockstep/api";
-import type { TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
+import { loadConfig } from "@lockstep/config";
+import type { TAppErrorBody, TSessionDto, TSessionOcrResult, TSessionStreamEvent } from "@lockstep/contracts";
 import { type JobQueue, openJobQueue, seedDatabase } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +29,15 @@ beforeAll(async () => {
   uploadsDir = await mkdtemp(path.join(os.tmpdir(), "lockstep-uploads-"));
   queue = await openJobQueue(db);
   storage = createLocalStorage(uploadsDir);
-  ai = await startAi(db, { embedded: false, log: () => undefined, queue, worker: true, storage });
+  // The defaults (built-in provider, masking on), whatever the environment running the tests says.
+  ai = await startAi(db, {
+    embedded: false,
+    log: () => undefined,
+    config: loadConfig({}),
+    queue,
+    worker: true,
+    storage,
+  });
   server = await startServer({
     db,
     ai: ai.runtime,
@@ -135,8 +144,11 @@ async function filesOf(userId: string): Promise<string[]> {
   }
 }
 
+/** The error body, which has the tRPC error shape; its status always matches the response's. */
 async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { code: string; appCode: string; message: string } }).error;
+  const { error } = (await response.json()) as TAppErrorBody;
+  expect(error.data.httpStatus).toBe(response.status);
+  return { message: error.message, code: error.data.code, appCode: error.data.appCode };
 }
 
 describe("the whole flow", () => {

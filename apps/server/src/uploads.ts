@@ -1,7 +1,7 @@
 // The screenshot routes: POST /api/sessions/:id/screenshot takes one image (multipart field
 // `file`) for the caller's screenshot session and answers 202 while OCR runs in the background;
 // GET serves the stored image to its owner and to operators only. Plain HTTP, since browsers send
-// files as multipart, but errors speak the API's codes: { error: { code, appCode, message } }.
+// files as multipart, but errors are answered in the body tRPC errors have (contracts' appErrorBody).
 import fastifyMultipart from "@fastify/multipart";
 import type { AiRuntime } from "@lockstep/ai";
 import {
@@ -10,18 +10,19 @@ import {
   type BlobStorage,
   checkScreenshotUpload,
   failScreenshotUpload,
-  type RequestMeta,
   readScreenshotFile,
+  requestMetaOf,
   resolveSessionUser,
   type SessionUser,
   uploadScreenshot,
   userScope,
 } from "@lockstep/api";
 import {
-  APP_ERROR_TRPC_CODE,
+  APP_ERRORS,
+  appErrorBody,
+  isUuid,
   SCREENSHOT_FIELD,
   type TAppErrorCode,
-  type TScreenshotErrorBody,
   UPLOAD_MAX_BYTES,
 } from "@lockstep/contracts";
 import type { Database } from "@lockstep/db";
@@ -38,23 +39,6 @@ export interface ScreenshotRoutesOptions {
   headersOf: (request: FastifyRequest) => Headers;
 }
 
-const HTTP_STATUS: Record<TAppErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  ILLEGAL_TRANSITION: 400,
-  RATE_LIMITED: 429,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA: 415,
-  PRECONDITION_FAILED: 412,
-  UPSTREAM_UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  INTERNAL: 500,
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOO_LARGE = `The file is larger than ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB. Upload a smaller screenshot.`;
 const NO_FILE = `No file was sent. Send the screenshot as multipart/form-data in a field named "${SCREENSHOT_FIELD}".`;
 
@@ -65,16 +49,11 @@ interface UploadTarget {
 }
 const targets = new WeakMap<FastifyRequest, UploadTarget>();
 
-function errorBody(code: TAppErrorCode, message: string): TScreenshotErrorBody {
-  return { error: { code: APP_ERROR_TRPC_CODE[code], appCode: code, message } };
-}
-
 function send(reply: FastifyReply, code: TAppErrorCode, message: string) {
-  return reply.code(HTTP_STATUS[code]).type("application/json").send(errorBody(code, message));
-}
-
-function metaOf(request: FastifyRequest): RequestMeta {
-  return { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers["user-agent"] ?? null };
+  return reply
+    .code(APP_ERRORS[code].status)
+    .type("application/json")
+    .send(appErrorBody(code, message, { requestId: reply.request.id }));
 }
 
 /** A file-level failure Fastify or the multipart parser raised, as an app code and a message. */
@@ -125,7 +104,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       }
       const user = await signedIn(request, reply);
       if (!user) return reply;
-      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No such session.");
+      if (!isUuid(request.params.id)) return send(reply, "NOT_FOUND", "No such session.");
       // Refused before the body is read: another person's or a missing session, a text session,
       // or one that is not waiting for a screenshot. None of these changes the session.
       await checkScreenshotUpload(userScope(options.db, user), options.ai, request.params.id);
@@ -154,7 +133,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
       const session = await uploadScreenshot(
         scope,
         { ai: options.ai, storage: options.storage },
-        metaOf(request),
+        requestMetaOf(request),
         target.sessionId,
         data,
       );
@@ -193,8 +172,14 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
     handler: async (request, reply) => {
       const user = await signedIn(request, reply);
       if (!user) return reply;
-      if (!UUID.test(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
-      const file = await readScreenshotFile(options.db, user, metaOf(request), options.storage, request.params.id);
+      if (!isUuid(request.params.id)) return send(reply, "NOT_FOUND", "No screenshot for this session.");
+      const file = await readScreenshotFile(
+        options.db,
+        user,
+        requestMetaOf(request),
+        options.storage,
+        request.params.id,
+      );
       return reply.type(file.mime).send(file.data);
     },
     // Runs after the host's own onSend (which marks /api answers no-store): a person's image may

@@ -4,7 +4,7 @@ import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-qu
 import { RouterProvider } from "@tanstack/react-router";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { createAppRouter } from "./router.tsx";
-import { createApiClient, TRPCProvider } from "./trpc.ts";
+import { createApiClient, TRPCProvider } from "@lockstep/ui/trpc";
 
 function isUnauthorized(error: unknown): boolean {
   return (error as { data?: { code?: unknown } | null } | null)?.data?.code === "UNAUTHORIZED";

@@ -2,7 +2,7 @@
 // directly for createCaller; the host derives it from an HTTP request (cookie, client IP, id).
 import type { AiRuntime } from "@lockstep/ai";
 import type { TRole } from "@lockstep/contracts";
-import type { Database } from "@lockstep/db";
+import type { Database, DataSettingsDefaults } from "@lockstep/db";
 
 export interface RequestMeta {
   requestId: string;
@@ -34,6 +34,28 @@ export interface InnerContext {
   user: SessionUser | null;
   /** The AI layer; absent in contexts that make no model calls (some tests, operator scripts). */
   ai?: AiRuntime;
+  /** The configured data settings (AI_LOG_RETENTION_DAYS) shown before operators save their own; default 90 days. */
+  dataDefaults?: DataSettingsDefaults;
+}
+
+/** The parts of an HTTP request the metadata comes from; Fastify's request has them, as may any host's. */
+export interface RequestLike {
+  id: string;
+  ip?: string | null;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The request metadata every entry point (tRPC, uploads, exports) hands to services and the audit
+ * log, built one way: the host's request id, the client address it determined, the user agent.
+ */
+export function requestMetaOf(request: RequestLike): RequestMeta {
+  const userAgent = request.headers["user-agent"];
+  return {
+    requestId: request.id,
+    ip: request.ip ?? null,
+    userAgent: (Array.isArray(userAgent) ? userAgent[0] : userAgent) ?? null,
+  };
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {

@@ -3,7 +3,9 @@ export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export {
   createInnerContext,
   type InnerContext,
+  type RequestLike,
   type RequestMeta,
+  requestMetaOf,
   type ServerInfo,
   type SessionUser,
 } from "./context.ts";
@@ -16,6 +18,7 @@ export {
   createLocalStorage,
   createS3Storage,
   StorageConfigError,
+  storageFromConfig,
   storageFromEnv,
 } from "./storage/index.ts";
 export {

@@ -1,9 +1,21 @@
-// What procedures use to reach the database: a user scope (row-level security as that user) and,
-// for operators, an admin scope whose every change is written to the audit log with its before
+// What procedures use to reach the database: an anonymous scope (the application with no user:
+// shared catalogues and the health check), a user scope (row-level security as that user) and, for operators, an admin scope whose every change is written to the audit log with its before
 // and after, in the same transaction as the change.
 import type { Database, ScopedTx, ScopeOptions } from "@lockstep/db";
-import { recordAudit, withAdmin, withUser } from "@lockstep/db";
+import { appliedMigrations, recordAudit, withAdmin, withAnonymous, withUser } from "@lockstep/db";
 import type { RequestMeta, SessionUser } from "./context.ts";
+
+/** What anyone may read, signed in or not; never a user's own rows. */
+export interface AnonymousScope {
+  /** One short transaction as lockstep_app with no user: shared catalogues only. */
+  run<T>(work: (tx: ScopedTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
+  /**
+   * The names of the applied migrations and which database runtime this is, for the health check:
+   * migration history is no user data, but only the owner can read it, so this one read is lent.
+   */
+  migrations(): Promise<string[]>;
+  readonly runtime: Database["runtime"];
+}
 
 export interface UserScope {
   readonly userId: string;
@@ -34,6 +46,14 @@ export interface AdminScope {
    * read nothing personal, such as db:verify.
    */
   inspect<T>(what: Omit<AuditEntry, "before" | "after">, work: (db: Database) => Promise<T>): Promise<T>;
+}
+
+export function anonymousScope(db: Database): AnonymousScope {
+  return {
+    run: (work, options) => withAnonymous(db, work, options),
+    migrations: () => appliedMigrations(db),
+    runtime: db.runtime,
+  };
 }
 
 export function userScope(db: Database, user: SessionUser): UserScope {

@@ -1,12 +1,13 @@
-// The one tRPC instance of the server. Only the builders below leave this file: public,
-// protected (signed in; database reachable only as that user) and admin (role ADMIN).
+// The one tRPC instance of the server. Only the builders below leave this file: public (database
+// reachable only as an anonymous visitor, or as the person if signed in), protected (signed in;
+// database reachable only as that user) and admin (role ADMIN).
 import { isStorableText, type TAppErrorData } from "@lockstep/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { InnerContext } from "./context.ts";
 import { AppError, appCodeOf, toTRPCError } from "./errors.ts";
-import { adminScope, userScope } from "./scopes.ts";
+import { adminScope, anonymousScope, userScope } from "./scopes.ts";
 
 interface SchemaIssue {
   message: string;
@@ -115,7 +116,19 @@ export const middleware = t.middleware;
 
 const baseProcedure = t.procedure.use(appErrors);
 
-export const publicProcedure = baseProcedure.use(storableText);
+/**
+ * Anyone. The raw database is taken away here too: `ctx.anonymousDb` reads what a visitor may
+ * (catalogues, the health check), and `ctx.userDb` is the person's own scope when signed in.
+ */
+export const publicProcedure = baseProcedure.use(storableText).use(({ ctx, next }) =>
+  next({
+    ctx: {
+      db: undefined,
+      anonymousDb: anonymousScope(ctx.db),
+      userDb: ctx.user ? userScope(ctx.db, ctx.user) : null,
+    },
+  }),
+);
 
 /**
  * Signed in. The raw database is taken away: the only way in is `ctx.userDb`, whose transactions

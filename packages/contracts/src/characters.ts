@@ -1,4 +1,4 @@
-// Inputs and outputs of the character procedures (seed 001): the catalogue, starting and ending sessions with a character, engagements, memories, and the operators' catalogue editing.
+// Inputs and outputs of the character procedures (docs/decisions/0003): the catalogue, starting and ending sessions with a character, engagements, memories, and the operators' catalogue editing.
 import { z } from "zod";
 import { ZUuidSchema } from "./conversations.ts";
 import { ZEngagementDtoSchema, ZSessionDtoSchema } from "./dto.ts";

@@ -8,7 +8,7 @@ import { OCR_LINE_ID_MAX, OCR_LINE_TEXT_MAX, OCR_LINES_MAX } from "./limits.ts";
 /** The largest instant a JS Date can hold; beyond it `new Date(ms)` is an Invalid Date. */
 const MAX_EPOCH_MS = 8_640_000_000_000_000;
 
-/** Wire timestamps are Unix epoch milliseconds (DESIGN.md section 5); nothing on the wire predates 1970. */
+/** Wire timestamps are Unix epoch milliseconds (docs/decisions/0005); nothing on the wire predates 1970. */
 export const ZEpochMsSchema = z
   .number({ error: "Timestamp must be a finite number of milliseconds since 1970-01-01T00:00:00Z" })
   .int({ error: "Timestamp must be a whole number of milliseconds" })
@@ -46,7 +46,7 @@ export function fromEpochMs(ms: number): Date {
   return new Date(checked.data);
 }
 
-// ------------------------------------------------------------------ OCR result (seed 003 section 3.3)
+// ------------------------------------------------------------------ OCR result (docs/decisions/0007)
 
 const OCR_AUTHORS = MessageAuthor.wire.options;
 
@@ -107,7 +107,7 @@ export const ZOcrResultSchema = z
   });
 export type TOcrResult = z.infer<typeof ZOcrResultSchema>;
 
-// ------------------------------------------------------------------ knowledge chunks (seed 003, RAG)
+// ------------------------------------------------------------------ knowledge chunks (RAG; docs/architecture.md)
 
 export const ZKnowledgeGoalSchema = z.enum(["attraction", "comfort", "commitment", "closing"]);
 export type TKnowledgeGoal = z.infer<typeof ZKnowledgeGoalSchema>;
@@ -138,7 +138,7 @@ const tagList = <T extends z.ZodType>(field: string, value: T) =>
 
 const ZLanguageVariantSchema = z.object({ text: nonEmptyText("text") });
 
-/** One chunk as written in the knowledge source files (the RAG chunk JSON of seed 003). */
+/** One chunk as written in the knowledge source files (prisma/seed/data/knowledge). */
 export const ZKnowledgeChunkSourceSchema = z.object({
   metadata: z.object({
     chunk_id: z
@@ -238,7 +238,7 @@ function firstOf<T>(values: readonly T[], field: string): T {
   return first;
 }
 
-/** Maps a validated source chunk to its row, following the column comments of seed 003. */
+/** Maps a validated source chunk to its knowledge_chunks row (docs/architecture.md, Knowledge base). */
 export function knowledgeChunkFromSource(src: TKnowledgeChunkSource): TKnowledgeChunkRow {
   return {
     chunkId: src.metadata.chunk_id,

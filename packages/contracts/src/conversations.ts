@@ -8,6 +8,11 @@ import { ZPageInputSchema } from "./pagination.ts";
 /** Ids the client may make itself (sessions, messages) are UUIDs, so they cannot collide by accident. */
 export const ZUuidSchema = z.uuid({ error: "must be a UUID" });
 
+/** The same check as ZUuidSchema, for code that holds a plain value rather than an input to parse. */
+export function isUuid(value: unknown): value is string {
+  return ZUuidSchema.safeParse(value).success;
+}
+
 const ZSessionNameSchema = z
   .string()
   .trim()

@@ -113,12 +113,12 @@ export const ZMessageDtoSchema = z.object({
   title: z.string().nullable(),
   tag: z.string().nullable(),
   analysis: z.string().nullable(),
-  // The four below are computed from user_message_interactions for the requesting person (seed 003).
+  // The four below are computed from user_message_interactions for the requesting person (docs/architecture.md).
   isLiked: z.boolean(),
   isDisliked: z.boolean(),
   isPinned: z.boolean(),
   usedCount: ZCountSchema,
-  /** Written by the built-in offline provider, which the UI must label as such (DESIGN.md section 6). */
+  /** Written by the built-in offline provider, which the UI must label as such (docs/architecture.md). */
   builtIn: z.boolean(),
 });
 export type TMessageDto = z.infer<typeof ZMessageDtoSchema>;

@@ -56,7 +56,7 @@ export const Role = defineEnum("Role", { user: "USER", admin: "ADMIN" });
 
 export const SessionType = defineEnum("SessionType", { screenshot: "SCREENSHOT", text: "TEXT" });
 
-/** The seven states of a session (seed 003). */
+/** The seven states of a session (docs/decisions/0007). */
 export const SessionStatus = defineEnum("SessionStatus", {
   pending_user_input: "PENDING_USER_INPUT",
   previewing_screenshot: "PREVIEWING_SCREENSHOT",

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { APP_ERROR_TRPC_CODE, ZAppErrorCodeSchema, ZAppErrorDataSchema } from "./errors.ts";
+import {
+  APP_ERROR_TRPC_CODE,
+  APP_ERRORS,
+  appErrorBody,
+  appErrorCodeOfStatus,
+  ZAppErrorBodySchema,
+  ZAppErrorCodeSchema,
+  ZAppErrorDataSchema,
+} from "./errors.ts";
 
 // tRPC v11's code names (TRPC_ERROR_CODES_BY_KEY) with their HTTP statuses, copied here because
 // contracts must not depend on @trpc; the mapping may only use these.
@@ -73,5 +81,41 @@ describe("error data", () => {
     expect(ZAppErrorDataSchema.safeParse({ appCode: "BAD_INPUT", fieldErrors: { name: "too long" } }).success).toBe(
       false,
     );
+  });
+});
+
+describe("the error table", () => {
+  it("answers each code with the status of its tRPC code", () => {
+    for (const code of ZAppErrorCodeSchema.options) {
+      expect(APP_ERRORS[code].status).toBe(TRPC_HTTP_STATUS[APP_ERROR_TRPC_CODE[code]]);
+      expect(APP_ERRORS[code].sentence).toMatch(/\.$/);
+    }
+  });
+
+  it("never shows the server's words for an internal failure", () => {
+    expect(APP_ERRORS.INTERNAL.showServerMessage).toBe(false);
+    expect(APP_ERRORS.INTERNAL.retryable).toBe(true);
+    expect(APP_ERRORS.BAD_INPUT.retryable).toBe(false);
+  });
+
+  it("reads a bare status back as an app code", () => {
+    expect(appErrorCodeOfStatus(400)).toBe("BAD_INPUT");
+    expect(appErrorCodeOfStatus(404)).toBe("NOT_FOUND");
+    expect(appErrorCodeOfStatus(413)).toBe("PAYLOAD_TOO_LARGE");
+    expect(appErrorCodeOfStatus(418)).toBe("BAD_INPUT");
+    expect(appErrorCodeOfStatus(502)).toBe("UPSTREAM_UNAVAILABLE");
+    expect(appErrorCodeOfStatus(599)).toBe("INTERNAL");
+  });
+
+  it("builds the tRPC error body for plain routes", () => {
+    const body = appErrorBody("PAYLOAD_TOO_LARGE", "Too big.", { requestId: "req-1" });
+    expect(body).toEqual({
+      error: {
+        message: "Too big.",
+        code: -32013,
+        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, appCode: "PAYLOAD_TOO_LARGE", requestId: "req-1" },
+      },
+    });
+    expect(ZAppErrorBodySchema.parse(body)).toEqual(body);
   });
 });

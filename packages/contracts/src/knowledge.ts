@@ -32,7 +32,7 @@ export const UNSTORABLE_TEXT_MESSAGE = "must not contain a NUL character or an u
 
 // ------------------------------------------------------------------ search
 
-/** The filters of seed 003 section 4.3; is_active = true is always applied. */
+/** The retrieval filters (docs/decisions/0008); is_active = true is always applied. */
 export const ZKnowledgeFiltersSchema = z.object({
   phase: ZKnowledgePhaseSchema.optional(),
   goal: ZKnowledgeGoalSchema.optional(),

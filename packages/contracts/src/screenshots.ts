@@ -1,4 +1,4 @@
-// Screenshot sessions (seed 003 section 3.3): what the upload route accepts and answers, reading
+// Screenshot sessions (docs/decisions/0007): what the upload route accepts and answers, reading
 // the OCR result back, and confirming the corrected lines, shared so the web app builds exactly these.
 import { z } from "zod";
 import { ZMessageDtoSchema, ZSessionDtoSchema } from "./dto.ts";
@@ -6,7 +6,6 @@ import { ZOcrResultSchema } from "./codecs.ts";
 import { ZWritableAuthorSchema } from "./conversations.ts";
 import { ZSessionStatusSchema } from "./enums.ts";
 import { OCR_LINE_ID_MAX, OCR_LINE_TEXT_MAX, OCR_LINES_MAX, UPLOAD_MAX_BYTES } from "./limits.ts";
-import type { TAppErrorCode, TRPCCodeName } from "./errors.ts";
 
 /** The image types an upload may be, recognised by content; the stored copy keeps its type. */
 export const SCREENSHOT_MIME_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
@@ -31,16 +30,6 @@ export const screenshotPath = (sessionId: string) => `/api/sessions/${sessionId}
 /** 202 answer of `POST /api/sessions/:id/screenshot`: the session, now analysis_in_progress. */
 export const ZScreenshotUploadResultSchema = z.object({ session: ZSessionDtoSchema });
 export type TScreenshotUploadResult = z.infer<typeof ZScreenshotUploadResultSchema>;
-
-/** The error body of the upload routes (they are plain HTTP, not tRPC, but speak its code names). */
-export const ZScreenshotErrorBodySchema = z.object({
-  error: z.object({
-    code: z.custom<TRPCCodeName>((value) => typeof value === "string"),
-    appCode: z.custom<TAppErrorCode>((value) => typeof value === "string"),
-    message: z.string(),
-  }),
-});
-export type TScreenshotErrorBody = z.infer<typeof ZScreenshotErrorBodySchema>;
 
 export const ZSessionOcrInputSchema = z.object({ id: z.uuid({ error: "must be a UUID" }) });
 

@@ -1,4 +1,4 @@
-// The session lifecycle of seed 003: which status may follow which, and how each is shown.
+// The session lifecycle (docs/decisions/0007): which status may follow which, and how each is shown.
 import type { TSessionStatus } from "./enums.ts";
 
 /**

@@ -186,6 +186,8 @@ async function backupFormat(file: string): Promise<"pg_dump" | "pglite" | "unkno
 
 /** pg_dump or pg_restore from PATH, else the newest under /usr/lib/postgresql/<version>/bin (Debian). */
 export async function findPostgresTool(name: "pg_dump" | "pg_restore"): Promise<string> {
+  // PATH is the operating system's search path, not Lockstep configuration.
+  // eslint-disable-next-line no-restricted-properties
   const candidates = (process.env.PATH ?? "")
     .split(path.delimiter)
     .filter(Boolean)
@@ -218,6 +220,8 @@ async function runPostgresTool(name: "pg_dump" | "pg_restore", args: string[], u
   const parsed = new URL(url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = "";
+  // The tool inherits this process's environment (PATH, locale, PG* settings) plus the password.
+  // eslint-disable-next-line no-restricted-properties
   const env = { ...process.env, ...(password ? { PGPASSWORD: password } : {}) };
   const output: Buffer[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {

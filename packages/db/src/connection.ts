@@ -2,6 +2,7 @@
 // Both are reached through node-postgres and @prisma/adapter-pg, so everything above this file is
 // written once.
 import type { PGlite } from "@electric-sql/pglite";
+import type { TDatabaseConfig } from "@lockstep/config";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
   ColumnTypeEnum,
@@ -44,9 +45,12 @@ export interface OpenDatabaseOptions {
   poolMax?: number;
 }
 
-/** Opens the database the environment asks for: `DATABASE_URL`, or the embedded one. */
-export function openDatabaseFromEnv(overrides: Omit<OpenDatabaseOptions, "url"> = {}): Promise<Database> {
-  return openDatabase({ ...overrides, url: process.env.DATABASE_URL || undefined });
+/** Opens the database the configuration names: DATABASE_URL, or the embedded one under its data directory. */
+export function openDatabaseFromConfig(
+  config: TDatabaseConfig,
+  overrides: Omit<OpenDatabaseOptions, "url" | "pgliteDataDir"> = {},
+): Promise<Database> {
+  return openDatabase({ ...overrides, url: config.url, pgliteDataDir: embeddedDataDir(config.dataDir) });
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {

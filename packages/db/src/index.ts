@@ -1,5 +1,5 @@
 // Server-only entry of the database package: connections, migrations, seed and repositories.
-export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromEnv, redactUrl } from "./connection.ts";
+export { type Database, type DatabaseRuntime, openDatabase, openDatabaseFromConfig, redactUrl } from "./connection.ts";
 export {
   appliedMigrations,
   applyMigrations,
@@ -8,6 +8,7 @@ export {
   diffMigrationsToSchema,
   type MigrationStatus,
   migrationStatus,
+  MissingExtensionError,
 } from "./migrations/index.ts";
 export { dataDir, embeddedDataDir, MIGRATIONS_DIR, REPO_ROOT, SCHEMA_PATH } from "./paths.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
@@ -15,6 +16,7 @@ export * as $Enums from "./generated/prisma/enums.ts";
 export { DEMO_ADMIN, DEMO_USER, loadSeedData, SeedValidationError, seedDatabase } from "./seed/index.ts";
 export { hashPassword, verifyPassword } from "./seed/passwords.ts";
 export { formatVerifyReport, type VerifyCheck, type VerifyReport, verifyDatabase } from "./verify.ts";
+export { isTransientDatabaseError, isUniqueViolation } from "./errors.ts";
 export { BackupError, backupDatabase, type RestoreTarget, restoreDatabase } from "./backup.ts";
 export {
   ADMIN_ROLE,

@@ -18,12 +18,12 @@ export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
 export const SEED_DATA_DIR = path.join(PRISMA_DIR, "seed", "data");
 
-/** Embedded-mode state (PGlite data directory, uploads): `LOCKSTEP_DATA_DIR` or `<repo>/.data`. */
-export function dataDir(): string {
-  return path.resolve(process.env.LOCKSTEP_DATA_DIR ?? path.join(REPO_ROOT, ".data"));
+/** Embedded-mode state (PGlite data directory, uploads): the configured one (LOCKSTEP_DATA_DIR) or `<repo>/.data`. */
+export function dataDir(configured?: string): string {
+  return path.resolve(configured ?? path.join(REPO_ROOT, ".data"));
 }
 
-/** The embedded database's data directory. */
-export function embeddedDataDir(): string {
-  return path.join(dataDir(), "pglite");
+/** The embedded database's data directory, under `dataDir(configured)`. */
+export function embeddedDataDir(configured?: string): string {
+  return path.join(dataDir(configured), "pglite");
 }

@@ -106,7 +106,7 @@ describe(`verifyDatabase (${process.env.DATABASE_URL ? "postgres" : "pglite"})`,
 
     const report = await verifyDatabase(db);
     expect(report.ok).toBe(false);
-    // Seed 001 4.2's own query finds the same orphan.
+    // The orphan query of docs/decisions/0003 finds the same orphan.
     expect(failedChecks(report)).toEqual(["foreign-keys", "engagement-links"]);
     expect(check(report, "engagement-links").detail).toBe("1 session points at a missing engagement");
     const foreignKeys = check(report, "foreign-keys");

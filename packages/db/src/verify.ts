@@ -94,7 +94,7 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   btree("ai_interactions", ["latency_ms", "id"], "ai_interactions_latency_id_idx", "issue admin tool"),
 ];
 
-/** Triggers that keep engagement stats in the database (seed 001 1.7); without them the counts silently stop. */
+/** Triggers that keep engagement stats in the database (docs/decisions/0003); without them the counts silently stop. */
 export const EXPECTED_TRIGGERS = [
   { table: "sessions", trigger: "session_end_trigger", function: "update_engagement_on_session_end" },
   { table: "messages", trigger: "message_count_trigger", function: "count_engagement_messages" },
@@ -293,7 +293,7 @@ async function publicColumns(client: Queryable, table: string, names: string[]):
   return new Set(result.rows.map((row) => row.column_name));
 }
 
-/** Seed 001 4.2: the episode/relationship rename happened and was not half-undone. */
+/** The episode/relationship rename happened and was not half-undone (docs/decisions/0003). */
 async function checkRenamedTables(client: Queryable): Promise<CheckResult> {
   const found = await publicTables(client, ["sessions", "engagements", "episodes", "relationships"]);
   const problems = [
@@ -306,7 +306,7 @@ async function checkRenamedTables(client: Queryable): Promise<CheckResult> {
   };
 }
 
-/** Seed 001 4.2: stage progression is gone from engagements and the counter was renamed. */
+/** Stage progression is gone from engagements and the counter was renamed (docs/decisions/0003). */
 async function checkEngagementColumns(client: Queryable): Promise<CheckResult> {
   const found = await publicColumns(client, "engagements", ["stage", "stage_progress", "total_sessions"]);
   const problems = [
@@ -320,8 +320,8 @@ async function checkEngagementColumns(client: Queryable): Promise<CheckResult> {
 }
 
 /**
- * Seed 001 4.2's FK-integrity query, run as written rather than derived from the constraints (the
- * foreign-keys check only sees keys that still exist), plus seed 001 1.4's ON DELETE SET NULL:
+ * The orphan query of docs/decisions/0003, run as written rather than derived from the
+ * constraints (the foreign-keys check only sees keys that still exist), plus the key's ON DELETE SET NULL:
  * deleting an engagement must keep its sessions and only unlink them.
  */
 async function checkEngagementLinks(client: Queryable): Promise<CheckResult> {
@@ -355,7 +355,7 @@ async function checkEngagementLinks(client: Queryable): Promise<CheckResult> {
   };
 }
 
-/** Seed 001 1.3: characters no longer carry stage thresholds. */
+/** Characters no longer carry stage thresholds (docs/decisions/0003). */
 async function checkCharacterColumns(client: Queryable): Promise<CheckResult> {
   const found = await publicColumns(client, "characters", ["relationship_stage_thresholds"]);
   return found.size

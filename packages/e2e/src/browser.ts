@@ -9,7 +9,7 @@ import { REPO_ROOT } from "./server.ts";
 export const CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-results/screenshots");
 
-/** Flags that keep Chromium quiet on a machine with no network but loopback (DESIGN.md section 7). */
+/** Flags that keep Chromium quiet on a machine with no network but loopback (docs/architecture.md). */
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",

@@ -2,7 +2,7 @@
 // an inline confirmation, so every page looks and reads the same and every control has a label.
 import { Button } from "@lockstep/ui/button";
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from "react";
-import { describeError } from "../lib/errors.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export function PageHeader({
   title,
@@ -60,7 +60,7 @@ export function ErrorNotice({
   onRetry?: () => void;
   title?: string;
 }) {
-  const described = describeError(error);
+  const described = describeAppError(error, { audience: "operator" });
   return (
     <div
       role="alert"

@@ -1,4 +1,6 @@
 // How numbers, durations, times and rates read across the admin pages: one place, so every page agrees.
+import { ZEpochMsSchema } from "@lockstep/contracts";
+
 const integer = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
@@ -37,6 +39,7 @@ export function toLocalInput(ms: number): string {
 /** The epoch time of an <input type="datetime-local"> value, or undefined when it is empty or invalid. */
 export function fromLocalInput(value: string): number | undefined {
   if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : undefined;
+  // The contracts' rule for a wire timestamp, so the filter never holds a time the API refuses.
+  const checked = ZEpochMsSchema.safeParse(new Date(value).getTime());
+  return checked.success ? checked.data : undefined;
 }

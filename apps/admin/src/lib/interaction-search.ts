@@ -2,12 +2,14 @@
 // shared and reloaded, and only values the API accepts ever reach it.
 import {
   INTERACTION_FILTER_TEXT_MAX,
+  isUuid,
   type TAdminInteractionFilters,
   type TInteractionExportFormat,
   type TInteractionSort,
   ZAiInteractionStatusSchema,
   ZAiOperationSchema,
   ZDataSourceSchema,
+  ZEpochMsSchema,
   ZInteractionSortSchema,
 } from "@lockstep/contracts";
 
@@ -18,17 +20,16 @@ export interface InteractionSearch extends TAdminInteractionFilters {
   view?: InteractionView;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function text(value: unknown): string | undefined {
   if (typeof value !== "string" && typeof value !== "number") return undefined;
   const trimmed = String(value).trim();
   return trimmed && trimmed.length <= INTERACTION_FILTER_TEXT_MAX && !trimmed.includes("\u0000") ? trimmed : undefined;
 }
 
+/** A wire timestamp (the contracts' epoch-ms rule), from a number or its digits in the URL. */
 function epoch(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  const checked = ZEpochMsSchema.safeParse(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
+  return checked.success ? checked.data : undefined;
 }
 
 function oneOf<T extends string>(options: readonly T[], value: unknown): T | undefined {
@@ -48,7 +49,7 @@ export function parseInteractionSearch(raw: Record<string, unknown>): Interactio
     status: oneOf(ZAiInteractionStatusSchema.options, raw.status),
     operation: oneOf(ZAiOperationSchema.options, raw.operation),
     userId: text(raw.userId),
-    sessionId: typeof raw.sessionId === "string" && UUID.test(raw.sessionId) ? raw.sessionId : undefined,
+    sessionId: isUuid(raw.sessionId) ? raw.sessionId : undefined,
     dataSource: oneOf(ZDataSourceSchema.options, raw.dataSource),
     sort: oneOf(ZInteractionSortSchema.options, raw.sort),
     view: oneOf(["list", "groups"] as const, raw.view),

@@ -5,8 +5,8 @@ import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { Badge, Card, ErrorNotice, inputClass, Loading, PageHeader, TextField } from "../components/ui.tsx";
-import { describeError } from "../lib/errors.ts";
-import { useTRPC } from "../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 function useCatalogue() {
   const trpc = useTRPC();
@@ -50,7 +50,7 @@ export function CharactersPage() {
 
 function fieldError(error: unknown, field: string): string | undefined {
   if (!error) return undefined;
-  const described = describeError(error);
+  const described = describeAppError(error, { audience: "operator" });
   const messages = described.fieldErrors[field];
   if (messages?.length) return messages.join("; ");
   const details = (error as { data?: { details?: { field?: string } } }).data?.details;
@@ -127,7 +127,7 @@ function CharacterForm({ character, onDone }: { character?: TCharacterAdminDto; 
         )}
       </div>
       {error &&
-        !Object.keys(describeError(error).fieldErrors).length &&
+        !Object.keys(describeAppError(error, { audience: "operator" }).fieldErrors).length &&
         !(error as { data?: { details?: unknown } }).data?.details && (
           <div className="sm:col-span-2">
             <ErrorNotice error={error} title="Not saved" />
@@ -300,11 +300,13 @@ function TemplateForm({
         onChange={set("sortOrder")}
         error={fieldError(error, "sortOrder")}
       />
-      {error && !Object.keys(describeError(error).fieldErrors).length && !fieldError(error, "slug") && (
-        <div className="sm:col-span-2">
-          <ErrorNotice error={error} title="Not saved" />
-        </div>
-      )}
+      {error &&
+        !Object.keys(describeAppError(error, { audience: "operator" }).fieldErrors).length &&
+        !fieldError(error, "slug") && (
+          <div className="sm:col-span-2">
+            <ErrorNotice error={error} title="Not saved" />
+          </div>
+        )}
       <div className="flex gap-2 sm:col-span-2">
         <Button type="submit" size="sm" busy={mutation.isPending}>
           {template ? "Save template" : "Add template"}

@@ -11,11 +11,14 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useEffect, useState } from "react";
 import { JsonViewer } from "../components/json-viewer.tsx";
 import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, TextField } from "../components/ui.tsx";
-import { HealthPanel } from "../health-panel.tsx";
+import { HealthPanel } from "@lockstep/ui/health-panel";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { changedFields } from "../lib/audit.ts";
 import { compact } from "../lib/interaction-search.ts";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
+
+// Operators watch this page; a dead server should show within seconds, without a reload.
+const HEALTH_POLL_MS = 15_000;
 
 const MASKING_LABELS: Record<(typeof MASKING_CATEGORIES)[number], string> = {
   email: "Email addresses",
@@ -40,7 +43,7 @@ export function DataPage() {
         <AuditLog />
       </div>
       <div className="mt-4">
-        <HealthPanel />
+        <HealthPanel pollMs={HEALTH_POLL_MS} />
       </div>
     </>
   );

@@ -6,7 +6,7 @@ import { highlight, JsonViewer } from "../components/json-viewer.tsx";
 import { Card, ErrorNotice, Fact, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { interactionRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function InteractionDetailPage() {
   const { id } = interactionRoute.useParams();

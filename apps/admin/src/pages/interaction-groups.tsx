@@ -6,7 +6,7 @@ import { Link } from "@tanstack/react-router";
 import { Card, Empty, ErrorNotice, Loading } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { filtersOf, type InteractionSearch } from "../lib/interaction-search.ts";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function InteractionGroups({ search }: { search: InteractionSearch }) {
   const trpc = useTRPC();

@@ -17,7 +17,7 @@ import {
   parseInteractionSearch,
 } from "../lib/interaction-search.ts";
 import { interactionsRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { InteractionFilters } from "./interaction-filters.tsx";
 import { InteractionGroups } from "./interaction-groups.tsx";
 

@@ -14,7 +14,7 @@ import { type FormEvent, useId, useState } from "react";
 import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import { formatCount } from "../lib/format.ts";
 import { IngestReport } from "../knowledge/ingest-report.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function KnowledgePage() {
   return (

@@ -35,7 +35,7 @@ import {
   fromLocalInput,
   toLocalInput,
 } from "../lib/format.ts";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 const HOUR = 3_600_000;
 const PRESETS = [

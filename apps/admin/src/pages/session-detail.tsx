@@ -7,7 +7,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { Badge, Card, ConfirmAction, ErrorNotice, Fact, Loading, PageHeader } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { sessionRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 const AUTHOR_STYLE: Record<string, string> = {
   user: "ml-auto bg-indigo-600 text-white",

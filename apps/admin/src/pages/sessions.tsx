@@ -8,7 +8,7 @@ import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, SelectField, Text
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { parseSessionSearch, type SessionSearch } from "../lib/list-search.ts";
 import { sessionsRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function SessionsPage() {
   const search = parseSessionSearch(sessionsRoute.useSearch());

@@ -7,7 +7,7 @@ import { Link } from "@tanstack/react-router";
 import { Badge, Card, ConfirmAction, ErrorNotice, Fact, Loading, PageHeader } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { userRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { DeleteUser } from "./user-delete.tsx";
 
 export function UserDetailPage() {

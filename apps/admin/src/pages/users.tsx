@@ -8,7 +8,7 @@ import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, SelectField, Text
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { parseUserSearch, type UserSearch } from "../lib/list-search.ts";
 import { usersRoute } from "../router.tsx";
-import { useTRPC } from "../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function UsersPage() {
   const search = parseUserSearch(usersRoute.useSearch());

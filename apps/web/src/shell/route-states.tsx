@@ -1,7 +1,7 @@
 // What a route shows when it has nothing to show: an unknown address, or a load that failed.
 import { ErrorNotice } from "@lockstep/ui/error-notice";
 import { type ErrorComponentProps, Link, useRouter } from "@tanstack/react-router";
-import { describeError } from "./describe-error.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export function NotFound() {
   return (
@@ -17,7 +17,7 @@ export function NotFound() {
 
 export function RouteError({ error, reset }: ErrorComponentProps) {
   const router = useRouter();
-  const described = describeError(error);
+  const described = describeAppError(error);
   return (
     <div className="mx-auto max-w-xl p-6">
       <ErrorNotice

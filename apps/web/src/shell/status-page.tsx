@@ -1,7 +1,10 @@
 // The service status page: open to anyone, so a person who cannot sign in can see whether Lockstep is up.
 import { Link } from "@tanstack/react-router";
-import { HealthPanel } from "../health-panel.tsx";
+import { HealthPanel } from "@lockstep/ui/health-panel";
 import { Logo } from "./logo.tsx";
+
+// A status page should notice a server going away without a reload.
+const HEALTH_POLL_MS = 30_000;
 
 export function StatusPage() {
   return (
@@ -15,7 +18,7 @@ export function StatusPage() {
       </Link>
       <h1 className="mt-8 text-2xl font-bold tracking-tight">Service status</h1>
       <div className="mt-6">
-        <HealthPanel />
+        <HealthPanel pollMs={HEALTH_POLL_MS} />
       </div>
     </main>
   );

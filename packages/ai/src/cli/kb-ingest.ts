@@ -1,14 +1,15 @@
-// `pnpm kb:ingest <file> [--dry-run] [--deactivate-missing] [--source NAME]`: ingests a knowledge source file into the database from the environment, embedding with the provider from the environment.
+// `pnpm kb:ingest <file> [--dry-run] [--deactivate-missing] [--source NAME]`: ingests a knowledge source file into the configured database, embedding with the configured provider.
 // It lives in the AI package, not in db, because it needs a provider for the embeddings and db must not depend on ai.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { TKnowledgeIngestReport } from "@lockstep/contracts";
-import { type Database, inKnowledgeOwnerTransaction, openDatabaseFromEnv, recordAudit } from "@lockstep/db";
+import { ConfigError, loadConfig, type TConfig } from "@lockstep/config";
+import { type Database, inKnowledgeOwnerTransaction, openDatabaseFromConfig, recordAudit } from "@lockstep/db";
 import { ingestKnowledgeFile } from "../knowledge/ingest.ts";
 import type { KnowledgeWriteScope } from "../knowledge/scope.ts";
 import { createInteractionLog } from "../log/interaction-log.ts";
-import { providerFromEnv } from "../providers/config.ts";
+import { AiConfigError, providerFromConfig } from "../providers/config.ts";
 
 const USAGE = "usage: pnpm kb:ingest <file.json> [--dry-run] [--deactivate-missing] [--source NAME]";
 
@@ -67,7 +68,20 @@ const OPTIONS = {
   source: { type: "string" },
 } as const;
 
+/** The configuration, loaded before anything is read or opened; undefined after printing what is wrong. */
+function configOrReport(): TConfig | undefined {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return undefined;
+  }
+}
+
 async function main(): Promise<number> {
+  const config = configOrReport();
+  if (!config) return 2;
   let parsed;
   try {
     parsed = parseArgs({ options: OPTIONS, allowPositionals: true });
@@ -81,7 +95,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // pnpm runs the script in packages/ai; a relative path means relative to where it was typed.
-  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+  const target = path.resolve(config.cli.invokedFrom ?? process.cwd(), file);
   let json: unknown;
   try {
     json = JSON.parse(await readFile(target, "utf8"));
@@ -90,8 +104,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const provider = providerFromEnv();
-  const db = await openDatabaseFromEnv();
+  let provider;
+  try {
+    provider = providerFromConfig(config.ai);
+  } catch (error) {
+    if (!(error instanceof AiConfigError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  const db = await openDatabaseFromConfig(config.database);
   try {
     const dryRun = parsed.values["dry-run"] ?? false;
     const report = await ingestKnowledgeFile(consoleScope(db, path.basename(target)), provider, json, {
@@ -101,7 +122,10 @@ async function main(): Promise<number> {
       // Every model call is logged, console ones included.
       logging: dryRun
         ? undefined
-        : { log: createInteractionLog(db), context: { userId: null, sessionId: null, ip: null, dataSource: "admin" } },
+        : {
+            log: createInteractionLog(db, { maskingAllowed: config.aiLog.masking }),
+            context: { userId: null, sessionId: null, ip: null, dataSource: "admin" },
+          },
     });
     console.log(`database: ${db.location}; embeddings: ${provider.name} (${provider.embeddingModel})`);
     const output = formatIngestReport(report, path.basename(target));

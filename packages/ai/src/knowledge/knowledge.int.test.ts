@@ -9,7 +9,7 @@ import type { CallOutcome, CallSpec, InteractionLog } from "../log/types.ts";
 import { compareVersions, embedMissingChunks, ingestKnowledgeFile } from "./ingest.ts";
 import type { KnowledgeWriteScope } from "./scope.ts";
 import { createKnowledgeRetriever, searchKnowledge } from "./search.ts";
-import { hashedWordsProvider, type HashedWordsProvider } from "./testing-provider.ts";
+import { hashedWordsProvider, type HashedWordsProvider } from "../../test/testing-provider.ts";
 
 let db: TestDatabase;
 let provider: HashedWordsProvider;
@@ -41,7 +41,7 @@ interface ChunkSpec {
   type?: string;
 }
 
-/** A chunk in the source format of seed 003 (what authors write). */
+/** A chunk in the source format (what authors write; see docs/architecture.md, Knowledge base). */
 function sourceChunk(spec: ChunkSpec) {
   return {
     metadata: { chunk_id: spec.id, version: spec.version ?? "1.0.0", source: spec.source ?? "INGEST_TEST" },

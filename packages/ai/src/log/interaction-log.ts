@@ -17,14 +17,7 @@ import {
   readDataSettings,
 } from "@lockstep/db";
 import { ProviderError } from "../provider.ts";
-import {
-  ALL_MASK_CATEGORIES,
-  type MaskCategories,
-  maskingEnabledFromEnv,
-  maskText,
-  storableText,
-  toLogJson,
-} from "./masking.ts";
+import { ALL_MASK_CATEGORIES, type MaskCategories, maskText, storableText, toLogJson } from "./masking.ts";
 import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
 
 /** The writes the log makes; a seam for tests that need a write to fail. */
@@ -38,10 +31,12 @@ const databaseStore: InteractionStore = { begin: beginAiInteraction, finish: fin
 export interface InteractionLogOptions {
   /**
    * Mask personal data and credentials before storing: true (every category), false, or the
-   * categories to mask. Default: off when AI_LOG_MASKING=off, otherwise the operators' settings
+   * categories to mask. Default: off when `maskingAllowed` is false, otherwise the operators' settings
    * (admin.data.updateSettings), read at most every `settingsTtlMs`, every category before any are saved.
    */
   masking?: boolean | MaskCategories;
+  /** False (AI_LOG_MASKING=off) turns masking off whatever operators saved; default true. */
+  maskingAllowed?: boolean;
   /** How long the operators' masking settings are reused before being read again (default 10 s). */
   settingsTtlMs?: number;
   /** Told about writes that failed for good; the default prints to stderr. Never told twice about one call. */
@@ -156,7 +151,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createInteractionLog(db: Database, options: InteractionLogOptions = {}): LocalInteractionLog {
   const fixed: MaskCategories | null | undefined =
     options.masking === undefined
-      ? maskingEnabledFromEnv()
+      ? (options.maskingAllowed ?? true)
         ? undefined
         : null
       : options.masking === true

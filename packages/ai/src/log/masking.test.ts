@@ -268,6 +268,11 @@ describe("maskingEnabledFromEnv", () => {
   ])("AI_LOG_MASKING=%s -> %s", (value, expected) => {
     expect(maskingEnabledFromEnv(value === undefined ? {} : { AI_LOG_MASKING: value })).toBe(expected);
   });
+  it("refuses any other value instead of silently masking", () => {
+    expect(() => maskingEnabledFromEnv({ AI_LOG_MASKING: "sometimes" })).toThrow(
+      /AI_LOG_MASKING: must be one of on, .*off/,
+    );
+  });
 });
 
 describe("masking only some categories", () => {

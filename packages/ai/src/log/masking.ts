@@ -5,6 +5,7 @@
 // replaced by a marker ([email], [phone], [card], [secret]) so an operator can still see that
 // something was there. Detectors prefer missing an odd format to eating dates, versions, UUIDs
 // and order numbers, which the log needs to stay readable.
+import { loadConfigGroup, type TEnvironment } from "@lockstep/config";
 import type { LogJson } from "@lockstep/db";
 
 export const MASK = {
@@ -32,10 +33,12 @@ export const ALL_MASK_CATEGORIES: Readonly<MaskCategories> = Object.freeze({
   dataUrl: true,
 });
 
-/** Masking is on unless AI_LOG_MASKING says off (also: 0, false, no, disabled). */
-export function maskingEnabledFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.AI_LOG_MASKING?.trim().toLowerCase();
-  return !(value === "off" || value === "0" || value === "false" || value === "no" || value === "disabled");
+/**
+ * Masking is on unless AI_LOG_MASKING says off (also: 0, false, no, disabled); any other value is a
+ * configuration error, not "on". For a set of variables; the server passes its loaded config instead.
+ */
+export function maskingEnabledFromEnv(env: TEnvironment): boolean {
+  return loadConfigGroup("aiLog", env).masking;
 }
 
 // ------------------------------------------------------------------ detectors

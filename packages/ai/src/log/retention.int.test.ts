@@ -1,4 +1,5 @@
 // Retention of the interaction log against a real database: only old rows (and their responses) go, once or on a schedule.
+import { loadConfig } from "@lockstep/config";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInteractionLog } from "./interaction-log.ts";
@@ -61,21 +62,14 @@ describe("runRetention", () => {
     expect(await runRetention(db, { days: 30 })).toBe(0);
   });
 
-  it("defaults to AI_LOG_RETENTION_DAYS, or 90 days", async () => {
+  it("defaults to the configured AI_LOG_RETENTION_DAYS, or 90 days", async () => {
     const ninetyOne = await logCalls(1, 91);
     const eightyNine = await logCalls(1, 89);
-    const saved = process.env.AI_LOG_RETENTION_DAYS;
-    try {
-      delete process.env.AI_LOG_RETENTION_DAYS;
-      expect(await runRetention(db)).toBe(1);
-      expect(await surviving(ninetyOne)).toEqual({ interactions: 0, responses: 0 });
-      process.env.AI_LOG_RETENTION_DAYS = "60";
-      expect(await runRetention(db)).toBe(1);
-      expect(await surviving(eightyNine)).toEqual({ interactions: 0, responses: 0 });
-    } finally {
-      if (saved === undefined) delete process.env.AI_LOG_RETENTION_DAYS;
-      else process.env.AI_LOG_RETENTION_DAYS = saved;
-    }
+    expect(await runRetention(db)).toBe(1);
+    expect(await surviving(ninetyOne)).toEqual({ interactions: 0, responses: 0 });
+    const { aiLog } = loadConfig({ AI_LOG_RETENTION_DAYS: "60" });
+    expect(await runRetention(db, { defaultDays: aiLog.retentionDays })).toBe(1);
+    expect(await surviving(eightyNine)).toEqual({ interactions: 0, responses: 0 });
   });
 });
 

@@ -3,15 +3,18 @@ import { type Database, purgeAiInteractionsOlderThan, readDataSettings, trimRoll
 import { startPeriodicJob } from "./periodic-job.ts";
 
 export interface RetentionRunOptions {
-  /** Default: the retention days saved in admin.data.updateSettings, else AI_LOG_RETENTION_DAYS, else 90. */
+  /** Default: the retention days saved in admin.data.updateSettings, else `defaultDays`. */
   days?: number;
+  /** The configured days (AI_LOG_RETENTION_DAYS) for when operators have saved none; default 90. */
+  defaultDays?: number;
   batchSize?: number;
   now?: Date;
 }
 
 /** The retention days in force: read at every run, so an operator's change applies at the next one. */
-export async function retentionDays(db: Database): Promise<number> {
-  return (await readDataSettings(db)).retentionDays;
+export async function retentionDays(db: Database, defaultDays?: number): Promise<number> {
+  return (await readDataSettings(db, defaultDays === undefined ? undefined : { retentionDays: defaultDays }))
+    .retentionDays;
 }
 
 /**
@@ -19,7 +22,7 @@ export async function retentionDays(db: Database): Promise<number> {
  * rollups of the hours that went with them; returns how many interactions were deleted.
  */
 export async function runRetention(db: Database, options: RetentionRunOptions = {}): Promise<number> {
-  const days = options.days ?? (await retentionDays(db));
+  const days = options.days ?? (await retentionDays(db, options.defaultDays));
   const now = options.now ?? new Date();
   const deleted = await purgeAiInteractionsOlderThan(db, { days, batchSize: options.batchSize, now });
   await trimRollupsBefore(db, new Date(now.getTime() - days * 86_400_000));
@@ -31,6 +34,8 @@ export const RETENTION_EVERY_MS_DEFAULT = 6 * 60 * 60_000;
 export interface RetentionScheduleOptions {
   /** Fixed days; default: read at every run as runRetention does. */
   days?: number;
+  /** The configured days (AI_LOG_RETENTION_DAYS) for when operators have saved none; default 90. */
+  defaultDays?: number;
   /** Default: every 6 hours. */
   everyMs?: number;
   /** Run once right away as well (default true), so a server restarted more often than everyMs still purges. */
@@ -56,7 +61,11 @@ export function startRetentionSchedule(db: Database, options: RetentionScheduleO
   const days = options.days;
   return startPeriodicJob(
     () =>
-      runRetention(db, { ...(days === undefined ? {} : { days }), batchSize: options.batchSize }).then((deleted) => {
+      runRetention(db, {
+        ...(days === undefined ? {} : { days }),
+        defaultDays: options.defaultDays,
+        batchSize: options.batchSize,
+      }).then((deleted) => {
         options.onResult?.(deleted);
         return deleted;
       }),

@@ -1,9 +1,9 @@
-// The contract of the AI interaction log (seeds 004, 000, 002): every model call is one
+// The contract of the AI interaction log (docs/decisions/0001): every model call is one
 // ai_interactions row, written PENDING before the call and completed after it, never lost.
 import type { TAiOperation, TDataSource } from "@lockstep/contracts";
 import type { ProviderKindName, Usage } from "../provider.ts";
 
-/** Who and what a call is for; the session is made to exist first if it does not (seed 002). */
+/** Who and what a call is for; the session is made to exist first if it does not (docs/decisions/0002). */
 export interface CallContext {
   userId: string | null;
   sessionId: string | null;

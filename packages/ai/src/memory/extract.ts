@@ -1,4 +1,4 @@
-// Memory extraction when a session ends (seed 001, test 5): the provider reads what the person and
+// Memory extraction when a session ends (docs/decisions/0003): the provider reads what the person and
 // their contact said and proposes facts and preferences about the person; new ones are kept in
 // memory_events with the message they came from, so later sessions with the character recall them.
 import type { TDataSource, TMemoryDto } from "@lockstep/contracts";

@@ -45,11 +45,9 @@ export interface OcrEngine {
   terminate(): Promise<void>;
 }
 
-/** One worker per core by default: each runs in its own thread. `OCR_WORKERS` overrides it. */
-export function defaultOcrWorkers(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = Number(env.OCR_WORKERS);
-  if (Number.isInteger(configured) && configured > 0) return Math.min(configured, 16);
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+/** The configured count (OCR_WORKERS, validated by the config), else one worker per core, at most 4: each runs in its own thread. */
+export function defaultOcrWorkers(configured?: number): number {
+  return configured ?? Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 function linesOf(result: RecognizeResult): OcrTextLine[] {

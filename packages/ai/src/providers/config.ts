@@ -1,12 +1,11 @@
-// Chooses the provider from the environment: an OpenAI-compatible endpoint behind the resilience layer, or the built-in one when none is configured.
-import { z } from "zod";
+// Chooses the provider from the configuration: an OpenAI-compatible endpoint behind the resilience layer, or the built-in one when none is configured.
+import { ConfigError, loadConfigGroup, type TAiProviderConfig, type TEnvironment } from "@lockstep/config";
 import type { AiProvider } from "../provider.ts";
 import { createBuiltinProvider } from "./builtin.ts";
 import { createOpenAiProvider } from "./openai.ts";
 import { DEFAULT_RESILIENCE_POLICY, withResilience, type ResiliencePolicy } from "./resilience.ts";
 
-/** Used when only OPENAI_API_KEY is set: the protocol's home, as the SDK itself defaults to. */
-export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+export { DEFAULT_OPENAI_BASE_URL } from "@lockstep/config";
 
 /** A configuration mistake, naming the variable (never its value: it may be a secret). */
 export class AiConfigError extends Error {
@@ -18,33 +17,6 @@ export class AiConfigError extends Error {
     super(`${variable} ${problem}`);
   }
 }
-
-const optionalText = z.string().trim().min(1).optional();
-const positiveInt = (max = 3_600_000) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(1, "must be at least 1").max(max, `must be at most ${max}`))
-    .optional();
-
-const ZAiEnvSchema = z.object({
-  OPENAI_BASE_URL: z
-    .string()
-    .trim()
-    .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://localhost:11434/v1" }))
-    .optional(),
-  OPENAI_API_KEY: optionalText,
-  OPENAI_CHAT_MODEL: optionalText,
-  OPENAI_EMBEDDING_MODEL: optionalText,
-  OPENAI_EMBEDDING_DIMENSIONS: positiveInt(65_536),
-  AI_TIMEOUT_FIRST_TOKEN_MS: positiveInt(),
-  AI_TIMEOUT_TOTAL_MS: positiveInt(),
-  AI_RETRY_ATTEMPTS: positiveInt(20),
-  AI_BREAKER_THRESHOLD: positiveInt(1000),
-  AI_BREAKER_HALF_OPEN_MS: positiveInt(),
-});
 
 export type AiConfig =
   | { kind: "builtin" }
@@ -58,31 +30,20 @@ export type AiConfig =
       policy: ResiliencePolicy;
     };
 
-/** Reads and validates the AI settings; throws AiConfigError naming the first bad variable. */
-export function aiConfigFromEnv(env: Record<string, string | undefined> = process.env): AiConfig {
-  // An empty variable (`OPENAI_API_KEY=` in a .env file) means "unset", not "the empty key".
-  const present = Object.fromEntries(
-    Object.keys(ZAiEnvSchema.shape).map((key) => [key, env[key]?.trim() ? env[key] : undefined]),
-  );
-  const parsed = ZAiEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AiConfigError(String(issue?.path[0] ?? "AI configuration"), issue?.message ?? "is invalid");
-  }
-  const e = parsed.data;
-  if (e.OPENAI_BASE_URL === undefined && e.OPENAI_API_KEY === undefined) return { kind: "builtin" };
-  if (e.OPENAI_CHAT_MODEL === undefined)
-    throw new AiConfigError("OPENAI_CHAT_MODEL", "is required when OPENAI_BASE_URL or OPENAI_API_KEY is set");
-  if (e.OPENAI_EMBEDDING_MODEL === undefined) {
-    throw new AiConfigError("OPENAI_EMBEDDING_MODEL", "is required when OPENAI_BASE_URL or OPENAI_API_KEY is set");
-  }
+/**
+ * The AI settings with the resilience layer's defaults filled in; throws AiConfigError when the
+ * first-token timeout would exceed the total one (which only the defaults can reveal).
+ */
+export function aiConfigFrom(config: TAiProviderConfig): AiConfig {
+  if (config.kind === "builtin") return { kind: "builtin" };
+  const r = config.resilience;
   const policy: ResiliencePolicy = {
     ...DEFAULT_RESILIENCE_POLICY,
-    firstTokenTimeoutMs: e.AI_TIMEOUT_FIRST_TOKEN_MS ?? DEFAULT_RESILIENCE_POLICY.firstTokenTimeoutMs,
-    totalTimeoutMs: e.AI_TIMEOUT_TOTAL_MS ?? DEFAULT_RESILIENCE_POLICY.totalTimeoutMs,
-    maxAttempts: e.AI_RETRY_ATTEMPTS ?? DEFAULT_RESILIENCE_POLICY.maxAttempts,
-    breakerThreshold: e.AI_BREAKER_THRESHOLD ?? DEFAULT_RESILIENCE_POLICY.breakerThreshold,
-    halfOpenAfterMs: e.AI_BREAKER_HALF_OPEN_MS ?? DEFAULT_RESILIENCE_POLICY.halfOpenAfterMs,
+    firstTokenTimeoutMs: r.firstTokenTimeoutMs ?? DEFAULT_RESILIENCE_POLICY.firstTokenTimeoutMs,
+    totalTimeoutMs: r.totalTimeoutMs ?? DEFAULT_RESILIENCE_POLICY.totalTimeoutMs,
+    maxAttempts: r.maxAttempts ?? DEFAULT_RESILIENCE_POLICY.maxAttempts,
+    breakerThreshold: r.breakerThreshold ?? DEFAULT_RESILIENCE_POLICY.breakerThreshold,
+    halfOpenAfterMs: r.halfOpenAfterMs ?? DEFAULT_RESILIENCE_POLICY.halfOpenAfterMs,
   };
   if (policy.firstTokenTimeoutMs > policy.totalTimeoutMs) {
     throw new AiConfigError(
@@ -92,18 +53,32 @@ export function aiConfigFromEnv(env: Record<string, string | undefined> = proces
   }
   return {
     kind: "openai_compatible",
-    baseURL: e.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL,
-    apiKey: e.OPENAI_API_KEY ?? null,
-    chatModel: e.OPENAI_CHAT_MODEL,
-    embeddingModel: e.OPENAI_EMBEDDING_MODEL,
-    embeddingDimensions: e.OPENAI_EMBEDDING_DIMENSIONS,
+    baseURL: config.baseURL,
+    apiKey: config.apiKey,
+    chatModel: config.chatModel,
+    embeddingModel: config.embeddingModel,
+    embeddingDimensions: config.embeddingDimensions,
     policy,
   };
 }
 
+/** The AI settings from a set of variables (tests, harnesses); throws AiConfigError naming the first bad one. */
+export function aiConfigFromEnv(env: TEnvironment): AiConfig {
+  try {
+    return aiConfigFrom(loadConfigGroup("ai", env));
+  } catch (error) {
+    const issue = error instanceof ConfigError ? error.issues[0] : undefined;
+    if (issue) throw new AiConfigError(issue.variable, issue.message);
+    throw error;
+  }
+}
+
 /** The provider the app uses: built-in unless an OpenAI-compatible endpoint is configured. */
-export function providerFromEnv(env: Record<string, string | undefined> = process.env): AiProvider {
-  const config = aiConfigFromEnv(env);
+export function providerFromConfig(settings: TAiProviderConfig): AiProvider {
+  return providerFor(aiConfigFrom(settings));
+}
+
+function providerFor(config: AiConfig): AiProvider {
   if (config.kind === "builtin") return createBuiltinProvider();
   const provider = createOpenAiProvider({
     baseURL: config.baseURL,
@@ -113,4 +88,9 @@ export function providerFromEnv(env: Record<string, string | undefined> = proces
     ...(config.embeddingDimensions !== undefined ? { embeddingDimensions: config.embeddingDimensions } : {}),
   });
   return withResilience(provider, config.policy);
+}
+
+/** The provider a set of variables describes (tests, harnesses); throws AiConfigError like aiConfigFromEnv. */
+export function providerFromEnv(env: TEnvironment): AiProvider {
+  return providerFor(aiConfigFromEnv(env));
 }

@@ -22,5 +22,13 @@ export {
 export { lexicalEmbedding, cosine } from "./lexical-embedding.ts";
 export { extractMemoriesByRules, type RuleMemory, type ConversationLine } from "./memory-rules.ts";
 export { sentimentOf, SENTIMENT_DEAD_ZONE } from "./sentiment.ts";
-export { providerFromEnv, aiConfigFromEnv, AiConfigError, DEFAULT_OPENAI_BASE_URL, type AiConfig } from "./config.ts";
+export {
+  providerFromConfig,
+  providerFromEnv,
+  aiConfigFrom,
+  aiConfigFromEnv,
+  AiConfigError,
+  DEFAULT_OPENAI_BASE_URL,
+  type AiConfig,
+} from "./config.ts";
 export { toProviderError } from "./errors.ts";

@@ -47,7 +47,7 @@ describe.skipIf(skip)(`schedules shared by two processes${skip ? " (skipped: DAT
         const queue = await openJobQueue(db, { schedule: true, supervise: true });
         queues.push(queue);
         await scheduleMaintenance(queue, [task]);
-        await startMaintenanceWorker(queue, db, [task]);
+        await startMaintenanceWorker(queue, { db }, [task]);
       }
       // The first tick, then long enough for both processes' cron passes (every 5 s) to have seen it.
       const deadline = Date.now() + 120_000;

@@ -4,21 +4,31 @@
 import { runRetention, sweepAbandonedInteractions } from "@lockstep/ai";
 import { type Database, type JobQueue, refreshAiInteractionRollups } from "@lockstep/db";
 
+export interface MaintenanceContext {
+  db: Database;
+  /** The configured retention (AI_LOG_RETENTION_DAYS) for when operators have saved none. */
+  retentionDefaultDays?: number;
+}
+
 export interface MaintenanceTask {
   /** The queue and schedule name. */
   name: string;
   /** Minute-resolution cron, in UTC. */
   cron: string;
-  run(db: Database): Promise<unknown>;
+  run(context: MaintenanceContext): Promise<unknown>;
 }
 
 export const MAINTENANCE_TASKS: readonly MaintenanceTask[] = [
   // Old log rows go every six hours (off the hour, away from other hourly work).
-  { name: "ai-log-retention", cron: "17 */6 * * *", run: (db) => runRetention(db) },
+  {
+    name: "ai-log-retention",
+    cron: "17 */6 * * *",
+    run: ({ db, retentionDefaultDays }) => runRetention(db, { defaultDays: retentionDefaultDays }),
+  },
   // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
-  { name: "ai-log-rollups", cron: "*/10 * * * *", run: (db) => refreshAiInteractionRollups(db) },
+  { name: "ai-log-rollups", cron: "*/10 * * * *", run: ({ db }) => refreshAiInteractionRollups(db) },
   // A call still PENDING after ten minutes lost its process (no call runs that long).
-  { name: "ai-log-sweep", cron: "*/5 * * * *", run: (db) => sweepAbandonedInteractions(db) },
+  { name: "ai-log-sweep", cron: "*/5 * * * *", run: ({ db }) => sweepAbandonedInteractions(db) },
 ];
 
 /** Creates each task's queue (one job at a time: a slow run is never joined by the next tick's) and its schedule. */
@@ -36,12 +46,12 @@ export async function scheduleMaintenance(
 
 export async function startMaintenanceWorker(
   queue: JobQueue,
-  db: Database,
+  context: MaintenanceContext,
   tasks: readonly MaintenanceTask[] = MAINTENANCE_TASKS,
 ): Promise<void> {
   for (const task of tasks) {
     await queue.work(task.name, async () => {
-      await task.run(db);
+      await task.run(context);
     });
   }
 }

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import os from "node:os";
 import { createLocalStorage } from "../storage/index.ts";
-import { createPerson } from "../testing/callers.ts";
+import { createPerson } from "../../test/testing/callers.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
 import { prepareQueues, startSessionWorker } from "./worker.ts";
 

@@ -7,7 +7,7 @@ import { type FakeFault, type FakeOpenAiServer, startFakeOpenAiServer } from "@l
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backgroundTasks } from "../services/ai-flows.ts";
-import { createPerson, errorOf } from "../testing/callers.ts";
+import { createPerson, errorOf } from "../../test/testing/callers.ts";
 
 // Timeouts generous enough for a loaded CI machine: only the hang case may reach them.
 const POLICY = {

@@ -4,8 +4,8 @@
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backgroundTasks } from "../services/ai-flows.ts";
-import { createPerson, errorOf } from "../testing/callers.ts";
-import { fakeRuntime as makeFakeRuntime, persistCallRow } from "../testing/fake-ai.ts";
+import { createPerson, errorOf } from "../../test/testing/callers.ts";
+import { fakeRuntime as makeFakeRuntime, persistCallRow } from "../../test/testing/fake-ai.ts";
 
 let db: TestDatabase;
 const fakeRuntime = (script: Parameters<typeof makeFakeRuntime>[0] = {}) =>

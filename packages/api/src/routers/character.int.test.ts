@@ -1,10 +1,10 @@
 // character.* on a real database: the public catalogue (active characters and templates only, no
-// system prompts, run as lockstep_app) and a person's history with a character (seed 001 test 4).
+// system prompts, run as lockstep_app) and a person's history with a character (docs/decisions/0003).
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
-import { callerWithAi, insertCharacter, type TestCharacter } from "../testing/characters.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
+import { callerWithAi, insertCharacter, type TestCharacter } from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let alice: TestPerson;

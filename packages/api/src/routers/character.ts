@@ -1,4 +1,4 @@
-// character.*: the public catalogue of coaches (seed 001) and a person's history with one of them.
+// character.*: the public catalogue of coaches and a person's history with one of them (docs/decisions/0003).
 import {
   pageOf,
   ZCharacterDtoSchema,
@@ -12,11 +12,11 @@ import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
 
 export const characterRouter = router({
   // Public: people browse the coaches before signing up. Reads run as lockstep_app with no user.
-  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.db)),
+  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.anonymousDb)),
   get: publicProcedure
     .input(ZCharacterGetInputSchema)
     .output(ZCharacterDtoSchema)
-    .query(({ ctx, input }) => getCharacter(ctx.db, input.slug)),
+    .query(({ ctx, input }) => getCharacter(ctx.anonymousDb, input.slug)),
   sessions: protectedProcedure
     .input(ZCharacterSessionsInputSchema)
     .output(pageOf(ZSessionDtoSchema))

@@ -1,13 +1,13 @@
-// session.start / session.end / engagement.* on a real database: seed 001 functional tests 1 to 3
-// (start, continue, switch), the engagement trigger in SQL and through the API (counts, timestamps,
+// session.start / session.end / engagement.* on a real database (docs/decisions/0003):
+// start, continue, switch, the engagement trigger in SQL and through the API (counts, timestamps,
 // concurrent ends without lost updates), ON DELETE SET NULL, cross-user refusals, and db:verify
 // on a freshly seeded database after real use.
 import { randomUUID } from "node:crypto";
 import { seedDatabase, verifyDatabase } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
-import { callerWithAi, insertCharacter, type TestCharacter } from "../testing/characters.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
+import { callerWithAi, insertCharacter, type TestCharacter } from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let alice: TestPerson;

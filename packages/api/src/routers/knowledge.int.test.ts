@@ -2,8 +2,8 @@
 import { type AiProvider, type AiRuntime, EMBEDDING_DIMENSIONS, SessionStreams } from "@lockstep/ai";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RecordingLog } from "../testing/fake-ai.ts";
-import { callerFor, createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
+import { RecordingLog } from "../../test/testing/fake-ai.ts";
+import { callerFor, createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
 
 /** A deterministic embedder: hashed bag of words, L2-normalised, 1536-d. Only embed is used here. */
 function hashedWordsProvider(): AiProvider {
@@ -101,7 +101,7 @@ async function storedCount(): Promise<number> {
 
 describe("who may call what", () => {
   it("lets people search but not ingest, list, switch or use the playground; strangers may do none of it", async () => {
-    const stranger = callerFor(db, null, ai);
+    const stranger = callerFor(db, null, { ai });
     expect((await errorOf(stranger.knowledge.search({ query: "coffee" }))).code).toBe("UNAUTHORIZED");
     expect((await person.caller.knowledge.search({ query: "coffee" })).items).toEqual([]);
 

@@ -1,5 +1,5 @@
-// memory.* and extraction at session.end on a real database: seed 001 functional test 5 (memory
-// recall across sessions), what extraction logs, dedupe and the per-session cap, failures that
+// memory.* and extraction at session.end on a real database: memory recall across sessions
+// (docs/decisions/0003), what extraction logs, dedupe and the per-session cap, failures that
 // leave the session ended, no transaction held across the model call, and cross-user refusals.
 import { randomUUID } from "node:crypto";
 import { type TMemoryDto } from "@lockstep/contracts";
@@ -7,7 +7,7 @@ import { memoriesForPrompt, withUser } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../context.ts";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
 import {
   callerWithAi,
   type FakeProvider,
@@ -17,7 +17,7 @@ import {
   recordingLog,
   type TestCharacter,
   testAiRuntime,
-} from "../testing/characters.ts";
+} from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let maya: TestCharacter;

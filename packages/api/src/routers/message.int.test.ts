@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { MESSAGE_TEXT_MAX } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
 
 let db: TestDatabase;
 let alice: TestPerson;

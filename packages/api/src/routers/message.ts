@@ -1,4 +1,4 @@
-// message.*: a session's history, sends, edits of typed messages, and reactions (seed 003).
+// message.*: a session's history, sends, edits of typed messages, and reactions (docs/architecture.md, Conversations).
 import {
   pageOf,
   ZMessageDtoSchema,

@@ -1,10 +1,10 @@
-// session.* through createCaller on a real database: seed 002's idempotent creation checklist,
+// session.* through createCaller on a real database: idempotent creation (docs/decisions/0002),
 // the status state machine, keyset lists, and soft delete, restore and purge.
 import { randomUUID } from "node:crypto";
 import { SESSION_TRANSITIONS, type TSessionStatus, ZSessionStatusSchema } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../testing/callers.ts";
+import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
 
 let db: TestDatabase;
 let alice: TestPerson;

@@ -1,4 +1,4 @@
-// session.*: the person's chat sessions (seeds 003 and 002), and starting and ending them with a character (seed 001).
+// session.*: the person's chat sessions (docs/decisions/0007 and 0002), and starting and ending them with a character (docs/decisions/0003).
 import {
   pageOf,
   ZSessionCreateInputSchema,

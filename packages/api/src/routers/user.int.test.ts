@@ -3,16 +3,14 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root.ts";
-import { errorOf } from "../testing/callers.ts";
+import { errorOf, callerFor, insertUser } from "../../test/testing/callers.ts";
 import {
   type Catalogue,
-  callerFor,
   countPersonalRows,
   insertCatalogue,
   insertFootprint,
-  insertUser,
   PERSONAL_TABLES,
-} from "./test-fixtures.ts";
+} from "../../test/fixtures.ts";
 
 let db: TestDatabase;
 let catalogue: Catalogue;

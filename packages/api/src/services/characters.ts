@@ -15,7 +15,6 @@ import type {
 import {
   createCharacter,
   createEpisodeTemplate,
-  type Database,
   findCatalogueCharacter,
   isUniqueViolation,
   listCatalogue,
@@ -24,35 +23,39 @@ import {
   toSessionDto,
   updateCharacter,
   updateEpisodeTemplate,
-  withAnonymous,
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
-import type { AdminScope, UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import type { AdminScope, AnonymousScope, UserScope } from "../scopes.ts";
+import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+const characterSessionsCursor = cursorCodec("character.sessions", ZTimeIdKeySchema);
 
 // Even catalogue reads run as lockstep_app (with no user), never as the owner: the public surface
 // gets exactly the grants the application has.
-export function listCharacters(db: Database): Promise<TCharacterDto[]> {
-  return withAnonymous(db, (tx) => listCatalogue(tx));
+export function listCharacters(scope: AnonymousScope): Promise<TCharacterDto[]> {
+  return scope.run((tx) => listCatalogue(tx));
 }
 
-export async function getCharacter(db: Database, slug: string): Promise<TCharacterDto> {
-  const character = await withAnonymous(db, (tx) => findCatalogueCharacter(tx, slug));
+export async function getCharacter(scope: AnonymousScope, slug: string): Promise<TCharacterDto> {
+  const character = await scope.run((tx) => findCatalogueCharacter(tx, slug));
   if (!character) throw new AppError("NOT_FOUND", "No such character.", { slug });
   return character;
 }
 
 /**
- * The person's sessions with a character (seed 001 test 4), newest first, ended ones included. A
+ * The person's sessions with a character (docs/decisions/0003), newest first, ended ones included. A
  * character they never met, or one since deactivated, is simply an empty or finished history.
  */
 export async function characterSessionsPage(scope: UserScope, input: TCharacterSessionsInput) {
-  const values = readCursor(input.cursor, 2);
-  const after = values ? { createdAt: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const key = characterSessionsCursor.decode(input.cursor);
+  const after = key ? { createdAt: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run((tx) =>
     listCharacterSessions(tx, { userId: scope.userId, characterId: input.characterId, after, limit: input.limit + 1 }),
   );
-  return pageFrom(rows, input.limit, toSessionDto, (row) => [row.created_at.getTime(), row.id]);
+  return pageFrom(rows, input.limit, toSessionDto, characterSessionsCursor, (row) => ({
+    t: row.created_at.getTime(),
+    id: row.id,
+  }));
 }
 
 // ------------------------------------------------------------------ operators

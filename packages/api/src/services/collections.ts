@@ -16,7 +16,9 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+const collectionMessagesCursor = cursorCodec("collection.messages", ZTimeIdKeySchema);
 
 const noCollection = () => new AppError("NOT_FOUND", "No such collection.");
 const nameTaken = () => new AppError("CONFLICT", "You already have a collection with that name.", { field: "name" });
@@ -75,11 +77,14 @@ export async function collectionMessagesPage(
   scope: UserScope,
   input: { collectionId: string; cursor?: string | null | undefined; limit: number },
 ) {
-  const values = readCursor(input.cursor, 2);
-  const after = values ? { time: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const key = collectionMessagesCursor.decode(input.cursor);
+  const after = key ? { time: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run(async (tx) => {
     if (!(await findCollection(tx, input.collectionId))) throw noCollection();
     return listCollectionMessages(tx, input.collectionId, after, input.limit + 1);
   });
-  return pageFrom(rows, input.limit, toMessageDto, (row) => [row.timestamp.getTime(), row.id]);
+  return pageFrom(rows, input.limit, toMessageDto, collectionMessagesCursor, (row) => ({
+    t: row.timestamp.getTime(),
+    id: row.id,
+  }));
 }

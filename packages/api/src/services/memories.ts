@@ -6,11 +6,13 @@ import { deleteMemory, listMemories } from "@lockstep/db";
 import type { RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+const memoryCursor = cursorCodec("memory.list", ZTimeIdKeySchema);
 
 export async function listMyMemories(scope: UserScope, input: TMemoryListInput) {
-  const values = readCursor(input.cursor, 2);
-  const after = values ? { createdAt: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const key = memoryCursor.decode(input.cursor);
+  const after = key ? { createdAt: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run((tx) =>
     listMemories(tx, { userId: scope.userId, characterId: input.characterId, after, limit: input.limit + 1 }),
   );
@@ -18,7 +20,8 @@ export async function listMyMemories(scope: UserScope, input: TMemoryListInput) 
     rows,
     input.limit,
     (row: TMemoryDto) => row,
-    (row) => [row.createdAt, row.id],
+    memoryCursor,
+    (row) => ({ t: row.createdAt, id: row.id }),
   );
 }
 

@@ -23,7 +23,9 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+const messagesCursor = cursorCodec("message.list", ZTimeIdKeySchema);
 
 const noSession = () => new AppError("NOT_FOUND", "No such session.");
 const noMessage = () => new AppError("NOT_FOUND", "No such message.");
@@ -36,13 +38,16 @@ async function messageDto(tx: ScopedTx, id: string): Promise<TMessageDto> {
 }
 
 export async function listMessagesPage(scope: UserScope, input: TMessageListInput) {
-  const values = readCursor(input.cursor, 2);
-  const after = values ? { time: cursorTime(values[0]), id: cursorId(values[1]) } : undefined;
+  const key = messagesCursor.decode(input.cursor);
+  const after = key ? { time: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run(async (tx) => {
     if (!(await findSession(tx, input.sessionId))) throw noSession();
     return listMessages(tx, { sessionId: input.sessionId, direction: input.direction, after, limit: input.limit + 1 });
   });
-  const page = pageFrom(rows, input.limit, toMessageDto, (row) => [row.timestamp.getTime(), row.id]);
+  const page = pageFrom(rows, input.limit, toMessageDto, messagesCursor, (row) => ({
+    t: row.timestamp.getTime(),
+    id: row.id,
+  }));
   // Pages walking back in time are fetched newest first; clients always get chronological order.
   if (input.direction === "older") page.items.reverse();
   return page;
@@ -103,7 +108,7 @@ export async function deleteMessage(scope: UserScope, id: string): Promise<{ id:
   });
 }
 
-/** Feedback counts as activity on the session (seed 003 section 3.4). */
+/** Feedback counts as activity on the session (docs/decisions/0007). */
 export async function reactToMessage(scope: UserScope, input: TMessageReactInput): Promise<TMessageDto> {
   return scope.run(async (tx) => {
     const message = await findMessage(tx, input.messageId);

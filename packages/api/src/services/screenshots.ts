@@ -1,4 +1,4 @@
-// Screenshot sessions (seed 003 section 3.3): checking that a session may take an upload, taking
+// Screenshot sessions (docs/decisions/0007): checking that a session may take an upload, taking
 // the image (validated by content, re-encoded, stored once per person and content), reading it in
 // the background (OCR pool, logged as operation ocr), handing the result out for checking, and
 // turning the confirmed lines into messages before the analysis runs. Failures move the session to
@@ -216,13 +216,19 @@ export async function uploadScreenshot(
     };
     if (ai.jobs) {
       // Read by a worker (OCR is heavy; web processes stay responsive), from the stored copy.
-      const { data: _bytes, ...stored } = file;
       await enqueueOcr(ai.jobs, {
         userId: scope.userId,
         sessionId,
         requestId: meta.requestId,
         ip: meta.ip,
-        file: stored,
+        file: {
+          key: file.key,
+          mime: file.mime,
+          bytes: file.bytes,
+          width: file.width,
+          height: file.height,
+          sha256: file.sha256,
+        },
       });
     } else backgroundTasks.run(() => readInBackground(scope, deps, meta, sessionId, file));
   } catch (error) {

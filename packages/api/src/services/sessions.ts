@@ -1,5 +1,5 @@
-// Session use cases: idempotent create (seed 002), starting, continuing, switching and ending
-// sessions with a character (seed 001), keyset lists, renames, pins, the status state machine of
+// Session use cases: idempotent create (docs/decisions/0002), starting, continuing, switching and ending
+// sessions with a character (docs/decisions/0003), keyset lists, renames, pins, the status state machine of
 // contracts, soft delete, restore and purge. Procedures stay thin and call these.
 import { randomUUID } from "node:crypto";
 import {
@@ -32,11 +32,18 @@ import {
   toSessionDto,
   updateSession,
 } from "@lockstep/db";
+import { z } from "zod";
 import type { InnerContext, RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
-import { cursorId, cursorTime, pageFrom, readCursor } from "./cursors.ts";
+import { cursorCodec, pageFrom, ZCursorIdSchema, ZCursorTimeSchema } from "./cursors.ts";
 import { extractSessionMemories } from "./memories.ts";
+
+/** The list's sort key: pinned first (1 or 0, null when pins do not sort), then time, then id. */
+const sessionsCursor = cursorCodec(
+  "session.list",
+  z.strictObject({ p: z.union([z.literal(0), z.literal(1), z.null()]), t: ZCursorTimeSchema, id: ZCursorIdSchema }),
+);
 
 const notFound = () => new AppError("NOT_FOUND", "No such session.");
 
@@ -90,7 +97,7 @@ function sameCreate(
 }
 
 /**
- * Starts a session with a character (seed 001 tests 1 to 3). The person's engagement with the
+ * Starts a session with a character (docs/decisions/0003). The person's engagement with the
  * character is made on first contact. A live session for the same character and template (no
  * template matches no template) is continued rather than duplicated; otherwise a new TEXT session
  * starts. Either way the returned session is the one active session with that character: any other
@@ -161,10 +168,8 @@ export async function getSession(scope: UserScope, id: string): Promise<TSession
 }
 
 export async function listSessionsPage(scope: UserScope, input: TSessionListInput) {
-  const values = readCursor(input.cursor, 3);
-  const after = values
-    ? { isPinned: values[0] === null ? null : values[0] === 1, time: cursorTime(values[1]), id: cursorId(values[2]) }
-    : undefined;
+  const key = sessionsCursor.decode(input.cursor);
+  const after = key ? { isPinned: key.p === null ? null : key.p === 1, time: new Date(key.t), id: key.id } : undefined;
   const rows = await scope.run((tx) =>
     listSessions(tx, {
       userId: scope.userId,
@@ -179,11 +184,11 @@ export async function listSessionsPage(scope: UserScope, input: TSessionListInpu
       limit: input.limit + 1,
     }),
   );
-  return pageFrom(rows, input.limit, toSessionDto, (row) => [
-    input.pinnedFirst ? (row.is_pinned ? 1 : 0) : null,
-    (input.orderBy === "created_at" ? row.created_at : row.last_activity).getTime(),
-    row.id,
-  ]);
+  return pageFrom(rows, input.limit, toSessionDto, sessionsCursor, (row) => ({
+    p: input.pinnedFirst ? (row.is_pinned ? 1 : 0) : null,
+    t: (input.orderBy === "created_at" ? row.created_at : row.last_activity).getTime(),
+    id: row.id,
+  }));
 }
 
 export async function renameSession(scope: UserScope, id: string, name: string | null): Promise<TSessionDto> {
@@ -215,7 +220,7 @@ export async function transitionSession(scope: UserScope, id: string, to: TSessi
   });
 }
 
-/** Soft delete (seed 003 section 3.5): hidden from lists, message queries and the AI's context. */
+/** Soft delete (docs/decisions/0007): hidden from lists, message queries and the AI's context. */
 export async function deleteSession(scope: UserScope, id: string): Promise<TSessionDto> {
   const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.softDelete()));
   if (!row) throw notFound();

@@ -3,12 +3,15 @@
 // processes on one PGlite directory corrupt it.
 import { parseArgs } from "node:util";
 import { embeddedDataDir, inspectEmbeddedDataDir } from "../backup.ts";
-import { openDatabaseFromEnv } from "../connection.ts";
+import { openDatabaseFromConfig } from "../connection.ts";
 import { createOrPromoteAdmin, normaliseAdminEmail } from "../repositories/admins.ts";
+import { loadCliConfig } from "./config.ts";
 
 const USAGE = 'usage: pnpm admin:create <email> [--name "Full Name"]';
 
 async function main(): Promise<number> {
+  const config = loadCliConfig();
+  if (!config) return 2;
   let parsed;
   try {
     parsed = parseArgs({ allowPositionals: true, options: { name: { type: "string" } } });
@@ -27,8 +30,8 @@ async function main(): Promise<number> {
     console.error(`"${rawEmail}" is not an email address (expected name@example.com); nothing was changed.`);
     return 1;
   }
-  if (!process.env.DATABASE_URL) {
-    const directory = embeddedDataDir();
+  if (!config.database.url) {
+    const directory = embeddedDataDir(config.database.dataDir);
     const state = await inspectEmbeddedDataDir(directory);
     if (state === "missing") {
       console.error(`no embedded database at ${directory} (run pnpm db:migrate or start the server once)`);
@@ -40,7 +43,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const db = await openDatabaseFromEnv();
+  const db = await openDatabaseFromConfig(config.database);
   try {
     const result = await createOrPromoteAdmin(db, { email, name: parsed.values.name });
     if (result.outcome === "created") {

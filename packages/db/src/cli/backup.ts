@@ -4,7 +4,7 @@
 // Relative paths are taken from where pnpm was started (INIT_CWD), not from packages/db, where
 // pnpm runs the script.
 import path from "node:path";
-import { openDatabaseFromEnv, redactUrl } from "../connection.ts";
+import { openDatabaseFromConfig, redactUrl } from "../connection.ts";
 import {
   BackupError,
   backupDatabase,
@@ -13,11 +13,14 @@ import {
   inspectEmbeddedDataDir,
   restoreDatabase,
 } from "../backup.ts";
+import { loadCliConfig } from "./config.ts";
 
 const USAGE =
   "usage: backup.ts backup <file> [--force] [--ignore-pid-file]\n       backup.ts restore <file> [--ignore-pid-file]";
 
 async function main(): Promise<number> {
+  const config = loadCliConfig();
+  if (!config) return 2;
   const args = process.argv.slice(2);
   const flags = new Set(args.filter((arg) => arg.startsWith("--")));
   const [command, file, ...rest] = args.filter((arg) => !arg.startsWith("--"));
@@ -31,14 +34,15 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
-  const url = process.env.DATABASE_URL || undefined;
+  const target = path.resolve(config.cli.invokedFrom ?? process.cwd(), file);
+  const url = config.database.url;
+  const pgliteDataDir = embeddedDataDir(config.database.dataDir);
   const ignorePidFile = flags.has("--ignore-pid-file");
 
   if (command === "restore") {
     const result = url
       ? await restoreDatabase({ url }, target)
-      : await restoreDatabase({ pgliteDataDir: embeddedDataDir(), ignorePidFile }, target);
+      : await restoreDatabase({ pgliteDataDir, ignorePidFile }, target);
     console.log(`restored ${result.file} (${formatBytes(result.bytes)}) into ${result.location} [${result.runtime}]`);
     if (result.previousDataDir) {
       console.log(
@@ -51,7 +55,7 @@ async function main(): Promise<number> {
 
   if (!url) {
     // Opening a missing directory would create an empty database and back that up.
-    const directory = embeddedDataDir();
+    const directory = pgliteDataDir;
     const state = await inspectEmbeddedDataDir(directory);
     if (state === "missing") throw new BackupError(`no embedded database at ${directory}: nothing to back up`);
     if (state === "in-use" && !ignorePidFile) {
@@ -61,7 +65,7 @@ async function main(): Promise<number> {
       );
     }
   }
-  const db = await openDatabaseFromEnv();
+  const db = await openDatabaseFromConfig(config.database);
   try {
     const result = await backupDatabase(db, target, { force: flags.has("--force") });
     const kind = result.runtime === "postgres" ? "pg_dump custom format" : "PGlite data-directory tarball";

@@ -1,12 +1,15 @@
 // `pnpm db:migrate` (apply), `pnpm db:migrate:new <name>` (write the next migration from the schema
 // diff) and `pnpm db:status` (pending, edited or failed migrations; exits 1 unless current).
 import path from "node:path";
-import { openDatabase, openDatabaseFromEnv } from "../connection.ts";
-import { applyMigrations, createMigration, migrationStatus } from "../migrations/index.ts";
+import { openDatabase, openDatabaseFromConfig } from "../connection.ts";
+import { applyMigrations, createMigration, MissingExtensionError, migrationStatus } from "../migrations/index.ts";
 import { openPglite } from "../pglite.ts";
 import { REPO_ROOT } from "../paths.ts";
+import { loadCliConfig } from "./config.ts";
 
 async function main(): Promise<number> {
+  const config = loadCliConfig();
+  if (!config) return 2;
   const [command, name] = process.argv.slice(2);
   if (command === "new") {
     if (!name) {
@@ -27,10 +30,18 @@ async function main(): Promise<number> {
       await db.close();
     }
   }
-  const db = await openDatabaseFromEnv();
+  const db = await openDatabaseFromConfig(config.database);
   try {
     if (command === "apply") {
-      const applied = await applyMigrations(db);
+      let applied: string[];
+      try {
+        applied = await applyMigrations(db);
+      } catch (error) {
+        // The server lacks something only its administrator can install: say what, without a stack.
+        if (!(error instanceof MissingExtensionError)) throw error;
+        console.error(error.message);
+        return 1;
+      }
       console.log(applied.length ? `applied ${applied.join(", ")}` : "no pending migrations");
       return 0;
     }

@@ -1,9 +1,12 @@
-// `pnpm db:seed`: validates the seed files and loads them into the database from the environment.
-import { openDatabaseFromEnv } from "../connection.ts";
+// `pnpm db:seed`: validates the seed files and loads them into the database the configuration names.
+import { openDatabaseFromConfig } from "../connection.ts";
 import { DEMO_ADMIN, DEMO_USER, SeedValidationError, seedDatabase } from "../seed/index.ts";
+import { loadCliConfig } from "./config.ts";
 
 async function main(): Promise<number> {
-  const db = await openDatabaseFromEnv();
+  const config = loadCliConfig();
+  if (!config) return 2;
+  const db = await openDatabaseFromConfig(config.database);
   try {
     const report = await seedDatabase(db);
     console.log(

@@ -1,12 +1,16 @@
 // Migrations in Prisma's format, written and applied through the WASM schema engine: apply pending
-// ones, report status, diff the migration history against schema.prisma, write the next migration.
+// ones (once the server is known to have the extensions they create), report status, diff the
+// migration history against schema.prisma, write the next migration.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { Database } from "../connection.ts";
 import { MIGRATIONS_DIR } from "../paths.ts";
+import { assertExtensionsAvailable, extensionsCreatedBy } from "./extensions.ts";
 import { LOCKFILE_CONTENT, LOCKFILE_NAME, migrationNames, readMigrationsList } from "./files.ts";
 import { NO_FILTERS, withSchemaEngine } from "./schema-engine.ts";
+
+export { MissingExtensionError } from "./extensions.ts";
 
 export interface MigrationStatus {
   /** Migrations recorded as finished in `_prisma_migrations`. */
@@ -23,9 +27,14 @@ export interface MigrationStatus {
   current: boolean;
 }
 
-/** Applies every pending migration; returns the names it applied (none when current). */
+/**
+ * Applies every pending migration; returns the names it applied (none when current). First checks
+ * that the server can create every extension the migrations create, and stops with a
+ * MissingExtensionError (nothing applied, nothing recorded) when it cannot.
+ */
 export async function applyMigrations(db: Database, migrationsDir: string = MIGRATIONS_DIR): Promise<string[]> {
   const migrationsList = await readMigrationsList(migrationsDir);
+  await assertExtensionsAvailable(db, extensionsCreatedBy(migrationsList));
   return withSchemaEngine(db.adapterFactory, async (engine) => {
     const output = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return output.appliedMigrationNames;

@@ -8,19 +8,18 @@ import {
   type TDeletedAccountCounts,
   type TMaskingSettings,
   type TMessageDto,
+  isUuid,
   toEpochMs,
 } from "@lockstep/contracts";
 import type { Database } from "../connection.ts";
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 import { auditLogDtoSelect, toAuditLogDto } from "./audit.ts";
 import { toMessageDto, toSessionDto } from "./conversation-dto.ts";
 import { type MessageRow, selectMessages } from "./messages.ts";
 import type { SessionRow } from "./sessions.ts";
-import { aiLogRetentionDaysFromEnv } from "./ai-interactions.ts";
+import { AI_LOG_RETENTION_DAYS_DEFAULT } from "./ai-interactions/retention.ts";
 import { countAccountFootprint, getUserDetailForAdmin } from "./users.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -54,8 +53,8 @@ export interface AdminSessionKey {
 export interface AdminSessionListQuery {
   userId?: string | undefined;
   query?: string | undefined;
-  status?: string | undefined;
-  type?: "SCREENSHOT" | "TEXT" | undefined;
+  status?: $Enums.SessionStatus | undefined;
+  type?: $Enums.SessionType | undefined;
   includeDeleted: boolean;
   after?: AdminSessionKey | null | undefined;
   limit: number;
@@ -89,7 +88,7 @@ export async function listSessionsForAdmin(
 
 /** One session of anyone, soft-deleted or not; null when absent. */
 export async function getSessionForAdmin(tx: ScopedTx, id: string): Promise<TAdminSession | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await tx.$queryRaw<AdminSessionRow[]>`
     SELECT ${ADMIN_SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}::uuid`;
   const row = rows[0];
@@ -128,7 +127,7 @@ export async function restoreSessionForAdmin(
   tx: ScopedTx,
   id: string,
 ): Promise<{ before: TAdminSession; after: TAdminSession } | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM sessions WHERE id = ${id}::uuid FOR UPDATE`;
   if (!locked.length) return null;
   const before = await getSessionForAdmin(tx, id);
@@ -197,12 +196,20 @@ const dataSettingsSelect = {
   updatedBy: true,
 } satisfies Prisma.DataSettingsSelect;
 
+/** What applies before operators save settings of their own: the configuration's (AI_LOG_RETENTION_DAYS). */
+export interface DataSettingsDefaults {
+  retentionDays: number;
+}
+
+const BUILT_IN_DATA_SETTINGS: DataSettingsDefaults = { retentionDays: AI_LOG_RETENTION_DAYS_DEFAULT };
+
 function toDataSettings(
   row: Prisma.DataSettingsGetPayload<{ select: typeof dataSettingsSelect }> | null,
+  defaults: DataSettingsDefaults,
 ): TAdminDataSettings {
   if (!row) {
     return {
-      retentionDays: aiLogRetentionDaysFromEnv(),
+      retentionDays: defaults.retentionDays,
       masking: { ...DEFAULT_MASKING_SETTINGS },
       source: "default",
       updatedAt: null,
@@ -218,14 +225,20 @@ function toDataSettings(
   };
 }
 
-/** The settings in force: the saved row, or the environment's defaults before anyone saved one. */
-export async function getDataSettings(tx: ScopedTx): Promise<TAdminDataSettings> {
-  return toDataSettings(await tx.dataSettings.findUnique({ where: { id: 1 }, select: dataSettingsSelect }));
+/** The settings in force: the saved row, or the configured defaults before anyone saved one. */
+export async function getDataSettings(
+  tx: ScopedTx,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
+): Promise<TAdminDataSettings> {
+  return toDataSettings(await tx.dataSettings.findUnique({ where: { id: 1 }, select: dataSettingsSelect }), defaults);
 }
 
 /** Reads the settings as the owner, outside any request: for the retention job and the log. */
-export function readDataSettings(db: Database): Promise<TAdminDataSettings> {
-  return getDataSettings(db.prisma as unknown as ScopedTx);
+export function readDataSettings(
+  db: Database,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
+): Promise<TAdminDataSettings> {
+  return getDataSettings(db.prisma as unknown as ScopedTx, defaults);
 }
 
 /** Saves the settings (the one row); returns them before and after, for the audit row. */
@@ -233,10 +246,11 @@ export async function saveDataSettings(
   tx: ScopedTx,
   input: TAdminDataSettingsInput,
   actorId: string,
+  defaults: DataSettingsDefaults = BUILT_IN_DATA_SETTINGS,
 ): Promise<{ before: TAdminDataSettings; after: TAdminDataSettings }> {
   // Serialises concurrent saves, so each audit row's "before" is what that save replaced.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('data_settings'))`;
-  const before = await getDataSettings(tx);
+  const before = await getDataSettings(tx, defaults);
   const data = { retentionDays: input.retentionDays, masking: input.masking, updatedBy: actorId };
   const row = await tx.dataSettings.upsert({
     where: { id: 1 },
@@ -244,7 +258,7 @@ export async function saveDataSettings(
     update: data,
     select: dataSettingsSelect,
   });
-  return { before, after: toDataSettings(row) };
+  return { before, after: toDataSettings(row, defaults) };
 }
 
 // ------------------------------------------------------------------ audit log

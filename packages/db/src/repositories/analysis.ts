@@ -1,6 +1,6 @@
 // What the AI flows read and write about a session: its character, scenario, memories and recent
 // conversation; the AI messages they produce; sentiments; guarded status moves.
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 import { memoriesForPrompt } from "./memories.ts";
 
@@ -8,15 +8,20 @@ import { memoriesForPrompt } from "./memories.ts";
 export const PROMPT_MEMORIES = 10;
 
 export interface AnalysisContextRow {
-  session: { id: string; status: string; character_id: string | null; episode_template_id: string | null };
+  session: {
+    id: string;
+    status: $Enums.SessionStatus;
+    character_id: string | null;
+    episode_template_id: string | null;
+  };
   character: { name: string; system_prompt: string } | null;
   template: { title: string; situation: string } | null;
   memories: string[];
   conversation: {
     id: string;
-    author: "USER" | "CONTACT" | "AI";
+    author: $Enums.MessageAuthor;
     text: string;
-    sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null;
+    sentiment: $Enums.MessageSentiment | null;
   }[];
 }
 
@@ -88,7 +93,7 @@ export async function insertAiMessages(
 
 export async function setMessageSentiments(
   tx: ScopedTx,
-  updates: { id: string; sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" }[],
+  updates: { id: string; sentiment: $Enums.MessageSentiment }[],
 ): Promise<void> {
   for (const update of updates) {
     await tx.$executeRaw`UPDATE messages SET sentiment = ${update.sentiment}::"MessageSentiment" WHERE id = ${update.id}::uuid`;
@@ -96,7 +101,7 @@ export async function setMessageSentiments(
 }
 
 /** The status change only if the session is still in `from`; moving to COMPLETE counts as activity. */
-export function statusMove(to: string, errorReason: string | null): Prisma.Sql {
+export function statusMove(to: $Enums.SessionStatus, errorReason: string | null): Prisma.Sql {
   return to === "COMPLETE"
     ? Prisma.sql`status = ${to}::"SessionStatus", error_reason = ${errorReason}, last_activity = now()`
     : Prisma.sql`status = ${to}::"SessionStatus", error_reason = ${errorReason}`;

@@ -1,4 +1,4 @@
-// The character catalogue (seed 001): what people browse (active characters with their active
+// The character catalogue (docs/decisions/0003): what people browse (active characters with their active
 // templates), what a session starts from, and the operators' edits. Shared rows, no owner: people
 // read them as lockstep_app, operators change them as lockstep_admin.
 import type { TCharacterAdminDto, TCharacterDto, TEpisodeTemplateDto } from "@lockstep/contracts";
@@ -219,13 +219,4 @@ export async function updateEpisodeTemplate(
   if (!before) return null;
   const row = await tx.episodeTemplate.update({ where: { id }, data: changes, select: episodeTemplateDtoSelect });
   return { before: toEpisodeTemplateDto(before), after: toEpisodeTemplateDto(row) };
-}
-
-/**
- * Whether an error is a unique-constraint violation (Prisma's P2002, or PostgreSQL's 23505 from raw
- * SQL). Callers turn it into a conflict naming the field rather than an internal error.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  return (error as { code?: unknown } | null)?.code === "23505";
 }

@@ -1,5 +1,5 @@
 // Collections: a person's named bookmark lists. Membership lives on the message
-// (messages.collection_ids, seed 003), so a message can be in several and a list is one indexed
+// (messages.collection_ids, see docs/architecture.md), so a message can be in several and a list is one indexed
 // array-containment query.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";

@@ -8,7 +8,6 @@ import {
   type TCollectionDto,
   type TMessageDto,
   type TSessionDto,
-  type TSessionStatusDb,
 } from "@lockstep/contracts";
 import type { CollectionRow } from "./collections.ts";
 import type { MessageRow } from "./messages.ts";
@@ -21,7 +20,7 @@ export function toSessionDto(row: SessionRow): TSessionDto {
   return {
     id: row.id,
     type: SessionType.toWire(row.type),
-    status: SessionStatus.toWire(row.status as TSessionStatusDb),
+    status: SessionStatus.toWire(row.status),
     name: row.name,
     characterId: row.character_id,
     engagementId: row.engagement_id,

@@ -1,4 +1,4 @@
-// A person's sessions with a character and their engagement stats (seed 001): starting, continuing,
+// A person's sessions with a character and their engagement stats (docs/decisions/0003): starting, continuing,
 // switching and ending sessions, the history with one character, and the engagement rows the
 // database triggers keep (read as stored, never recounted here).
 import type { TEngagementDto, TEngagementWithCharacterDto } from "@lockstep/contracts";

@@ -8,7 +8,7 @@ export * from "./engagements.ts";
 export * from "./memories.ts";
 export * from "./analysis.ts";
 export * from "./knowledge.ts";
-export * from "./ai-interactions.ts";
+export * from "./ai-interactions/index.ts";
 export * from "./ai-rollups.ts";
 export * from "./admin.ts";
 export * from "./uploads.ts";

@@ -1,4 +1,4 @@
-// Memories (seed 001 memory_events): what a character remembers about a person, with the session
+// Memories (memory_events, docs/architecture.md): what a character remembers about a person, with the session
 // and message each came from. People list and delete theirs; extraction reads a session's
 // conversation and stores new ones; the prompt builder reads them back for later sessions.
 import { MemoryKind, type TMemoryDto, type TMemoryKind, toEpochMs } from "@lockstep/contracts";

@@ -1,16 +1,16 @@
-// Messages (seed 003) with the reactions of the person reading them computed in the same query
+// Messages (docs/architecture.md) with the reactions of the person reading them computed in the same query
 // (isLiked, isDisliked, isPinned, usedCount: one SQL statement per page, not one per message),
 // idempotent sends with a client-made id, edits of typed messages, and reactions.
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 
 export interface MessageRow {
   id: string;
   session_id: string;
   text: string;
-  author: "USER" | "CONTACT" | "AI";
+  author: $Enums.MessageAuthor;
   timestamp: Date;
-  sentiment: "POSITIVE" | "NEGATIVE" | "NEUTRAL" | null;
+  sentiment: $Enums.MessageSentiment | null;
   collection_ids: string[];
   title: string | null;
   tag: string | null;
@@ -86,7 +86,7 @@ export interface NewMessage {
   sessionId: string;
   userId: string;
   text: string;
-  author: "USER" | "CONTACT";
+  author: Exclude<$Enums.MessageAuthor, "AI">;
 }
 
 /**
@@ -96,14 +96,14 @@ export interface NewMessage {
 export async function insertMessageIfAbsent(
   tx: ScopedTx,
   message: NewMessage,
-): Promise<{ created: boolean; existing: { session_id: string; text: string; author: string } | null }> {
+): Promise<{ created: boolean; existing: { session_id: string; text: string; author: $Enums.MessageAuthor } | null }> {
   const inserted = await tx.$executeRaw`
     INSERT INTO messages (id, session_id, user_id, text, author, updated_at)
     VALUES (${message.id}::uuid, ${message.sessionId}::uuid, ${message.userId}, ${message.text},
             ${message.author}::"MessageAuthor", now())
     ON CONFLICT (id) DO NOTHING`;
   if (inserted > 0) return { created: true, existing: null };
-  const rows = await tx.$queryRaw<{ session_id: string; text: string; author: string }[]>`
+  const rows = await tx.$queryRaw<{ session_id: string; text: string; author: $Enums.MessageAuthor }[]>`
     SELECT session_id, text, author::text AS author FROM messages WHERE id = ${message.id}::uuid`;
   return { created: false, existing: rows[0] ?? null };
 }
@@ -112,7 +112,7 @@ export async function insertMessageIfAbsent(
 export async function updateWrittenMessage(
   tx: ScopedTx,
   id: string,
-  changes: { text?: string | undefined; author?: "USER" | "CONTACT" | undefined },
+  changes: { text?: string | undefined; author?: Exclude<$Enums.MessageAuthor, "AI"> | undefined },
 ): Promise<"updated" | "not_found" | "ai_message"> {
   const current = await findMessage(tx, id);
   if (!current) return "not_found";
@@ -132,7 +132,7 @@ export async function deleteWrittenMessage(tx: ScopedTx, id: string): Promise<"d
   return "deleted";
 }
 
-type Reaction = "LIKED" | "DISLIKED" | "PINNED" | "COPIED_TO_CLIPBOARD";
+type Reaction = $Enums.InteractionType;
 
 /** The reaction that cancels another: liking removes a dislike and the reverse. */
 const OPPOSITE: Partial<Record<Reaction, Reaction>> = { LIKED: "DISLIKED", DISLIKED: "LIKED" };

@@ -1,7 +1,7 @@
-// Sessions (seed 003): idempotent creation with a client-made id (seed 002), keyset-paginated
+// Sessions (docs/decisions/0007): idempotent creation with a client-made id (docs/decisions/0002), keyset-paginated
 // lists, renames, pins, status moves, soft delete, restore and purge. Every function takes a
 // scoped transaction, so row-level security decides whose rows it can see.
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 
 /** Column list and row type shared by every query that returns a session. */
@@ -12,8 +12,8 @@ const SESSION_COLUMNS = Prisma.sql`
 
 export interface SessionRow {
   id: string;
-  type: "SCREENSHOT" | "TEXT";
-  status: string;
+  type: $Enums.SessionType;
+  status: $Enums.SessionStatus;
   name: string | null;
   character_id: string | null;
   engagement_id: string | null;
@@ -32,7 +32,7 @@ export interface SessionRow {
 export interface NewSession {
   id: string;
   userId: string;
-  type: "SCREENSHOT" | "TEXT";
+  type: $Enums.SessionType;
   name: string | null;
   characterId: string | null;
   episodeTemplateId: string | null;
@@ -71,8 +71,8 @@ export async function findSession(
 export interface SessionListQuery {
   userId: string;
   orderBy: "last_activity" | "created_at";
-  status?: string | undefined;
-  type?: "SCREENSHOT" | "TEXT" | undefined;
+  status?: $Enums.SessionStatus | undefined;
+  type?: $Enums.SessionType | undefined;
   pinned?: boolean | undefined;
   pinnedFirst: boolean;
   trash: boolean;
@@ -122,7 +122,7 @@ export async function updateSession(
   tx: ScopedTx,
   id: string,
   changes: Prisma.Sql,
-  options: { includeDeleted?: boolean; onlyDeleted?: boolean; expectStatus?: string } = {},
+  options: { includeDeleted?: boolean; onlyDeleted?: boolean; expectStatus?: $Enums.SessionStatus } = {},
 ): Promise<SessionRow | null> {
   const conditions = [Prisma.sql`s.id = ${id}::uuid`];
   if (options.onlyDeleted) conditions.push(Prisma.sql`s.deleted_at IS NOT NULL`);
@@ -138,8 +138,8 @@ export async function updateSession(
 export const sessionChanges = {
   rename: (name: string | null) => Prisma.sql`name = ${name}`,
   setPinned: (pinned: boolean) => Prisma.sql`is_pinned = ${pinned}, last_activity = now()`,
-  /** Moving to COMPLETE counts as activity (seed 003 section 3.4). */
-  status: (status: string) =>
+  /** Moving to COMPLETE counts as activity (docs/decisions/0007). */
+  status: (status: $Enums.SessionStatus) =>
     status === "COMPLETE"
       ? Prisma.sql`status = ${status}::"SessionStatus", last_activity = now()`
       : Prisma.sql`status = ${status}::"SessionStatus"`,
@@ -188,7 +188,7 @@ export async function resolveCharacterChoice(
   return { ok: true, choice: { characterId: character, episodeTemplateId } };
 }
 
-/** The person's engagement with a character, made on first contact (seed 001). */
+/** The person's engagement with a character, made on first contact (docs/decisions/0003). */
 export async function ensureEngagement(tx: ScopedTx, userId: string, characterId: string): Promise<string> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO engagements (user_id, character_id, updated_at) VALUES (${userId}, ${characterId}::uuid, now())

@@ -1,7 +1,7 @@
-// Screenshots (seed 003 section 3.3): the uploads rows (one per person and image content, so the
+// Screenshots (docs/decisions/0007): the uploads rows (one per person and image content, so the
 // same picture is stored once), a session's screenshot and its OCR result until the person confirms
 // it, and the confirmed lines as messages. Every function takes a scoped transaction (RLS applies).
-import { Prisma } from "../generated/prisma/client.ts";
+import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 
 export interface UploadRow {
@@ -61,8 +61,8 @@ export async function countUploads(tx: ScopedTx, userId: string): Promise<number
 export interface SessionScreenshotRow {
   id: string;
   user_id: string;
-  type: "SCREENSHOT" | "TEXT";
-  status: string;
+  type: $Enums.SessionType;
+  status: $Enums.SessionStatus;
   screenshot_key: string | null;
   ocr_result: unknown;
   error_reason: string | null;
@@ -145,7 +145,7 @@ export async function insertConfirmedMessages(
   tx: ScopedTx,
   userId: string,
   sessionId: string,
-  lines: { id: string; text: string; author: "USER" | "CONTACT" }[],
+  lines: { id: string; text: string; author: Exclude<$Enums.MessageAuthor, "AI"> }[],
 ): Promise<void> {
   for (const [index, line] of lines.entries()) {
     const before = lines.length - 1 - index;

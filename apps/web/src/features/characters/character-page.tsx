@@ -8,8 +8,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { CharacterAvatar } from "./character-avatar.tsx";
 import { useStartSession } from "./use-start-session.ts";
 
@@ -36,7 +36,7 @@ export function CharacterPage() {
       <div className="mx-auto max-w-3xl p-6">
         <ErrorNotice
           title={isNotFound(character.error) ? "No such coach" : "The coach could not be loaded"}
-          message={describeError(character.error).message}
+          message={describeAppError(character.error).message}
           {...(isNotFound(character.error) ? {} : { onRetry: () => void character.refetch() })}
         />
       </div>
@@ -69,7 +69,7 @@ export function CharacterPage() {
         <ErrorNotice
           className="mt-4"
           title="The session could not be started"
-          message={describeError(start.error).message}
+          message={describeAppError(start.error).message}
         />
       )}
 
@@ -132,7 +132,7 @@ function EngagementStats({ characterId }: { characterId: string }) {
         ) : (
           <ErrorNotice
             className="mt-3"
-            message={describeError(engagement.error).message}
+            message={describeAppError(engagement.error).message}
             onRetry={() => void engagement.refetch()}
           />
         )
@@ -195,7 +195,7 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
       ) : memories.isError ? (
         <ErrorNotice
           className="mt-3"
-          message={describeError(memories.error).message}
+          message={describeAppError(memories.error).message}
           onRetry={() => void memories.refetch()}
         />
       ) : items.length === 0 ? (
@@ -251,7 +251,7 @@ function Memories({ characterId, name }: { characterId: string; name: string }) 
         <p>
           {name} will no longer know: “{forgetting?.content}”.
         </p>
-        {forget.error && <ErrorNotice className="mt-3" message={describeError(forget.error).message} />}
+        {forget.error && <ErrorNotice className="mt-3" message={describeAppError(forget.error).message} />}
       </ConfirmDialog>
     </section>
   );

@@ -5,8 +5,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { StatusBadge } from "@lockstep/ui/status-badge";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { sessionTitle } from "../sidebar/session-list.ts";
 import { CharacterAvatar } from "./character-avatar.tsx";
 import { useStartSession } from "./use-start-session.ts";
@@ -35,7 +35,7 @@ export function HomePage() {
           <ErrorNotice
             className="mt-3"
             title="The session could not be started"
-            message={describeError(start.error).message}
+            message={describeAppError(start.error).message}
           />
         )}
         {characters.isPending ? (
@@ -43,7 +43,7 @@ export function HomePage() {
         ) : characters.isError ? (
           <ErrorNotice
             className="mt-3"
-            message={describeError(characters.error).message}
+            message={describeAppError(characters.error).message}
             onRetry={() => void characters.refetch()}
           />
         ) : (
@@ -103,7 +103,7 @@ export function HomePage() {
         ) : recent.isError ? (
           <ErrorNotice
             className="mt-3"
-            message={describeError(recent.error).message}
+            message={describeAppError(recent.error).message}
             onRetry={() => void recent.refetch()}
           />
         ) : recent.data.items.length === 0 ? (

@@ -1,7 +1,7 @@
 // Starts (or continues) a typed session with a character and a template, then opens it.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function useStartSession() {
   const trpc = useTRPC();

@@ -6,8 +6,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import { useMemo, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { SuggestionCard } from "../session/suggestion-card.tsx";
 import { RenameCollectionDialog } from "./collections-page.tsx";
 
@@ -39,7 +39,7 @@ export function CollectionPage() {
           title="Collection not found"
           message={
             collections.isError
-              ? describeError(collections.error).message
+              ? describeAppError(collections.error).message
               : "This collection does not exist, or it was deleted."
           }
           {...(collections.isError ? { onRetry: () => void collections.refetch() } : {})}
@@ -65,12 +65,12 @@ export function CollectionPage() {
           Rename
         </Button>
       </div>
-      {removeMessage.error && <ErrorNotice className="mt-4" message={describeError(removeMessage.error).message} />}
+      {removeMessage.error && <ErrorNotice className="mt-4" message={describeAppError(removeMessage.error).message} />}
       <div className="mt-6">
         {messages.isPending ? (
           <Spinner label="Loading suggestions…" />
         ) : messages.isError ? (
-          <ErrorNotice message={describeError(messages.error).message} onRetry={() => void messages.refetch()} />
+          <ErrorNotice message={describeAppError(messages.error).message} onRetry={() => void messages.refetch()} />
         ) : items.length === 0 ? (
           <p className="rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
             Nothing saved here yet. Add suggestions from a session.

@@ -10,8 +10,8 @@ import { TextField } from "@lockstep/ui/text-field";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function CollectionsPage() {
   const trpc = useTRPC();
@@ -27,7 +27,7 @@ export function CollectionsPage() {
   const remove = useMutation(
     trpc.collection.delete.mutationOptions({ onSuccess: () => setDeleting(null), onSettled: refresh }),
   );
-  const createError = create.error ? describeError(create.error) : null;
+  const createError = create.error ? describeAppError(create.error) : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -58,7 +58,10 @@ export function CollectionsPage() {
         {collections.isPending ? (
           <Spinner label="Loading collections…" />
         ) : collections.isError ? (
-          <ErrorNotice message={describeError(collections.error).message} onRetry={() => void collections.refetch()} />
+          <ErrorNotice
+            message={describeAppError(collections.error).message}
+            onRetry={() => void collections.refetch()}
+          />
         ) : collections.data.length === 0 ? (
           <p className="rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
             No collections yet. Create one, then add suggestions to it from a session.
@@ -107,7 +110,7 @@ export function CollectionsPage() {
         onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
       >
         <p>“{deleting?.name}” will be deleted. The suggestions in it stay in their sessions.</p>
-        {remove.error && <ErrorNotice className="mt-3" message={describeError(remove.error).message} />}
+        {remove.error && <ErrorNotice className="mt-3" message={describeAppError(remove.error).message} />}
       </ConfirmDialog>
     </div>
   );
@@ -151,7 +154,7 @@ export function RenameCollectionDialog({ collection, onClose }: { collection: TC
           maxLength={COLLECTION_NAME_MAX}
           value={name}
           onChange={(e) => setName(e.target.value)}
-          error={rename.error ? describeError(rename.error).message : null}
+          error={rename.error ? describeAppError(rename.error).message : null}
         />
       </form>
     </Dialog>

@@ -7,8 +7,8 @@ import { TextField } from "@lockstep/ui/text-field";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useRouter } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { signOut } from "../auth/auth-client.ts";
 import { rememberDeletedAccount } from "../auth/farewell.ts";
 import { DeleteAccountDialog } from "./delete-account-dialog.tsx";
@@ -20,7 +20,7 @@ export function ProfilePage() {
   if (me.isError || !me.data) {
     return (
       <div className="mx-auto max-w-2xl p-6">
-        <ErrorNotice message={describeError(me.error).message} onRetry={() => void me.refetch()} />
+        <ErrorNotice message={describeAppError(me.error).message} onRetry={() => void me.refetch()} />
       </div>
     );
   }
@@ -66,7 +66,7 @@ function Profile({ me }: { me: TUserDto }) {
       },
     }),
   );
-  const updateError = update.error ? describeError(update.error) : null;
+  const updateError = update.error ? describeAppError(update.error) : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -173,7 +173,7 @@ function Profile({ me }: { me: TUserDto }) {
         open={deleting}
         email={me.email}
         busy={remove.isPending}
-        error={remove.error ? describeError(remove.error).message : null}
+        error={remove.error ? describeAppError(remove.error).message : null}
         onCancel={() => {
           remove.reset();
           setDeleting(false);

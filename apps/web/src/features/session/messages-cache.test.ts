@@ -1,7 +1,7 @@
 // Edits to the cached history keep time order and leave untouched messages as the same objects.
 import { describe, expect, it } from "vitest";
 import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
-import { messageDto } from "./test-api.tsx";
+import { messageDto } from "../../../test/test-api.tsx";
 
 const at = (id: string, timestamp: number, text = id) => messageDto({ id, timestamp, text });
 

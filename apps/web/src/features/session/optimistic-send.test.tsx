@@ -4,7 +4,7 @@ import type { TMessageDto } from "@lockstep/contracts";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SessionPage } from "./session-page.tsx";
-import { fakeApi, messageDto, networkError, refusal, SESSION_ID, sessionDto } from "./test-api.tsx";
+import { fakeApi, messageDto, networkError, refusal, SESSION_ID, sessionDto } from "../../../test/test-api.tsx";
 
 afterEach(cleanup);
 

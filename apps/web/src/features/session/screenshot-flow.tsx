@@ -10,8 +10,8 @@ import {
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
-import { describeError } from "./errors.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { checkScreenshotFile, UploadError, uploadScreenshot } from "./screenshot-upload.ts";
 import { VerificationEditor } from "./verification-editor.tsx";
 
@@ -215,7 +215,7 @@ function VerifyStep({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
   if (ocr.isError) {
     return (
       <p role="alert" className="py-6 text-sm text-rose-700 dark:text-rose-300">
-        {describeError(ocr.error).message}{" "}
+        {describeAppError(ocr.error).message}{" "}
         <button type="button" className="underline" onClick={() => void ocr.refetch()}>
           Retry
         </button>
@@ -228,7 +228,7 @@ function VerifyStep({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
       <VerificationEditor
         lines={ocr.data.lines}
         busy={confirm.isPending}
-        error={confirm.isError ? describeError(confirm.error).message : null}
+        error={confirm.isError ? describeAppError(confirm.error).message : null}
         onConfirm={(lines) => confirm.mutate({ id: session.id, lines })}
       />
     </div>

@@ -1,14 +1,16 @@
 // Sends a screenshot to POST /api/sessions/:id/screenshot with XMLHttpRequest (fetch cannot report
-// upload progress), and reads the answer or the error body into words.
+// upload progress), and reads the answer or the error body (the tRPC error shape) into words.
 import {
   SCREENSHOT_FIELD,
   SCREENSHOT_MAX_BYTES,
   SCREENSHOT_MIME_TYPES,
   screenshotPath,
+  type TAppErrorCode,
   type TSessionDto,
-  ZScreenshotErrorBodySchema,
+  ZAppErrorBodySchema,
   ZScreenshotUploadResultSchema,
 } from "@lockstep/contracts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export class UploadError extends Error {
   override readonly name = "UploadError";
@@ -16,13 +18,11 @@ export class UploadError extends Error {
     message: string,
     /** 0 when no answer came back. */
     readonly status: number,
-    readonly appCode: string | null,
+    readonly appCode: TAppErrorCode | null,
+    /** Worth trying again with the same file: it never arrived, or the server failed in passing. */
+    readonly retryable = status === 0 || status >= 500,
   ) {
     super(message);
-  }
-  /** Worth trying again with the same file: it never arrived, or the server failed in passing. */
-  get retryable(): boolean {
-    return this.status === 0 || this.status >= 500;
   }
 }
 
@@ -66,12 +66,13 @@ export function uploadScreenshot(
           return;
         }
       }
-      const error = ZScreenshotErrorBodySchema.safeParse(body);
-      reject(
-        error.success
-          ? new UploadError(error.data.error.message, request.status, error.data.error.appCode)
-          : new UploadError(`The upload failed (HTTP ${request.status}).`, request.status, null),
-      );
+      const error = ZAppErrorBodySchema.safeParse(body);
+      if (!error.success) {
+        reject(new UploadError(`The upload failed (HTTP ${request.status}).`, request.status, null));
+        return;
+      }
+      const described = describeAppError(error.data);
+      reject(new UploadError(described.message, request.status, described.appCode, described.retryable));
     };
     request.onerror = () =>
       reject(new UploadError("The upload did not reach Lockstep. Check your connection and try again.", 0, null));

@@ -3,8 +3,8 @@
 import type { TMessageDto } from "@lockstep/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
-import { describeError, isRetryableError } from "./errors.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export type WritableAuthor = "user" | "contact";
 
@@ -34,7 +34,7 @@ export function useSendOutbox(
   const mutation = useMutation(
     trpc.message.send.mutationOptions({
       // TanStack Query retries with the same variables, hence the same id.
-      retry: (failures, error) => failures < SEND_RETRIES && isRetryableError(error),
+      retry: (failures, error) => failures < SEND_RETRIES && describeAppError(error).retryable,
       retryDelay: sendRetryDelay,
       onSuccess: (message) => {
         onSent(message);
@@ -42,7 +42,7 @@ export function useSendOutbox(
       },
       onError: (error, variables) => {
         if (variables.id)
-          update(variables.id, (entry) => ({ ...entry, state: "failed", error: describeError(error).message }));
+          update(variables.id, (entry) => ({ ...entry, state: "failed", error: describeAppError(error).message }));
       },
     }),
   );

@@ -5,9 +5,9 @@ import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessio
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useTRPC, useTRPCClient } from "../../trpc.ts";
+import { useTRPC, useTRPCClient } from "@lockstep/ui/trpc";
 import { Composer } from "./composer.tsx";
-import { describeError } from "./errors.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { MessageHistory } from "./message-history.tsx";
 import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
 import { useSendOutbox } from "./send-outbox.ts";
@@ -36,7 +36,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     );
   }
   if (session.isError) {
-    const described = describeError(session.error);
+    const described = describeAppError(session.error);
     return (
       <section className="p-6">
         <h1 className="text-xl font-semibold">This session could not be opened</h1>
@@ -125,7 +125,7 @@ function SessionView({ session }: { session: TSessionDto }) {
   const runAction = (action: StatusAction) => {
     setActionError(null);
     const onError = (error: unknown) => {
-      setActionError({ message: describeError(error).message, action });
+      setActionError({ message: describeAppError(error).message, action });
       void queryClient.invalidateQueries({ queryKey: sessionKey });
     };
     if (action.kind === "analyze") analyze.mutate({ id: sessionId }, { onError });
@@ -191,7 +191,7 @@ function SessionView({ session }: { session: TSessionDto }) {
         </div>
       ) : history.isError ? (
         <div role="alert" className="m-6 text-sm text-rose-700 dark:text-rose-300">
-          The messages could not be loaded: {describeError(history.error).message}{" "}
+          The messages could not be loaded: {describeAppError(history.error).message}{" "}
           <button type="button" className="underline" onClick={() => void history.refetch()}>
             Retry
           </button>

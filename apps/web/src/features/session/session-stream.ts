@@ -4,7 +4,7 @@
 import type { TMessageDto, TSessionStatus, TSessionStreamEvent } from "@lockstep/contracts";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useRef } from "react";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 import type { StreamTail } from "./stream-tail.ts";
 
 export interface StreamHandlers {

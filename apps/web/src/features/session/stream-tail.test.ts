@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { applyStreamEvent } from "./session-stream.ts";
 import { type FrameScheduler, StreamTail } from "./stream-tail.ts";
-import { messageDto } from "./test-api.tsx";
+import { messageDto } from "../../../test/test-api.tsx";
 
 /** Frames that run only when the test says so. */
 function manualFrames() {

@@ -4,7 +4,7 @@ import type { TMessageDto } from "@lockstep/contracts";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SuggestionCard } from "./suggestion-card.tsx";
-import { fakeApi, messageDto } from "./test-api.tsx";
+import { fakeApi, messageDto } from "../../../test/test-api.tsx";
 
 afterEach(cleanup);
 

@@ -5,8 +5,8 @@ import { COLLECTION_NAME_MAX, type TMessageDto, type TMessageSentiment } from "@
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useId, useState } from "react";
-import { useTRPC } from "../../trpc.ts";
-import { describeError } from "./errors.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export interface SuggestionCardProps {
   message: TMessageDto;
@@ -49,7 +49,7 @@ export const SuggestionCard = memo(function SuggestionCard({
   const react = useMutation(
     trpc.message.react.mutationOptions({
       onSuccess: apply,
-      onError: (error) => setNotice(describeError(error).message),
+      onError: (error) => setNotice(describeAppError(error).message),
     }),
   );
 
@@ -195,7 +195,7 @@ function CollectionPicker({ message, onAdded }: { message: TMessageDto; onAdded:
         onAdded(updated);
         void refreshCollections();
       },
-      onError: (e) => setError(describeError(e).message),
+      onError: (e) => setError(describeAppError(e).message),
     }),
   );
   const create = useMutation(
@@ -204,7 +204,7 @@ function CollectionPicker({ message, onAdded }: { message: TMessageDto; onAdded:
         setName("");
         add.mutate({ collectionId: collection.id, messageId: message.id });
       },
-      onError: (e) => setError(describeError(e).message),
+      onError: (e) => setError(describeAppError(e).message),
     }),
   );
 
@@ -213,7 +213,7 @@ function CollectionPicker({ message, onAdded }: { message: TMessageDto; onAdded:
       {collections.isPending ? <p className="text-sm text-slate-500">Loading collections…</p> : null}
       {collections.isError ? (
         <p className="text-sm text-rose-700 dark:text-rose-300">
-          {describeError(collections.error).message}{" "}
+          {describeAppError(collections.error).message}{" "}
           <button type="button" className="underline" onClick={() => void collections.refetch()}>
             Retry
           </button>

@@ -7,8 +7,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useId, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { SESSION_TYPE_LABELS, SESSION_TYPES } from "./session-list.ts";
 
 const TYPE_HINTS: Record<TSessionType, string> = {
@@ -73,7 +73,7 @@ function NewSessionForm({
   if (characters.isError) {
     return (
       <ErrorNotice
-        message={describeError(characters.error).message}
+        message={describeAppError(characters.error).message}
         onRetry={() => void characters.refetch()}
         retrying={characters.isFetching}
       />
@@ -124,7 +124,7 @@ function NewSessionForm({
           ))}
         </div>
       </fieldset>
-      {failure && <ErrorNotice title="The session could not be started" message={describeError(failure).message} />}
+      {failure && <ErrorNotice title="The session could not be started" message={describeAppError(failure).message} />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose} disabled={pending}>
           Cancel

@@ -7,8 +7,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useId, useMemo, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import {
   EMPTY_FILTERS,
@@ -133,7 +133,7 @@ export function SessionsSidebar() {
         ) : sessions.isError ? (
           <ErrorNotice
             title="Sessions could not be loaded"
-            message={describeError(sessions.error).message}
+            message={describeAppError(sessions.error).message}
             onRetry={() => void sessions.refetch()}
             retrying={sessions.isFetching}
           />
@@ -148,7 +148,7 @@ export function SessionsSidebar() {
                 key={session.id}
                 session={session}
                 actions={actions}
-                onError={(error) => setActionError(describeError(error).message)}
+                onError={(error) => setActionError(describeAppError(error).message)}
               />
             ))}
             <li ref={sentinel} aria-hidden={!sessions.isFetchingNextPage} className="min-h-1">

@@ -7,8 +7,8 @@ import { Spinner } from "@lockstep/ui/spinner";
 import { StatusBadge } from "@lockstep/ui/status-badge";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { describeError } from "../../shell/describe-error.ts";
-import { useTRPC } from "../../trpc.ts";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
 import { EMPTY_FILTERS, orderSessions, sessionTitle, toListInput } from "./session-list.ts";
 import { useSentinel } from "./use-sentinel.ts";
 import { useSessionActions } from "./use-session-actions.ts";
@@ -35,14 +35,16 @@ export function TrashPage() {
         Sessions you moved to the trash. Restore one to bring it back to the sidebar, or delete it forever with its
         messages.
       </p>
-      {failure && <ErrorNotice className="mt-4" title="That did not work" message={describeError(failure).message} />}
+      {failure && (
+        <ErrorNotice className="mt-4" title="That did not work" message={describeAppError(failure).message} />
+      )}
       <div className="mt-6">
         {trash.isPending ? (
           <Spinner label="Loading the trash…" />
         ) : trash.isError ? (
           <ErrorNotice
             title="The trash could not be loaded"
-            message={describeError(trash.error).message}
+            message={describeAppError(trash.error).message}
             onRetry={() => void trash.refetch()}
           />
         ) : rows.length === 0 ? (

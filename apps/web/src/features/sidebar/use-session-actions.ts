@@ -1,7 +1,7 @@
 // The session mutations the sidebar and the trash offer, each refreshing every session list after it lands.
 import type { TSessionStatus } from "@lockstep/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "../../trpc.ts";
+import { useTRPC } from "@lockstep/ui/trpc";
 
 export function useSessionActions() {
   const trpc = useTRPC();

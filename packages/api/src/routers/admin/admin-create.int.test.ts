@@ -3,7 +3,7 @@ import { createOrPromoteAdmin } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAuth, resolveSessionUser } from "../../auth/auth.ts";
-import { callerFor } from "../test-fixtures.ts";
+import { callerFor } from "../../../test/testing/callers.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPerson, errorOf, type TestPerson } from "../../testing/callers.ts";
+import { createPerson, errorOf, type TestPerson } from "../../../test/testing/callers.ts";
 import { appRouter } from "../../root.ts";
-import { callerWithAi } from "../../testing/characters.ts";
-import { auditRows } from "../test-fixtures.ts";
+import { callerWithAi } from "../../../test/testing/characters.ts";
+import { auditRows } from "../../../test/fixtures.ts";
 
 let db: TestDatabase;
 let operator: TestPerson;

@@ -1,10 +1,11 @@
 // admin.data.* and admin.audit.list through createCaller against a real database: settings saved and audited with before and after, refused when out of range, and taking effect in the retention job and the log's masking; the db:verify report; the audit log in keyset pages with filters.
 import { createInteractionLog, runRetention } from "@lockstep/ai";
+import { loadConfig } from "@lockstep/config";
 import type { TAdminAuditEntry, TMaskingSettings } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorOf } from "../../testing/callers.ts";
-import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
+import { errorOf, callerFor, insertUser, type TestUser } from "../../../test/testing/callers.ts";
+import { auditRows } from "../../../test/fixtures.ts";
 
 let db: TestDatabase;
 let admin: TestUser;
@@ -43,6 +44,14 @@ async function logOneCall(settingsTtlMs = 0): Promise<string> {
 }
 
 describe("admin.data.settings and updateSettings", () => {
+  it("shows the configured retention days (AI_LOG_RETENTION_DAYS) until operators save their own", async () => {
+    const { aiLog } = loadConfig({ AI_LOG_RETENTION_DAYS: "45" });
+    const configured = callerFor(db, admin, { dataDefaults: { retentionDays: aiLog.retentionDays } });
+    expect(await configured.admin.data.settings()).toMatchObject({ source: "default", retentionDays: 45 });
+    // Without a configured value, the built-in 90 days.
+    expect(await callerFor(db, admin).admin.data.settings()).toMatchObject({ source: "default", retentionDays: 90 });
+  });
+
   it("shows the defaults until saved, then the saved values, auditing before and after", async () => {
     const caller = callerFor(db, admin);
     const initial = await caller.admin.data.settings();

@@ -1,105 +1,36 @@
 // `admin.data.*` and `admin.audit.*`: the data settings (retention days, masking), the db:verify report on demand, and the audit log; every call is audited.
 import {
-  decodeCursor,
-  encodeCursor,
-  fromEpochMs,
-  InvalidCursorError,
   ZAdminAuditListInputSchema,
   ZAdminAuditListPageSchema,
   ZAdminDataSettingsInputSchema,
   ZAdminDataSettingsSchema,
   ZAdminVerifyReportSchema,
 } from "@lockstep/contracts";
-import { type AuditKey, getDataSettings, listAuditForAdmin, saveDataSettings, verifyDatabase } from "@lockstep/db";
 import { z } from "zod";
-import { AppError } from "../../errors.ts";
+import { listAudit, readDataSettings, updateDataSettings, verifyReport } from "../../services/admin/data.ts";
 import { adminProcedure, router } from "../../trpc.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const adminDataRouter = router({
   settings: adminProcedure
     .input(z.void())
     .output(ZAdminDataSettingsSchema)
-    .query(({ ctx }) =>
-      ctx.adminDb.read({ action: "admin.data.settings", entityType: "data_settings", entityId: null }, getDataSettings),
-    ),
-
+    .query(({ ctx }) => readDataSettings(ctx.adminDb, ctx.dataDefaults)),
   /** Takes effect at the retention job's next run and on the next logged call (read fresh by both). */
   updateSettings: adminProcedure
     .input(ZAdminDataSettingsInputSchema)
     .output(ZAdminDataSettingsSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.adminDb.change(
-        { action: "admin.data.updateSettings", entityType: "data_settings", entityId: null },
-        async (tx) => {
-          const change = await saveDataSettings(tx, input, ctx.user.id);
-          return { result: change.after, ...change };
-        },
-      ),
-    ),
-
+    .mutation(({ ctx, input }) => updateDataSettings(ctx.adminDb, input, ctx.dataDefaults)),
   /** The `pnpm db:verify` report: row counts, orphaned references, expected indexes, enum drift. */
   verify: adminProcedure
     .input(z.void())
     .output(ZAdminVerifyReportSchema)
-    .query(async ({ ctx }) => {
-      const report = await ctx.adminDb.inspect(
-        { action: "admin.data.verify", entityType: "database", entityId: null },
-        verifyDatabase,
-      );
-      // Rows of a check are plain catalog values; JSON round-trip keeps dates and bigints wire-safe.
-      return JSON.parse(
-        JSON.stringify(report, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)),
-      ) as z.infer<typeof ZAdminVerifyReportSchema>;
-    }),
+    .query(({ ctx }) => verifyReport(ctx.adminDb)),
 });
-
-function decodeAuditKey(cursor: string | null | undefined): AuditKey | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (
-      typeof createdAt === "number" &&
-      Number.isInteger(createdAt) &&
-      createdAt >= 0 &&
-      typeof id === "string" &&
-      UUID.test(id) &&
-      rest.length === 0
-    ) {
-      return { createdAt: new Date(createdAt), id };
-    }
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
 
 export const adminAuditRouter = router({
   /** Who did what, when, before and after; newest first. Reading the audit log is itself audited. */
   list: adminProcedure
     .input(ZAdminAuditListInputSchema)
     .output(ZAdminAuditListPageSchema)
-    .query(async ({ ctx, input }) => {
-      const after = decodeAuditKey(input.cursor);
-      const page = await ctx.adminDb.read(
-        { action: "admin.audit.list", entityType: "audit_log", entityId: null },
-        (tx) =>
-          listAuditForAdmin(tx, {
-            actorId: input.actorId,
-            action: input.action,
-            entityType: input.entityType,
-            entityId: input.entityId,
-            from: input.from === undefined ? undefined : fromEpochMs(input.from),
-            to: input.to === undefined ? undefined : fromEpochMs(input.to),
-            after,
-            limit: input.limit,
-          }),
-      );
-      return {
-        items: page.items,
-        nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null,
-      };
-    }),
+    .query(({ ctx, input }) => listAudit(ctx.adminDb, input)),
 });

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { TAdminSession } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorOf } from "../../testing/callers.ts";
-import { auditRows, callerFor, insertUser, type TestUser } from "../test-fixtures.ts";
+import { errorOf, callerFor, insertUser, type TestUser } from "../../../test/testing/callers.ts";
+import { auditRows } from "../../../test/fixtures.ts";
 
 let db: TestDatabase;
 let admin: TestUser;

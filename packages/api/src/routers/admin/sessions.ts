@@ -1,11 +1,5 @@
 // `admin.sessions.*`: operators list any user's sessions (soft-deleted ones too), read one and its messages, restore and purge; every call is audited.
 import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-  SessionStatus,
-  SessionType,
-  type TCursorValue,
   ZAdminSessionIdInputSchema,
   ZAdminSessionListInputSchema,
   ZAdminSessionListPageSchema,
@@ -15,129 +9,34 @@ import {
   ZAdminSessionSchema,
 } from "@lockstep/contracts";
 import {
-  getSessionForAdmin,
-  listSessionMessagesForAdmin,
-  listSessionsForAdmin,
-  purgeSessionForAdmin,
-  restoreSessionForAdmin,
-} from "@lockstep/db";
-import { AppError } from "../../errors.ts";
+  getSession,
+  listSessionMessages,
+  listSessions,
+  purgeSession,
+  restoreSession,
+} from "../../services/admin/sessions.ts";
 import { adminProcedure, router } from "../../trpc.ts";
-
-const ENTITY = "session";
-
-function sessionNotFound(id: string): AppError {
-  return new AppError("NOT_FOUND", `No session with id "${id}".`, { id });
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Cursors are [tag, timeMs, id]; the tag keeps a sessions cursor out of the messages list and back. */
-function decodeTimeKey(cursor: string | null | undefined, tag: string): { time: Date; id: string } | null {
-  if (!cursor) return null;
-  let values: TCursorValue[];
-  try {
-    values = decodeCursor(cursor);
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  const [t, time, id, ...rest] = values;
-  if (
-    t === tag &&
-    typeof time === "number" &&
-    Number.isInteger(time) &&
-    time >= 0 &&
-    typeof id === "string" &&
-    UUID.test(id) &&
-    rest.length === 0
-  ) {
-    return { time: new Date(time), id };
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
 
 export const adminSessionsRouter = router({
   list: adminProcedure
     .input(ZAdminSessionListInputSchema)
     .output(ZAdminSessionListPageSchema)
-    .query(async ({ ctx, input }) => {
-      const after = decodeTimeKey(input.cursor, "s");
-      const page = await ctx.adminDb.read({ action: "admin.sessions.list", entityType: ENTITY, entityId: null }, (tx) =>
-        listSessionsForAdmin(tx, {
-          userId: input.userId,
-          query: input.query || undefined,
-          status: input.status ? SessionStatus.toDb(input.status) : undefined,
-          type: input.type ? SessionType.toDb(input.type) : undefined,
-          includeDeleted: input.includeDeleted,
-          after: after ? { createdAt: after.time, id: after.id } : null,
-          limit: input.limit,
-        }),
-      );
-      return {
-        items: page.items,
-        nextCursor: page.next ? encodeCursor(["s", page.next.createdAt.getTime(), page.next.id]) : null,
-      };
-    }),
-
+    .query(({ ctx, input }) => listSessions(ctx.adminDb, input)),
   get: adminProcedure
     .input(ZAdminSessionIdInputSchema)
     .output(ZAdminSessionSchema)
-    .query(async ({ ctx, input }) => {
-      const session = await ctx.adminDb.read(
-        { action: "admin.sessions.get", entityType: ENTITY, entityId: input.id },
-        (tx) => getSessionForAdmin(tx, input.id),
-      );
-      // Thrown after the read committed, so a look-up of an unknown id is audited too.
-      if (!session) throw sessionNotFound(input.id);
-      return session;
-    }),
-
+    .query(({ ctx, input }) => getSession(ctx.adminDb, input.id)),
   /** Read-only: oldest first, as the conversation reads. */
   messages: adminProcedure
     .input(ZAdminSessionMessagesInputSchema)
     .output(ZAdminSessionMessagesPageSchema)
-    .query(async ({ ctx, input }) => {
-      const after = decodeTimeKey(input.cursor, "m");
-      const page = await ctx.adminDb.read(
-        { action: "admin.sessions.messages", entityType: ENTITY, entityId: input.id },
-        async (tx) => {
-          if (!(await getSessionForAdmin(tx, input.id))) return null;
-          return listSessionMessagesForAdmin(tx, { sessionId: input.id, after, limit: input.limit });
-        },
-      );
-      if (!page) throw sessionNotFound(input.id);
-      return {
-        items: page.items,
-        nextCursor: page.next ? encodeCursor(["m", page.next.time.getTime(), page.next.id]) : null,
-      };
-    }),
-
-  // Restoring a live session is not an error: it returns the session and is still audited.
+    .query(({ ctx, input }) => listSessionMessages(ctx.adminDb, input)),
   restore: adminProcedure
     .input(ZAdminSessionIdInputSchema)
     .output(ZAdminSessionSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.adminDb.change({ action: "admin.sessions.restore", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const change = await restoreSessionForAdmin(tx, input.id);
-        if (!change) throw sessionNotFound(input.id);
-        return { result: change.after, ...change };
-      }),
-    ),
-
-  // The audit row keeps the session as it was (not its messages' text, which goes for good).
+    .mutation(({ ctx, input }) => restoreSession(ctx.adminDb, input.id)),
   purge: adminProcedure
     .input(ZAdminSessionIdInputSchema)
     .output(ZAdminSessionPurgeResultSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.adminDb.change({ action: "admin.sessions.purge", entityType: ENTITY, entityId: input.id }, async (tx) => {
-        const removed = await purgeSessionForAdmin(tx, input.id);
-        if (!removed) throw sessionNotFound(input.id);
-        return {
-          result: { id: input.id, messagesDeleted: removed.before.messageCount },
-          before: removed.before,
-          after: null,
-        };
-      }),
-    ),
+    .mutation(({ ctx, input }) => purgeSession(ctx.adminDb, input.id)),
 });

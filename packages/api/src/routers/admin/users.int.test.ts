@@ -2,17 +2,14 @@
 import type { TAdminUserListItem } from "@lockstep/contracts";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorOf } from "../../testing/callers.ts";
+import { errorOf, callerFor, insertUser, type TestUser } from "../../../test/testing/callers.ts";
 import {
   auditRows,
   type Catalogue,
-  callerFor,
   countPersonalRows,
   insertCatalogue,
   insertFootprint,
-  insertUser,
-  type TestUser,
-} from "../test-fixtures.ts";
+} from "../../../test/fixtures.ts";
 
 let db: TestDatabase;
 let catalogue: Catalogue;
@@ -142,7 +139,7 @@ describe("admin.users.list", () => {
 
   it("audits each listing as a read by the operator", async () => {
     const requestId = "list-audit-request";
-    await callerFor(db, admin, requestId).admin.users.list({ limit: 5 });
+    await callerFor(db, admin, { requestId, ip: "203.0.113.9" }).admin.users.list({ limit: 5 });
     const rows = (await auditRows(db, { action: "admin.users.list", actorId: admin.id })).filter(
       (row) => row.request_id === requestId,
     );
@@ -202,7 +199,7 @@ describe("admin.users.get", () => {
 describe("admin.users.setRole", () => {
   it("promotes and demotes, auditing the user before and after", async () => {
     const person = await insertUser(db, { name: "Promotable" });
-    const caller = callerFor(db, admin);
+    const caller = callerFor(db, admin, { ip: "203.0.113.9" });
     const promoted = await caller.admin.users.setRole({ id: person.id, role: "admin" });
     expect(promoted).toMatchObject({ id: person.id, role: "admin" });
     const demoted = await caller.admin.users.setRole({ id: person.id, role: "user" });

@@ -1,144 +1,36 @@
 // `admin.users.*`: operators list, inspect, promote, demote, disable and re-enable accounts; every call is audited.
 import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-  ZAdminUserDeleteResultSchema,
   ZAdminSetDisabledInputSchema,
   ZAdminSetRoleInputSchema,
+  ZAdminUserDeleteResultSchema,
   ZAdminUserDetailSchema,
   ZAdminUserIdInputSchema,
   ZAdminUserListInputSchema,
   ZAdminUserListPageSchema,
   ZUserDtoSchema,
 } from "@lockstep/contracts";
-import {
-  deleteUserForAdmin,
-  getUserDetailForAdmin,
-  listUsersForAdmin,
-  setUserDisabled,
-  setUserRole,
-  type UserKey,
-} from "@lockstep/db";
-import { AppError } from "../../errors.ts";
+import { deleteUser, getUser, listUsers, setDisabled, setRole } from "../../services/admin/users.ts";
 import { adminProcedure, router } from "../../trpc.ts";
-
-const ENTITY = "user";
-
-function userNotFound(id: string): AppError {
-  return new AppError("NOT_FOUND", `No user with id "${id}".`, { id });
-}
-
-/** The cursor is [createdAtMs, id] of the last row of the previous page; anything else is a client bug. */
-function decodeUserKey(cursor: string | null | undefined): UserKey | null {
-  if (!cursor) return null;
-  try {
-    const [createdAt, id, ...rest] = decodeCursor(cursor);
-    if (typeof createdAt === "number" && typeof id === "string" && rest.length === 0)
-      return { createdAt: new Date(createdAt), id };
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    throw new AppError("BAD_INPUT", `cursor: ${error.message}`, { field: "cursor" });
-  }
-  throw new AppError("BAD_INPUT", "cursor: not a cursor of this list", { field: "cursor" });
-}
 
 export const adminUsersRouter = router({
   list: adminProcedure
     .input(ZAdminUserListInputSchema)
     .output(ZAdminUserListPageSchema)
-    .query(async ({ ctx, input }) => {
-      const after = decodeUserKey(input.cursor);
-      const page = await ctx.adminDb.read({ action: "admin.users.list", entityType: ENTITY, entityId: null }, (tx) =>
-        listUsersForAdmin(tx, {
-          query: input.query,
-          role: input.role,
-          disabled: input.disabled,
-          after,
-          limit: input.limit,
-        }),
-      );
-      return {
-        items: page.items,
-        nextCursor: page.next ? encodeCursor([page.next.createdAt.getTime(), page.next.id]) : null,
-      };
-    }),
-
+    .query(({ ctx, input }) => listUsers(ctx.adminDb, input)),
   get: adminProcedure
     .input(ZAdminUserIdInputSchema)
     .output(ZAdminUserDetailSchema)
-    .query(async ({ ctx, input }) => {
-      const detail = await ctx.adminDb.read(
-        { action: "admin.users.get", entityType: ENTITY, entityId: input.id },
-        (tx) => getUserDetailForAdmin(tx, input.id),
-      );
-      // Thrown after the read committed, so a look-up of an unknown id is audited too.
-      if (!detail) throw userNotFound(input.id);
-      return detail;
-    }),
-
-  // Setting the value a user already has is not an error: it returns the user and still writes an
-  // audit row (before equals after), since an operator's attempt is worth a record either way.
+    .query(({ ctx, input }) => getUser(ctx.adminDb, input.id)),
   setRole: adminProcedure
     .input(ZAdminSetRoleInputSchema)
     .output(ZUserDtoSchema)
-    .mutation(async ({ ctx, input }) => {
-      // An operator cannot demote themselves, so whoever makes a change can still undo it and the
-      // last admin cannot lock everyone out.
-      if (input.id === ctx.user.id && input.role !== "admin") {
-        throw new AppError("FORBIDDEN", "You cannot remove your own admin role; ask another admin to do it.");
-      }
-      return ctx.adminDb.change(
-        { action: "admin.users.setRole", entityType: ENTITY, entityId: input.id },
-        async (tx) => {
-          const change = await setUserRole(tx, input.id, input.role);
-          if (!change) throw userNotFound(input.id);
-          return { result: change.after, ...change };
-        },
-      );
-    }),
-
+    .mutation(({ ctx, input }) => setRole(ctx.adminDb, input)),
   setDisabled: adminProcedure
     .input(ZAdminSetDisabledInputSchema)
     .output(ZUserDtoSchema)
-    .mutation(async ({ ctx, input }) => {
-      if (input.id === ctx.user.id && input.disabled) {
-        throw new AppError("FORBIDDEN", "You cannot disable your own account; ask another admin to do it.");
-      }
-      // The person's live auth sessions are left alone: lockstep_admin has no access to
-      // auth_sessions, and none is needed, because resolveSessionUser refuses a disabled user on
-      // every request and session creation refuses them at sign-in. Re-enabling therefore brings
-      // back sessions that have not expired.
-      return ctx.adminDb.change(
-        { action: "admin.users.setDisabled", entityType: ENTITY, entityId: input.id },
-        async (tx) => {
-          const change = await setUserDisabled(tx, input.id, input.disabled);
-          if (!change) throw userNotFound(input.id);
-          return { result: change.after, ...change };
-        },
-      );
-    }),
-
-  // The audit row keeps the account as it was (profile, counts, engagements) and what went with it;
-  // the person's sessions, messages and the rest go by cascade, their logged calls stay anonymised.
+    .mutation(({ ctx, input }) => setDisabled(ctx.adminDb, input)),
   delete: adminProcedure
     .input(ZAdminUserIdInputSchema)
     .output(ZAdminUserDeleteResultSchema)
-    .mutation(async ({ ctx, input }) => {
-      if (input.id === ctx.user.id) {
-        throw new AppError("FORBIDDEN", "You cannot delete your own account here; ask another admin to do it.");
-      }
-      return ctx.adminDb.change(
-        { action: "admin.users.delete", entityType: ENTITY, entityId: input.id },
-        async (tx) => {
-          const removed = await deleteUserForAdmin(tx, input.id);
-          if (!removed) throw userNotFound(input.id);
-          return {
-            result: { id: input.id, deleted: true as const, counts: removed.counts },
-            before: { ...removed.before, footprint: removed.counts },
-            after: null,
-          };
-        },
-      );
-    }),
+    .mutation(({ ctx, input }) => deleteUser(ctx.adminDb, input.id)),
 });

@@ -1,0 +1,54 @@
+// The AI runtime the server builds by default (built-in offline provider, interaction log, session streams, retrieval), so harness contexts run model-calling procedures as production does.
+import {
+  type AiRuntime,
+  createInteractionLog,
+  createKnowledgeRetriever,
+  embedMissingChunks,
+  providerFromEnv,
+  SessionStreams,
+  sentimentOf,
+} from "@lockstep/ai";
+import { type Database, seedDatabase } from "@lockstep/db";
+import { backgroundTasks } from "../../src/services/ai-flows.ts";
+
+export interface HarnessAi {
+  runtime: AiRuntime;
+  /** Waits for replies still being written in the background and ends open streams; call before closing the database. */
+  close(): Promise<void>;
+}
+
+const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "system" as const };
+
+/**
+ * The same assembly as apps/server/src/ai.ts, minus its start-up sweeps and retention schedule.
+ * An empty environment picks the built-in provider: deterministic, offline, never a network call.
+ */
+export function harnessAi(db: Database): HarnessAi {
+  const provider = providerFromEnv({});
+  const log = createInteractionLog(db);
+  const runtime: AiRuntime = {
+    provider,
+    log,
+    streams: new SessionStreams(),
+    retrieve: (query, retrieval) =>
+      createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
+    sentimentOf,
+  };
+  return {
+    runtime,
+    async close() {
+      await backgroundTasks.settle(10_000);
+      await runtime.streams.close();
+    },
+  };
+}
+
+/**
+ * The data a started server has: the seed (characters, templates, starter knowledge, demo users)
+ * and the knowledge embedded. Without it the built-in provider has nothing to suggest from and an
+ * analysis fails with a 503 that production never shows.
+ */
+export async function seedLikeTheServer(db: Database, ai: HarnessAi): Promise<void> {
+  await seedDatabase(db);
+  await embedMissingChunks(db, ai.runtime.provider, { logging: { log: ai.runtime.log, context: SYSTEM_CONTEXT } });
+}
