@@ -14,3 +14,4 @@ export * from "./knowledge.ts";
 export * from "./interactions.ts";
 export * from "./screenshots.ts";
 export * from "./admin.ts";
+export * from "./jobs.ts";

@@ -3,6 +3,7 @@ import { router } from "../../trpc.ts";
 import { adminCharactersRouter, adminTemplatesRouter } from "./characters.ts";
 import { adminAuditRouter, adminDataRouter } from "./data.ts";
 import { adminInteractionsRouter } from "./interactions.ts";
+import { adminJobsRouter } from "./jobs.ts";
 import { adminKnowledgeRouter } from "./knowledge.ts";
 import { adminSessionsRouter } from "./sessions.ts";
 import { adminUsersRouter } from "./users.ts";
@@ -16,4 +17,5 @@ export const adminRouter = router({
   sessions: adminSessionsRouter,
   data: adminDataRouter,
   audit: adminAuditRouter,
+  jobs: adminJobsRouter,
 });
