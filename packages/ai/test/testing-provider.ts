@@ -1,17 +1,12 @@
 // A tiny deterministic embedder for knowledge tests: hashed bag of words, L2-normalised, 1536-d; it implements only embed.
 import { type AiProvider, type ChatStreamEvent, EMBEDDING_DIMENSIONS, type StructuredResult } from "../src/provider.ts";
-
-/** FNV-1a, so a word lands in the same dimension on every run. */
-function hash(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
+import { fnv1a } from "../src/providers/lexical-embedding.ts";
 
 export function hashedWordsVector(text: string): number[] {
   const vector = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
   for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    const at = hash(word) % EMBEDDING_DIMENSIONS;
+    // FNV-1a, so a word lands in the same dimension on every run.
+    const at = fnv1a(word) % EMBEDDING_DIMENSIONS;
     vector[at] = (vector[at] ?? 0) + 1;
   }
   const norm = Math.hypot(...vector);

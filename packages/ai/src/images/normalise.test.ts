@@ -2,7 +2,7 @@
 // none of the metadata the original had (EXIF, GPS).
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { renderChatScreenshot } from "../testing/chat-screenshot.ts";
+import { renderChatScreenshot } from "../../test/chat-screenshot.ts";
 import { ImageError, normaliseScreenshot, sniffImageType } from "./normalise.ts";
 
 async function refusal(input: Buffer): Promise<string> {

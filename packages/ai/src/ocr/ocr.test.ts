@@ -1,7 +1,7 @@
 // Real OCR on generated chat screenshots (sharp renders SVG bubbles; tesseract.js reads them with
 // the bundled English data): text accuracy, one message per bubble, and the author of each.
 import { afterAll, describe, expect, it } from "vitest";
-import { type ChatBubble, type ChatScreenshotOptions, renderChatScreenshot } from "../testing/chat-screenshot.ts";
+import { type ChatBubble, type ChatScreenshotOptions, renderChatScreenshot } from "../../test/chat-screenshot.ts";
 import { authorOf } from "./layout.ts";
 import { createOcrPool } from "./pool.ts";
 import { recognizeMessages } from "./read.ts";

@@ -1,6 +1,6 @@
 // providerFromEnv: the built-in provider by default, the OpenAI-compatible one when configured, and errors that name the variable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAiServer, type FakeOpenAiServer } from "../testing/index.ts";
+import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../test/index.ts";
 import { AiConfigError, aiConfigFromEnv, DEFAULT_OPENAI_BASE_URL, providerFromEnv } from "./config.ts";
 import { DEFAULT_RESILIENCE_POLICY, type ResilientProvider } from "./resilience.ts";
 

@@ -1,7 +1,7 @@
 // The OpenAI-compatible provider on its own (no resilience layer) against the fake server's real HTTP protocol.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startFakeOpenAiServer, type FakeOpenAiServer } from "../testing/index.ts";
+import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../test/index.ts";
 import { EMBEDDING_DIMENSIONS, ProviderError, type AiProvider, type ChatStreamEvent } from "../provider.ts";
 import { createOpenAiProvider, type OpenAiProviderConfig } from "./openai.ts";
 

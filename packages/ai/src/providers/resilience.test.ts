@@ -1,7 +1,7 @@
 // The resilience layer against the fake server's faults: what the caller sees, and how many attempts the server saw.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startFakeOpenAiServer, type FakeOpenAiServer } from "../testing/index.ts";
+import { startFakeOpenAiServer, type FakeOpenAiServer } from "../../test/index.ts";
 import { ProviderError, type AiProvider, type ChatStreamEvent } from "../provider.ts";
 import { createOpenAiProvider } from "./openai.ts";
 import { DEFAULT_RESILIENCE_POLICY, withResilience, type ResiliencePolicy } from "./resilience.ts";

@@ -1,35 +1,10 @@
 // knowledge.search and admin.knowledge.* through createCaller against a real database: who may call what, ingestion reports and their audit rows, keyset listing, switching chunks off, the playground's filter report, and the logged embedding calls.
-import { type AiProvider, type AiRuntime, EMBEDDING_DIMENSIONS, SessionStreams } from "@lockstep/ai";
+import { type AiRuntime, SessionStreams } from "@lockstep/ai";
+import { hashedWordsProvider } from "@lockstep/ai/testing";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecordingLog } from "../../test/testing/fake-ai.ts";
 import { callerFor, createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
-
-/** A deterministic embedder: hashed bag of words, L2-normalised, 1536-d. Only embed is used here. */
-function hashedWordsProvider(): AiProvider {
-  const vectorOf = (text: string) => {
-    const vector = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
-    for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-      let h = 0x811c9dc5;
-      for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
-      vector[h % EMBEDDING_DIMENSIONS] = (vector[h % EMBEDDING_DIMENSIONS] ?? 0) + 1;
-    }
-    const norm = Math.hypot(...vector);
-    return norm === 0 ? vector : vector.map((value) => value / norm);
-  };
-  return {
-    name: "test-hashed-words",
-    kind: "builtin",
-    baseUrl: null,
-    chatModel: "none",
-    embeddingModel: "test-hashed-words",
-    streamChat: () => {
-      throw new Error("not used");
-    },
-    completeStructured: () => Promise.reject(new Error("not used")),
-    embed: async (texts) => ({ vectors: texts.map(vectorOf), usage: { inputTokens: null, outputTokens: null } }),
-  };
-}
 
 function chunk(
   id: string,

@@ -1,7 +1,7 @@
 // A fake OpenAI-compatible HTTP server for tests: the real wire protocol (JSON and SSE), scriptable faults, and a record of every request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { fnv1a } from "../providers/lexical-embedding.ts";
+import { fnv1a } from "../src/providers/lexical-embedding.ts";
 
 export type FakeEndpoint = "chat" | "embeddings";
 
