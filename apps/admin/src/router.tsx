@@ -60,6 +60,16 @@ const charactersRoute = createRoute({
   path: "characters",
   component: lazyRouteComponent(() => import("./pages/characters.tsx"), "CharactersPage"),
 });
+export const jobsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "jobs",
+  // Plain strings only here (no zod in the first download); the page parses state and queue fully.
+  validateSearch: (raw: Record<string, unknown>): { state?: string; queue?: string } => ({
+    ...(typeof raw.state === "string" ? { state: raw.state } : {}),
+    ...(typeof raw.queue === "string" ? { queue: raw.queue } : {}),
+  }),
+  component: lazyRouteComponent(() => import("./pages/jobs.tsx"), "JobsPage"),
+});
 const dataRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "data",
@@ -76,6 +86,7 @@ const routeTree = rootRoute.addChildren([
   sessionRoute,
   knowledgeRoute,
   charactersRoute,
+  jobsRoute,
   dataRoute,
 ]);
 

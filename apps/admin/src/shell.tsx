@@ -15,6 +15,7 @@ const NAV = [
   { to: "/sessions", label: "Sessions" },
   { to: "/knowledge", label: "Knowledge base" },
   { to: "/characters", label: "Characters" },
+  { to: "/jobs", label: "Jobs" },
   { to: "/data", label: "Data & audit" },
 ] as const;
 
