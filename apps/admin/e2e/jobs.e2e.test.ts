@@ -17,7 +17,9 @@ import {
   startProductServer,
   type WatchedPage,
 } from "@lockstep/e2e";
+import type { TAdminAuditListPage } from "@lockstep/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { query } from "./http.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 type Page = WatchedPage["page"];
@@ -122,6 +124,25 @@ describe("jobs page", () => {
     await queued.getByRole("button", { name: "Yes, cancel job" }).click();
     await expect.poll(() => queued.getAttribute("data-job-state")).toBe("cancelled");
     await saveScreenshot(page, "admin-jobs-after-actions");
+
+    // Both changes are in the audit log, as the operator who made them, with the job's states before and after.
+    const cookie = (await page.context().cookies()).map(({ name, value }) => `${name}=${value}`).join("; ");
+    const operator = { email: "admin@lockstep.local", password: "", cookie };
+    for (const [action, id, before, after] of [
+      ["admin.jobs.retry", failedId, "failed", "retrying"],
+      ["admin.jobs.cancel", queuedId, "queued", "cancelled"],
+    ] as const) {
+      const audit = await query<TAdminAuditListPage>(server.baseUrl, operator, "admin.audit.list", {
+        action,
+        entityId: id,
+      });
+      expect(audit.items, action).toHaveLength(1);
+      expect(audit.items[0], action).toMatchObject({
+        entityType: "job",
+        before: { state: before },
+        after: { state: after },
+      });
+    }
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("heading", { name: "Jobs" }).waitFor();
