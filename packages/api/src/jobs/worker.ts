@@ -24,7 +24,13 @@ export async function prepareQueues(queue: JobQueue): Promise<void> {
 export async function startSessionWorker(options: WorkerOptions): Promise<void> {
   await options.queue.work(
     SESSION_WORK_QUEUE,
-    { localConcurrency: options.concurrency ?? 8, pollingIntervalSeconds: 1 },
+    {
+      localConcurrency: options.concurrency ?? 8,
+      pollingIntervalSeconds: 1,
+      // With NOTIFY on, pg-boss otherwise polls only every 30 s, and nothing is notified when a job
+      // ends: a session's next job (strict FIFO) would wait up to 30 s after the one before it.
+      notifyPollingIntervalSeconds: 1,
+    },
     async ([job]) => {
       if (!job) return null;
       return runSessionWork({ db: options.db, ai: options.ai, storage: options.storage }, job);
