@@ -104,6 +104,8 @@ export function messageDto(overrides: Partial<TMessageDto> = {}): TMessageDto {
     isPinned: false,
     usedCount: 0,
     builtIn: false,
+    replyStatus: null,
+    replyError: null,
     ...overrides,
   };
 }

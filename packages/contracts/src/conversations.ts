@@ -98,6 +98,10 @@ export const ZMessageUpdateInputSchema = z
 
 export const ZMessageIdInputSchema = z.object({ id: ZUuidSchema });
 
+/** Asks again for the coach's reply to a person's message whose reply failed. */
+export const ZMessageRetryReplyInputSchema = z.object({ messageId: ZUuidSchema });
+export type TMessageRetryReplyInput = z.infer<typeof ZMessageRetryReplyInputSchema>;
+
 export const ZMessageReactInputSchema = z.object({
   messageId: ZUuidSchema,
   type: ZInteractionTypeSchema,

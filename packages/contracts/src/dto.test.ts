@@ -76,10 +76,15 @@ describe("DTOs", () => {
       isPinned: false,
       usedCount: 2,
       builtIn: true,
+      replyStatus: null,
+      replyError: null,
     };
     expect(ZMessageDtoSchema.parse(message)).toEqual(message);
     expect(ZMessageDtoSchema.safeParse({ ...message, usedCount: -1 }).success).toBe(false);
     expect(ZMessageDtoSchema.safeParse({ ...message, author: "AI" }).success).toBe(false);
+    const failed = { ...message, author: "user", replyStatus: "failed", replyError: "The model call failed." };
+    expect(ZMessageDtoSchema.parse(failed)).toEqual(failed);
+    expect(ZMessageDtoSchema.safeParse({ ...message, replyStatus: "FAILED" }).success).toBe(false);
   });
 
   it("carry JSON columns of AI interactions but not arbitrary objects", () => {

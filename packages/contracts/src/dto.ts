@@ -14,6 +14,7 @@ import {
   ZMemoryKindSchema,
   ZMessageAuthorSchema,
   ZMessageSentimentSchema,
+  ZReplyStatusSchema,
   ZRoleSchema,
   ZSessionStatusSchema,
   ZSessionTypeSchema,
@@ -120,6 +121,10 @@ export const ZMessageDtoSchema = z.object({
   usedCount: ZCountSchema,
   /** Written by the built-in offline provider, which the UI must label as such (docs/architecture.md). */
   builtIn: z.boolean(),
+  /** On a person's message: the coach's reply is being made (pending) or gave up (failed); null otherwise. */
+  replyStatus: ZReplyStatusSchema.nullable(),
+  /** Why the reply failed, fit to show; null unless replyStatus is "failed". */
+  replyError: z.string().nullable(),
 });
 export type TMessageDto = z.infer<typeof ZMessageDtoSchema>;
 

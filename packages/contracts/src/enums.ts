@@ -75,6 +75,9 @@ export const MessageSentiment = defineEnum("MessageSentiment", {
   neutral: "NEUTRAL",
 });
 
+/** Whether a person's message is still owed the coach's reply: pending while it is being made, failed when it gave up. */
+export const ReplyStatus = defineEnum("ReplyStatus", { pending: "PENDING", failed: "FAILED" });
+
 export const InteractionType = defineEnum("InteractionType", {
   liked: "LIKED",
   disliked: "DISLIKED",
@@ -128,6 +131,7 @@ export const DATABASE_ENUMS = [
   SessionStatus,
   MessageAuthor,
   MessageSentiment,
+  ReplyStatus,
   InteractionType,
   AiInteractionStatus,
   AiOperation,
@@ -155,6 +159,10 @@ export type TMessageAuthorDb = z.infer<typeof MessageAuthor.db>;
 export const ZMessageSentimentSchema = MessageSentiment.wire;
 export type TMessageSentiment = z.infer<typeof ZMessageSentimentSchema>;
 export type TMessageSentimentDb = z.infer<typeof MessageSentiment.db>;
+
+export const ZReplyStatusSchema = ReplyStatus.wire;
+export type TReplyStatus = z.infer<typeof ZReplyStatusSchema>;
+export type TReplyStatusDb = z.infer<typeof ReplyStatus.db>;
 
 export const ZInteractionTypeSchema = InteractionType.wire;
 export type TInteractionType = z.infer<typeof ZInteractionTypeSchema>;

@@ -3,6 +3,7 @@
 import {
   MessageAuthor,
   MessageSentiment,
+  ReplyStatus,
   SessionStatus,
   SessionType,
   type TCollectionDto,
@@ -54,6 +55,8 @@ export function toMessageDto(row: MessageRow): TMessageDto {
     isPinned: row.is_pinned,
     usedCount: Number(row.used_count),
     builtIn: row.built_in,
+    replyStatus: row.reply_status ? ReplyStatus.toWire(row.reply_status) : null,
+    replyError: row.reply_error,
   };
 }
 

@@ -1,6 +1,7 @@
 // Messages (docs/architecture.md) with the reactions of the person reading them computed in the same query
 // (isLiked, isDisliked, isPinned, usedCount: one SQL statement per page, not one per message),
-// idempotent sends with a client-made id, edits of typed messages, and reactions.
+// idempotent sends with a client-made id, edits of typed messages, reactions, and the state of the reply
+// a person's message is owed (pending, failed, or none).
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 
@@ -20,6 +21,8 @@ export interface MessageRow {
   is_pinned: boolean;
   used_count: number;
   built_in: boolean;
+  reply_status: $Enums.ReplyStatus | null;
+  reply_error: string | null;
 }
 
 /**
@@ -37,7 +40,7 @@ function selectMessages(
            m.title, m.tag, m.analysis,
            COALESCE(r.liked, false) AS is_liked, COALESCE(r.disliked, false) AS is_disliked,
            COALESCE(r.pinned, false) AS is_pinned, COALESCE(r.used, 0)::int AS used_count,
-           COALESCE(p.kind = 'BUILTIN', false) AS built_in
+           COALESCE(p.kind = 'BUILTIN', false) AS built_in, m.reply_status, m.reply_error
       FROM messages m
       JOIN sessions s ON s.id = m.session_id ${includeDeletedSessions ? Prisma.empty : Prisma.sql`AND s.deleted_at IS NULL`}
       LEFT JOIN LATERAL (
@@ -87,6 +90,8 @@ export interface NewMessage {
   userId: string;
   text: string;
   author: Exclude<$Enums.MessageAuthor, "AI">;
+  /** The send asks for the coach's reply: the message starts out owed one (PENDING). */
+  awaitsReply?: boolean;
 }
 
 /**
@@ -98,9 +103,9 @@ export async function insertMessageIfAbsent(
   message: NewMessage,
 ): Promise<{ created: boolean; existing: { session_id: string; text: string; author: $Enums.MessageAuthor } | null }> {
   const inserted = await tx.$executeRaw`
-    INSERT INTO messages (id, session_id, user_id, text, author, updated_at)
+    INSERT INTO messages (id, session_id, user_id, text, author, reply_status, updated_at)
     VALUES (${message.id}::uuid, ${message.sessionId}::uuid, ${message.userId}, ${message.text},
-            ${message.author}::"MessageAuthor", now())
+            ${message.author}::"MessageAuthor", ${message.awaitsReply ? "PENDING" : null}::"ReplyStatus", now())
     ON CONFLICT (id) DO NOTHING`;
   if (inserted > 0) return { created: true, existing: null };
   const rows = await tx.$queryRaw<{ session_id: string; text: string; author: $Enums.MessageAuthor }[]>`
@@ -130,6 +135,32 @@ export async function deleteWrittenMessage(tx: ScopedTx, id: string): Promise<"d
   if (current.author === "AI") return "ai_message";
   await tx.$executeRaw`DELETE FROM messages WHERE id = ${id}::uuid`;
   return "deleted";
+}
+
+/** The reply to `messageId` was stored: nothing is owed any more. */
+export async function clearReplyStatus(tx: ScopedTx, messageId: string): Promise<void> {
+  await tx.$executeRaw`UPDATE messages SET reply_status = NULL, reply_error = NULL
+    WHERE id = ${messageId}::uuid AND reply_status IS NOT NULL`;
+}
+
+/**
+ * The reply to `messageId` gave up. Only a message still owed one turns FAILED: a reply stored
+ * meanwhile (status cleared) stays answered. Returns whether the row changed.
+ */
+export async function markReplyFailed(tx: ScopedTx, messageId: string, reason: string): Promise<boolean> {
+  const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'FAILED', reply_error = ${reason}
+    WHERE id = ${messageId}::uuid AND reply_status = 'PENDING'`;
+  return changed > 0;
+}
+
+/**
+ * Claims a failed reply for another attempt: FAILED -> PENDING in one statement, so of two
+ * concurrent retries exactly one wins. Returns false when the message was not FAILED (or not visible).
+ */
+export async function claimFailedReply(tx: ScopedTx, messageId: string): Promise<boolean> {
+  const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'PENDING', reply_error = NULL
+    WHERE id = ${messageId}::uuid AND reply_status = 'FAILED'`;
+  return changed > 0;
 }
 
 type Reaction = $Enums.InteractionType;
