@@ -164,6 +164,16 @@ describe("admin.jobs.retry and cancel", () => {
     expect(await auditRows(db, { action: "admin.jobs.retry", entityId: replyId })).toHaveLength(1);
   });
 
+  it("cancels a running job, so what its worker settles with is no longer recorded", async () => {
+    const id = (await queue.send(FLAKY, { kind: "slow" }, { priority: 10 }))!;
+    const [running] = await queue.fetch(FLAKY);
+    expect(running?.id).toBe(id);
+    expect((await allJobs({ state: "running" })).map((job) => job.id)).toContain(id);
+    expect(await adminCaller().admin.jobs.cancel({ queue: FLAKY, id })).toMatchObject({ state: "cancelled" });
+    await queue.complete(FLAKY, running!, { done: true });
+    expect((await allJobs({ state: "cancelled", queue: FLAKY })).map((job) => job.id)).toContain(id);
+  });
+
   it("is CONFLICT naming the state for a job in the wrong state, and changes nothing", async () => {
     const caller = adminCaller();
     const retry = await failure(caller.admin.jobs.retry({ queue: SESSION_WORK_QUEUE, id: replyId }));
