@@ -67,10 +67,18 @@ export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
   await queue.updateQueue(SESSION_WORK_QUEUE, { retryLimit, retryDelay, retryBackoff, expireInSeconds, notify });
 }
 
-/** Enqueues the reply to `job.messageId`; null when it was already enqueued (a retried request). */
-export function enqueueReply(queue: JobQueue, job: Omit<TReplyJob, "kind">): Promise<string | null> {
+/**
+ * Enqueues the reply to `job.messageId`; null when it was already enqueued (a retried request). A
+ * retry of a reply that failed passes a fresh `jobId` (the message's own id is spent on the first job);
+ * it still stores its reply under the same reply id, and waits its turn behind the session's other jobs.
+ */
+export function enqueueReply(
+  queue: JobQueue,
+  job: Omit<TReplyJob, "kind">,
+  jobId: string = job.messageId,
+): Promise<string | null> {
   const data: TReplyJob = { kind: "reply", ...job };
-  return queue.send(SESSION_WORK_QUEUE, data, { id: job.messageId, singletonKey: job.sessionId });
+  return queue.send(SESSION_WORK_QUEUE, data, { id: jobId, singletonKey: job.sessionId });
 }
 
 /** Enqueues reading an uploaded screenshot (each accepted upload is read once; a new upload is a new job). */

@@ -1,6 +1,6 @@
 // Runs the session-work queue's jobs (see session-work-queue.ts for how they are ordered and retried).
 import { abortInterruptedAttempts, type AiRuntime, announce, FlowError, generateReply } from "@lockstep/ai";
-import { type Database, type Job, withUser } from "@lockstep/db";
+import { type Database, findMessage, type Job, markReplyFailed, toMessageDto, withUser } from "@lockstep/db";
 import { conversationStore } from "../services/ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
 import { readStoredScreenshot } from "../services/screenshots.ts";
@@ -42,7 +42,7 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
   try {
     await generateReply({
       runtime: deps.ai,
-      store: conversationStore(scope),
+      store: conversationStore(scope, data.messageId),
       context: {
         userId: data.userId,
         sessionId: data.sessionId,
@@ -56,8 +56,42 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
   } catch (error) {
     // The model's own failures were already retried within the AI core's policy, logged, and told
     // to the client; retrying the job would only repeat them. A session that is gone has nothing to answer.
-    if (error instanceof FlowError) return { replyId };
+    if (error instanceof FlowError) {
+      await giveUpReply(deps, scope, data, error.message);
+      return { replyId };
+    }
+    // The queue retries anything else until its attempts run out; on the last one the person is told.
+    if (isLastAttempt(job)) await giveUpReply(deps, scope, data, "The reply could not be completed.");
     throw error;
   }
   return { replyId };
+}
+
+/** Whether the queue will not run this job again if it throws (the worker fetches jobs with their metadata). */
+function isLastAttempt(job: Job<unknown>): boolean {
+  const { retryCount, retryLimit } = job as Job<unknown> & { retryLimit?: number };
+  return retryLimit !== undefined && retryCount >= retryLimit;
+}
+
+/**
+ * Marks the person's message as owed a reply that failed (Retry then asks again) and sends the
+ * updated message down the session stream, so an open chat shows it without a reload.
+ */
+async function giveUpReply(
+  deps: SessionWorkDeps,
+  scope: UserScope,
+  data: { sessionId: string; messageId: string },
+  reason: string,
+): Promise<void> {
+  try {
+    const message = await scope.run(async (tx) => {
+      if (!(await markReplyFailed(tx, data.messageId, reason))) return null;
+      const row = await findMessage(tx, data.messageId);
+      return row ? toMessageDto(row) : null;
+    });
+    if (message) await announce(deps.ai.streams, data.sessionId, { kind: "message", message });
+  } catch (error) {
+    // The job's own outcome stands; the message stays pending, which a reload shows as waiting.
+    console.error(`[jobs] could not mark the reply to ${data.messageId} as failed:`, error);
+  }
 }

@@ -1,16 +1,25 @@
-// message.*: a session's history, sends, edits of typed messages, and reactions (docs/architecture.md, Conversations).
+// message.*: a session's history, sends, edits of typed messages, reactions, and retries of failed replies
+// (docs/architecture.md, Conversations).
 import {
   pageOf,
   ZMessageDtoSchema,
   ZMessageIdInputSchema,
   ZMessageListInputSchema,
   ZMessageReactInputSchema,
+  ZMessageRetryReplyInputSchema,
   ZMessageSendInputSchema,
   ZMessageUpdateInputSchema,
 } from "@lockstep/contracts";
 import { z } from "zod";
-import { requireAi, startReply } from "../services/ai-flows.ts";
-import { deleteMessage, listMessagesPage, reactToMessage, sendMessage, updateMessage } from "../services/messages.ts";
+import { requireAi, startReply, startReplyRetry } from "../services/ai-flows.ts";
+import {
+  claimReplyRetry,
+  deleteMessage,
+  listMessagesPage,
+  reactToMessage,
+  sendMessage,
+  updateMessage,
+} from "../services/messages.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 export const messageRouter = router({
@@ -31,6 +40,16 @@ export const messageRouter = router({
           messageId: message.id,
           created,
         });
+      return message;
+    }),
+  retryReply: protectedProcedure
+    .input(ZMessageRetryReplyInputSchema)
+    .output(ZMessageDtoSchema)
+    .mutation(async ({ ctx, input }) => {
+      const ai = requireAi(ctx.ai);
+      // The claim (FAILED -> PENDING) is the lock: only the retry that made it enqueues a job.
+      const message = await claimReplyRetry(ctx.userDb, input.messageId);
+      await startReplyRetry(ai, ctx.userDb, ctx.requestMeta, { sessionId: message.sessionId, messageId: message.id });
       return message;
     }),
   update: protectedProcedure

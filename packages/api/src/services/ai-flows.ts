@@ -1,5 +1,6 @@
 // The API side of the AI flows: the conversation store over row-level-security scopes, and the
 // background tasks a reply runs in (so a send returns at once and the reply streams).
+import { randomUUID } from "node:crypto";
 import {
   type AiRuntime,
   analyzeSession,
@@ -11,9 +12,11 @@ import {
 } from "@lockstep/ai";
 import { MessageAuthor, MessageSentiment, SessionStatus, type TSessionStatusDb } from "@lockstep/contracts";
 import {
+  clearReplyStatus,
   findMessage,
   insertAiMessages,
   loadAnalysisContext,
+  markReplyFailed,
   type ScopedTx,
   setMessageSentiments,
   statusMove,
@@ -26,7 +29,8 @@ import { enqueueReply } from "../jobs/session-work-queue.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 
-export function conversationStore(scope: UserScope): ConversationStore {
+/** `answering`: the person's message a reply is for; storing the reply clears what that message is owed. */
+export function conversationStore(scope: UserScope, answering?: string): ConversationStore {
   return {
     load: (sessionId, options) =>
       scope.run(async (tx) => {
@@ -60,6 +64,7 @@ export function conversationStore(scope: UserScope): ConversationStore {
             aiInteractionId: message.aiInteractionId,
           })),
         );
+        if (answering) await clearReplyStatus(tx, answering);
         return Promise.all(messages.map((message) => messageDto(tx, message.id)));
       }),
     setSentiments: (updates) =>
@@ -163,13 +168,40 @@ export async function startReply(
     return;
   }
   if (!target.created) return;
-  backgroundTasks.run(() =>
-    generateReply({
-      runtime: ai,
-      store: conversationStore(scope),
-      context: callContext(scope, meta, target.sessionId),
-    }),
-  );
+  backgroundTasks.run(async () => {
+    try {
+      await generateReply({
+        runtime: ai,
+        store: conversationStore(scope, target.messageId),
+        context: callContext(scope, meta, target.sessionId),
+      });
+    } catch (error) {
+      const reason = error instanceof FlowError ? error.message : "The reply could not be completed.";
+      await scope.run((tx) => markReplyFailed(tx, target.messageId, reason));
+      throw error;
+    }
+  });
+}
+
+/**
+ * Asks again for the reply to a message whose reply failed and was just claimed (PENDING again).
+ * With a queue it is a new job (a fresh id, the same session key, so it waits behind the session's
+ * other work); a job that cannot be enqueued puts the message back to FAILED.
+ */
+export async function startReplyRetry(
+  ai: AiRuntime,
+  scope: UserScope,
+  meta: RequestMeta,
+  target: { sessionId: string; messageId: string },
+): Promise<void> {
+  if (!ai.jobs) return startReply(ai, scope, meta, { ...target, created: true });
+  try {
+    const job = { userId: scope.userId, ...target, requestId: meta.requestId, ip: meta.ip };
+    await enqueueReply(ai.jobs, job, randomUUID());
+  } catch (error) {
+    await scope.run((tx) => markReplyFailed(tx, target.messageId, "The reply could not be queued."));
+    throw error;
+  }
 }
 
 export async function runAnalysis(

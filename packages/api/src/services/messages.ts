@@ -1,5 +1,6 @@
 // Message use cases: keyset history in both directions, idempotent sends with a client-made id,
-// edits and deletes of typed messages, and reactions. Each keeps last_activity current.
+// edits and deletes of typed messages, reactions, and claiming a failed reply for a retry.
+// Each keeps last_activity current.
 import { randomUUID } from "node:crypto";
 import {
   InteractionType,
@@ -10,6 +11,7 @@ import {
   type TMessageSendInput,
 } from "@lockstep/contracts";
 import {
+  claimFailedReply,
   deleteWrittenMessage,
   findMessage,
   findSession,
@@ -68,6 +70,7 @@ export async function sendMessage(
       userId: scope.userId,
       text: input.text,
       author,
+      awaitsReply: input.reply,
     });
     if (!result.created) {
       const existing = result.existing;
@@ -106,6 +109,27 @@ export async function deleteMessage(scope: UserScope, id: string): Promise<{ id:
     if (outcome === "ai_message") throw aiIsReadOnly();
     return { id, deleted: true as const };
   });
+}
+
+/**
+ * Claims the person's message whose reply failed for another attempt (FAILED -> PENDING in one
+ * statement, so of two concurrent retries one wins and the other gets CONFLICT). The caller then
+ * enqueues the reply; the claimed message is returned for it and for the client.
+ */
+export async function claimReplyRetry(scope: UserScope, messageId: string): Promise<TMessageDto> {
+  // The refusals are decided inside the transaction but thrown after it commits: on the embedded
+  // database one connection is shared, and a rollback would also undo a job another request enqueued meanwhile.
+  const outcome = await scope.run(async (tx) => {
+    if (await claimFailedReply(tx, messageId)) return { claimed: await messageDto(tx, messageId), refused: null };
+    const message = await findMessage(tx, messageId);
+    return { claimed: null, refused: message && { author: message.author, replyStatus: message.reply_status } };
+  });
+  if (outcome.claimed) return outcome.claimed;
+  const refused = outcome.refused;
+  if (!refused) throw noMessage();
+  if (refused.author === "AI") throw new AppError("CONFLICT", "A message written by the coach is not owed a reply.");
+  if (refused.replyStatus === "PENDING") throw new AppError("CONFLICT", "The reply is already being written.");
+  throw new AppError("CONFLICT", "The message is not owed a reply: it was answered or never asked for one.");
 }
 
 /** Feedback counts as activity on the session (docs/decisions/0007). */
