@@ -1,7 +1,8 @@
-// One message of the history. Memoised on the message object, so a new token, a new message or a
-// reaction elsewhere renders no other row.
+// One message of the history, with Retry under a person's message whose reply failed. Memoised on the
+// message object, so a new token, a new message or a reaction elsewhere renders no other row.
 import type { TMessageDto } from "@lockstep/contracts";
 import { memo } from "react";
+import { ReplyFailed } from "./reply-failed.tsx";
 import { SuggestionCard } from "./suggestion-card.tsx";
 
 const AUTHOR_LABEL = { user: "You", contact: "Them", ai: "Coach" } as const;
@@ -51,9 +52,12 @@ export const MessageRow = memo(function MessageRow({
         author={message.author}
         text={message.text}
         footer={
-          message.builtIn ? (
-            <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span>
-          ) : null
+          <>
+            {message.builtIn ? (
+              <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span>
+            ) : null}
+            {message.replyStatus === "failed" ? <ReplyFailed message={message} onUpdated={onUpdated} /> : null}
+          </>
         }
       />
     </div>

@@ -101,7 +101,14 @@ function SessionView({ session }: { session: TSessionDto }) {
     [queryClient, sessionKey, refreshSessionLists],
   );
   const stream = useSessionStream(sessionId, tail, { onMessage: (message) => upsert([message]), onStatus: setStatus });
-  const onUpdated = useCallback((message: TMessageDto) => upsert([message]), [upsert]);
+  const onUpdated = useCallback(
+    (message: TMessageDto) => {
+      // A retried reply streams under the id of the one that failed: let its tokens show again.
+      if (message.replyStatus === "pending") tail.reopenFailed();
+      upsert([message]);
+    },
+    [upsert, tail],
+  );
   const { outbox, send, retry, discard } = useSendOutbox(sessionId, onUpdated);
   const shownOutbox = useMemo(() => {
     const known = new Set(messages.map((message) => message.id));

@@ -20,6 +20,8 @@ export function applyStreamEvent(event: TSessionStreamEvent, tail: StreamTail, h
     case "message":
       handlers.onMessage(event.message);
       tail.finish(event.message.id);
+      // The person's message now says its reply failed, with Retry; the passing notice would repeat it.
+      if (event.message.replyStatus === "failed") tail.dismissError();
       return;
     case "status":
       handlers.onStatus(event.status, event.errorReason);

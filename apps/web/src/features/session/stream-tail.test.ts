@@ -1,5 +1,6 @@
 // The streaming tail publishes at most once per animation frame, whatever the number of tokens, and
-// drops a reply's text once it is stored (also when a replayed stream brings old tokens again).
+// drops a reply's text once it is stored (also when a replayed stream brings old tokens again), and
+// streams a retried reply again after its first attempt failed.
 import { describe, expect, it } from "vitest";
 import { applyStreamEvent } from "./session-stream.ts";
 import { type FrameScheduler, StreamTail } from "./stream-tail.ts";
@@ -99,6 +100,28 @@ describe("StreamTail", () => {
     expect(tail.getSnapshot()).toEqual({ entries: [], error: "The coach could not answer just now." });
     tail.dismissError();
     expect(tail.getSnapshot().error).toBeNull();
+  });
+
+  it("hands a failed reply over to its message, and shows a retried reply's tokens again", () => {
+    const { frames, tick } = manualFrames();
+    const tail = new StreamTail(frames);
+    const handlers = { onMessage: () => {}, onStatus: () => {} };
+    applyStreamEvent(
+      { kind: "error", messageId: "r1", message: "The coach could not answer.", retryable: true },
+      tail,
+      handlers,
+    );
+    const failed = messageDto({ id: "m1", replyStatus: "failed", replyError: "The model call failed." });
+    applyStreamEvent({ kind: "message", message: failed }, tail, handlers);
+    expect(tail.getSnapshot().error).toBeNull();
+    // Tokens for the failed reply are dropped until a retry reopens it; the retry streams under the same id.
+    tail.push("r1", "ignored");
+    tick();
+    expect(tail.getSnapshot().entries).toEqual([]);
+    tail.reopenFailed();
+    tail.push("r1", "Try asking");
+    tick();
+    expect(tail.getSnapshot().entries).toEqual([{ messageId: "r1", text: "Try asking" }]);
   });
 
   it("passes status moves on", () => {

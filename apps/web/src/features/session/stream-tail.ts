@@ -32,6 +32,8 @@ export class StreamTail {
   private pending = new Map<string, string>();
   /** Messages that are stored (or were given up): late or replayed tokens for them are ignored. */
   private finished = new Set<string>();
+  /** Replies that failed: a retry streams under the same id, so they are reopened when one starts. */
+  private failed = new Set<string>();
   private frame: number | null = null;
   private readonly listeners = new Set<() => void>();
   /** How many times the snapshot was published; lets tests and the benchmark see the coalescing. */
@@ -76,9 +78,17 @@ export class StreamTail {
   fail(messageId: string | null, message: string): void {
     if (messageId) {
       this.finished.add(messageId);
+      this.failed.add(messageId);
       this.pending.delete(messageId);
     }
     this.publish({ entries: this.snapshot.entries.filter((entry) => entry.messageId !== messageId), error: message });
+  }
+
+  /** A failed reply is being retried: its tokens show again (and the failure in words goes). */
+  reopenFailed(): void {
+    for (const id of this.failed) this.finished.delete(id);
+    this.failed.clear();
+    this.dismissError();
   }
 
   dismissError(): void {
