@@ -23,7 +23,7 @@ export function ReplyFailed({
       <span>The coach could not answer.</span>
       <button
         type="button"
-        className="rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60"
+        className="-my-1 -mr-1.5 rounded px-1.5 py-1 font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60"
         aria-label="Retry the coach's reply"
         disabled={retry.isPending}
         onClick={() => retry.mutate({ messageId: message.id })}
