@@ -80,6 +80,12 @@ describe.skipIf(missing.length > 0)(`SIGTERM under load, two processes behind a 
       outcomes.push(first);
       expect(first.status).toBe(200);
       await watching;
+      // The proxy passed X-Forwarded-For and the server believed it: the log has the person's address.
+      const addresses = await db.pool.query<{ ip: string }>(
+        "SELECT DISTINCT host(ip_address) AS ip FROM ai_interactions WHERE session_id = $1",
+        [watcher.sessionId],
+      );
+      expect(addresses.rows.map((row) => row.ip)).toEqual([watcher.browser.ip]);
       const streamedFor = Date.now() - firstTokenAt;
       expect(firstTokenAt).toBeGreaterThan(0);
       expect(streamedFor, "the stream arrived in one piece: something buffered it").toBeGreaterThan(1000);
