@@ -1,8 +1,9 @@
 // The durable job queue (pg-boss) on the database the product already runs: on PostgreSQL through
 // a small pool of its own (with LISTEN/NOTIFY, so idle workers wake as soon as a job is sent), on
-// the embedded PGlite through the same instance. Every piece of work a request accepts and every
-// schedule lives here, so a process can die at any moment without losing accepted work.
-import { fromPglite, PgBoss } from "pg-boss";
+// the embedded PGlite through the database's own one-connection pool. Every piece of work a request
+// accepts and every schedule lives here, so a process can die at any moment without losing it.
+import type { QueryResult } from "pg";
+import { type Db, PgBoss } from "pg-boss";
 import type { Database } from "./connection.ts";
 
 export { PgBoss as JobQueue } from "pg-boss";
@@ -15,6 +16,22 @@ export interface OpenJobQueueOptions {
   supervise?: boolean;
   /** Told about errors of the queue's own background work (polling, maintenance). */
   onError?: (error: Error) => void;
+}
+
+/**
+ * PGlite is one connection. Handed the instance itself (pg-boss's `fromPglite`), the queue's
+ * statements would run inside whatever transaction a request has open on it, and be undone with
+ * it; through the database's one-connection pool they wait their turn like every other statement.
+ * (So nothing may enqueue while holding a transaction open: it would wait for itself.)
+ */
+function throughPool(db: Database): Db {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      const result = (await db.pool.query(text, values)) as unknown as QueryResult | QueryResult[];
+      // A multi-statement text (pg-boss's migrations, its locked blocks) answers one result per statement.
+      return Array.isArray(result) ? { rows: result.flatMap((part) => part.rows ?? []) } : result;
+    },
+  };
 }
 
 /** Starts pg-boss on `db` (creating or migrating its `pgboss` schema on first use). */
@@ -31,7 +48,7 @@ export async function openJobQueue(db: Database, options: OpenJobQueueOptions = 
     useListenNotify: true,
   };
   const boss = db.pglite
-    ? new PgBoss({ ...common, db: fromPglite(db.pglite), backend: "pglite" })
+    ? new PgBoss({ ...common, db: throughPool(db), backend: "pglite", useListenNotify: false })
     : new PgBoss({
         ...common,
         connectionString: db.connectionString ?? undefined,
