@@ -1,4 +1,4 @@
-// The work a request accepts for a session (replies, screenshot reads), as durable jobs on one queue ordered
+// The work a request accepts for a session (replies, screenshot reads, analyses), as durable jobs on one queue ordered
 // per session: pg-boss's key_strict_fifo policy, keyed by the session id, runs one job of a session
 // at a time and in the order they were sent, so two sends while a reply streams get their replies
 // one after the other, never interleaved. A job's id is the id of what it answers (the person's
@@ -9,6 +9,9 @@ import { v5 as uuidv5 } from "uuid";
 import { z } from "zod";
 
 export const SESSION_WORK_QUEUE = "session-work";
+
+/** Name-based (v5) ids (replies, memory jobs): a fixed namespace, so the same input always gets the same id. */
+const REPLY_ID_NAMESPACE = "5d0c4b0e-8a53-4c1e-9f0a-6f1f3e0c2a71";
 
 /** How the queue treats a session's jobs (applied on every start, so a change rolls out with a deploy). */
 export const SESSION_WORK_QUEUE_OPTIONS = {
@@ -54,7 +57,41 @@ export const ZOcrJobSchema = z.object({
 });
 export type TOcrJob = z.infer<typeof ZOcrJobSchema>;
 
-export const ZSessionWorkJobSchema = z.discriminatedUnion("kind", [ZReplyJobSchema, ZOcrJobSchema]);
+/** Suggestions for the session: queued behind its replies, so it reads the conversation they finished. */
+export const ZAnalysisJobSchema = z.object({
+  kind: z.literal("analysis"),
+  userId: z.string(),
+  sessionId: z.string(),
+  requestId: z.string(),
+  ip: z.string().nullable(),
+});
+export type TAnalysisJob = z.infer<typeof ZAnalysisJobSchema>;
+
+/** What the session's character should remember of a session that ended. */
+export const ZMemoriesJobSchema = z.object({
+  kind: z.literal("memories"),
+  userId: z.string(),
+  sessionId: z.string(),
+  characterId: z.string(),
+  requestId: z.string(),
+  ip: z.string().nullable(),
+});
+export type TMemoriesJob = z.infer<typeof ZMemoriesJobSchema>;
+
+export const ZSessionWorkJobSchema = z.discriminatedUnion("kind", [
+  ZReplyJobSchema,
+  ZOcrJobSchema,
+  ZAnalysisJobSchema,
+  ZMemoriesJobSchema,
+]);
+
+/** What a job that failed in a way the person must hear about completes with (it never holds its session's queue). */
+export const ZJobFailureSchema = z.object({
+  failed: z.literal(true),
+  reason: z.enum(["not_found", "illegal_state", "provider_failed", "internal"]),
+  message: z.string(),
+});
+export type TJobFailure = z.infer<typeof ZJobFailureSchema>;
 export type TSessionWorkJob = z.infer<typeof ZSessionWorkJobSchema>;
 
 export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
@@ -87,8 +124,22 @@ export function enqueueOcr(queue: JobQueue, job: Omit<TOcrJob, "kind">): Promise
   return queue.send(SESSION_WORK_QUEUE, data, { singletonKey: job.sessionId });
 }
 
-/** Name-based (v5) ids of replies: a fixed namespace, so the same message always gets the same reply id. */
-const REPLY_ID_NAMESPACE = "5d0c4b0e-8a53-4c1e-9f0a-6f1f3e0c2a71";
+/** Enqueues an analysis; its id is returned so the request can wait for the outcome. */
+export async function enqueueAnalysis(queue: JobQueue, job: Omit<TAnalysisJob, "kind">): Promise<string> {
+  const data: TAnalysisJob = { kind: "analysis", ...job };
+  const id = await queue.send(SESSION_WORK_QUEUE, data, { singletonKey: job.sessionId });
+  if (!id) throw new Error("the queue refused a new analysis job");
+  return id;
+}
+
+/** Enqueues memory extraction for an ended session: one job per session, however often it is ended. */
+export function enqueueMemories(queue: JobQueue, job: Omit<TMemoriesJob, "kind">): Promise<string | null> {
+  const data: TMemoriesJob = { kind: "memories", ...job };
+  return queue.send(SESSION_WORK_QUEUE, data, {
+    id: uuidv5(`memories:${job.sessionId}`, REPLY_ID_NAMESPACE),
+    singletonKey: job.sessionId,
+  });
+}
 
 /** The id a reply is stored under: derived from the message it answers, so every attempt stores the same reply. */
 export function replyIdFor(messageId: string): string {

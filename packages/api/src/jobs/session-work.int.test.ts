@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import os from "node:os";
 import { createLocalStorage } from "../storage/index.ts";
 import { createPerson } from "../../test/testing/callers.ts";
+import { insertCharacter } from "../../test/testing/characters.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
 import { prepareQueues, startSessionWorker } from "./worker.ts";
 
@@ -26,7 +27,19 @@ const streams = new SessionStreams();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  model = await startFakeOpenAiServer({ reply: (body) => `Answer to: ${lastUserText(body)}`, chunkDelayMs: 15 });
+  model = await startFakeOpenAiServer({
+    reply: (body) =>
+      body.response_format?.json_schema?.name === "memories"
+        ? JSON.stringify({ memories: [{ kind: "preference", content: "Loves hiking", sourceIndex: 0 }] })
+        : body.response_format
+          ? JSON.stringify({
+              suggestions: [
+                { title: "Keep it light", tag: "warm", text: "Sounds good!", analysis: "It matches their tone." },
+              ],
+            })
+          : `Answer to: ${lastUserText(body)}`,
+    chunkDelayMs: 15,
+  });
   queue = await openJobQueue(db, { schedule: false });
   await prepareQueues(queue);
 }, 120_000);
@@ -65,6 +78,19 @@ function runtime() {
   return { provider, log: createInteractionLog(db), streams, retrieve: async () => [], jobs: queue };
 }
 
+let workerStarted: Promise<void> | null = null;
+/** One worker for the file, started by the first test that needs jobs to run (the first checks them queued). */
+function ensureWorker(): Promise<void> {
+  workerStarted ??= startSessionWorker({
+    db,
+    ai: runtime(),
+    queue,
+    storage: createLocalStorage(os.tmpdir()),
+    concurrency: 4,
+  });
+  return workerStarted;
+}
+
 async function jobsFor(sessionId: string) {
   const result = await db.pool.query<{ id: string; state: string }>(
     "SELECT id::text, state::text FROM pgboss.job WHERE name = $1 AND singleton_key = $2",
@@ -93,7 +119,7 @@ describe("replies as durable jobs", () => {
     }
     expect(await jobsFor(session.id)).toEqual([{ id, state: "created" }]);
 
-    await startSessionWorker({ db, ai, queue, storage: createLocalStorage(os.tmpdir()), concurrency: 4 });
+    await ensureWorker();
     const history = await waitFor(
       () => person.caller.message.list({ sessionId: session.id }),
       (page) => page.items.some((message) => message.author === "ai"),
@@ -108,6 +134,7 @@ describe("replies as durable jobs", () => {
   });
 
   it("sends made while a reply streams get their replies one after another, in order", async () => {
+    await ensureWorker();
     const ai = runtime();
     const person = await createPerson(db, { ai });
     const session = await person.caller.session.create({ type: "text" });
@@ -135,5 +162,43 @@ describe("replies as durable jobs", () => {
     const runs = tokenOwners.filter((owner, index) => owner !== tokenOwners[index - 1]);
     expect(runs).toHaveLength(texts.length);
     expect(new Set(runs).size).toBe(texts.length);
+  });
+
+  it("an analysis asked for while a reply streams waits for the reply to be stored", async () => {
+    await ensureWorker();
+    const ai = runtime();
+    const person = await createPerson(db, { ai });
+    const session = await person.caller.session.create({ type: "text" });
+    await person.caller.message.send({ sessionId: session.id, text: "are we still on for friday?", reply: true });
+    const analysis = await person.caller.session.analyze({ id: session.id });
+
+    const history = await person.caller.message.list({ sessionId: session.id });
+    const reply = history.items.find((message) => message.author === "ai" && message.title === null);
+    expect(reply?.text).toBe("Answer to: are we still on for friday?");
+    expect(analysis.suggestions.map((message) => message.title)).toEqual(["Keep it light"]);
+    // Run in the request, the analysis would have stored its suggestions while the reply still streamed.
+    for (const suggestion of analysis.suggestions) expect(suggestion.timestamp).toBeGreaterThan(reply!.timestamp);
+  });
+
+  it("a session's memories are one job however often it is ended, and are stored when it runs", async () => {
+    await ensureWorker();
+    const ai = runtime();
+    const person = await createPerson(db, { ai });
+    const coach = await insertCharacter(db);
+    const { session } = await person.caller.session.start({ characterId: coach.id });
+    await person.caller.message.send({ sessionId: session.id, text: "I love hiking" });
+    await person.caller.session.end({ id: session.id });
+    await person.caller.session.end({ id: session.id });
+
+    const memories = await waitFor(
+      () => person.caller.memory.list({ characterId: coach.id }),
+      (page) => page.items.length > 0,
+    );
+    expect(memories.items.map((memory) => memory.content)).toEqual(["Loves hiking"]);
+    const jobs = await db.pool.query<{ state: string }>(
+      "SELECT state::text FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND data->>'kind' = 'memories'",
+      [SESSION_WORK_QUEUE, session.id],
+    );
+    expect(jobs.rows).toHaveLength(1);
   });
 });

@@ -1,11 +1,19 @@
 // Runs the session-work queue's jobs (see session-work-queue.ts for how they are ordered and retried).
-import { abortInterruptedAttempts, type AiRuntime, announce, FlowError, generateReply } from "@lockstep/ai";
+import {
+  abortInterruptedAttempts,
+  type AiRuntime,
+  analyzeSession,
+  announce,
+  FlowError,
+  generateReply,
+} from "@lockstep/ai";
 import { type Database, findMessage, type Job, markReplyFailed, toMessageDto, withUser } from "@lockstep/db";
 import { conversationStore } from "../services/ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
+import { extractSessionMemories } from "../services/memories.ts";
 import { readStoredScreenshot } from "../services/screenshots.ts";
 import type { BlobStorage } from "../storage/types.ts";
-import { replyIdFor, ZSessionWorkJobSchema } from "./session-work-queue.ts";
+import { replyIdFor, type TJobFailure, ZSessionWorkJobSchema } from "./session-work-queue.ts";
 
 export interface SessionWorkDeps {
   db: Database;
@@ -25,6 +33,39 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
     const meta = { requestId: data.requestId, ip: data.ip, userAgent: null };
     await readStoredScreenshot(scopeOf(deps.db, data.userId), deps, meta, data.sessionId, data.file);
     return { read: data.file.key };
+  }
+  if (data.kind === "memories") {
+    const scope = scopeOf(deps.db, data.userId);
+    return extractSessionMemories(
+      scope,
+      deps.ai,
+      { requestId: data.requestId, ip: data.ip, userAgent: null },
+      {
+        id: data.sessionId,
+        characterId: data.characterId,
+      },
+    );
+  }
+  if (data.kind === "analysis") {
+    try {
+      return await analyzeSession({
+        runtime: deps.ai,
+        store: conversationStore(scopeOf(deps.db, data.userId)),
+        context: {
+          userId: data.userId,
+          sessionId: data.sessionId,
+          ip: data.ip,
+          dataSource: "web",
+          requestId: data.requestId,
+        },
+        ...(deps.ai.sentimentOf ? { sentimentOf: deps.ai.sentimentOf } : {}),
+      });
+    } catch (error) {
+      // The request waiting for it turns this into the error the person sees.
+      if (error instanceof FlowError)
+        return { failed: true, reason: error.reason, message: error.message } satisfies TJobFailure;
+      throw error;
+    }
   }
   const replyId = replyIdFor(data.messageId);
   const retried = (job as { retryCount?: number }).retryCount ?? 0;

@@ -5,7 +5,7 @@ import type { AiRuntime } from "@lockstep/ai";
 import type { Database, JobQueue } from "@lockstep/db";
 import type { BlobStorage } from "../storage/types.ts";
 import { runSessionWork } from "./session-work.ts";
-import { createSessionWorkQueue, SESSION_WORK_QUEUE } from "./session-work-queue.ts";
+import { createSessionWorkQueue, SESSION_WORK_QUEUE, type TJobFailure } from "./session-work-queue.ts";
 
 export interface WorkerOptions {
   db: Database;
@@ -30,10 +30,27 @@ export async function startSessionWorker(options: WorkerOptions): Promise<void> 
       // With NOTIFY on, pg-boss otherwise polls only every 30 s, and nothing is notified when a job
       // ends: a session's next job (strict FIFO) would wait up to 30 s after the one before it.
       notifyPollingIntervalSeconds: 1,
+      includeMetadata: true,
     },
     async ([job]) => {
       if (!job) return null;
-      return runSessionWork({ db: options.db, ai: options.ai, storage: options.storage }, job);
+      try {
+        return await runSessionWork({ db: options.db, ai: options.ai, storage: options.storage }, job);
+      } catch (error) {
+        // A job that ends failed would hold back every later job of its session (strict FIFO), so
+        // the last attempt completes with the failure instead: visible to the operator and to a
+        // request waiting for it, and the session's next job runs.
+        if (job.retryCount < job.retryLimit) throw error;
+        console.error(
+          `[jobs] ${SESSION_WORK_QUEUE} job ${job.id} gave up after ${job.retryCount + 1} attempt(s):`,
+          error,
+        );
+        return {
+          failed: true,
+          reason: "internal",
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies TJobFailure;
+      }
     },
   );
 }

@@ -15,6 +15,7 @@ import {
   clearReplyStatus,
   findMessage,
   insertAiMessages,
+  type JobQueue,
   loadAnalysisContext,
   markReplyFailed,
   type ScopedTx,
@@ -25,7 +26,7 @@ import {
   updateSession,
 } from "@lockstep/db";
 import type { RequestMeta } from "../context.ts";
-import { enqueueReply } from "../jobs/session-work-queue.ts";
+import { enqueueAnalysis, enqueueReply, SESSION_WORK_QUEUE, ZJobFailureSchema } from "../jobs/session-work-queue.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 
@@ -204,6 +205,11 @@ export async function startReplyRetry(
   }
 }
 
+/**
+ * Runs the analysis and answers with its suggestions. With a job queue it is a session job, queued
+ * behind the replies in flight (it reads the conversation they finished), and this request waits
+ * for it; should the request's process die, the analysis still completes and the person sees it.
+ */
 export async function runAnalysis(
   ai: AiRuntime,
   scope: UserScope,
@@ -211,6 +217,21 @@ export async function runAnalysis(
   sessionId: string,
   sentimentOf?: (text: string) => "positive" | "negative" | "neutral",
 ) {
+  if (ai.jobs) {
+    const id = await enqueueAnalysis(ai.jobs, {
+      userId: scope.userId,
+      sessionId,
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    const output = await waitForSessionJob(ai.jobs, id, ANALYSIS_WAIT_MS);
+    const failure = ZJobFailureSchema.safeParse(output);
+    if (failure.success) {
+      if (failure.data.reason === "internal") throw new AppError("UPSTREAM_UNAVAILABLE", failure.data.message);
+      return flowErrorToAppError(new FlowError(failure.data.reason, failure.data.message));
+    }
+    return output as Awaited<ReturnType<typeof analyzeSession>>;
+  }
   try {
     return await analyzeSession({
       runtime: ai,
@@ -220,5 +241,27 @@ export async function runAnalysis(
     });
   } catch (error) {
     return flowErrorToAppError(error);
+  }
+}
+
+/** How long a request waits for its analysis (a queued reply plus the suggestions call). */
+const ANALYSIS_WAIT_MS = 180_000;
+
+/** The output of a session job once it is done; an AppError when it failed, was cancelled or took too long. */
+async function waitForSessionJob(queue: JobQueue, id: string, timeoutMs: number): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const job = await queue.getJobById(SESSION_WORK_QUEUE, id);
+    if (job?.state === "completed") return job.output;
+    if (job?.state === "failed" || job?.state === "cancelled" || !job) {
+      throw new AppError("UPSTREAM_UNAVAILABLE", "The analysis could not be completed. Try again.");
+    }
+    if (Date.now() > deadline) {
+      throw new AppError(
+        "UPSTREAM_UNAVAILABLE",
+        "The analysis is taking longer than expected; its suggestions will appear in the session.",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }

@@ -5,6 +5,7 @@ import type { TMemoryDto, TMemoryListInput } from "@lockstep/contracts";
 import { deleteMemory, listMemories } from "@lockstep/db";
 import type { RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { enqueueMemories } from "../jobs/session-work-queue.ts";
 import type { UserScope } from "../scopes.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
 
@@ -52,4 +53,27 @@ export async function extractSessionMemories(
     sessionId: session.id,
     call: { ip: meta.ip, dataSource: "web", requestId: meta.requestId },
   });
+}
+
+/**
+ * Has the character remember an ended session: a durable job when the server has a queue (one per
+ * session, so a retried end asks once), else right here.
+ */
+export async function rememberSession(
+  scope: UserScope,
+  ai: AiRuntime | undefined,
+  meta: RequestMeta,
+  session: { id: string; characterId: string },
+): Promise<void> {
+  if (ai?.jobs) {
+    await enqueueMemories(ai.jobs, {
+      userId: scope.userId,
+      sessionId: session.id,
+      characterId: session.characterId,
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return;
+  }
+  await extractSessionMemories(scope, ai, meta, session);
 }

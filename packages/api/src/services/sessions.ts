@@ -37,7 +37,7 @@ import type { InnerContext, RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 import { cursorCodec, pageFrom, ZCursorIdSchema, ZCursorTimeSchema } from "./cursors.ts";
-import { extractSessionMemories } from "./memories.ts";
+import { rememberSession } from "./memories.ts";
 
 /** The list's sort key: pinned first (1 or 0, null when pins do not sort), then time, then id. */
 const sessionsCursor = cursorCodec(
@@ -157,7 +157,7 @@ export async function endSession(
   const result = await scope.run((tx) => endSessionOnce(tx, id));
   if (!result) throw notFound();
   const characterId = result.row.character_id;
-  if (result.ended && characterId) await extractSessionMemories(scope, ai, meta, { id: result.row.id, characterId });
+  if (result.ended && characterId) await rememberSession(scope, ai, meta, { id: result.row.id, characterId });
   return toSessionDto(result.row);
 }
 
