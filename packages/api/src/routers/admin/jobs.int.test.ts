@@ -221,3 +221,31 @@ describe("admin.jobs.retry and cancel", () => {
     expect((await errorOf(caller.admin.jobs.retry({ queue: FLAKY, id: failedId }))).code).toBe("SERVICE_UNAVAILABLE");
   });
 });
+
+describe("a session job that finished with its failure", () => {
+  it("shows as failed with its error, and retrying it queues a copy behind its session's other jobs", async () => {
+    const otherSession = randomUUID();
+    const id = (await queue.send(
+      SESSION_WORK_QUEUE,
+      { kind: "analysis", userId: bob.id, sessionId: otherSession, requestId: "req-2", ip: "10.9.8.7" },
+      { singletonKey: otherSession },
+    ))!;
+    // What the worker's last attempt does instead of failing the job (so the session is not held back).
+    const fetched = await queue.fetch(SESSION_WORK_QUEUE, { batchSize: 10 });
+    expect(fetched.map((job) => job.id)).toContain(id);
+    await queue.complete(SESSION_WORK_QUEUE, id, { failed: true, reason: "internal", message: "the model gave up" });
+
+    const failed = (await allJobs({ state: "failed", queue: SESSION_WORK_QUEUE })).find((job) => job.id === id);
+    expect(failed).toMatchObject({
+      state: "failed",
+      kind: "analysis",
+      sessionId: otherSession,
+      error: "the model gave up",
+    });
+
+    const copy = await adminCaller().admin.jobs.retry({ queue: SESSION_WORK_QUEUE, id });
+    expect(copy).toMatchObject({ state: "queued", kind: "analysis", sessionId: otherSession });
+    expect(copy.id).not.toBe(id);
+    expect(await auditRows(db, { action: "admin.jobs.retry", entityId: id })).toHaveLength(1);
+  });
+});

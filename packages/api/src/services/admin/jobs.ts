@@ -26,10 +26,19 @@ const SCHEMA = "pgboss";
 
 const jobsCursor = cursorCodec("admin.jobs.list", ZTimeIdKeySchema);
 
+/**
+ * A job's state as operators see it. A session job's last failed attempt completes with
+ * `{ failed: true }` rather than ending `failed` (which would hold back its session's later jobs),
+ * so that is shown as failed too.
+ */
+const FINISHED_WITH_FAILURE = `(state = 'completed' AND output->>'failed' = 'true')`;
+const SHOWN_STATE = `(CASE WHEN ${FINISHED_WITH_FAILURE} THEN 'failed' ELSE state::text END)`;
+
 interface JobRow {
   id: string;
   name: string;
   state: TQueueJobState;
+  finished_with_failure: boolean;
   kind: string | null;
   session_id: string | null;
   user_id: string | null;
@@ -48,7 +57,8 @@ interface JobRow {
 const JOB_COLUMNS = `
   id::text AS id,
   name,
-  state::text AS state,
+  ${SHOWN_STATE} AS state,
+  ${FINISHED_WITH_FAILURE} AS finished_with_failure,
   data->>'kind' AS kind,
   data->>'sessionId' AS session_id,
   data->>'userId' AS user_id,
@@ -57,7 +67,7 @@ const JOB_COLUMNS = `
   floor(extract(epoch FROM created_on) * 1000)::float8 AS created_ms,
   floor(extract(epoch FROM started_on) * 1000)::float8 AS started_ms,
   floor(extract(epoch FROM completed_on) * 1000)::float8 AS completed_ms,
-  CASE WHEN state = 'failed' THEN left(output->>'message', ${JOB_ERROR_MAX}) END AS error,
+  CASE WHEN state = 'failed' OR ${FINISHED_WITH_FAILURE} THEN left(output->>'message', ${JOB_ERROR_MAX}) END AS error,
   singleton_key`;
 
 function msOf(value: number | string | null): number | null {
@@ -106,7 +116,7 @@ export async function listJobs(queue: JobQueue | undefined, input: TJobListInput
     `SELECT ${JOB_COLUMNS}
        FROM ${SCHEMA}.job
       WHERE ($1::text IS NULL OR name = $1)
-        AND ($2::text IS NULL OR state::text = $2)
+        AND ($2::text IS NULL OR ${SHOWN_STATE} = $2)
         AND ($3::timestamptz IS NULL OR (${created}, id) < ($3::timestamptz, $4::uuid))
       ORDER BY ${created} DESC, id DESC
       LIMIT $5`,
@@ -138,7 +148,7 @@ export async function countJobs(queue: JobQueue | undefined): Promise<TJobCounts
     queue.getQueues(),
     rowsOf<{ name: string; state: TQueueJobState; n: number | string }>(
       queue,
-      `SELECT name, state::text AS state, count(*) AS n FROM ${SCHEMA}.job GROUP BY name, state`,
+      `SELECT name, ${SHOWN_STATE} AS state, count(*) AS n FROM ${SCHEMA}.job GROUP BY 1, 2`,
       [],
     ),
   ]);
@@ -204,8 +214,34 @@ async function act(
   );
 }
 
-/** A failed job goes back to `retrying` (one more attempt allowed), a cancelled one back to `queued`. */
-export function retryJob(scope: AdminScope, queue: JobQueue | undefined, input: TJobActionInput): Promise<TJobDto> {
+/**
+ * A failed job goes back to `retrying` (one more attempt allowed), a cancelled one back to `queued`.
+ * A session job that finished with its failure is done for the queue, so a copy of it is queued
+ * instead (behind its session's other jobs); the answer is that new job.
+ */
+export async function retryJob(
+  scope: AdminScope,
+  queue: JobQueue | undefined,
+  input: TJobActionInput,
+): Promise<TJobDto> {
+  if (queue) {
+    const [finished] = await rowsOf<{ data: object; singleton_key: string | null }>(
+      queue,
+      `SELECT data, singleton_key FROM ${SCHEMA}.job WHERE name = $1 AND id = $2::uuid AND ${FINISHED_WITH_FAILURE}`,
+      [input.queue, input.id],
+    );
+    if (finished) {
+      const before = await findJob(queue, input);
+      const copyId = await queue.send(input.queue, finished.data, {
+        ...(finished.singleton_key ? { singletonKey: finished.singleton_key } : {}),
+      });
+      if (!copyId) throw new AppError("CONFLICT", "The queue did not take a copy of the job; try again.", { ...input });
+      const after = await findJob(queue, { queue: input.queue, id: copyId });
+      return scope.change({ action: "admin.jobs.retry", entityType: ENTITY, entityId: input.id }, () =>
+        Promise.resolve({ result: after, before: auditView(before), after: auditView(after) }),
+      );
+    }
+  }
   return act(scope, queue, input, "retry", RETRYABLE_JOB_STATES, async (q, before) => {
     return affected(
       before.state === "cancelled" ? await q.resume(input.queue, input.id) : await q.retry(input.queue, input.id),
