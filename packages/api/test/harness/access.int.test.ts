@@ -25,7 +25,7 @@ const started = Date.now();
 beforeAll(async () => {
   db = await createTestDatabase();
   // The server's default AI (offline provider), so procedures that call a model run as in production.
-  ai = harnessAi(db);
+  ai = await harnessAi(db);
   actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
 });
 

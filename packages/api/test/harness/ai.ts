@@ -8,8 +8,11 @@ import {
   SessionStreams,
   sentimentOf,
 } from "@lockstep/ai";
-import { type Database, seedDatabase } from "@lockstep/db";
+import os from "node:os";
+import { type Database, openJobQueue, seedDatabase } from "@lockstep/db";
+import { prepareQueues, startSessionWorker } from "../../src/jobs/worker.ts";
 import { backgroundTasks } from "../../src/services/ai-flows.ts";
+import { createLocalStorage } from "../../src/storage/index.ts";
 
 export interface HarnessAi {
   runtime: AiRuntime;
@@ -20,12 +23,15 @@ export interface HarnessAi {
 const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "system" as const };
 
 /**
- * The same assembly as apps/server/src/ai.ts, minus its start-up sweeps and retention schedule.
- * An empty environment picks the built-in provider: deterministic, offline, never a network call.
+ * The same assembly as apps/server/src/ai.ts (a job queue on the test database with a worker),
+ * minus its start-up sweeps and schedules. An empty environment picks the built-in provider:
+ * deterministic, offline, never a network call.
  */
-export function harnessAi(db: Database): HarnessAi {
+export async function harnessAi(db: Database): Promise<HarnessAi> {
   const provider = providerFromEnv({});
   const log = createInteractionLog(db);
+  const jobs = await openJobQueue(db, { schedule: false, supervise: false });
+  await prepareQueues(jobs);
   const runtime: AiRuntime = {
     provider,
     log,
@@ -33,11 +39,13 @@ export function harnessAi(db: Database): HarnessAi {
     retrieve: (query, retrieval) =>
       createKnowledgeRetriever(db, provider, { log, context: retrieval.context ?? SYSTEM_CONTEXT })(query, retrieval),
     sentimentOf,
+    jobs,
   };
+  await startSessionWorker({ db, ai: runtime, queue: jobs, storage: createLocalStorage(os.tmpdir()) });
   return {
     runtime,
     async close() {
-      await backgroundTasks.settle(10_000);
+      await Promise.all([jobs.stop({ graceful: true, timeout: 10_000 }), backgroundTasks.settle(10_000)]);
       await runtime.streams.close();
     },
   };

@@ -40,7 +40,7 @@ export async function fuzzSuite(shard: number, shards: number): Promise<void> {
   beforeAll(async () => {
     db = await createTestDatabase();
     // The server's default AI (offline provider), so procedures that call a model run as in production.
-    ai = harnessAi(db);
+    ai = await harnessAi(db);
     actors = databaseActors(db, harnessServerInfo(await migrationsOnDisk()), { ai: ai.runtime });
     await seedLikeTheServer(db, ai);
     // Someone else's rows, so generated ids sometimes point at a stranger's row, not only at nothing.
