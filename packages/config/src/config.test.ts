@@ -51,6 +51,8 @@ describe("loadConfig", () => {
     [{ BODY_LIMIT_BYTES: "-1" }, "BODY_LIMIT_BYTES"],
     [{ LOG_PRETTY: "yes please" }, "LOG_PRETTY"],
     [{ SEED_ON_START: "maybe" }, "SEED_ON_START"],
+    [{ ROLE: "both" }, "ROLE"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ BETTER_AUTH_SECRET: "short" }, "BETTER_AUTH_SECRET"],
     [{ PUBLIC_URL: "chat.example.com" }, "PUBLIC_URL"],
     [{ TRUSTED_ORIGINS: "https://ok.example.com, not a url" }, "TRUSTED_ORIGINS"],
@@ -109,8 +111,12 @@ describe("each group", () => {
       BODY_LIMIT_BYTES: "2048",
       TRUST_PROXY: "10.0.0.1, 10.0.0.0/8",
       SEED_ON_START: "false",
+      ROLE: "worker",
+      REDIS_URL: "redis://127.0.0.1:6379",
     });
     expect(server).toEqual({
+      role: "worker",
+      redisUrl: "redis://127.0.0.1:6379",
       port: 8080,
       host: "0.0.0.0",
       logLevel: "debug",
@@ -119,6 +125,7 @@ describe("each group", () => {
       trustProxy: ["10.0.0.1", "10.0.0.0/8"],
       seedOnStart: false,
     });
+    expect(loadConfig({}).server).toMatchObject({ role: "all", redisUrl: undefined });
     expect(loadConfig({ TRUST_PROXY: "true" }).server.trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: "false" }).server.trustProxy).toBeUndefined();
   });
