@@ -248,18 +248,18 @@ export async function runAnalysis(
 const ANALYSIS_WAIT_MS = 180_000;
 
 /** The output of a session job once it is done; an AppError when it failed, was cancelled or took too long. */
-async function waitForSessionJob(queue: JobQueue, id: string, timeoutMs: number): Promise<unknown> {
+export async function waitForSessionJob(queue: JobQueue, id: string, timeoutMs: number): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const job = await queue.getJobById(SESSION_WORK_QUEUE, id);
     if (job?.state === "completed") return job.output;
     if (job?.state === "failed" || job?.state === "cancelled" || !job) {
-      throw new AppError("UPSTREAM_UNAVAILABLE", "The analysis could not be completed. Try again.");
+      throw new AppError("UPSTREAM_UNAVAILABLE", "The work could not be completed. Try again.");
     }
     if (Date.now() > deadline) {
       throw new AppError(
         "UPSTREAM_UNAVAILABLE",
-        "The analysis is taking longer than expected; its suggestions will appear in the session.",
+        "This is taking longer than expected; the result will appear in the session.",
       );
     }
     await new Promise((resolve) => setTimeout(resolve, delay));

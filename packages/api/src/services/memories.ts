@@ -6,8 +6,12 @@ import { deleteMemory, listMemories } from "@lockstep/db";
 import type { RequestMeta } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { enqueueMemories } from "../jobs/session-work-queue.ts";
+import { waitForSessionJob } from "./ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+
+/** How long ending a session waits for its memories before answering. */
+const MEMORIES_WAIT_MS = 30_000;
 
 const memoryCursor = cursorCodec("memory.list", ZTimeIdKeySchema);
 
@@ -57,7 +61,7 @@ export async function extractSessionMemories(
 
 /**
  * Has the character remember an ended session: a durable job when the server has a queue (one per
- * session, so a retried end asks once), else right here.
+ * session, so a retried end asks once; the request waits a while for it), else right here.
  */
 export async function rememberSession(
   scope: UserScope,
@@ -66,13 +70,16 @@ export async function rememberSession(
   session: { id: string; characterId: string },
 ): Promise<void> {
   if (ai?.jobs) {
-    await enqueueMemories(ai.jobs, {
+    const id = await enqueueMemories(ai.jobs, {
       userId: scope.userId,
       sessionId: session.id,
       characterId: session.characterId,
       requestId: meta.requestId,
       ip: meta.ip,
     });
+    // As before it was a job, ending answers once the memories are kept (the character page shows
+    // them next); a slow model only delays the answer so long, and the job finishes regardless.
+    if (id) await waitForSessionJob(ai.jobs, id, MEMORIES_WAIT_MS).catch(() => undefined);
     return;
   }
   await extractSessionMemories(scope, ai, meta, session);
