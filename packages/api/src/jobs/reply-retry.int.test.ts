@@ -1,19 +1,14 @@
 // A reply that finally fails stays failed on the person's message (message.list shows it, the session
 // stream announces it), and message.retryReply asks again: once, however often it is pressed, and only
 // for the person's own message whose reply failed. Real queue, real provider, a fake model that faults.
-import {
-  createInteractionLog,
-  createOpenAiProvider,
-  SessionStreams,
-  type SessionStreamEnvelope,
-  withResilience,
-} from "@lockstep/ai";
+import { createInteractionLog, SessionStreams, type SessionStreamEnvelope } from "@lockstep/ai";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { type JobQueue, openJobQueue } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
+import { queuedRuntime, sessionJobs } from "../../test/testing/queued-runtime.ts";
 import { createLocalStorage } from "../storage/index.ts";
 import { runSessionWork } from "./session-work.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
@@ -42,32 +37,14 @@ afterAll(async () => {
 });
 
 function runtime() {
-  const provider = withResilience(
-    createOpenAiProvider({ baseURL: model.baseURL, apiKey: "test", chatModel: "fake-chat", embeddingModel: "fake" }),
-    {
-      firstTokenTimeoutMs: 5_000,
-      totalTimeoutMs: 30_000,
-      maxAttempts: MODEL_ATTEMPTS,
-      baseDelayMs: 10,
-      maxDelayMs: 50,
-      breakerThreshold: 50,
-      halfOpenAfterMs: 1000,
-    },
-  );
-  return { provider, log: createInteractionLog(db), streams, retrieve: async () => [], jobs: queue };
+  return queuedRuntime({ db, model, queue, streams, modelAttempts: MODEL_ATTEMPTS });
 }
 
 function failNextReply() {
   for (let i = 0; i < MODEL_ATTEMPTS; i++) model.enqueue({ kind: "status", status: 500, endpoint: "chat" });
 }
 
-async function jobsFor(sessionId: string) {
-  const result = await db.pool.query<{ id: string; state: string }>(
-    "SELECT id::text, state::text FROM pgboss.job WHERE name = $1 AND singleton_key = $2 ORDER BY created_on",
-    [SESSION_WORK_QUEUE, sessionId],
-  );
-  return result.rows;
-}
+const jobsFor = (sessionId: string) => sessionJobs(db, SESSION_WORK_QUEUE, sessionId);
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,13 +2,7 @@
 // with the real provider against a fake OpenAI-compatible model that streams slowly, and the real
 // interaction log: a retried send is one job, and replies to sends made while a reply streams come
 // one after another, in order, never interleaved.
-import {
-  createInteractionLog,
-  createOpenAiProvider,
-  SessionStreams,
-  type SessionStreamEnvelope,
-  withResilience,
-} from "@lockstep/ai";
+import { SessionStreams, type SessionStreamEnvelope } from "@lockstep/ai";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { type JobQueue, openJobQueue } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
@@ -17,6 +11,7 @@ import os from "node:os";
 import { createLocalStorage } from "../storage/index.ts";
 import { createPerson } from "../../test/testing/callers.ts";
 import { insertCharacter } from "../../test/testing/characters.ts";
+import { queuedRuntime, sessionJobs } from "../../test/testing/queued-runtime.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
 import { prepareQueues, startSessionWorker } from "./worker.ts";
 
@@ -58,24 +53,7 @@ function lastUserText(body: { messages?: { role: string; content: unknown }[] })
 }
 
 function runtime() {
-  const provider = withResilience(
-    createOpenAiProvider({
-      baseURL: model.baseURL,
-      apiKey: "test",
-      chatModel: "fake-chat",
-      embeddingModel: "fake-embed",
-    }),
-    {
-      firstTokenTimeoutMs: 5_000,
-      totalTimeoutMs: 30_000,
-      maxAttempts: 2,
-      baseDelayMs: 10,
-      maxDelayMs: 50,
-      breakerThreshold: 50,
-      halfOpenAfterMs: 1000,
-    },
-  );
-  return { provider, log: createInteractionLog(db), streams, retrieve: async () => [], jobs: queue };
+  return queuedRuntime({ db, model, queue, streams });
 }
 
 let workerStarted: Promise<void> | null = null;
@@ -91,13 +69,7 @@ function ensureWorker(): Promise<void> {
   return workerStarted;
 }
 
-async function jobsFor(sessionId: string) {
-  const result = await db.pool.query<{ id: string; state: string }>(
-    "SELECT id::text, state::text FROM pgboss.job WHERE name = $1 AND singleton_key = $2",
-    [SESSION_WORK_QUEUE, sessionId],
-  );
-  return result.rows;
-}
+const jobsFor = (sessionId: string) => sessionJobs(db, SESSION_WORK_QUEUE, sessionId);
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
