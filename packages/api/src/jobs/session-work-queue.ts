@@ -94,6 +94,28 @@ export const ZJobFailureSchema = z.object({
 export type TJobFailure = z.infer<typeof ZJobFailureSchema>;
 export type TSessionWorkJob = z.infer<typeof ZSessionWorkJobSchema>;
 
+/** The session-work workers of this process, per queue, so a job sent here wakes one at once. */
+const localWorkers = new WeakMap<JobQueue, string[]>();
+
+/** Called by a worker once it is taking session jobs from `queue`. */
+export function registerLocalSessionWorker(queue: JobQueue, workerId: string): void {
+  localWorkers.set(queue, [...(localWorkers.get(queue) ?? []), workerId]);
+}
+
+/**
+ * Sends a session job and wakes this process's own worker, if it has one: without it the job waits
+ * for the next poll (NOTIFY wakes workers on PostgreSQL, but the embedded database has none).
+ */
+async function sendSessionJob(
+  queue: JobQueue,
+  data: TSessionWorkJob,
+  options: { id?: string; singletonKey: string },
+): Promise<string | null> {
+  const id = await queue.send(SESSION_WORK_QUEUE, data, options);
+  if (id) for (const workerId of localWorkers.get(queue) ?? []) queue.notifyWorker(workerId);
+  return id;
+}
+
 export async function createSessionWorkQueue(queue: JobQueue): Promise<void> {
   if (!(await queue.getQueue(SESSION_WORK_QUEUE))) {
     await queue.createQueue(SESSION_WORK_QUEUE, SESSION_WORK_QUEUE_OPTIONS);
@@ -115,19 +137,19 @@ export function enqueueReply(
   jobId: string = job.messageId,
 ): Promise<string | null> {
   const data: TReplyJob = { kind: "reply", ...job };
-  return queue.send(SESSION_WORK_QUEUE, data, { id: jobId, singletonKey: job.sessionId });
+  return sendSessionJob(queue, data, { id: jobId, singletonKey: job.sessionId });
 }
 
 /** Enqueues reading an uploaded screenshot (each accepted upload is read once; a new upload is a new job). */
 export function enqueueOcr(queue: JobQueue, job: Omit<TOcrJob, "kind">): Promise<string | null> {
   const data: TOcrJob = { kind: "ocr", ...job };
-  return queue.send(SESSION_WORK_QUEUE, data, { singletonKey: job.sessionId });
+  return sendSessionJob(queue, data, { singletonKey: job.sessionId });
 }
 
 /** Enqueues an analysis; its id is returned so the request can wait for the outcome. */
 export async function enqueueAnalysis(queue: JobQueue, job: Omit<TAnalysisJob, "kind">): Promise<string> {
   const data: TAnalysisJob = { kind: "analysis", ...job };
-  const id = await queue.send(SESSION_WORK_QUEUE, data, { singletonKey: job.sessionId });
+  const id = await sendSessionJob(queue, data, { singletonKey: job.sessionId });
   if (!id) throw new Error("the queue refused a new analysis job");
   return id;
 }
@@ -135,7 +157,7 @@ export async function enqueueAnalysis(queue: JobQueue, job: Omit<TAnalysisJob, "
 /** Enqueues memory extraction for an ended session: one job per session, however often it is ended. */
 export function enqueueMemories(queue: JobQueue, job: Omit<TMemoriesJob, "kind">): Promise<string | null> {
   const data: TMemoriesJob = { kind: "memories", ...job };
-  return queue.send(SESSION_WORK_QUEUE, data, {
+  return sendSessionJob(queue, data, {
     id: uuidv5(`memories:${job.sessionId}`, REPLY_ID_NAMESPACE),
     singletonKey: job.sessionId,
   });

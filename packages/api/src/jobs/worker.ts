@@ -5,7 +5,12 @@ import type { AiRuntime } from "@lockstep/ai";
 import type { Database, JobQueue } from "@lockstep/db";
 import type { BlobStorage } from "../storage/types.ts";
 import { runSessionWork } from "./session-work.ts";
-import { createSessionWorkQueue, SESSION_WORK_QUEUE, type TJobFailure } from "./session-work-queue.ts";
+import {
+  createSessionWorkQueue,
+  registerLocalSessionWorker,
+  SESSION_WORK_QUEUE,
+  type TJobFailure,
+} from "./session-work-queue.ts";
 
 export interface WorkerOptions {
   db: Database;
@@ -22,7 +27,7 @@ export async function prepareQueues(queue: JobQueue): Promise<void> {
 }
 
 export async function startSessionWorker(options: WorkerOptions): Promise<void> {
-  await options.queue.work(
+  const workerId = await options.queue.work(
     SESSION_WORK_QUEUE,
     {
       localConcurrency: options.concurrency ?? 8,
@@ -53,4 +58,5 @@ export async function startSessionWorker(options: WorkerOptions): Promise<void> 
       }
     },
   );
+  registerLocalSessionWorker(options.queue, workerId);
 }
