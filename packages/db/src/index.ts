@@ -32,6 +32,7 @@ export {
   type Job,
   type JobQueue,
   type JobWithMetadata,
+  JOB_QUEUE_SCHEMA,
   openJobQueue,
   type OpenJobQueueOptions,
   type QueueDefinition,

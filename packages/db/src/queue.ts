@@ -5,6 +5,9 @@
 import type { QueryResult } from "pg";
 import { type Db, PgBoss } from "pg-boss";
 import type { Database } from "./connection.ts";
+import { JOB_QUEUE_SCHEMA } from "./queue-schema.ts";
+
+export { JOB_QUEUE_SCHEMA } from "./queue-schema.ts";
 
 export { PgBoss as JobQueue } from "pg-boss";
 export type { Job, JobWithMetadata, Queue as QueueDefinition, SendOptions, WorkOptions } from "pg-boss";
@@ -37,7 +40,7 @@ function throughPool(db: Database): Db {
 /** Starts pg-boss on `db` (creating or migrating its `pgboss` schema on first use). */
 export async function openJobQueue(db: Database, options: OpenJobQueueOptions = {}): Promise<PgBoss> {
   const common = {
-    schema: "pgboss",
+    schema: JOB_QUEUE_SCHEMA,
     schedule: options.schedule ?? true,
     supervise: options.supervise ?? true,
     // How soon a job whose process died (its heartbeat lapsed) is given to another worker: every

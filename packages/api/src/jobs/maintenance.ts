@@ -2,7 +2,11 @@
 // closing calls whose process died), as queue schedules: pg-boss's cron pass sends one job per tick
 // however many processes run it, and any worker takes it. Nothing shared is scheduled with timers.
 import { runRetention, sweepAbandonedInteractions } from "@lockstep/ai";
-import { type Database, type JobQueue, refreshAiInteractionRollups } from "@lockstep/db";
+import { type Database, failAbandonedReplies, type JobQueue, refreshAiInteractionRollups } from "@lockstep/db";
+import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
+
+/** A reply owed this long with no job behind it is given up (a send enqueues within moments). */
+export const ABANDONED_REPLY_AFTER_MS = 2 * 60_000;
 
 export interface MaintenanceContext {
   db: Database;
@@ -27,6 +31,17 @@ export const MAINTENANCE_TASKS: readonly MaintenanceTask[] = [
   },
   // The admin overview's hourly rollups; hours not rolled up yet are read from the log itself.
   { name: "ai-log-rollups", cron: "*/10 * * * *", run: ({ db }) => refreshAiInteractionRollups(db) },
+  // A reply still owed with no job left to write it (its last attempt died with its process).
+  {
+    name: "reply-sweep",
+    cron: "*/5 * * * *",
+    run: ({ db }) =>
+      failAbandonedReplies(db, {
+        queueName: SESSION_WORK_QUEUE,
+        olderThan: new Date(Date.now() - ABANDONED_REPLY_AFTER_MS),
+        reason: "The reply was interrupted. Try again.",
+      }),
+  },
   // A call still PENDING after ten minutes lost its process (no call runs that long).
   { name: "ai-log-sweep", cron: "*/5 * * * *", run: ({ db }) => sweepAbandonedInteractions(db) },
 ];

@@ -3,6 +3,8 @@
 // idempotent sends with a client-made id, edits of typed messages, reactions, and the state of the reply
 // a person's message is owed (pending, failed, or none).
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
+import type { Database } from "../connection.ts";
+import { JOB_QUEUE_SCHEMA } from "../queue-schema.ts";
 import type { ScopedTx } from "../scoped.ts";
 
 export interface MessageRow {
@@ -151,6 +153,26 @@ export async function markReplyFailed(tx: ScopedTx, messageId: string, reason: s
   const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'FAILED', reply_error = ${reason}
     WHERE id = ${messageId}::uuid AND reply_status = 'PENDING'`;
   return changed > 0;
+}
+
+/**
+ * Marks FAILED the replies still PENDING with no job left that could produce them: the job's last
+ * allowed attempt died with its process, so nothing else would ever tell the person. Only messages
+ * older than `olderThan` (a send commits its message a moment before it enqueues the job), across
+ * every person (the owner's connection; this is upkeep, not a request). Returns how many changed.
+ */
+export async function failAbandonedReplies(
+  db: Database,
+  options: { queueName: string; olderThan: Date; reason: string },
+): Promise<number> {
+  const jobs = Prisma.raw(`"${JOB_QUEUE_SCHEMA}".job`);
+  return db.prisma.$executeRaw`
+    UPDATE messages m SET reply_status = 'FAILED', reply_error = ${options.reason}
+     WHERE m.reply_status = 'PENDING' AND m.created_at < ${options.olderThan}
+       AND NOT EXISTS (
+         SELECT 1 FROM ${jobs} j
+          WHERE j.name = ${options.queueName} AND j.singleton_key = m.session_id::text
+            AND j.data->>'messageId' = m.id::text AND j.state IN ('created', 'retry', 'active'))`;
 }
 
 /**

@@ -15,14 +15,13 @@ import {
   type TJobStateCounts,
   type TQueueJobState,
 } from "@lockstep/contracts";
-import type { JobQueue } from "@lockstep/db";
+import { JOB_QUEUE_SCHEMA, type JobQueue } from "@lockstep/db";
 import { AppError } from "../../errors.ts";
 import type { AdminScope } from "../../scopes.ts";
 import { cursorCodec, ZTimeIdKeySchema } from "../cursors.ts";
 
 const ENTITY = "job";
-/** The schema `openJobQueue` keeps pg-boss's tables in. */
-const SCHEMA = "pgboss";
+const SCHEMA = JOB_QUEUE_SCHEMA;
 
 const jobsCursor = cursorCodec("admin.jobs.list", ZTimeIdKeySchema);
 
