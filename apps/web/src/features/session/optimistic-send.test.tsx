@@ -2,36 +2,14 @@
 // is retried with the same client-made id, and the message is shown exactly once throughout.
 import type { TMessageDto } from "@lockstep/contracts";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { withLaidOutBoxes } from "../../../test/layout.ts";
 import { SessionPage } from "./session-page.tsx";
 import { fakeApi, messageDto, networkError, refusal, SESSION_ID, sessionDto } from "../../../test/test-api.tsx";
 
 afterEach(cleanup);
 
-// happy-dom lays nothing out, so every box is 0 x 0 and the virtual list would show no rows; give
-// the boxes a size so the history renders what a browser would.
-const realRect = HTMLElement.prototype.getBoundingClientRect;
-const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
-const realSizes = sizes.map(
-  (name) =>
-    Object.getOwnPropertyDescriptor(HTMLElement.prototype, name) ??
-    Object.getOwnPropertyDescriptor(Element.prototype, name),
-);
-beforeAll(() => {
-  HTMLElement.prototype.getBoundingClientRect = () => DOMRect.fromRect({ x: 0, y: 0, width: 480, height: 640 });
-  for (const name of sizes)
-    Object.defineProperty(HTMLElement.prototype, name, {
-      configurable: true,
-      get: () => (name.endsWith("Width") ? 480 : 640),
-    });
-});
-afterAll(() => {
-  HTMLElement.prototype.getBoundingClientRect = realRect;
-  sizes.forEach((name, index) => {
-    const descriptor = realSizes[index];
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  });
-});
+withLaidOutBoxes();
 
 type SendInput = { id: string; sessionId: string; text: string; author: string; reply: boolean };
 

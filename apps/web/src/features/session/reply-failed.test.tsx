@@ -3,35 +3,14 @@
 // and once the retry is accepted the notice goes; a refused retry says why.
 import type { TMessageDto } from "@lockstep/contracts";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { withLaidOutBoxes } from "../../../test/layout.ts";
 import { SessionPage } from "./session-page.tsx";
 import { fakeApi, messageDto, refusal, SESSION_ID, sessionDto } from "../../../test/test-api.tsx";
 
 afterEach(cleanup);
 
-// happy-dom lays nothing out; give boxes a size so the virtual list renders its rows.
-const realRect = HTMLElement.prototype.getBoundingClientRect;
-const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
-const realSizes = sizes.map(
-  (name) =>
-    Object.getOwnPropertyDescriptor(HTMLElement.prototype, name) ??
-    Object.getOwnPropertyDescriptor(Element.prototype, name),
-);
-beforeAll(() => {
-  HTMLElement.prototype.getBoundingClientRect = () => DOMRect.fromRect({ x: 0, y: 0, width: 480, height: 640 });
-  for (const name of sizes)
-    Object.defineProperty(HTMLElement.prototype, name, {
-      configurable: true,
-      get: () => (name.endsWith("Width") ? 480 : 640),
-    });
-});
-afterAll(() => {
-  HTMLElement.prototype.getBoundingClientRect = realRect;
-  sizes.forEach((name, index) => {
-    const descriptor = realSizes[index];
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  });
-});
+withLaidOutBoxes();
 
 const failed = messageDto({
   id: "00000000-0000-4000-8000-0000000000c1",
