@@ -29,3 +29,4 @@ export {
 } from "./services/screenshots.ts";
 export { prepareQueues, startSessionWorker } from "./jobs/worker.ts";
 export { scheduleMaintenance, startMaintenanceWorker, MAINTENANCE_TASKS } from "./jobs/maintenance.ts";
+export { replyIdFor } from "./jobs/session-work-queue.ts";

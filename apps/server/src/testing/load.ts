@@ -1,7 +1,11 @@
 // Load for tests and benchmarks of several server processes: people who sign up, open a session and
 // send messages (some asking for a reply) through one address, and a tally, read from the database,
 // of what became of every send the server acknowledged.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+// The id the server stores a reply under, so the tally can tell which reply answers which send.
+import { replyIdFor } from "@lockstep/api";
+
+export { replyIdFor };
 import type { Database } from "@lockstep/db";
 import { Browser, freshEmail, freshIp } from "./http.ts";
 
@@ -46,21 +50,6 @@ export async function send(sender: Sender, text: string, reply: boolean): Promis
     })
     .catch(() => 0);
   return { id, reply, status, sentAt };
-}
-
-const REPLY_ID_NAMESPACE = "5d0c4b0e-8a53-4c1e-9f0a-6f1f3e0c2a71";
-
-/**
- * The id a reply to `messageId` is stored under: the same name-based (v5) UUID as the server's
- * replyIdFor (a drift shows up as AI messages that answer nothing, which `tally` reports).
- */
-export function replyIdFor(messageId: string): string {
-  const namespace = Buffer.from(REPLY_ID_NAMESPACE.replaceAll("-", ""), "hex");
-  const hash = createHash("sha1").update(namespace).update(`reply:${messageId}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface Tally {
