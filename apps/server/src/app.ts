@@ -1,11 +1,9 @@
 // Builds the Fastify app: accounts under /api/auth, the tRPC API under /trpc, and the built web (/)
 // and admin (/admin/) apps, with request ids, security headers, CORS and a body size limit.
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import fastifyCors from "@fastify/cors";
 import fastifyHelmet from "@fastify/helmet";
-import fastifyStatic from "@fastify/static";
 import {
   type AppRouter,
   type Auth,
@@ -23,6 +21,7 @@ import { dataDir, type Database, type DataSettingsDefaults } from "@lockstep/db"
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { registerAdminExport } from "./admin-export.ts";
+import { registerStaticApps, type StaticApp } from "./static-apps.ts";
 import { screenshotRoutes } from "./uploads.ts";
 
 export interface BuildAppOptions {
@@ -42,7 +41,7 @@ export interface BuildAppOptions {
   /** The configured data settings shown before operators save their own (AI_LOG_RETENTION_DAYS). */
   dataDefaults?: DataSettingsDefaults;
   /** Built single-page apps to serve, by URL prefix ("/" and "/admin/"). */
-  apps?: { prefix: string; root: string }[];
+  apps?: StaticApp[];
 }
 
 /** Sign-in and sign-up answer with the session token in the JSON body too; the cookie is enough. */
@@ -197,27 +196,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     headersOf: toHeaders,
   });
 
-  // Longest prefix first, so /admin/ is not swallowed by the web app's fallback.
-  const apps = [...(options.apps ?? [])].filter((entry) => existsSync(path.join(entry.root, "index.html")));
-  apps.sort((a, b) => b.prefix.length - a.prefix.length);
-  for (const [index, entry] of apps.entries()) {
-    await app.register(fastifyStatic, {
-      root: entry.root,
-      prefix: entry.prefix,
-      decorateReply: index === 0,
-      wildcard: true,
-      index: ["index.html"],
-    });
-  }
-  // Client-side routes: any GET under an app's prefix that is not a file serves its index.html.
-  app.setNotFoundHandler((request, reply) => {
-    const entry = apps.find((candidate) => request.url.startsWith(candidate.prefix));
-    const acceptsHtml = (request.headers.accept ?? "").includes("text/html");
-    if (request.method === "GET" && entry && acceptsHtml && !request.url.startsWith("/trpc")) {
-      return reply.sendFile("index.html", entry.root);
-    }
-    return reply.code(404).send({ error: "Not Found", path: request.url });
-  });
+  await registerStaticApps(app, options.apps ?? []);
 
   return app;
 }
