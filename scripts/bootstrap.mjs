@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start` and `npm test` on a machine that has only Node and npm: when that Node is older than
 // package.json's engines, fetch the pinned Node into .tools/ and run again under it; fetch pnpm into
-// .tools/ when it is missing; install, generate the Prisma client, then start the product or run the tests.
+// .tools/ when it is missing; install, generate the Prisma client, build, then start the compiled server
+// or run the tests.
 // Plain Node with no dependencies, because nothing is installed yet when it runs.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,6 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const pnpmVersion = rootPackage.packageManager.replace(/^pnpm@/, "");
 const localPnpm = path.join(root, ".tools", "node_modules", ".bin", "pnpm");
+/** The compiled server `npm start` runs (built by `pnpm run build`, see apps/server/build.mjs). */
+const serverEntry = path.join(root, "apps", "server", "dist", "main.js");
 /** The Node fetched when the running one is too old; pinned so every machine and CI run the same. */
 const pinnedNode = rootPackage.lockstep.node;
 const engineRange = rootPackage.engines.node;
@@ -95,7 +98,7 @@ function ensureNode() {
 /**
  * Hands the rest of this run to a long-lived child and exits with its status. The child leads its
  * own process group and every stop signal this process gets goes to that whole group, so Ctrl-C or
- * a SIGTERM to `npm start`'s pid stops the server itself, not only the pnpm that started it.
+ * a SIGTERM to `npm start`'s pid reaches the server (or the test runner and everything it started).
  */
 function handOver(command, args, options) {
   const child = spawn(command, args, { cwd: root, stdio: "inherit", detached: true, ...options });
@@ -145,6 +148,11 @@ if (!satisfies(process.version, engineRange)) {
 
 function main() {
   const [command = "start", ...rest] = process.argv.slice(2);
+  // For tests of how `npm start` runs the server: they build once and must not pay for an install and a build per run.
+  if (command === "start" && process.env.LOCKSTEP_START_SKIP_BUILD === "1") {
+    startServer(rest, process.env);
+    return;
+  }
   const pnpm = ensurePnpm();
   const env = {
     ...process.env,
@@ -158,13 +166,26 @@ function main() {
   must(pnpm, ["run", "db:generate"], { env });
 
   if (command === "start") {
-    console.log("→ building the web and admin apps");
+    console.log("→ building the server and the web and admin apps");
     must(pnpm, ["run", "build"], { env });
-    handOver(pnpm, ["--filter", "@lockstep/server", "start", ...rest], { env });
+    startServer(rest, env);
   } else if (command === "test") {
     handOver(process.execPath, [path.join(root, "scripts", "run-tests.mjs"), ...rest], { env });
   } else {
     console.error(`unknown command "${command}" (use start or test)`);
     process.exit(2);
   }
+}
+
+/**
+ * Runs the compiled server with this Node, directly: no pnpm, shell or TypeScript loader between it
+ * and the terminal, so its output and the stop signals reach it as they are. It runs in apps/server,
+ * where `pnpm --filter @lockstep/server start` runs it, so relative paths in the environment mean the same.
+ */
+function startServer(args, env) {
+  if (!existsSync(serverEntry)) {
+    console.error(`✖ ${path.relative(root, serverEntry)} is missing: build it first (pnpm run build)`);
+    process.exit(1);
+  }
+  handOver(process.execPath, [serverEntry, ...args], { cwd: path.dirname(path.dirname(serverEntry)), env });
 }

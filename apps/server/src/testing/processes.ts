@@ -39,7 +39,7 @@ export async function waitFor(
 }
 
 /** The environment without what the test runner adds (TEST/NODE_ENV change Better Auth's defaults). */
-function operatorEnvironment(): Record<string, string> {
+export function operatorEnvironment(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
