@@ -1,5 +1,5 @@
-// Starts the product the way `npm start` does (apps/server/src/main.ts on a fresh embedded
-// database in a temporary data directory) and stops it; the tests talk to it over real HTTP.
+// Starts the product the way `npm start` does (the compiled server, apps/server/dist/main.js, on a
+// fresh embedded database in a temporary data directory) and stops it; the tests talk to it over real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,6 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const SERVER_DIR = path.join(REPO_ROOT, "apps/server");
+const SERVER_ENTRY = "dist/main.js";
 const SERVER_START_TIMEOUT_MS = 150_000;
 
 export interface ProductServer {
@@ -51,13 +53,18 @@ export async function startProductServer(options: StartProductServerOptions = {}
       `missing ${missing.join(" and ")}: build the apps first (pnpm --filter @lockstep/web --filter @lockstep/admin build)`,
     );
   }
+  if (!existsSync(path.join(SERVER_DIR, SERVER_ENTRY))) {
+    throw new Error(
+      `missing apps/server/${SERVER_ENTRY}: build the server first (pnpm --filter @lockstep/server build), after any change to it or the packages it uses`,
+    );
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), "lockstep-e2e-"));
   let output = "";
-  // Started the way the server package starts itself: tsx lives in apps/server, not at the root.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: path.join(REPO_ROOT, "apps/server"),
+  // Started as `npm start` starts it: this Node on the built JavaScript, in apps/server.
+  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: SERVER_DIR,
     env: {
       ...process.env,
       PORT: String(port),
