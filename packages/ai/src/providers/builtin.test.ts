@@ -42,6 +42,17 @@ const BOUNDARY: GroundingChunk = {
   phase: 1,
   score: 0.42,
 };
+/** An operator's own chunk for the "answer and ask back" move of small talk: retrieved, it wins over the starter ones. */
+const MOMENTUM: GroundingChunk = {
+  chunkId: "operator_momentum_001",
+  text: 'Answer their question with one small real detail and hand a question back. It keeps the rhythm going without effort on either side: "Good! Just back from a run. You?"',
+  situation: "Light back-and-forth small talk.",
+  primaryIntent: "build_momentum",
+  techniques: ["answer_and_ask"],
+  goal: "attraction",
+  phase: 2,
+  score: 0.31,
+};
 const NO_EXAMPLE: GroundingChunk = {
   ...OPENER,
   chunkId: "no_example",
@@ -107,18 +118,19 @@ describe("streamChat", () => {
     expect(await stream(request())).toEqual(await stream(request()));
   });
 
-  it("answers the contact's last line in the character's voice with the best chunk's example", async () => {
-    const events = await stream(request());
+  it("reads the contact's last line and answers it in the character's voice, grounded in the retrieved chunk for its move", async () => {
+    const context = { ...request().context, chunks: [OPENER, MOMENTUM, DRY_REPLY, BOUNDARY] };
+    const events = await stream(request({ context }));
     const text = textOf(events);
-    expect(text).toContain('They said "haha yeah"');
-    // The best-scoring chunk first, then the runner-up, whatever order the chunks came in.
-    expect(text).toContain('"Fair enough! Quick one then: beach holiday or city break?"');
-    expect(text).toContain("That photo on the Lisbon tram looks great.");
-    expect(text.indexOf("Fair enough")).toBeLessThan(text.indexOf("Lisbon"));
-    expect(text).toContain("A dry reply can mean they are busy");
+    expect(text).toMatch(/^It's easy small talk, and it reads warm/);
+    // The retrieved chunk whose intent is the move's, whatever its score, over the starter ones.
+    expect(text).toContain("Answer their question with one small real detail and hand a question back.");
+    expect(text).toContain('You could say: "Pretty good, thanks!');
+    // It drafts an answer; it does not hand the contact's words back.
+    expect(text).not.toContain('"haha yeah"');
     expect(text.endsWith("— Maya")).toBe(true);
     const shuffled = await stream(
-      request({ context: { ...request().context, chunks: [BOUNDARY, DRY_REPLY, OPENER] } }),
+      request({ context: { ...context, chunks: [BOUNDARY, DRY_REPLY, MOMENTUM, OPENER] } }),
     );
     expect(textOf(shuffled)).toBe(text);
   });
@@ -135,10 +147,41 @@ describe("streamChat", () => {
     });
   });
 
-  it("says honestly when it has nothing to go on", async () => {
-    const text = textOf(await stream(request({ context: { characterName: "Maya", chunks: [] } })));
-    expect(text).toContain('You said "They replied haha yeah, what now?"');
-    expect(text).toContain("I don't have anything in my knowledge base that fits this yet.");
+  it("grounds its advice in the starter knowledge base when retrieval found nothing", async () => {
+    const text = textOf(
+      await stream(
+        request({
+          context: {
+            characterName: "Maya",
+            chunks: [],
+            conversation: [{ author: "contact", text: "I GOT THE JOB!!! 🎉" }],
+          },
+        }),
+      ),
+    );
+    expect(text).toMatch(/^They're sharing good news \(the job\), and it reads warm/);
+    // The first sentence of the starter chunk for celebrating (prisma/seed/data/knowledge).
+    expect(text).toMatch(
+      /Celebrate with real enthusiasm first|Be visibly happy for them|Congratulate them specifically/,
+    );
+    expect(text).toContain("You worked so hard for your job");
+  });
+
+  it("reads the conversation from the prompt's messages when it has no context", async () => {
+    const text = textOf(
+      await stream({ messages: [{ role: "user", content: "(They said:) want to get dinner on Friday?" }] }),
+    );
+    expect(text).toMatch(/^They're inviting you to make plans \(dinner Friday\)/);
+    expect(text.endsWith("— your coach")).toBe(true);
+  });
+
+  it("asks what is going on when nobody has said anything yet", async () => {
+    const text = textOf(
+      await stream({ messages: [{ role: "system", content: "You are Maya." }], context: { characterName: "Maya" } }),
+    );
+    expect(text).toBe(
+      "Tell me a bit about what's going on: who is it, what did they say, and what would you like to happen next? — Maya",
+    );
   });
 
   it("stops with cancelled when aborted", async () => {
@@ -166,18 +209,19 @@ describe("streamChat", () => {
         context: { ...request().context, conversation: [{ author: "contact", text: "This is awful, stop." }] },
       }),
     );
-    expect(warm).toContain("warm");
-    expect(tense).toContain("tense");
+    expect(warm).toContain("it reads warm");
+    expect(tense).toContain("they sound upset, so slow down and go gently");
   });
 });
 
 describe("completeStructured", () => {
-  it("builds up to three suggestions from the top chunks, valid for the schema", async () => {
+  it("builds three suggestions that fit the situation, grounded in the chunk for each move, valid for the schema", async () => {
     const result = await createBuiltinProvider().completeStructured({
       ...request({
         context: {
           ...request().context,
-          chunks: [OPENER, NO_EXAMPLE, DRY_REPLY, BOUNDARY, { ...BOUNDARY, chunkId: "z", score: 0.1 }],
+          conversation: [{ author: "contact", text: "want to grab drinks at Rosa's on Saturday? 🍻" }],
+          chunks: [OPENER, NO_EXAMPLE, DRY_REPLY, BOUNDARY],
         },
       }),
       schema: ZSuggestions,
@@ -185,35 +229,37 @@ describe("completeStructured", () => {
     });
     expect(result.value.suggestions).toHaveLength(3);
     const [first, second, third] = result.value.suggestions;
-    expect(first).toEqual({
-      title: "Re engage lightly",
-      tag: "Attraction",
-      text: "Fair enough! Quick one then: beach holiday or city break?",
-      analysis:
-        "Do not chase or comment on it; offer one easy, lighter thread that needs little effort to answer. " +
-        'It suits a moment like this: the other person replies with something short and dry like "haha yeah" or "cool" early in the conversation. ' +
-        "Technique: lower the effort, read the signals, graceful exit.",
+    expect(first).toMatchObject({
+      title: "Say yes and lock it in",
+      tag: "Commitment",
+      text: "Yes, I'd love that! Drinks Saturday at Rosa's sounds perfect. What time works for you?",
     });
-    expect(second?.title).toBe("Spark curiosity");
-    expect(third).toMatchObject({
-      title: "Set boundary",
-      tag: "Comfort",
-      text: "I'm not comfortable with that. If you'd like to keep chatting, keep it respectful.",
-    });
+    // The analysis: why the chunk's move works, the reading with its details, and the chunk's techniques.
+    expect(first?.analysis).toContain(
+      "They're inviting you to make plans (drinks Saturday at Rosa's), and it reads warm",
+    );
+    expect(first?.analysis).toMatch(/Technique: [a-z ,]+\.$/);
+    expect(second).toMatchObject({ title: "Make it concrete", tag: "Attraction" });
+    expect(second?.text).toContain("Rosa's");
+    expect(third).toMatchObject({ title: "Can't make it? Offer another day", tag: "Commitment" });
+    expect(third?.text).toContain("Sunday instead");
+    // None of the retrieved chunks is for making plans: none of their moves is suggested.
+    expect(result.value.suggestions.map((s) => s.title)).not.toContain("Set boundary");
     expect(result.usage.inputTokens).toBe(9);
   });
 
   it("fails with bad_response when there is nothing to suggest from", async () => {
     const error = await createBuiltinProvider()
       .completeStructured({
-        ...request({ context: { chunks: [NO_EXAMPLE] } }),
+        messages: [{ role: "system", content: "You are Maya." }],
+        context: { chunks: [NO_EXAMPLE] },
         schema: ZSuggestions,
         schemaName: "suggestions",
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).code).toBe("bad_response");
-    expect((error as ProviderError).message).toMatch(/no knowledge chunks/);
+    expect((error as ProviderError).message).toMatch(/the conversation has no message yet/);
   });
 
   it("extracts memories from the person's own lines", async () => {

@@ -20,6 +20,7 @@ export {
   type BuiltinSuggestion,
 } from "./builtin.ts";
 export { lexicalEmbedding, cosine } from "./lexical-embedding.ts";
+export * from "./coach/index.ts";
 export { extractMemoriesByRules, type RuleMemory, type ConversationLine } from "./memory-rules.ts";
 export { sentimentOf, SENTIMENT_DEAD_ZONE } from "./sentiment.ts";
 export {

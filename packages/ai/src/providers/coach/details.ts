@@ -1,0 +1,258 @@
+// The concrete details of a message a fitting answer names: day, time, place, people, the thing planned, and the question asked.
+import nlp from "compromise";
+import { capitalise, normalise } from "./text.ts";
+
+export interface Details {
+  /** "Saturday", "tonight", "tomorrow", "the weekend": when. */
+  days: string[];
+  /** "7pm", "6:30", "noon". */
+  times: string[];
+  /** "Rosa's", "Central Park", "the beach". */
+  places: string[];
+  /** People named, other than the two talking. */
+  names: string[];
+  /** What the plan or the question is about: "drinks", "snacks", "the party". */
+  things: string[];
+  /** The question the message asks, as written, when it asks one. */
+  question: string | null;
+}
+
+const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/** Relative days, longest first so "tomorrow night" wins over "tomorrow". */
+const RELATIVE_DAYS: readonly [RegExp, string][] = [
+  [/\btomorrow (night|morning|evening|afternoon)\b/, "tomorrow $1"],
+  [/\bthis (weekend)\b/, "this weekend"],
+  [/\bnext (week|weekend)\b/, "next $1"],
+  [/\b(tonight)\b/, "tonight"],
+  [/\b(tomorrow)\b/, "tomorrow"],
+  [/\b(today)\b/, "today"],
+  [/\b(weekend)\b/, "the weekend"],
+];
+
+/** Things people plan, bring or ask about, in the words a reply would repeat. */
+const THINGS = [
+  "board games",
+  "quiz night",
+  "trivia night",
+  "game night",
+  "movie night",
+  "birthday party",
+  "housewarming",
+  "drinks",
+  "a drink",
+  "coffee",
+  "dinner",
+  "lunch",
+  "brunch",
+  "breakfast",
+  "tacos",
+  "pizza",
+  "sushi",
+  "ramen",
+  "burgers",
+  "ice cream",
+  "a movie",
+  "the movie",
+  "movies",
+  "the concert",
+  "a concert",
+  "concert",
+  "the gig",
+  "gig",
+  "the show",
+  "the party",
+  "party",
+  "bbq",
+  "barbecue",
+  "picnic",
+  "hike",
+  "a walk",
+  "a run",
+  "snacks",
+  "chips",
+  "dessert",
+  "cake",
+  "wine",
+  "beer",
+  "tickets",
+  "karaoke",
+  "trivia",
+  "the museum",
+  "climbing",
+  "yoga",
+  "the game",
+  "the match",
+  "the wedding",
+  "the trip",
+  "the interview",
+  "the exam",
+  "the job",
+  "the presentation",
+  "gift",
+  "present",
+  "playlist",
+  "the bill",
+  "show",
+  "series",
+  "podcast",
+  "recipe",
+  "the band",
+];
+
+/** Everyday places that are not proper names. */
+const COMMON_PLACES = [
+  "my place",
+  "your place",
+  "his place",
+  "her place",
+  "their place",
+  "the park",
+  "the beach",
+  "the bar",
+  "the pub",
+  "the cafe",
+  "the café",
+  "the gym",
+  "the office",
+  "the station",
+  "the restaurant",
+  "the cinema",
+  "the club",
+  "downtown",
+  "the entrance",
+  "the main entrance",
+  "the fountain",
+];
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const THING_PATTERN = new RegExp(`\\b(${THINGS.map(escape).join("|")})\\b`, "g");
+const COMMON_PLACE_PATTERN = new RegExp(`\\b(${COMMON_PLACES.map(escape).join("|")})\\b`, "g");
+/** "at Rosa's", "to Central Park": one to three capitalised words after a place preposition, in the original text. */
+const PROPER_PLACE_PATTERN = /\b(?:at|to|in|near|outside)\s+((?:the\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2})/g;
+const TIME_PATTERN = /\b(\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|noon|midnight)\b/g;
+const DURATION_PATTERN = /\b(\d{1,2}|five|ten|fifteen|twenty) ?(mins?|minutes)\b/g;
+/** "passed the exam", "missed your party", "submitted my thesis": the thing good or bad news is about. */
+const NEWS_OBJECT_PATTERN =
+  /\b(?:got|passed|finished|submitted|won|lost|failed|missed|get|into|for|about|at) (?:the|my|your|our|his|her) ([a-z]+(?: [a-z]+)?)\b/g;
+const NEWS_NOUNS = new Set(
+  "job offer exam apartment flat marathon scholarship thesis part party interview promotion league test degree wedding funeral gig game show concert role place house trip book presentation driving test birthday dinner".split(
+    " ",
+  ),
+);
+const AROUND_TIME_PATTERN = /\b(?:at|around|by|from|after)\s+(\d{1,2})(?![\d:])\b/g;
+
+/** Words compromise sometimes takes for a name that are not one in a text message. */
+const NOT_NAMES = new Set(["i", "lol", "omg", "haha", "hey", "hi", "ok", "okay", "yes", "no", "god", "babe", "dude"]);
+
+function unique(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = value.toLowerCase();
+    if (!value || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function stripPunctuation(text: string): string {
+  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}'’]+$/gu, "").replace(/['’]s$/u, (s) => s);
+}
+
+/** The last sentence of the text that asks something, as written. */
+export function questionOf(text: string): string | null {
+  const sentences = text
+    .split(/(?<=[.!?…])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    const sentence = sentences[i] as string;
+    if (sentence.includes("?")) return sentence;
+  }
+  return null;
+}
+
+export function extractDetails(text: string): Details {
+  const plain = normalise(text);
+  const days: string[] = [];
+  for (const day of WEEKDAYS) {
+    const match = new RegExp(`\\b${day}( night| morning| evening| afternoon)?\\b`).exec(plain);
+    if (match) days.push(capitalise(match[0]));
+  }
+  if (days.length === 0) {
+    for (const [pattern, display] of RELATIVE_DAYS) {
+      const match = pattern.exec(plain);
+      if (match) {
+        days.push(match[0].replace(pattern, display));
+        break;
+      }
+    }
+  }
+
+  const times = [...plain.matchAll(TIME_PATTERN)].map((m) => (m[1] as string).replace(/\s+/g, ""));
+  if (times.length === 0) times.push(...[...plain.matchAll(AROUND_TIME_PATTERN)].map((m) => m[1] as string));
+  times.push(...[...plain.matchAll(DURATION_PATTERN)].map((m) => m[0]));
+  // "what time. 8?": a bare hour answering a question about time.
+  const bareHour = /\btime\b\W+(?:\w+\W+)?(\d{1,2})\b(?!:)/.exec(plain);
+  if (times.length === 0 && bareHour?.[1]) times.push(bareHour[1]);
+
+  const doc = nlp(text);
+  const weekdayish = (value: string) => WEEKDAYS.some((day) => value.toLowerCase().startsWith(day));
+  const properPlaces = [...text.matchAll(PROPER_PLACE_PATTERN)]
+    .map((m) => stripPunctuation(m[1] as string))
+    .filter((place) => !weekdayish(place) && !/^(I|The)$/i.test(place));
+  const places = unique([
+    ...properPlaces,
+    ...(doc.places().out("array") as string[]).map(stripPunctuation).filter((place) => !weekdayish(place)),
+    ...[...plain.matchAll(COMMON_PLACE_PATTERN)].map((m) => m[1] as string),
+  ]);
+
+  const placeWords = new Set(places.map((place) => place.toLowerCase()));
+  const names = unique(
+    (doc.people().out("array") as string[])
+      .map(stripPunctuation)
+      .filter(
+        (name) =>
+          name.length > 1 &&
+          /^\p{Lu}/u.test(name) &&
+          !NOT_NAMES.has(name.toLowerCase()) &&
+          !placeWords.has(name.toLowerCase()) &&
+          !weekdayish(name),
+      ),
+  );
+
+  const newsObjects = [...plain.matchAll(NEWS_OBJECT_PATTERN)]
+    .map((m) => m[1] as string)
+    .map((phrase) => (NEWS_NOUNS.has(phrase) ? phrase : phrase.split(" ")[0]))
+    .filter((noun): noun is string => !!noun && NEWS_NOUNS.has(noun))
+    .map((noun) => `the ${noun}`);
+  const things = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(
+    (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
+  );
+
+  return { days: unique(days), times: unique(times), places, names, things, question: questionOf(text) };
+}
+
+/** Details of several messages together, the latest message's first. */
+export function mergeDetails(newestFirst: Details[]): Details {
+  const merged: Details = { days: [], times: [], places: [], names: [], things: [], question: null };
+  for (const details of newestFirst) {
+    merged.days.push(...details.days);
+    merged.times.push(...details.times);
+    merged.places.push(...details.places);
+    merged.names.push(...details.names);
+    merged.things.push(...details.things);
+    merged.question ??= details.question;
+  }
+  return {
+    days: unique(merged.days),
+    times: unique(merged.times),
+    places: unique(merged.places),
+    names: unique(merged.names),
+    things: unique(merged.things),
+    question: merged.question,
+  };
+}
