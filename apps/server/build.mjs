@@ -14,12 +14,16 @@ const serverDir = path.dirname(fileURLToPath(import.meta.url));
 const distDir = path.join(serverDir, "dist");
 const bundleFile = path.join(distDir, "server.js");
 
-/** Workspace packages are TypeScript sources and go into the bundle; every other bare import is loaded from node_modules. */
+/**
+ * Workspace packages are TypeScript sources and go into the bundle, and so do a package's own `#`
+ * imports (they name its files); every other bare import is loaded from node_modules.
+ */
 const keepThirdPartyExternal = {
   name: "third-party-external",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, ({ path: specifier }) => {
-      if (specifier.startsWith("@lockstep/") || path.isAbsolute(specifier)) return undefined;
+      if (specifier.startsWith("@lockstep/") || specifier.startsWith("#") || path.isAbsolute(specifier))
+        return undefined;
       return { path: specifier, external: true };
     });
   },
