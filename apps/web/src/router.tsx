@@ -1,5 +1,6 @@
 // The app's routes (code-based, no codegen): public sign-in, sign-up and status pages, and the
-// signed-in pages inside the shell. Every page is its own chunk, so the first load stays small.
+// signed-in pages inside the shell. The shell and every page are their own chunks, so the sign-in
+// page loads only the router, the query client and its own form.
 import type { AppRouter } from "@lockstep/api";
 import type { QueryClient } from "@tanstack/react-query";
 import {
@@ -13,8 +14,8 @@ import {
 } from "@tanstack/react-router";
 import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { lazy, Suspense } from "react";
+import { ChunkErrorBoundary } from "@lockstep/ui/chunk-error";
 import { Spinner } from "@lockstep/ui/spinner";
-import { AppShell } from "./shell/app-shell.tsx";
 import { NotFound, RouteError } from "./shell/route-states.tsx";
 
 export interface RouterContext {
@@ -30,6 +31,7 @@ function safeRedirect(value: unknown): string | undefined {
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: Outlet,
   notFoundComponent: NotFound,
+  errorComponent: RouteError,
 });
 
 /** Who is signed in, from the cache when fresh: every navigation asks, few reach the server. */
@@ -77,7 +79,7 @@ const appRoute = createRoute({
     if (!me) throw redirect({ to: "/sign-in", search: { redirect: location.href } });
     return { me };
   },
-  component: AppShell,
+  component: lazyRouteComponent(() => import("./shell/app-shell.tsx"), "AppShell"),
   errorComponent: RouteError,
 });
 
@@ -98,10 +100,12 @@ const SessionPage = lazy(() => import("./features/session/session-page.tsx"));
 function SessionRoute() {
   const { sessionId } = useParams({ from: "/signed-in/sessions/$sessionId" });
   return (
-    <Suspense fallback={<Spinner label="Opening the session…" className="p-6" />}>
-      {/* Keyed: another session is another page, with none of the last one's state. */}
-      <SessionPage key={sessionId} sessionId={sessionId} />
-    </Suspense>
+    <ChunkErrorBoundary className="m-6">
+      <Suspense fallback={<Spinner label="Opening the session…" className="p-6" />}>
+        {/* Keyed: another session is another page, with none of the last one's state. */}
+        <SessionPage key={sessionId} sessionId={sessionId} />
+      </Suspense>
+    </ChunkErrorBoundary>
   );
 }
 

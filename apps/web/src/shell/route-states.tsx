@@ -1,7 +1,12 @@
-// What a route shows when it has nothing to show: an unknown address, or a load that failed.
-import { ErrorNotice } from "@lockstep/ui/error-notice";
+// What a route shows when it has nothing to show: an unknown address, or a load that failed. These are
+// in the first download, so the words for a failure (they need the contracts' error codes) are fetched
+// only when one happens; a page whose own code could not be fetched offers a reload instead.
+import { ChunkErrorBoundary, ChunkLoadFailed, isChunkLoadError } from "@lockstep/ui/chunk-error";
+import { Spinner } from "@lockstep/ui/spinner";
 import { type ErrorComponentProps, Link, useRouter } from "@tanstack/react-router";
-import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { lazy, Suspense } from "react";
+
+const RouteErrorNotice = lazy(() => import("./route-error-notice.tsx"));
 
 export function NotFound() {
   return (
@@ -17,17 +22,23 @@ export function NotFound() {
 
 export function RouteError({ error, reset }: ErrorComponentProps) {
   const router = useRouter();
-  const described = describeAppError(error);
   return (
     <div className="mx-auto max-w-xl p-6">
-      <ErrorNotice
-        title="This page could not be loaded"
-        message={described.message}
-        onRetry={() => {
-          reset();
-          void router.invalidate();
-        }}
-      />
+      {isChunkLoadError(error) ? (
+        <ChunkLoadFailed />
+      ) : (
+        <ChunkErrorBoundary>
+          <Suspense fallback={<Spinner />}>
+            <RouteErrorNotice
+              error={error}
+              onRetry={() => {
+                reset();
+                void router.invalidate();
+              }}
+            />
+          </Suspense>
+        </ChunkErrorBoundary>
+      )}
     </div>
   );
 }
