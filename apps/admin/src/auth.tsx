@@ -3,8 +3,9 @@
 import type { TUserDto } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useState } from "react";
-import { ErrorNotice, Loading, TextField } from "./components/ui.tsx";
+import { ChunkErrorBoundary } from "@lockstep/ui/chunk-error";
+import { type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
+import { Loading, TextField } from "./components/ui.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
 
 /** Better Auth answers with { message, code }; the words for each case an operator meets. */
@@ -21,6 +22,11 @@ export async function signOut(): Promise<void> {
   await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 }
 
+// Needed only when auth.me fails; fetched then, so the sign-in form's download leaves out the error codes.
+const ErrorNotice = lazy(() =>
+  import("./components/error-notice.tsx").then((module) => ({ default: module.ErrorNotice })),
+);
+
 export function AuthGate({ children }: { children: (user: TUserDto) => ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
@@ -34,7 +40,11 @@ export function AuthGate({ children }: { children: (user: TUserDto) => ReactNode
   if (me.isError) {
     return (
       <CenteredPanel>
-        <ErrorNotice error={me.error} title="Cannot check your sign-in" onRetry={() => void me.refetch()} />
+        <ChunkErrorBoundary>
+          <Suspense fallback={<Loading label="Checking who you are…" />}>
+            <ErrorNotice error={me.error} title="Cannot check your sign-in" onRetry={() => void me.refetch()} />
+          </Suspense>
+        </ChunkErrorBoundary>
       </CenteredPanel>
     );
   }
@@ -43,7 +53,7 @@ export function AuthGate({ children }: { children: (user: TUserDto) => ReactNode
   return <>{children(me.data)}</>;
 }
 
-function CenteredPanel({ children }: { children: ReactNode }) {
+export function CenteredPanel({ children }: { children: ReactNode }) {
   return (
     <main id="main" className="mx-auto flex min-h-dvh w-full max-w-md flex-col justify-center px-4 py-10">
       <div className="mb-6 flex items-center gap-3">

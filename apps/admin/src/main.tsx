@@ -1,11 +1,15 @@
-// Entry point of the admin app: one query client, one tRPC client and the router for the page's lifetime.
+// Entry point of the admin app: one query client and one tRPC client for the page's lifetime, the
+// sign-in gate, and behind it the console (router, frame, pages), fetched only once an admin is in.
+import { ChunkErrorBoundary } from "@lockstep/ui/chunk-error";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { RouterProvider } from "@tanstack/react-router";
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
-import { router } from "./router.tsx";
+import { AuthGate, CenteredPanel } from "./auth.tsx";
+import { Loading } from "./components/ui.tsx";
 import { createApiClient, TRPCProvider } from "@lockstep/ui/trpc";
 import "./index.css";
+
+const SignedInConsole = lazy(() => import("./console.tsx"));
 
 /**
  * A call refused because the session ended or the role was taken away: ask auth.me again, so the
@@ -39,7 +43,21 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <RouterProvider router={router} />
+        <AuthGate>
+          {(user) => (
+            <ChunkErrorBoundary className="m-6">
+              <Suspense
+                fallback={
+                  <CenteredPanel>
+                    <Loading label="Opening the console…" />
+                  </CenteredPanel>
+                }
+              >
+                <SignedInConsole user={user} />
+              </Suspense>
+            </ChunkErrorBoundary>
+          )}
+        </AuthGate>
       </TRPCProvider>
     </QueryClientProvider>
   </StrictMode>,

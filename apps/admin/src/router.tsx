@@ -1,14 +1,22 @@
-// The console's routes, in code: each page is its own chunk (lazyRouteComponent), so the first load
-// carries only the frame, the sign-in and the router; the interaction log keeps its filters in the URL.
+// The console's routes, in code, loaded only once an admin has signed in (see console.tsx): each page
+// is its own chunk (lazyRouteComponent), so the charts come with the overview and nowhere else; the
+// interaction log keeps its filters in the URL.
+import { ChunkLoadFailed, isChunkLoadError } from "@lockstep/ui/chunk-error";
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from "@tanstack/react-router";
-import { AuthGate } from "./auth.tsx";
-import { ErrorNotice } from "./components/ui.tsx";
+import { ErrorNotice } from "./components/error-notice.tsx";
+import { Loading } from "./components/ui.tsx";
 import { interactionSearchShape, sessionSearchShape, userSearchShape } from "./lib/search-shape.ts";
 import { Shell } from "./shell.tsx";
 
 const rootRoute = createRootRoute({
-  component: () => <AuthGate>{(user) => <Shell user={user} />}</AuthGate>,
-  errorComponent: ({ error, reset }) => <ErrorNotice error={error} title="This page failed" onRetry={reset} />,
+  component: Shell,
+  // A page's code that cannot be fetched (replaced by a deploy since the console opened) needs a reload, not a retry.
+  errorComponent: ({ error, reset }) =>
+    isChunkLoadError(error) ? (
+      <ChunkLoadFailed />
+    ) : (
+      <ErrorNotice error={error} title="This page failed" onRetry={reset} />
+    ),
   notFoundComponent: () => <p className="text-sm">No such page in the admin console.</p>,
 });
 
@@ -90,7 +98,13 @@ const routeTree = rootRoute.addChildren([
   dataRoute,
 ]);
 
-export const router = createRouter({ routeTree, basepath: "/admin", defaultPreload: "intent" });
+export const router = createRouter({
+  routeTree,
+  basepath: "/admin",
+  defaultPreload: "intent",
+  // Shown in the frame while a page's chunk is still on its way (after the router's short wait).
+  defaultPendingComponent: () => <Loading />,
+});
 
 declare module "@tanstack/react-router" {
   interface Register {

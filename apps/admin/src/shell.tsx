@@ -4,7 +4,7 @@ import type { TUserDto } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet } from "@tanstack/react-router";
-import { Suspense, useState } from "react";
+import { createContext, Suspense, useContext, useState } from "react";
 import { Logo, signOut } from "./auth.tsx";
 import { Loading } from "./components/ui.tsx";
 
@@ -19,9 +19,14 @@ const NAV = [
   { to: "/data", label: "Data & audit" },
 ] as const;
 
-export function Shell({ user }: { user: TUserDto }) {
+/** The admin the gate let in; the frame is the router's root, so it reads them from here. */
+export const SignedInAdmin = createContext<TUserDto | null>(null);
+
+export function Shell() {
+  const user = useContext(SignedInAdmin);
   const queryClient = useQueryClient();
   const [leaving, setLeaving] = useState(false);
+  if (!user) throw new Error("the console's frame rendered outside SignedInAdmin");
   return (
     <div className="flex min-h-dvh flex-col">
       <a

@@ -1,8 +1,8 @@
-// The admin pages' building blocks: headings, cards, notices with retry, labelled fields, badges and
-// an inline confirmation, so every page looks and reads the same and every control has a label.
+// The admin pages' building blocks: headings, cards, labelled fields, badges and an inline
+// confirmation, so every page looks and reads the same and every control has a label (the error
+// notice is in error-notice.tsx, so the sign-in gate can leave the error codes out of its download).
 import { Button } from "@lockstep/ui/button";
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from "react";
-import { describeAppError } from "@lockstep/ui/describe-app-error";
 
 export function PageHeader({
   title,
@@ -47,38 +47,6 @@ export function Card({
       )}
       <div className="p-4">{children}</div>
     </section>
-  );
-}
-
-/** An error in words, with Retry when retrying can help (or when the caller insists). */
-export function ErrorNotice({
-  error,
-  onRetry,
-  title = "Something went wrong",
-}: {
-  error: unknown;
-  onRetry?: () => void;
-  title?: string;
-}) {
-  const described = describeAppError(error, { audience: "operator" });
-  return (
-    <div
-      role="alert"
-      className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 dark:border-rose-900 dark:bg-rose-950/60 dark:text-rose-100"
-    >
-      <p className="font-semibold">{title}</p>
-      <p className="mt-1 break-words">{described.message}</p>
-      {Object.entries(described.fieldErrors).map(([field, messages]) => (
-        <p key={field} className="mt-1 font-mono text-xs">
-          {field}: {messages.join("; ")}
-        </p>
-      ))}
-      {onRetry && (
-        <Button variant="secondary" size="sm" className="mt-2" onClick={onRetry}>
-          Retry
-        </Button>
-      )}
-    </div>
   );
 }
 

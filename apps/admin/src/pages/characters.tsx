@@ -4,7 +4,8 @@ import type { TCharacterAdminDto, TEpisodeTemplateDto } from "@lockstep/contract
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { Badge, Card, ErrorNotice, inputClass, Loading, PageHeader, TextField } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Badge, Card, inputClass, Loading, PageHeader, TextField } from "../components/ui.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 

@@ -3,7 +3,8 @@
 import { Link } from "@tanstack/react-router";
 import { useQuery } from "@tanstack/react-query";
 import { highlight, JsonViewer } from "../components/json-viewer.tsx";
-import { Card, ErrorNotice, Fact, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Card, Fact, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { interactionRoute } from "../router.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";

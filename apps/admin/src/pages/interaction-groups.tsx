@@ -3,7 +3,8 @@
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { Card, Empty, ErrorNotice, Loading } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Card, Empty, Loading } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { filtersOf, type InteractionSearch } from "../lib/interaction-search.ts";
 import { useTRPC } from "@lockstep/ui/trpc";

@@ -7,7 +7,8 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { type ColumnDef, tableFeatures, useTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import { Card, Empty, ErrorNotice, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Card, Empty, Loading, PageHeader, StatusBadge } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import {
   exportUrl,

@@ -15,7 +15,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { Link, useNavigate } from "@tanstack/react-router";
 import { type ColumnDef, tableFeatures, useTable } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
-import { Badge, Card, ConfirmAction, Empty, ErrorNotice, Loading, PageHeader, SelectField } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Badge, Card, ConfirmAction, Empty, Loading, PageHeader, SelectField } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { jobsRoute } from "../router.tsx";
 

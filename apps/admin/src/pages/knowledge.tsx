@@ -11,7 +11,8 @@ import {
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { Badge, Card, Empty, ErrorNotice, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Badge, Card, Empty, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import { formatCount } from "../lib/format.ts";
 import { IngestReport } from "../knowledge/ingest-report.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";

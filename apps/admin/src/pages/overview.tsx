@@ -25,7 +25,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { Card, ErrorNotice, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Card, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import {
   formatCompact,
   formatCount,

@@ -3,7 +3,8 @@ import { Button } from "@lockstep/ui/button";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { ErrorNotice, TextField } from "../components/ui.tsx";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { TextField } from "../components/ui.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
 
 export function DeleteUser({ id, email }: { id: string; email: string }) {
