@@ -25,5 +25,7 @@ export default defineConfig({
   },
   build: {
     target: "es2022",
+    // .vite/manifest.json: which chunks each page loads, for scripts/report-bundle-size.mjs.
+    manifest: true,
   },
 });
