@@ -139,7 +139,7 @@ const DURATION_PATTERN = /\b(\d{1,2}|five|ten|fifteen|twenty) ?(mins?|minutes)\b
 const NEWS_OBJECT_PATTERN =
   /\b(?:got|passed|finished|submitted|won|lost|failed|missed|get|into|for|about|at) (?:the|my|your|our|his|her) ([a-z]+(?: [a-z]+)?)\b/g;
 const NEWS_NOUNS = new Set(
-  "job offer exam apartment flat marathon scholarship thesis part party interview promotion league test degree wedding funeral gig game show concert role place house trip book presentation driving test birthday dinner".split(
+  "job offer exam apartment flat marathon scholarship thesis part party interview promotion league test degree wedding funeral gig game show concert role place house trip book presentation driving test birthday dinner race match final audition".split(
     " ",
   ),
 );
@@ -175,7 +175,20 @@ export function questionOf(text: string): string | null {
   return null;
 }
 
+/** The same lines are read for the reply and again for the suggestions: remember the last few hundred readings. */
+const remembered = new Map<string, Details>();
+const REMEMBERED_MAX = 500;
+
 export function extractDetails(text: string): Details {
+  const known = remembered.get(text);
+  if (known) return known;
+  const details = readDetails(text);
+  if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+  remembered.set(text, details);
+  return details;
+}
+
+function readDetails(text: string): Details {
   const plain = normalise(text);
   const days: string[] = [];
   for (const day of WEEKDAYS) {
@@ -226,7 +239,10 @@ export function extractDetails(text: string): Details {
 
   const newsObjects = [...plain.matchAll(NEWS_OBJECT_PATTERN)]
     .map((m) => m[1] as string)
-    .map((phrase) => (NEWS_NOUNS.has(phrase) ? phrase : phrase.split(" ")[0]))
+    // "my first race": the noun may be the phrase's first word or its last.
+    .map((phrase) =>
+      [phrase, phrase.split(" ").at(-1), phrase.split(" ")[0]].find((word) => !!word && NEWS_NOUNS.has(word)),
+    )
     .filter((noun): noun is string => !!noun && NEWS_NOUNS.has(noun))
     .map((noun) => `the ${noun}`);
   const things = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(

@@ -217,7 +217,7 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       title: "Offer a hand",
       tag: "Commitment",
       draft: ({ details: d }) =>
-        `Happy to help with ${thing(d, "anything")}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
+        `Happy to help with ${thing(d, "anything")}${d.places[0] ? ` at ${d.places[0]}` : ""}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
     },
     {
       intent: "confirm_plan",

@@ -42,6 +42,11 @@ const cue = (pattern: RegExp, weight = 1): Cue => ({ pattern, weight });
  */
 const CUES: Record<CoachSituation, Cue[]> = {
   invitation: [
+    cue(
+      /\b(what are you|what you|are you) (up to|doing|busy) (on |this |next )?(saturday|sunday|friday|monday|tuesday|wednesday|thursday|weekend|tonight|tomorrow|later)\b/,
+      2.5,
+    ),
+    cue(/\bthinking (of|about) (checking out|going|heading|trying|getting|doing)\b/, 1.5),
     cue(/\b(you in|are you in|u in|who's in|you coming|coming\?)\b/, 2),
     cue(/\b(please come|come if you want|if you want to come|if you want|wanna come|come through)\b/, 2),
     cue(/\b(free for|free on)\b/, 2.5),
@@ -113,6 +118,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(we should catch up|catch up soon|been meaning to (text|message|reach out))\b/, 1.5),
   ],
   compliment: [
+    cue(/\b(why are you|you're|you are) so (cute|pretty|hot|handsome|sweet|funny|adorable|gorgeous|beautiful)\b/, 3),
     cue(/\byou're (really |so |such )?(a )?(great|amazing|good|easy to talk to|talented|natural|brilliant|fun)\b/, 2.5),
     cue(
       /\byour [\w ]{1,15} (is|are|was|were) (really |so |super )?(good|great|amazing|beautiful|lovely|incredible)\b/,
@@ -137,6 +143,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(flirt|flirting|cutie|handsome|gorgeous)\b/, 1),
   ],
   good_news: [
+    cue(/\b(won|passed|finished|completed|nailed|aced|smashed) (my|the|our|a|first|his|her)\b/, 2.5),
     cue(/\b(got into|got in to|made it into|accepted (to|into|at))\b/, 3),
     cue(
       /(?<!didn't |did not |not |never )\b(got|landed) (the|a|my) (job|offer|promotion|role|place|apartment|flat|internship|scholarship|part)\b/,
@@ -167,6 +174,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(didn't get (the|in|it)|did not get|got rejected|failed (my|the))\b/, 3.5),
   ],
   conflict: [
+    cue(/\b(without asking|didn't ask|don't care|you clearly|every single time)\b/, 2),
     cue(/\b(was|so|that's|that is|it was) (rude|mean|hurtful|out of line|not funny|uncalled for|disrespectful)\b/, 2.5),
     cue(/\b(only one (making|putting|trying|who)|making (all )?the effort|one-sided)\b/, 2.5),
     cue(/\b(mad at me|angry at me|upset with me|pissed at me|annoyed with me|angry with me|mad with me)\b/, 2.5),
@@ -190,6 +198,15 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/(😡|🙄|😤|🤬)/u, 1.5),
   ],
   rejection: [
+    cue(
+      /\b(don't|do not|didn't) (feel|have|see|think there's) (the |a |any |much )?(chemistry|spark|connection|future)\b/,
+      3,
+    ),
+    cue(
+      /\byou're (really |so |very )?(great|lovely|sweet|amazing|nice|kind|a great person|a great guy|a great girl) but\b/,
+      3,
+    ),
+    cue(/\b(focus on (myself|me|my)|not ready for (a|anything|something)|don't think so)\b/, 2.5),
     cue(/\b(wants?|want) to (just )?be friends\b/, 3),
     cue(
       /\b(not (really )?(feeling it|interested|ready|looking for|the right time|in a place)|don't see this going|don't think (we're|we are|this is)|not a match|no spark)\b/,
@@ -211,6 +228,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(busy lately|been busy|super busy|crazy busy|swamped)\b/, 1),
   ],
   boundary: [
+    cue(/\b(i'd prefer|i would prefer|i prefer) (we|you|not|if you) (don't|didn't|not|wouldn't)\b/, 3),
     cue(/\b(just )?come (to|over to|back to) (my place|mine|my flat|my apartment)\b/, 2.5),
     cue(/\bkeeps? (asking|texting|calling|pushing|borrowing|messaging)\b/, 2.5),
     cue(/\b(want it to stop|make it stop)\b/, 2),
@@ -229,7 +247,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
   ],
   small_talk: [
     cue(
-      /\b(how's|how is|how was) (your|ur|the) (day|week|weekend|morning|evening|night|shift|work|trip|holiday|vacation)\b/,
+      /\b(how's|how is|how was) (your |ur |the )?(day|week|weekend|morning|evening|night|shift|work|trip|holiday|vacation|life|school|uni|class)\b/,
       2,
     ),
     cue(
@@ -254,11 +272,60 @@ export function asksForDraft(text: string): boolean {
   return ASKS_FOR_DRAFT.test(normalise(text));
 }
 
+/**
+ * Single words that lean towards a situation, for phrasings the cues above do not know. Each word
+ * found adds a little; together they decide only when no phrase cue is sure.
+ */
+const LEANING_WORDS: Record<CoachSituation, string[]> = {
+  invitation:
+    "join come coming plans plan free tonight weekend want fancy keen down market festival run trip hangout hang invite visit check".split(
+      " ",
+    ),
+  logistics:
+    "meet meeting time exit gate gates entrance address where which parking bring late early platform station lift ride tickets booking booked reservation table".split(
+      " ",
+    ),
+  apology: "sorry apologies apologise apologize forgive fault bad flaked snapped mia quiet ghosted".split(" "),
+  reconnecting:
+    "ages forever remember old photos memories years months stranger reconnect touch catch miss nostalgia".split(" "),
+  compliment:
+    "cute gorgeous beautiful handsome pretty hot adorable sexy stunning charming sweet smile eyes blush crush".split(
+      " ",
+    ),
+  good_news:
+    "won win passed promoted promotion engaged pregnant accepted qualified graduated hired officially finally celebrate proud thrilled excited".split(
+      " ",
+    ),
+  bad_news:
+    "awful terrible horrible hospital sick ill scared anxiety anxious panic yelled fired cry crying sad lonely lost died grief stressed exhausted hurt".split(
+      " ",
+    ),
+  conflict:
+    "angry annoyed mad furious rude unfair disrespectful careless selfish without asking again seriously excuse excuses blame".split(
+      " ",
+    ),
+  rejection: "chemistry spark connection focus myself ready relationship serious step space pass unfortunately".split(
+    " ",
+  ),
+  boundary: "prefer comfortable uncomfortable stop boundary boundaries pressure private personal respect limit".split(
+    " ",
+  ),
+  small_talk:
+    "today weather song show movie watching listening reading cooking random question lol haha cats dogs game".split(
+      " ",
+    ),
+};
+const LEANING_WEIGHT = 0.5;
+const LEANING_CAP = 1.5;
+
 export function situationScores(text: string): Record<CoachSituation, number> {
   const plain = normalise(text);
+  const words = new Set(plain.match(/[a-z']+/g) ?? []);
   const scores = Object.fromEntries(COACH_SITUATIONS.map((s) => [s, 0])) as Record<CoachSituation, number>;
   for (const situation of COACH_SITUATIONS) {
     for (const { pattern, weight } of CUES[situation]) if (pattern.test(plain)) scores[situation] += weight;
+    const leaning = LEANING_WORDS[situation].filter((word) => words.has(word)).length * LEANING_WEIGHT;
+    scores[situation] += Math.min(LEANING_CAP, leaning);
   }
   return scores;
 }
