@@ -27,8 +27,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 interface LabelledConversation {
   id: number;
   part: "tune" | "held_out";
-  /** 1: written before the rules were first tuned; 2: written after, so the rules had never seen their wording. */
-  batch: 1 | 2;
+  /** 1: written before the rules were first tuned; 2 and 3: written after the first and second rounds, on wording the rules had not seen. */
+  batch: 1 | 2 | 3;
   situation: CoachSituation;
   tone: CoachTone;
   details: string[];
@@ -193,10 +193,10 @@ printPart(
 if (!tuning) {
   const heldOut = outcomes.filter((o) => o.item.part === "held_out");
   printPart("held-out part (id % 3 === 0: measured, never tuned on)", heldOut);
-  for (const batch of [1, 2] as const) {
+  for (const batch of [1, 2, 3] as const) {
     const f = figures(heldOut.filter((o) => o.item.batch === batch));
     console.log(
-      `  held-out batch ${batch}${batch === 2 ? " (written after the first tuning round)" : ""}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
+      `  held-out batch ${batch}${batch > 1 ? ` (written after tuning round ${batch - 1})` : ""}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
     );
   }
 }

@@ -76,6 +76,10 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(still on for|still up for|count me in|i'm in)\b/, 1.5),
   ],
   logistics: [
+    cue(
+      /\b(leaves at|arrives at|be at the|by \d{1,2}(:\d{2})?\b|anywhere to park|should i get the (bus|train|tube))/,
+      2,
+    ),
     cue(/\b(running late|be there in \d+)\b/, 1.5),
     cue(/\b(can|could) you bring\b/, 3),
     cue(/\bwhat time\b/, 2.5),
@@ -93,6 +97,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(pick (you|me) up|give (you|me) a lift|a ride)\b/, 1.5),
   ],
   apology: [
+    cue(/\b(spaced on|i'm the worst|my fault|that was on me|i was (really )?(short|rude|harsh|mean) (with|to))\b/, 2.5),
     cue(
       /\bsorry (i|for|about) (missed|forgot|bailed|was|didn't|couldn't|wasn't|missing|forgetting|ghosted|went)\b/,
       2.5,
@@ -106,6 +111,10 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(i owe you an apology|i'm sorry for|sorry about)\b/, 1),
   ],
   reconnecting: [
+    cue(
+      /\b(is this still your number|it's me from|from the (summer )?camp|since the wedding|since school|since uni)\b/,
+      2.5,
+    ),
     cue(/\blong time no (see|talk|speak|chat)\b/, 3),
     cue(/\b(it's been|been) (ages|forever|a while|so long|too long|months|years|a minute)\b/, 2.5),
     cue(/\bhaven't (talked|spoken|heard from you|seen you|caught up|chatted)\b/, 2.5),
@@ -118,6 +127,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(we should catch up|catch up soon|been meaning to (text|message|reach out))\b/, 1.5),
   ],
   compliment: [
+    cue(/\b(told me i'm the (funniest|best|cutest|smartest)|photo of you|pic of you)\b/, 2.5),
     cue(/\b(why are you|you're|you are) so (cute|pretty|hot|handsome|sweet|funny|adorable|gorgeous|beautiful)\b/, 3),
     cue(/\byou're (really |so |such )?(a )?(great|amazing|good|easy to talk to|talented|natural|brilliant|fun)\b/, 2.5),
     cue(
@@ -143,6 +153,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(flirt|flirting|cutie|handsome|gorgeous)\b/, 1),
   ],
   good_news: [
+    cue(/\b(approved|came back clear|all clear|got funded|we got the|i got the|just graduated|graduated)\b/, 2.5),
     cue(/\b(won|passed|finished|completed|nailed|aced|smashed) (my|the|our|a|first|his|her)\b/, 2.5),
     cue(/\b(got into|got in to|made it into|accepted (to|into|at))\b/, 3),
     cue(
@@ -159,6 +170,7 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(finished|submitted|finally) (my|the) (thesis|marathon|exam|course|degree)\b/, 2),
   ],
   bad_news: [
+    cue(/\b(going to lose|might lose|about to lose|didn't go as planned|went wrong|bad news from|test results)\b/, 2.5),
     cue(/\b(worst (day|week|month|year|night)|not a good day|terrible news|bad news)\b/, 2.5),
     cue(/\b(bad|rough|awful|terrible|horrible|hard|tough|shit|crap|long) (day|week|night|time|month|year)\b/, 2.5),
     cue(
@@ -174,6 +186,11 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(didn't get (the|in|it)|did not get|got rejected|failed (my|the))\b/, 3.5),
   ],
   conflict: [
+    cue(
+      /\b(you had time|you act like|you acted like|never happened|but not (to|for) (me|answer|reply)|too busy for me)\b/,
+      2.5,
+    ),
+    cue(/\b(nice of you to|thanks for nothing|glad you could finally|oh so now)\b/, 2.5),
     cue(/\b(without asking|didn't ask|don't care|you clearly|every single time)\b/, 2),
     cue(/\b(was|so|that's|that is|it was) (rude|mean|hurtful|out of line|not funny|uncalled for|disrespectful)\b/, 2.5),
     cue(/\b(only one (making|putting|trying|who)|making (all )?the effort|one-sided)\b/, 2.5),
@@ -198,6 +215,10 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/(😡|🙄|😤|🤬)/u, 1.5),
   ],
   rejection: [
+    cue(
+      /\b(doesn't see a future|don't see a future|not up for dating|leave it here|leave it there|delete the app)\b/,
+      3,
+    ),
     cue(
       /\b(don't|do not|didn't) (feel|have|see|think there's) (the |a |any |much )?(chemistry|spark|connection|future)\b/,
       3,
@@ -228,6 +249,8 @@ const CUES: Record<CoachSituation, Cue[]> = {
     cue(/\b(busy lately|been busy|super busy|crazy busy|swamped)\b/, 1),
   ],
   boundary: [
+    cue(/\b(i told you i don't want|drop it|leave it alone|i'd appreciate it if you (didn't|don't|stopped))\b/, 3),
+    cue(/\b(show me what you're wearing|what you're wearing|show me (more|a pic|a photo))\b/, 3),
     cue(/\b(i'd prefer|i would prefer|i prefer) (we|you|not|if you) (don't|didn't|not|wouldn't)\b/, 3),
     cue(/\b(just )?come (to|over to|back to) (my place|mine|my flat|my apartment)\b/, 2.5),
     cue(/\bkeeps? (asking|texting|calling|pushing|borrowing|messaging)\b/, 2.5),
@@ -277,44 +300,55 @@ export function asksForDraft(text: string): boolean {
  * found adds a little; together they decide only when no phrase cue is sure.
  */
 const LEANING_WORDS: Record<CoachSituation, string[]> = {
-  invitation:
-    "join come coming plans plan free tonight weekend want fancy keen down market festival run trip hangout hang invite visit check".split(
-      " ",
-    ),
-  logistics:
-    "meet meeting time exit gate gates entrance address where which parking bring late early platform station lift ride tickets booking booked reservation table".split(
-      " ",
-    ),
-  apology: "sorry apologies apologise apologize forgive fault bad flaked snapped mia quiet ghosted".split(" "),
-  reconnecting:
-    "ages forever remember old photos memories years months stranger reconnect touch catch miss nostalgia".split(" "),
-  compliment:
-    "cute gorgeous beautiful handsome pretty hot adorable sexy stunning charming sweet smile eyes blush crush".split(
-      " ",
-    ),
-  good_news:
-    "won win passed promoted promotion engaged pregnant accepted qualified graduated hired officially finally celebrate proud thrilled excited".split(
-      " ",
-    ),
-  bad_news:
-    "awful terrible horrible hospital sick ill scared anxiety anxious panic yelled fired cry crying sad lonely lost died grief stressed exhausted hurt".split(
-      " ",
-    ),
-  conflict:
-    "angry annoyed mad furious rude unfair disrespectful careless selfish without asking again seriously excuse excuses blame".split(
-      " ",
-    ),
-  rejection: "chemistry spark connection focus myself ready relationship serious step space pass unfortunately".split(
-    " ",
+  invitation: words(
+    "join come coming plans plan free tonight weekend want fancy keen down market festival run trip hangout hang invite visit check " +
+      "gym roast bbq brunch picnic gig concert cinema party drinks dinner lunch coffee walk hike date entertain bored company",
   ),
-  boundary: "prefer comfortable uncomfortable stop boundary boundaries pressure private personal respect limit".split(
-    " ",
+  logistics: words(
+    "meet meeting time exit gate gates entrance address where which parking park bus train tram ferry port taxi uber drive driving " +
+      "late early platform station lift ride tickets booking booked reservation table omw leaves arrive arriving bring cooking pick",
   ),
-  small_talk:
-    "today weather song show movie watching listening reading cooking random question lol haha cats dogs game".split(
-      " ",
-    ),
+  apology: words(
+    "sorry apologies apologise apologize forgive fault bad flaked snapped mia quiet ghosted disappeared spaced forgot worst regret " +
+      "shouldn't rude short overreacted wrong",
+  ),
+  reconnecting: words(
+    "ages forever remember old photos memories years months stranger reconnect touch catch miss nostalgia number camp school uni " +
+      "flatmate roommate minute since",
+  ),
+  compliment: words(
+    "cute gorgeous beautiful handsome pretty hot adorable sexy stunning charming sweet smile eyes blush crush wow admire favourite " +
+      "funniest smartest kindest talented looking",
+  ),
+  good_news: words(
+    "won win passed promoted promotion engaged pregnant accepted qualified graduated graduation hired officially finally celebrate " +
+      "proud thrilled excited approved visa grant funding clear raise bonus results offer signed launched",
+  ),
+  bad_news: words(
+    "awful terrible horrible hospital sick ill scared anxiety anxious panic yelled fired cry crying sad lonely lost died dead grief " +
+      "stressed exhausted hurt surgery biopsy diagnosis cuts redundancy lose losing vet accident injured funeral tired depressed",
+  ),
+  conflict: words(
+    "angry annoyed mad furious rude unfair disrespectful careless selfish without asking again seriously excuse excuses blame " +
+      "ignored ignoring ignore lent owe priority bothered act pretend finally nice",
+  ),
+  rejection: words(
+    "chemistry spark connection focus myself ready relationship serious step space pass unfortunately future friends delete " +
+      "leave dating app break",
+  ),
+  boundary: words(
+    "prefer comfortable uncomfortable stop boundary boundaries pressure private personal respect limit drop appreciate wearing " +
+      "shy comment eat weight body calls calling",
+  ),
+  small_talk: words(
+    "today weather song show movie watching listening reading cooking random question lol haha cats dogs game book recommendation " +
+      "pigeon morning slept series podcast",
+  ),
 };
+
+function words(list: string): string[] {
+  return list.split(/\s+/).filter(Boolean);
+}
 const LEANING_WEIGHT = 0.5;
 const LEANING_CAP = 1.5;
 
