@@ -27,8 +27,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 interface LabelledConversation {
   id: number;
   part: "tune" | "held_out";
-  /** 1: written before the rules were first tuned; 2 and 3: written after the first and second rounds, on wording the rules had not seen. */
-  batch: 1 | 2 | 3;
+  /** 1: written before the rules were first tuned; 2 and 3: after the first and second rounds; 4: after the last, never tuned on in either part. */
+  batch: 1 | 2 | 3 | 4;
   situation: CoachSituation;
   tone: CoachTone;
   details: string[];
@@ -160,7 +160,8 @@ function printPart(name: string, outcomes: Outcome[]) {
   );
   // Misreadings are listed for the tuning part only: the held-out part is measured, never looked into.
   if (process.env.BENCH_COACH_VERBOSE === "1" && outcomes.every((o) => o.item.part === "tune")) {
-    for (const o of outcomes) {
+    // Batch 4 is never tuned on, in either part.
+    for (const o of outcomes.filter((x) => x.item.batch !== 4)) {
       if (o.reading.situation !== o.item.situation)
         console.log(`  #${o.item.id} ${o.item.situation} read as ${o.reading.situation}: ${o.reading.focus}`);
       if (o.reading.tone !== o.item.tone)
@@ -193,12 +194,19 @@ printPart(
 if (!tuning) {
   const heldOut = outcomes.filter((o) => o.item.part === "held_out");
   printPart("held-out part (id % 3 === 0: measured, never tuned on)", heldOut);
-  for (const batch of [1, 2, 3] as const) {
+  for (const batch of [1, 2, 3, 4] as const) {
     const f = figures(heldOut.filter((o) => o.item.batch === batch));
     console.log(
       `  held-out batch ${batch}${batch > 1 ? ` (written after tuning round ${batch - 1})` : ""}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
     );
   }
+}
+const untouched = outcomes.filter((o) => o.item.batch === 4);
+if (!tuning && untouched.length > 0) {
+  const f = figures(untouched);
+  console.log(
+    `\nbatch 4, written after the last tuning round and never tuned on (both parts, ${f.conversations} conversations): situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
+  );
 }
 const replyTimes = outcomes.map((o) => o.replyMs);
 const suggestTimes = outcomes.map((o) => o.suggestMs);
