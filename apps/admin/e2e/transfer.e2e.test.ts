@@ -105,3 +105,30 @@ describe("what the browser downloads", () => {
     await page.context().close();
   });
 });
+
+describe("a console whose code cannot be fetched", () => {
+  it("offers a reload once an admin is in, and the reload opens the console once the file is back", async () => {
+    const { page } = await openPage(browser);
+    await page.context().addCookies(
+      inject("adminCookie")
+        .split("; ")
+        .map((pair) => ({
+          name: pair.slice(0, pair.indexOf("=")),
+          value: pair.slice(pair.indexOf("=") + 1),
+          url: baseUrl,
+        })),
+    );
+    // As after a deploy that replaced the file: the console's chunk is gone.
+    const gone = /\/admin\/assets\/console-[^/]+\.js$/;
+    await page.route(gone, (route) => route.abort());
+    await page.goto(`${baseUrl}/admin/`);
+    const notice = page.getByRole("alert").filter({ hasText: "This part of the app could not be loaded" });
+    await notice.waitFor({ timeout: 30_000 });
+    await saveScreenshot(page, "admin-chunk-failed");
+
+    await page.unroute(gone);
+    await notice.getByRole("button", { name: "Reload" }).click();
+    await page.getByRole("navigation", { name: "Admin sections" }).waitFor({ timeout: 30_000 });
+    await page.context().close();
+  });
+});

@@ -1,6 +1,6 @@
 // Entry point of the admin app: one query client and one tRPC client for the page's lifetime, the
 // sign-in gate, and behind it the console (router, frame, pages), fetched only once an admin is in.
-import { ChunkErrorBoundary } from "@lockstep/ui/chunk-error";
+import { ChunkErrorBoundary, ChunkLoadFailed } from "@lockstep/ui/chunk-error";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
@@ -45,7 +45,13 @@ createRoot(root).render(
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <AuthGate>
           {(user) => (
-            <ChunkErrorBoundary className="m-6">
+            <ChunkErrorBoundary
+              fallback={
+                <CenteredPanel>
+                  <ChunkLoadFailed />
+                </CenteredPanel>
+              }
+            >
               <Suspense
                 fallback={
                   <CenteredPanel>

@@ -60,9 +60,9 @@ async function expectRepeatVisitFromCache(
   expect(repeat.totalBytes).toBe(0);
 }
 
-describe("what the browser downloads", () => {
-  const signInShown = (page: Page) => page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 30_000 });
+const signInShown = (page: Page) => page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 30_000 });
 
+describe("what the browser downloads", () => {
   it("loads the sign-in page with at most 150 kB of compressed JS, and none again on a repeat visit", async () => {
     const { page, errors } = await openDevicePage(browser);
     const url = `${baseUrl}/sign-in`;
@@ -100,6 +100,24 @@ describe("what the browser downloads", () => {
 
     await expectRepeatVisitFromCache(page, url, first, composerShown);
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe("a page whose code cannot be fetched", () => {
+  it("offers a reload (after the router's own one try), and the reload brings the page once the file is back", async () => {
+    const { page } = await openDevicePage(browser);
+    // As after a deploy that replaced the file: the sign-in page's chunk is gone.
+    const gone = /\/assets\/sign-in-page-[^/]+\.js$/;
+    await page.route(gone, (route) => route.abort());
+    await page.goto(`${baseUrl}/sign-in`);
+    const notice = page.getByRole("alert").filter({ hasText: "This part of the app could not be loaded" });
+    await notice.waitFor({ timeout: 30_000 });
+    await saveScreenshot(page, "web-chunk-failed");
+
+    await page.unroute(gone);
+    await notice.getByRole("button", { name: "Reload" }).click();
+    await signInShown(page);
     await page.context().close();
   });
 });

@@ -33,6 +33,8 @@ export function ChunkLoadFailed({ className = "" }: { className?: string }) {
 interface ChunkErrorBoundaryProps {
   children: ReactNode;
   className?: string;
+  /** What to show instead of the plain notice (e.g. the notice inside the page's frame). */
+  fallback?: ReactNode;
 }
 
 /** Shows ChunkLoadFailed when a lazy component below fails to load; any other error goes on up. */
@@ -46,7 +48,7 @@ export class ChunkErrorBoundary extends Component<ChunkErrorBoundaryProps, { err
   override render(): ReactNode {
     const { error } = this.state;
     if (error === null) return this.props.children;
-    if (isChunkLoadError(error)) return <ChunkLoadFailed className={this.props.className} />;
+    if (isChunkLoadError(error)) return this.props.fallback ?? <ChunkLoadFailed className={this.props.className} />;
     // Not ours to handle: the next boundary up (a route's error view) shows it.
     throw error;
   }
