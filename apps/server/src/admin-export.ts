@@ -1,6 +1,6 @@
 // GET /api/admin/interactions/export: the filtered AI interaction log as CSV or JSONL, for operators only, audited, streamed in keyset batches so no export holds the log in memory.
 import { Readable } from "node:stream";
-import { adminScope, type Auth, requestMetaOf, resolveSessionUser } from "@lockstep/api";
+import { adminScope, requestMetaOf, type SessionUser } from "@lockstep/api";
 import {
   APP_ERRORS,
   appErrorBody,
@@ -141,15 +141,14 @@ export async function* exportRows(
 
 export interface AdminExportOptions {
   db: Database;
-  auth: Auth;
-  /** The WHATWG headers of a request, as the tRPC context resolves the session from them. */
-  headersOf: (request: FastifyRequest) => Headers;
+  /** The signed-in user of a request, as the host resolves it for every entry point. */
+  sessionUserOf: (request: FastifyRequest) => Promise<SessionUser | null>;
 }
 
 export function registerAdminExport(app: FastifyInstance, options: AdminExportOptions): void {
   app.get(EXPORT_PATH, async (request, reply) => {
     // The same session resolution as the tRPC context: a disabled account is nobody.
-    const user = await resolveSessionUser(options.auth, options.headersOf(request));
+    const user = await options.sessionUserOf(request);
     // Errors answer in the tRPC error body, so the admin app reads them like any other call's.
     const refuse = (code: TAppErrorCode, message: string, fieldErrors?: Record<string, string[]>) =>
       reply

@@ -12,8 +12,9 @@ import {
   CLIENT_IP_HEADER,
   createInnerContext,
   requestMetaOf,
-  resolveSessionUser,
   type ServerInfo,
+  SessionCache,
+  type SessionUser,
   createLocalStorage,
 } from "@lockstep/api";
 import type { AiRuntime } from "@lockstep/ai";
@@ -46,6 +47,8 @@ export interface BuildAppOptions {
 
 /** Sign-in and sign-up answer with the session token in the JSON body too; the cookie is enough. */
 const SESSION_ISSUING_PATHS = /\/api\/auth\/sign-(in|up)\/email$/;
+/** Auth endpoints that end or change sessions (sign-out, revocations, password changes): the cache must forget. */
+const SESSION_ENDING_METHOD = "POST";
 
 function withoutSessionToken(body: string): string {
   try {
@@ -74,6 +77,10 @@ function toHeaders(request: FastifyRequest): Headers {
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const sessions = new SessionCache(options.auth);
+  /** The signed-in user of a request, for every entry point (tRPC, uploads, exports). */
+  const sessionUserOf = (request: FastifyRequest): Promise<SessionUser | null> =>
+    sessions.resolve(request.headers.cookie, () => toHeaders(request));
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit,
@@ -83,6 +90,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 5000 },
+    // One access-log line per request (below) instead of Fastify's two.
+    disableRequestLogging: true,
+  });
+
+  // A debug line when a request arrives (free at the default level: pino makes it a no-op), and one
+  // info line when it is answered. The path only: tRPC GETs carry their input in the query string.
+  app.addHook("onRequest", async (request) => {
+    request.log.debug({ method: request.method }, "incoming request");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const query = request.url.indexOf("?");
+    request.log.info(
+      {
+        method: request.method,
+        path: query === -1 ? request.url : request.url.slice(0, query),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request completed",
+    );
   });
 
   // Node's server.close() ends only the keep-alive connections idle at that moment; one whose
@@ -155,6 +182,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const cookies = response.headers.getSetCookie();
       if (cookies.length) reply.header("set-cookie", cookies);
       const body = response.body ? await response.text() : null;
+      if (request.method === SESSION_ENDING_METHOD && !SESSION_ISSUING_PATHS.test(url.pathname)) {
+        // Whatever this was (sign-out, a revocation, a new password), no cached session may outlive it here.
+        if (url.pathname.endsWith("/sign-out")) sessions.forgetToken(request.headers.cookie);
+        else sessions.clear();
+      }
       return reply.send(body && SESSION_ISSUING_PATHS.test(url.pathname) ? withoutSessionToken(body) : body);
     },
   });
@@ -163,13 +195,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: async ({ req }) =>
+      createContext: ({ req }) =>
         createInnerContext({
           db: options.db,
           ...(options.ai ? { ai: options.ai } : {}),
           ...(options.dataDefaults ? { dataDefaults: options.dataDefaults } : {}),
           server: options.server,
-          user: await resolveSessionUser(options.auth, toHeaders(req)),
+          // Looked up only by procedures that use it (not the health check or the catalogues).
+          user: () => sessionUserOf(req),
+          sessions,
           requestMeta: requestMetaOf(req),
         }),
       // tRPC's own Vary replaces the one @fastify/cors set, yet the CORS headers differ by Origin.
@@ -185,15 +219,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
-  registerAdminExport(app, { db: options.db, auth: options.auth, headersOf: toHeaders });
+  registerAdminExport(app, { db: options.db, sessionUserOf });
 
   await app.register(screenshotRoutes, {
     db: options.db,
-    auth: options.auth,
     ai: options.ai,
     storage: options.storage ?? createLocalStorage(path.join(dataDir(), "uploads")),
     trustedOrigins: trusted,
-    headersOf: toHeaders,
+    sessionUserOf,
   });
 
   await registerStaticApps(app, options.apps ?? []);

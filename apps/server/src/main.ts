@@ -19,6 +19,7 @@ import {
   seedDatabase,
 } from "@lockstep/db";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
 import { resolveAuthSecret } from "./secret.ts";
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
     level: env.logLevel,
     ...(pretty
       ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } } }
-      : {}),
+      : // Written without blocking the request that logged; lines logged together leave in one write,
+        // and what is still buffered is flushed when the process exits.
+        { stream: pino.destination({ dest: 1, sync: false }) }),
   };
 
   const db = await openDatabaseFromConfig(config.database);

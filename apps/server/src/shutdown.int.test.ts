@@ -84,7 +84,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("graceful shutdown of main.ts
       HOST: "127.0.0.1",
       LOCKSTEP_DATA_DIR: dataDir,
       DATABASE_URL: "",
-      LOG_LEVEL: "info",
+      // Arrivals are logged at debug; the test waits for them before it sends SIGTERM.
+      LOG_LEVEL: "debug",
       LOG_PRETTY: "false",
     };
     const started = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -94,7 +95,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("graceful shutdown of main.ts
     });
     child = started;
 
-    // Request logs (info) are how the test knows a request has reached the server.
+    // Request logs (arrival at debug) are how the test knows a request has reached the server.
     const logs: Record<string, unknown>[] = [];
     const output: string[] = [];
     for (const stream of [started.stdout, started.stderr]) {

@@ -6,13 +6,11 @@ import fastifyMultipart from "@fastify/multipart";
 import type { AiRuntime } from "@lockstep/ai";
 import {
   AppError,
-  type Auth,
   type BlobStorage,
   checkScreenshotUpload,
   failScreenshotUpload,
   readScreenshotFile,
   requestMetaOf,
-  resolveSessionUser,
   type SessionUser,
   uploadScreenshot,
   userScope,
@@ -30,13 +28,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface ScreenshotRoutesOptions {
   db: Database;
-  auth: Auth;
   ai?: AiRuntime | undefined;
   storage: BlobStorage;
   /** Origins besides the app's own that may post with cookies. */
   trustedOrigins: Set<string>;
-  /** The request's headers as the auth layer wants them (client IP as the host determined it). */
-  headersOf: (request: FastifyRequest) => Headers;
+  /** The signed-in user of a request, as the host resolves it for every entry point. */
+  sessionUserOf: (request: FastifyRequest) => Promise<SessionUser | null>;
 }
 
 const TOO_LARGE = `The file is larger than ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB. Upload a smaller screenshot.`;
@@ -80,7 +77,7 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
   await app.register(fastifyMultipart);
 
   const signedIn = async (request: FastifyRequest, reply: FastifyReply): Promise<SessionUser | null> => {
-    const user = await resolveSessionUser(options.auth, options.headersOf(request));
+    const user = await options.sessionUserOf(request);
     if (!user) {
       await send(reply, "UNAUTHENTICATED", "Sign in to use screenshots.");
       return null;

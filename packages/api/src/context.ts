@@ -27,11 +27,21 @@ export interface SessionUser {
   authSessionId: string | null;
 }
 
+/** Who is signed in, or how to find out: the host resolves the session only for procedures that need a user. */
+export type UserSource = SessionUser | null | (() => Promise<SessionUser | null>);
+
+/** What an account change tells the host's session cache, so the change takes effect on the next request. */
+export interface SessionInvalidation {
+  forgetUser(userId: string): void;
+}
+
 export interface InnerContext {
   db: Database;
   server: ServerInfo;
   requestMeta: RequestMeta;
-  user: SessionUser | null;
+  user: UserSource;
+  /** The host's session cache, told about disabled, demoted and deleted accounts; absent in tests of the API alone. */
+  sessions?: SessionInvalidation;
   /** The AI layer; absent in contexts that make no model calls (some tests, operator scripts). */
   ai?: AiRuntime;
   /** The configured data settings (AI_LOG_RETENTION_DAYS) shown before operators save their own; default 90 days. */

@@ -10,6 +10,7 @@ export {
   type SessionUser,
 } from "./context.ts";
 export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
+export { SESSION_CACHE_TTL_MS, SessionCache } from "./auth/session-cache.ts";
 export { AppError } from "./errors.ts";
 export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";
 export { adminScope, userScope } from "./scopes.ts";

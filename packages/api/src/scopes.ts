@@ -1,14 +1,24 @@
 // What procedures use to reach the database: an anonymous scope (the application with no user:
 // shared catalogues and the health check), a user scope (row-level security as that user) and, for operators, an admin scope whose every change is written to the audit log with its before
 // and after, in the same transaction as the change.
-import type { Database, ScopedTx, ScopeOptions } from "@lockstep/db";
-import { appliedMigrations, recordAudit, withAdmin, withAnonymous, withUser } from "@lockstep/db";
+import type { Database, ScopedTx, ScopeOptions, SqlTx } from "@lockstep/db";
+import {
+  appliedMigrations,
+  recordAudit,
+  withAdmin,
+  withAnonymous,
+  withAnonymousSql,
+  withUser,
+  withUserSql,
+} from "@lockstep/db";
 import type { RequestMeta, SessionUser } from "./context.ts";
 
 /** What anyone may read, signed in or not; never a user's own rows. */
 export interface AnonymousScope {
   /** One short transaction as lockstep_app with no user: shared catalogues only. */
   run<T>(work: (tx: ScopedTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
+  /** The same, for work that is plain SQL: without Prisma's transaction machinery, much cheaper. */
+  sql<T>(work: (tx: SqlTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
   /**
    * The names of the applied migrations and which database runtime this is, for the health check:
    * migration history is no user data, but only the owner can read it, so this one read is lent.
@@ -21,6 +31,11 @@ export interface UserScope {
   readonly userId: string;
   /** One short transaction as this user. Never hold it across a model call. */
   run<T>(work: (tx: ScopedTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
+  /**
+   * The same, for work that is plain SQL (the request path's reads and writes): the same row-level
+   * security without Prisma's transaction machinery, which costs several times the SQL itself.
+   */
+  sql<T>(work: (tx: SqlTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
 }
 
 export interface AuditEntry {
@@ -51,6 +66,7 @@ export interface AdminScope {
 export function anonymousScope(db: Database): AnonymousScope {
   return {
     run: (work, options) => withAnonymous(db, work, options),
+    sql: (work, options) => withAnonymousSql(db, work, options),
     migrations: () => appliedMigrations(db),
     runtime: db.runtime,
   };
@@ -60,6 +76,7 @@ export function userScope(db: Database, user: SessionUser): UserScope {
   return {
     userId: user.id,
     run: (work, options) => withUser(db, user.id, work, options),
+    sql: (work, options) => withUserSql(db, user.id, work, options),
   };
 }
 

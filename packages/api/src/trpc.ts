@@ -1,6 +1,7 @@
 // The one tRPC instance of the server. Only the builders below leave this file: public (database
-// reachable only as an anonymous visitor, or as the person if signed in), protected (signed in;
-// database reachable only as that user) and admin (role ADMIN).
+// reachable only as an anonymous visitor, or as the person if signed in), anonymous (catalogues and
+// the health check: no session lookup at all), protected (signed in; database reachable only as
+// that user) and admin (role ADMIN).
 import { isStorableText, type TAppErrorData } from "@lockstep/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -105,9 +106,15 @@ const storableText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const signedIn = t.middleware(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
-  return next({ ctx: { user: ctx.user } });
+/** Settles who is signed in (the session lookup runs here, once, and only for procedures that use it). */
+const sessionUser = t.middleware(async ({ ctx, next }) =>
+  next({ ctx: { user: typeof ctx.user === "function" ? await ctx.user() : ctx.user } }),
+);
+
+const signedIn = t.middleware(async ({ ctx, next }) => {
+  const user = typeof ctx.user === "function" ? await ctx.user() : ctx.user;
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
+  return next({ ctx: { user } });
 });
 
 export const router = t.router;
@@ -117,18 +124,29 @@ export const middleware = t.middleware;
 const baseProcedure = t.procedure.use(appErrors);
 
 /**
- * Anyone. The raw database is taken away here too: `ctx.anonymousDb` reads what a visitor may
- * (catalogues, the health check), and `ctx.userDb` is the person's own scope when signed in.
+ * Anyone, and no matter who: catalogues and the health check. Only `ctx.anonymousDb` is there,
+ * and the session cookie is never looked up.
  */
-export const publicProcedure = baseProcedure.use(storableText).use(({ ctx, next }) =>
-  next({
-    ctx: {
-      db: undefined,
-      anonymousDb: anonymousScope(ctx.db),
-      userDb: ctx.user ? userScope(ctx.db, ctx.user) : null,
-    },
-  }),
-);
+export const anonymousProcedure = baseProcedure
+  .use(storableText)
+  .use(({ ctx, next }) => next({ ctx: { db: undefined, user: null, anonymousDb: anonymousScope(ctx.db) } }));
+
+/**
+ * Anyone, answering differently when signed in. The raw database is taken away here too:
+ * `ctx.anonymousDb` reads what a visitor may, and `ctx.userDb` is the person's own scope when signed in.
+ */
+export const publicProcedure = baseProcedure
+  .use(sessionUser)
+  .use(storableText)
+  .use(({ ctx, next }) =>
+    next({
+      ctx: {
+        db: undefined,
+        anonymousDb: anonymousScope(ctx.db),
+        userDb: ctx.user ? userScope(ctx.db, ctx.user) : null,
+      },
+    }),
+  );
 
 /**
  * Signed in. The raw database is taken away: the only way in is `ctx.userDb`, whose transactions

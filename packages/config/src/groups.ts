@@ -97,8 +97,10 @@ export const ZDatabaseConfigSchema = z
       .optional(),
     /** Embedded-mode state (PGlite data, uploads, the generated auth secret); default `<repo>/.data`. */
     LOCKSTEP_DATA_DIR: text,
+    /** Connections this process keeps to PostgreSQL for requests (the job queue has a few of its own). */
+    DATABASE_POOL_MAX: wholeNumber(1, 500).default(10),
   })
-  .transform((env) => ({ url: env.DATABASE_URL, dataDir: env.LOCKSTEP_DATA_DIR }));
+  .transform((env) => ({ url: env.DATABASE_URL, dataDir: env.LOCKSTEP_DATA_DIR, poolMax: env.DATABASE_POOL_MAX }));
 
 export const ZAuthConfigSchema = z
   .object({

@@ -14,6 +14,8 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 import { embeddedDataDir } from "./paths.ts";
 import { openPglite, pglitePool } from "./pglite.ts";
 import { randomUUID } from "node:crypto";
+import { carryScopeWithBegin } from "./scoped.ts";
+import { statementName } from "./statements.ts";
 
 export type DatabaseRuntime = "postgres" | "pglite";
 
@@ -50,7 +52,12 @@ export function openDatabaseFromConfig(
   config: TDatabaseConfig,
   overrides: Omit<OpenDatabaseOptions, "url" | "pgliteDataDir"> = {},
 ): Promise<Database> {
-  return openDatabase({ ...overrides, url: config.url, pgliteDataDir: embeddedDataDir(config.dataDir) });
+  return openDatabase({
+    poolMax: config.poolMax,
+    ...overrides,
+    url: config.url,
+    pgliteDataDir: embeddedDataDir(config.dataDir),
+  });
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -61,9 +68,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   return wrapPglite(pglite, ownsPglite, options.pglite ? "pglite (in memory)" : `pglite ${directory}`);
 }
 
+/** Prisma on a pool, with prepared statements and scope settings sent along with BEGIN. */
+function prismaOn(pool: pg.Pool): PrismaClient {
+  carryScopeWithBegin(pool);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementName }) });
+}
+
 function openPostgres(url: string, poolMax: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // A request waits at most 10 s for a free connection (Prisma's own default wait), then fails as busy.
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
+  const prisma = prismaOn(pool);
   const adapterFactory = migrationAdapterFactory(pool, async () => {
     // A throwaway database on the same server, dropped when the engine is done with it.
     const name = `lockstep_shadow_${randomUUID().replaceAll("-", "")}`;
@@ -98,7 +112,7 @@ function openPostgres(url: string, poolMax: number): Database {
 
 function wrapPglite(pglite: PGlite, ownsPglite: boolean, location: string): Database {
   const pool = pglitePool(pglite);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = prismaOn(pool);
   // PGlite has one database per instance, so a shadow database is a fresh in-memory instance.
   const adapterFactory = migrationAdapterFactory(pool, async () => {
     const shadow = await openPglite();

@@ -23,9 +23,12 @@ export {
   APP_ROLE,
   type ScopedTx,
   type ScopeOptions,
+  type SqlTx,
   withAdmin,
   withAnonymous,
+  withAnonymousSql,
   withUser,
+  withUserSql,
 } from "./scoped.ts";
 export * from "./repositories/index.ts";
 export {

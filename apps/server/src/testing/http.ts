@@ -2,7 +2,7 @@
 // that keep their own cookies and send what a browser sends (Origin on writes, a client IP).
 import { randomInt, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { type AuthConfig, appRouter, createAuth } from "@lockstep/api";
+import { type Auth, type AuthConfig, appRouter, createAuth } from "@lockstep/api";
 import { migrationsOnDisk } from "@lockstep/db";
 import type { TestDatabase } from "@lockstep/db/testing";
 import type { FastifyInstance } from "fastify";
@@ -13,6 +13,8 @@ export const PASSWORD = "correct horse battery staple";
 
 export interface TestServer {
   app: FastifyInstance;
+  /** The server's Better Auth instance (tests count its session lookups). */
+  auth: Auth;
   /** http://127.0.0.1:<port>, which is also the app's own origin. */
   url: string;
   close(): Promise<void>;
@@ -35,9 +37,10 @@ export interface StartServerOptions {
 /** Builds the app as main.ts does (minus static apps) and listens on 127.0.0.1, port chosen by the OS. */
 export async function startServer(options: StartServerOptions): Promise<TestServer> {
   const trustedOrigins = options.trustedOrigins ?? [];
+  const auth = createAuth({ db: options.db, secret: TEST_SECRET, trustedOrigins, ...options.auth });
   const app = await buildApp({
     db: options.db,
-    auth: createAuth({ db: options.db, secret: TEST_SECRET, trustedOrigins, ...options.auth }),
+    auth,
     trustedOrigins,
     trustProxy: options.trustProxy ?? false,
     server: { version: "0.0.0-test", expectedMigrations: await migrationsOnDisk() },
@@ -48,7 +51,7 @@ export async function startServer(options: StartServerOptions): Promise<TestServ
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { app, url, close: () => app.close() };
+  return { app, auth, url, close: () => app.close() };
 }
 
 /** A fresh address per browser, so Better Auth's per-IP limiter (process-wide) never mixes tests. */

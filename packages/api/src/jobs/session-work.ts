@@ -7,7 +7,15 @@ import {
   FlowError,
   generateReply,
 } from "@lockstep/ai";
-import { type Database, findMessage, type Job, markReplyFailed, toMessageDto, withUser } from "@lockstep/db";
+import {
+  type Database,
+  findMessage,
+  type Job,
+  markReplyFailed,
+  toMessageDto,
+  withUser,
+  withUserSql,
+} from "@lockstep/db";
 import { conversationStore } from "../services/ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
 import { extractSessionMemories } from "../services/memories.ts";
@@ -23,7 +31,11 @@ export interface SessionWorkDeps {
 }
 
 function scopeOf(db: Database, userId: string): UserScope {
-  return { userId, run: (work, options) => withUser(db, userId, work, options) };
+  return {
+    userId,
+    run: (work, options) => withUser(db, userId, work, options),
+    sql: (work, options) => withUserSql(db, userId, work, options),
+  };
 }
 
 /** Runs one session-work job; resolves with what the job produced, throws to have the queue retry it. */

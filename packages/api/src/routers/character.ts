@@ -8,12 +8,12 @@ import {
 } from "@lockstep/contracts";
 import { z } from "zod";
 import { characterSessionsPage, getCharacter, listCharacters } from "../services/characters.ts";
-import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
+import { anonymousProcedure, protectedProcedure, router } from "../trpc.ts";
 
 export const characterRouter = router({
   // Public: people browse the coaches before signing up. Reads run as lockstep_app with no user.
-  list: publicProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.anonymousDb)),
-  get: publicProcedure
+  list: anonymousProcedure.output(z.array(ZCharacterDtoSchema)).query(({ ctx }) => listCharacters(ctx.anonymousDb)),
+  get: anonymousProcedure
     .input(ZCharacterGetInputSchema)
     .output(ZCharacterDtoSchema)
     .query(({ ctx, input }) => getCharacter(ctx.anonymousDb, input.slug)),

@@ -16,5 +16,9 @@ export const userRouter = router({
   deleteAccount: protectedProcedure
     .input(ZDeleteAccountInputSchema)
     .output(ZDeleteAccountResultSchema)
-    .mutation(({ ctx, input }) => deleteAccount(ctx.userDb, input)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await deleteAccount(ctx.userDb, input);
+      ctx.sessions?.forgetUser(ctx.userDb.userId);
+      return result;
+    }),
 });

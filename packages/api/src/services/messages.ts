@@ -17,7 +17,7 @@ import {
   findSession,
   insertMessageIfAbsent,
   listMessages,
-  type ScopedTx,
+  type SqlTx,
   setReaction,
   toMessageDto,
   touchSession,
@@ -33,7 +33,7 @@ const noSession = () => new AppError("NOT_FOUND", "No such session.");
 const noMessage = () => new AppError("NOT_FOUND", "No such message.");
 const aiIsReadOnly = () => new AppError("FORBIDDEN", "Messages written by the coach cannot be changed.");
 
-async function messageDto(tx: ScopedTx, id: string): Promise<TMessageDto> {
+async function messageDto(tx: SqlTx, id: string): Promise<TMessageDto> {
   const row = await findMessage(tx, id);
   if (!row) throw noMessage();
   return toMessageDto(row);
@@ -42,9 +42,17 @@ async function messageDto(tx: ScopedTx, id: string): Promise<TMessageDto> {
 export async function listMessagesPage(scope: UserScope, input: TMessageListInput) {
   const key = messagesCursor.decode(input.cursor);
   const after = key ? { time: new Date(key.t), id: key.id } : undefined;
-  const rows = await scope.run(async (tx) => {
-    if (!(await findSession(tx, input.sessionId))) throw noSession();
-    return listMessages(tx, { sessionId: input.sessionId, direction: input.direction, after, limit: input.limit + 1 });
+  const rows = await scope.sql(async (tx) => {
+    const page = await listMessages(tx, {
+      sessionId: input.sessionId,
+      direction: input.direction,
+      after,
+      limit: input.limit + 1,
+    });
+    // Messages come only from the person's live sessions, so a page with any proves the session;
+    // only an empty one needs asking whether there is such a session at all.
+    if (page.length === 0 && !(await findSession(tx, input.sessionId))) throw noSession();
+    return page;
   });
   const page = pageFrom(rows, input.limit, toMessageDto, messagesCursor, (row) => ({
     t: row.timestamp.getTime(),
@@ -62,7 +70,7 @@ export async function sendMessage(
 ): Promise<{ message: TMessageDto; created: boolean }> {
   const id = input.id ?? randomUUID();
   const author = MessageAuthor.toDb(input.author) as "USER" | "CONTACT";
-  return scope.run(async (tx) => {
+  return scope.sql(async (tx) => {
     if (!(await findSession(tx, input.sessionId))) throw noSession();
     const result = await insertMessageIfAbsent(tx, {
       id,
@@ -91,7 +99,7 @@ export async function updateMessage(
   scope: UserScope,
   input: { id: string; text?: string | undefined; author?: "user" | "contact" | undefined },
 ): Promise<TMessageDto> {
-  return scope.run(async (tx) => {
+  return scope.sql(async (tx) => {
     const outcome = await updateWrittenMessage(tx, input.id, {
       text: input.text,
       author: input.author ? (MessageAuthor.toDb(input.author) as "USER" | "CONTACT") : undefined,
@@ -103,7 +111,7 @@ export async function updateMessage(
 }
 
 export async function deleteMessage(scope: UserScope, id: string): Promise<{ id: string; deleted: true }> {
-  return scope.run(async (tx) => {
+  return scope.sql(async (tx) => {
     const outcome = await deleteWrittenMessage(tx, id);
     if (outcome === "not_found") throw noMessage();
     if (outcome === "ai_message") throw aiIsReadOnly();
@@ -119,7 +127,7 @@ export async function deleteMessage(scope: UserScope, id: string): Promise<{ id:
 export async function claimReplyRetry(scope: UserScope, messageId: string): Promise<TMessageDto> {
   // The refusals are decided inside the transaction but thrown after it commits: on the embedded
   // database one connection is shared, and a rollback would also undo a job another request enqueued meanwhile.
-  const outcome = await scope.run(async (tx) => {
+  const outcome = await scope.sql(async (tx) => {
     if (await claimFailedReply(tx, messageId)) return { claimed: await messageDto(tx, messageId), refused: null };
     const message = await findMessage(tx, messageId);
     return { claimed: null, refused: message && { author: message.author, replyStatus: message.reply_status } };
@@ -134,7 +142,7 @@ export async function claimReplyRetry(scope: UserScope, messageId: string): Prom
 
 /** Feedback counts as activity on the session (docs/decisions/0007). */
 export async function reactToMessage(scope: UserScope, input: TMessageReactInput): Promise<TMessageDto> {
-  return scope.run(async (tx) => {
+  return scope.sql(async (tx) => {
     const message = await findMessage(tx, input.messageId);
     if (!message) throw noMessage();
     await setReaction(tx, scope.userId, input.messageId, InteractionType.toDb(input.type), input.on);

@@ -162,7 +162,7 @@ export async function endSession(
 }
 
 export async function getSession(scope: UserScope, id: string): Promise<TSessionDto> {
-  const row = await scope.run((tx) => findSession(tx, id, { includeDeleted: true }));
+  const row = await scope.sql((tx) => findSession(tx, id, { includeDeleted: true }));
   if (!row) throw notFound();
   return toSessionDto(row);
 }
@@ -170,7 +170,7 @@ export async function getSession(scope: UserScope, id: string): Promise<TSession
 export async function listSessionsPage(scope: UserScope, input: TSessionListInput) {
   const key = sessionsCursor.decode(input.cursor);
   const after = key ? { isPinned: key.p === null ? null : key.p === 1, time: new Date(key.t), id: key.id } : undefined;
-  const rows = await scope.run((tx) =>
+  const rows = await scope.sql((tx) =>
     listSessions(tx, {
       userId: scope.userId,
       orderBy: input.orderBy,
@@ -192,20 +192,20 @@ export async function listSessionsPage(scope: UserScope, input: TSessionListInpu
 }
 
 export async function renameSession(scope: UserScope, id: string, name: string | null): Promise<TSessionDto> {
-  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.rename(name)));
+  const row = await scope.sql((tx) => updateSession(tx, id, sessionChanges.rename(name)));
   if (!row) throw notFound();
   return toSessionDto(row);
 }
 
 export async function setSessionPinned(scope: UserScope, id: string, pinned: boolean): Promise<TSessionDto> {
-  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.setPinned(pinned)));
+  const row = await scope.sql((tx) => updateSession(tx, id, sessionChanges.setPinned(pinned)));
   if (!row) throw notFound();
   return toSessionDto(row);
 }
 
 /** One move of the status state machine; the table of legal moves lives in contracts. */
 export async function transitionSession(scope: UserScope, id: string, to: TSessionStatus): Promise<TSessionDto> {
-  return scope.run(async (tx) => {
+  return scope.sql(async (tx) => {
     const current = await findSession(tx, id);
     if (!current) throw notFound();
     const from = SessionStatus.toWire(current.status as Parameters<typeof SessionStatus.toWire>[0]);
@@ -222,20 +222,20 @@ export async function transitionSession(scope: UserScope, id: string, to: TSessi
 
 /** Soft delete (docs/decisions/0007): hidden from lists, message queries and the AI's context. */
 export async function deleteSession(scope: UserScope, id: string): Promise<TSessionDto> {
-  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.softDelete()));
+  const row = await scope.sql((tx) => updateSession(tx, id, sessionChanges.softDelete()));
   if (!row) throw notFound();
   return toSessionDto(row);
 }
 
 export async function restoreSession(scope: UserScope, id: string): Promise<TSessionDto> {
-  const row = await scope.run((tx) => updateSession(tx, id, sessionChanges.restore(), { onlyDeleted: true }));
+  const row = await scope.sql((tx) => updateSession(tx, id, sessionChanges.restore(), { onlyDeleted: true }));
   if (!row) throw new AppError("NOT_FOUND", "No such session in the trash.");
   return toSessionDto(row);
 }
 
 /** Permanent: only from the trash, so one click cannot destroy a live conversation. */
 export async function purgeSessionForever(scope: UserScope, id: string): Promise<{ id: string; purged: true }> {
-  const purged = await scope.run((tx) => purgeSession(tx, id));
+  const purged = await scope.sql((tx) => purgeSession(tx, id));
   if (!purged) throw new AppError("NOT_FOUND", "No such session in the trash.");
   return { id, purged: true };
 }

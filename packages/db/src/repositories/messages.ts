@@ -5,7 +5,7 @@
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { Database } from "../connection.ts";
 import { JOB_QUEUE_SCHEMA } from "../queue-schema.ts";
-import type { ScopedTx } from "../scoped.ts";
+import type { SqlTx } from "../scoped.ts";
 
 export interface MessageRow {
   id: string;
@@ -58,7 +58,7 @@ function selectMessages(
      ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 }
 
-export async function findMessage(tx: ScopedTx, id: string): Promise<MessageRow | null> {
+export async function findMessage(tx: SqlTx, id: string): Promise<MessageRow | null> {
   const rows = await tx.$queryRaw<MessageRow[]>(selectMessages(Prisma.sql`m.id = ${id}::uuid`, Prisma.sql`m.id`, 1));
   return rows[0] ?? null;
 }
@@ -71,7 +71,7 @@ export interface MessageListQuery {
 }
 
 /** One keyset page in chronological order; "older" walks back from the newest message. */
-export async function listMessages(tx: ScopedTx, q: MessageListQuery): Promise<MessageRow[]> {
+export async function listMessages(tx: SqlTx, q: MessageListQuery): Promise<MessageRow[]> {
   const older = q.direction === "older";
   const conditions = [Prisma.sql`m.session_id = ${q.sessionId}::uuid`];
   if (q.after) {
@@ -101,7 +101,7 @@ export interface NewMessage {
  * (null when it is someone else's) so the caller can tell a retry from a clash.
  */
 export async function insertMessageIfAbsent(
-  tx: ScopedTx,
+  tx: SqlTx,
   message: NewMessage,
 ): Promise<{ created: boolean; existing: { session_id: string; text: string; author: $Enums.MessageAuthor } | null }> {
   const inserted = await tx.$executeRaw`
@@ -117,7 +117,7 @@ export async function insertMessageIfAbsent(
 
 /** Edits a typed message (never an AI one); null when there is no such message of the person's. */
 export async function updateWrittenMessage(
-  tx: ScopedTx,
+  tx: SqlTx,
   id: string,
   changes: { text?: string | undefined; author?: Exclude<$Enums.MessageAuthor, "AI"> | undefined },
 ): Promise<"updated" | "not_found" | "ai_message"> {
@@ -131,7 +131,7 @@ export async function updateWrittenMessage(
   return "updated";
 }
 
-export async function deleteWrittenMessage(tx: ScopedTx, id: string): Promise<"deleted" | "not_found" | "ai_message"> {
+export async function deleteWrittenMessage(tx: SqlTx, id: string): Promise<"deleted" | "not_found" | "ai_message"> {
   const current = await findMessage(tx, id);
   if (!current) return "not_found";
   if (current.author === "AI") return "ai_message";
@@ -140,7 +140,7 @@ export async function deleteWrittenMessage(tx: ScopedTx, id: string): Promise<"d
 }
 
 /** The reply to `messageId` was stored: nothing is owed any more. */
-export async function clearReplyStatus(tx: ScopedTx, messageId: string): Promise<void> {
+export async function clearReplyStatus(tx: SqlTx, messageId: string): Promise<void> {
   await tx.$executeRaw`UPDATE messages SET reply_status = NULL, reply_error = NULL
     WHERE id = ${messageId}::uuid AND reply_status IS NOT NULL`;
 }
@@ -149,7 +149,7 @@ export async function clearReplyStatus(tx: ScopedTx, messageId: string): Promise
  * The reply to `messageId` gave up. Only a message still owed one turns FAILED: a reply stored
  * meanwhile (status cleared) stays answered. Returns whether the row changed.
  */
-export async function markReplyFailed(tx: ScopedTx, messageId: string, reason: string): Promise<boolean> {
+export async function markReplyFailed(tx: SqlTx, messageId: string, reason: string): Promise<boolean> {
   const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'FAILED', reply_error = ${reason}
     WHERE id = ${messageId}::uuid AND reply_status = 'PENDING'`;
   return changed > 0;
@@ -179,7 +179,7 @@ export async function failAbandonedReplies(
  * Claims a failed reply for another attempt: FAILED -> PENDING in one statement, so of two
  * concurrent retries exactly one wins. Returns false when the message was not FAILED (or not visible).
  */
-export async function claimFailedReply(tx: ScopedTx, messageId: string): Promise<boolean> {
+export async function claimFailedReply(tx: SqlTx, messageId: string): Promise<boolean> {
   const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'PENDING', reply_error = NULL
     WHERE id = ${messageId}::uuid AND reply_status = 'FAILED'`;
   return changed > 0;
@@ -192,7 +192,7 @@ const OPPOSITE: Partial<Record<Reaction, Reaction>> = { LIKED: "DISLIKED", DISLI
 
 /** Records or takes back a reaction; repeating a call changes nothing (unique user, message, type). */
 export async function setReaction(
-  tx: ScopedTx,
+  tx: SqlTx,
   userId: string,
   messageId: string,
   type: Reaction,

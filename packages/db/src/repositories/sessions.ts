@@ -2,7 +2,7 @@
 // lists, renames, pins, status moves, soft delete, restore and purge. Every function takes a
 // scoped transaction, so row-level security decides whose rows it can see.
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
-import type { ScopedTx } from "../scoped.ts";
+import type { ScopedTx, SqlTx } from "../scoped.ts";
 
 /** Column list and row type shared by every query that returns a session. */
 const SESSION_COLUMNS = Prisma.sql`
@@ -44,7 +44,7 @@ export interface NewSession {
  * the id exists, the row if this user can see it (RLS), or null when it is someone else's.
  */
 export async function insertSessionIfAbsent(
-  tx: ScopedTx,
+  tx: SqlTx,
   session: NewSession,
 ): Promise<{ created: true; row: SessionRow } | { created: false; row: SessionRow | null }> {
   const inserted = await tx.$queryRaw<SessionRow[]>`
@@ -58,7 +58,7 @@ export async function insertSessionIfAbsent(
 }
 
 export async function findSession(
-  tx: ScopedTx,
+  tx: SqlTx,
   id: string,
   options: { includeDeleted?: boolean } = {},
 ): Promise<SessionRow | null> {
@@ -86,7 +86,7 @@ export interface SessionListQuery {
  * One keyset page, newest first. The row comparison `(key, id) < (...)` lets PostgreSQL start the
  * index scan at the cursor, so a page deep in the list costs what the first page costs.
  */
-export async function listSessions(tx: ScopedTx, q: SessionListQuery): Promise<SessionRow[]> {
+export async function listSessions(tx: SqlTx, q: SessionListQuery): Promise<SessionRow[]> {
   const time = q.orderBy === "created_at" ? Prisma.sql`s.created_at` : Prisma.sql`s.last_activity`;
   const filters: Prisma.Sql[] = [
     Prisma.sql`s.user_id = ${q.userId}`,
@@ -119,7 +119,7 @@ function escapeLike(text: string): string {
 
 /** Applies `changes` to a live session (or, with `includeDeleted`, any of the user's); null if none. */
 export async function updateSession(
-  tx: ScopedTx,
+  tx: SqlTx,
   id: string,
   changes: Prisma.Sql,
   options: { includeDeleted?: boolean; onlyDeleted?: boolean; expectStatus?: $Enums.SessionStatus } = {},
@@ -148,12 +148,12 @@ export const sessionChanges = {
 };
 
 /** Records activity on a live session (a message, a reaction). */
-export async function touchSession(tx: ScopedTx, id: string): Promise<void> {
+export async function touchSession(tx: SqlTx, id: string): Promise<void> {
   await tx.$executeRaw`UPDATE sessions SET last_activity = now() WHERE id = ${id}::uuid AND deleted_at IS NULL`;
 }
 
 /** Hard delete of a session in the trash; its messages and their reactions go by cascade. */
-export async function purgeSession(tx: ScopedTx, id: string): Promise<boolean> {
+export async function purgeSession(tx: SqlTx, id: string): Promise<boolean> {
   const deleted = await tx.$executeRaw`DELETE FROM sessions WHERE id = ${id}::uuid AND deleted_at IS NOT NULL`;
   return deleted > 0;
 }
@@ -189,7 +189,7 @@ export async function resolveCharacterChoice(
 }
 
 /** The person's engagement with a character, made on first contact (docs/decisions/0003). */
-export async function ensureEngagement(tx: ScopedTx, userId: string, characterId: string): Promise<string> {
+export async function ensureEngagement(tx: SqlTx, userId: string, characterId: string): Promise<string> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO engagements (user_id, character_id, updated_at) VALUES (${userId}, ${characterId}::uuid, now())
     ON CONFLICT (user_id, character_id) DO UPDATE SET updated_at = engagements.updated_at

@@ -21,16 +21,29 @@ export const adminUsersRouter = router({
     .input(ZAdminUserIdInputSchema)
     .output(ZAdminUserDetailSchema)
     .query(({ ctx, input }) => getUser(ctx.adminDb, input.id)),
+  // Role, disabled and deleted take effect on this process's next request, not when its session cache expires.
   setRole: adminProcedure
     .input(ZAdminSetRoleInputSchema)
     .output(ZUserDtoSchema)
-    .mutation(({ ctx, input }) => setRole(ctx.adminDb, input)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await setRole(ctx.adminDb, input);
+      ctx.sessions?.forgetUser(input.id);
+      return result;
+    }),
   setDisabled: adminProcedure
     .input(ZAdminSetDisabledInputSchema)
     .output(ZUserDtoSchema)
-    .mutation(({ ctx, input }) => setDisabled(ctx.adminDb, input)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await setDisabled(ctx.adminDb, input);
+      ctx.sessions?.forgetUser(input.id);
+      return result;
+    }),
   delete: adminProcedure
     .input(ZAdminUserIdInputSchema)
     .output(ZAdminUserDeleteResultSchema)
-    .mutation(({ ctx, input }) => deleteUser(ctx.adminDb, input.id)),
+    .mutation(async ({ ctx, input }) => {
+      const result = await deleteUser(ctx.adminDb, input.id);
+      ctx.sessions?.forgetUser(input.id);
+      return result;
+    }),
 });

@@ -1,0 +1,51 @@
+// How statements reach node-postgres: the text and values of a Prisma.Sql, a stable name per SQL
+// text so each connection parses and plans a repeated statement once, and Prisma's reading of
+// 64-bit integers (BigInt), so rows look the same whichever way they were read.
+import { createHash } from "node:crypto";
+import pg from "pg";
+import { Prisma } from "./generated/prisma/client.ts";
+
+/** Statement names by SQL text; the name is a hash of the text, so this only saves hashing again. */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_MAX = 5_000;
+
+/**
+ * A name for each parameterised statement (node-postgres prepares a named statement once per
+ * connection and reuses it). Statements without parameters stay unnamed: they go as simple
+ * queries, which is what lets a scoped transaction's settings ride along with its BEGIN.
+ */
+export function statementName(query: { sql: string; args: unknown[] }): string {
+  if (query.args.length === 0) return "";
+  let name = statementNames.get(query.sql);
+  if (name === undefined) {
+    name = `lockstep_${createHash("sha1").update(query.sql).digest("hex").slice(0, 20)}`;
+    // Generated SQL (IN lists of every length) could grow this forever; start over past a bound.
+    if (statementNames.size >= STATEMENT_NAMES_MAX) statementNames.clear();
+    statementNames.set(query.sql, name);
+  }
+  return name;
+}
+
+const INT8_OID = 20;
+const rowTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID
+      ? (value: string) => BigInt(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A tagged template or a Prisma.Sql, as node-postgres takes it (named when it has parameters). */
+export function pgQueryOf(first: TemplateStringsArray | Prisma.Sql | string, values: unknown[]): pg.QueryConfig {
+  const sql =
+    typeof first === "string"
+      ? { text: first, values }
+      : first instanceof Prisma.Sql
+        ? first
+        : Prisma.sql(first, ...values);
+  return {
+    text: sql.text,
+    values: sql.values,
+    name: statementName({ sql: sql.text, args: sql.values }),
+    types: rowTypes,
+  };
+}
