@@ -27,8 +27,8 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 interface LabelledConversation {
   id: number;
   part: "tune" | "held_out";
-  /** 1: written before the rules were first tuned; 2 and 3: after the first and second rounds; 4: after the last, never tuned on in either part. */
-  batch: 1 | 2 | 3 | 4;
+  /** The order conversations were written in; the dataset's description says what each batch was written after. */
+  batch: number;
   situation: CoachSituation;
   tone: CoachTone;
   details: string[];
@@ -194,19 +194,21 @@ printPart(
 if (!tuning) {
   const heldOut = outcomes.filter((o) => o.item.part === "held_out");
   printPart("held-out part (id % 3 === 0: measured, never tuned on)", heldOut);
-  for (const batch of [1, 2, 3, 4] as const) {
+  for (const batch of [...new Set(outcomes.map((o) => o.item.batch))].sort((a, b) => a - b)) {
     const f = figures(heldOut.filter((o) => o.item.batch === batch));
     console.log(
-      `  held-out batch ${batch}${batch > 1 ? ` (written after tuning round ${batch - 1})` : ""}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
+      `  held-out batch ${batch}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
     );
   }
 }
-const untouched = outcomes.filter((o) => o.item.batch === 4);
-if (!tuning && untouched.length > 0) {
-  const f = figures(untouched);
-  console.log(
-    `\nbatch 4, written after the last tuning round and never tuned on (both parts, ${f.conversations} conversations): situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
-  );
+// Whole batches, both parts: a batch written after the last change to the coach shows how it reads wording nothing was fitted to.
+if (!tuning) {
+  for (const batch of [...new Set(outcomes.map((o) => o.item.batch))].sort((a, b) => a - b)) {
+    const f = figures(outcomes.filter((o) => o.item.batch === batch));
+    console.log(
+      `${batch === 1 ? "\n" : ""}whole batch ${batch} (both parts, ${f.conversations} conversations): situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
+    );
+  }
 }
 const replyTimes = outcomes.map((o) => o.replyMs);
 const suggestTimes = outcomes.map((o) => o.suggestMs);
