@@ -2,7 +2,7 @@
 // signed-in person who is not an ADMIN is told so plainly and sees nothing else.
 import type { TUserDto } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { hashKey, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ChunkErrorBoundary } from "@lockstep/ui/chunk-error";
 import { type FormEvent, lazy, type ReactNode, Suspense, useState } from "react";
 import { Loading, TextField } from "./components/ui.tsx";
@@ -20,6 +20,22 @@ export async function signInMessage(response: Response): Promise<string> {
 export async function signOut(): Promise<void> {
   // Better Auth wants a JSON body (even an empty one) on its POST endpoints.
   await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+}
+
+/**
+ * Signs out and shows the sign-in form at once. Emptying the cache alone would not: the gate's
+ * query keeps the admin it last read, so the console stayed until a reload. The other queries go
+ * too, so nothing the previous account loaded is left for the next one.
+ */
+export function useSignOut(): () => Promise<void> {
+  const queryClient = useQueryClient();
+  const trpc = useTRPC();
+  return async () => {
+    await signOut().catch(() => undefined);
+    const meKey = trpc.auth.me.queryKey();
+    queryClient.setQueryData(meKey, null);
+    queryClient.removeQueries({ predicate: (query) => query.queryHash !== hashKey(meKey) });
+  };
 }
 
 // Needed only when auth.me fails; fetched then, so the sign-in form's download leaves out the error codes.
@@ -145,7 +161,7 @@ function SignIn() {
 }
 
 function NoAccess({ user }: { user: TUserDto }) {
-  const queryClient = useQueryClient();
+  const signOutNow = useSignOut();
   const [busy, setBusy] = useState(false);
   return (
     <CenteredPanel>
@@ -168,8 +184,7 @@ function NoAccess({ user }: { user: TUserDto }) {
           onClick={() =>
             void (async () => {
               setBusy(true);
-              await signOut().catch(() => undefined);
-              queryClient.clear();
+              await signOutNow();
               setBusy(false);
             })()
           }

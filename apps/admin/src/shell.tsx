@@ -2,10 +2,9 @@
 // (a side bar on wide screens, a scrolling row on phones) and the page.
 import type { TUserDto } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
-import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet } from "@tanstack/react-router";
 import { createContext, Suspense, useContext, useState } from "react";
-import { Logo, signOut } from "./auth.tsx";
+import { Logo, useSignOut } from "./auth.tsx";
 import { Loading } from "./components/ui.tsx";
 
 const NAV = [
@@ -24,7 +23,7 @@ export const SignedInAdmin = createContext<TUserDto | null>(null);
 
 export function Shell() {
   const user = useContext(SignedInAdmin);
-  const queryClient = useQueryClient();
+  const signOut = useSignOut();
   const [leaving, setLeaving] = useState(false);
   if (!user) throw new Error("the console's frame rendered outside SignedInAdmin");
   return (
@@ -52,8 +51,7 @@ export function Shell() {
             onClick={() =>
               void (async () => {
                 setLeaving(true);
-                await signOut().catch(() => undefined);
-                queryClient.clear();
+                await signOut();
                 setLeaving(false);
               })()
             }
