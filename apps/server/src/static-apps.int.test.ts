@@ -58,6 +58,8 @@ beforeAll(async () => {
   await writeWithCopies(path.join(dir, "web/assets/index-Ab12Cd34.js"), WEB_JS);
   // A file too small to gain from compression: the build leaves it without copies.
   await writeFile(path.join(dir, "web/assets/logo-Ef56Gh78.svg"), LOGO_SVG);
+  // The build's chunk list, read by the size check; nothing a browser needs.
+  await writeWithCopies(path.join(dir, "web/.vite/manifest.json"), "{}");
   await writeWithCopies(path.join(dir, "admin/index.html"), ADMIN_HTML);
   await writeWithCopies(path.join(dir, "admin/assets/index-Ij90Kl12.js"), ADMIN_JS);
 
@@ -197,6 +199,11 @@ describe("caching", () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers["cache-control"]).toBeUndefined();
     expect(response.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("does not serve the build's own files under .vite/", async () => {
+    const response = await get("/.vite/manifest.json", { accept: "*/*", "accept-encoding": "br" });
+    expect(response.statusCode).toBe(404);
   });
 
   it("leaves the API's own answers alone (no-store, JSON 404s, no static headers)", async () => {

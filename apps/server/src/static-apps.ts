@@ -51,6 +51,8 @@ export async function registerStaticApps(app: FastifyInstance, apps: readonly St
       // Cache-Control is decided per file below; send's own (max-age=0) would only be overwritten.
       cacheControl: false,
       allowedPath: (pathname) => !PRECOMPRESSED_COPY.test(pathname),
+      // The build keeps its own files under .vite/ (the chunk manifest): not for browsers.
+      dotfiles: "ignore",
       setHeaders: (response, filePath) => {
         const hashed = filePath.startsWith(assetsDir);
         cacheControlOfFile.set(response, hashed ? HASHED_ASSET_CACHE_CONTROL : REVALIDATED_CACHE_CONTROL);
