@@ -1,6 +1,8 @@
 // AI log overhead benchmark: message sends that ask for a reply (the built-in provider streams
 // it), per second, with every model call written to ai_interactions versus a log that writes
-// nothing, in one run, alternating rounds so drift on this noisy machine hits both alike.
+// nothing, in one run, alternating rounds so drift on this noisy machine hits both alike. Two
+// figures: the throughput of several people sending at once (what the log costs the server), and
+// one send at a time, each waiting for its reply (what the log's round trips add to one reply).
 import { randomUUID } from "node:crypto";
 import {
   type AiRuntime,
@@ -19,6 +21,8 @@ import { median } from "./timing.ts";
 
 const SENDS_PER_ROUND = Number(process.env.BENCH_SENDS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/** People sending at once in the throughput rounds, each in a session of their own. */
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
 
 /** Satisfies the contract and stores nothing: the baseline. */
 const noLog: InteractionLog = {
@@ -66,38 +70,66 @@ async function main(): Promise<void> {
     const placeholderId = placeholder.rows[0]?.id as string;
     noLog.begin = async () => ({ id: placeholderId, firstToken() {}, async succeed() {}, async fail() {} });
 
-    async function round(runtime: AiRuntime): Promise<number> {
-      const caller = callerFor(db, user, { ai: runtime });
-      const session = await caller.session.create({ type: "text" });
+    const caller = (runtime: AiRuntime) => callerFor(db, user, { ai: runtime });
+    const text = (index: number) => `She replied late, message ${index}. What should I say?`;
+
+    /** One send at a time, each waiting for its reply. */
+    async function oneByOne(runtime: AiRuntime): Promise<number> {
+      const person = caller(runtime);
+      const session = await person.session.create({ type: "text" });
       const start = performance.now();
       for (let index = 0; index < SENDS_PER_ROUND; index++) {
-        await caller.message.send({
-          sessionId: session.id,
-          text: `She replied late, message ${index}. What should I say?`,
-          reply: true,
-        });
+        await person.message.send({ sessionId: session.id, text: text(index), reply: true });
         await backgroundTasks.settle(30_000);
       }
       return SENDS_PER_ROUND / ((performance.now() - start) / 1000);
     }
 
-    await round(logged);
-    await round(unlogged);
-    const on: number[] = [];
-    const off: number[] = [];
-    for (let index = 0; index < ROUNDS; index++) {
-      on.push(await round(logged));
-      off.push(await round(unlogged));
+    /** SENDERS people at once, each sending in turn; done when every reply is stored. */
+    async function together(runtime: AiRuntime): Promise<number> {
+      const person = caller(runtime);
+      const sessions = await Promise.all(
+        Array.from({ length: SENDERS }, () => person.session.create({ type: "text" })),
+      );
+      const each = Math.ceil(SENDS_PER_ROUND / SENDERS);
+      const start = performance.now();
+      await Promise.all(
+        sessions.map(async (session) => {
+          for (let index = 0; index < each; index++) {
+            await person.message.send({ sessionId: session.id, text: text(index), reply: true });
+          }
+        }),
+      );
+      await backgroundTasks.settle(60_000);
+      return (each * SENDERS) / ((performance.now() - start) / 1000);
     }
+
+    const measure = async (round: (runtime: AiRuntime) => Promise<number>) => {
+      await round(logged);
+      await round(unlogged);
+      const on: number[] = [];
+      const off: number[] = [];
+      for (let index = 0; index < ROUNDS; index++) {
+        on.push(await round(logged));
+        off.push(await round(unlogged));
+      }
+      return { on: median(on), off: median(off) };
+    };
+    const concurrent = await measure(together);
+    const sequential = await measure(oneByOne);
     const rows = await db.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM ai_interactions WHERE provider_id <> (SELECT id FROM providers WHERE name = 'bench-placeholder')",
     );
     console.log(
-      `runtime: ${db.runtime}; ${ROUNDS} rounds of ${SENDS_PER_ROUND} sends with a streamed built-in reply each`,
+      `runtime: ${db.runtime}; ${ROUNDS} alternating rounds per arm of ${SENDS_PER_ROUND} sends, each with a streamed built-in reply; ${rows.rows[0]?.n ?? 0} interactions logged`,
     );
-    console.log(`sends/s with the AI log on:  ${median(on).toFixed(1)}  (${rows.rows[0]?.n ?? 0} interactions logged)`);
-    console.log(`sends/s with the AI log off: ${median(off).toFixed(1)}`);
-    console.log(`on / off: ${(median(on) / median(off)).toFixed(3)}`);
+    console.log(
+      `${SENDERS} people sending at once: ${concurrent.on.toFixed(1)} sends/s with the AI log on, ${concurrent.off.toFixed(1)} with it off`,
+    );
+    console.log(
+      `one send at a time, waiting for its reply: ${sequential.on.toFixed(1)} sends/s on, ${sequential.off.toFixed(1)} off (on / off ${(sequential.on / sequential.off).toFixed(3)})`,
+    );
+    console.log(`on / off (people sending at once): ${(concurrent.on / concurrent.off).toFixed(3)}`);
   } finally {
     await db.close();
   }

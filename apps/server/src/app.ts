@@ -20,7 +20,14 @@ import {
 import type { AiRuntime } from "@lockstep/ai";
 import { dataDir, type Database, type DataSettingsDefaults } from "@lockstep/db";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
-import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  errorCodes,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { registerAdminExport } from "./admin-export.ts";
 import { registerStaticApps, type StaticApp } from "./static-apps.ts";
 import { screenshotRoutes } from "./uploads.ts";
@@ -43,6 +50,31 @@ export interface BuildAppOptions {
   dataDefaults?: DataSettingsDefaults;
   /** Built single-page apps to serve, by URL prefix ("/" and "/admin/"). */
   apps?: StaticApp[];
+}
+
+/**
+ * One access-log line per request, when it is answered (Fastify's default is two). Arrivals are
+ * logged at debug, which pino makes a no-op at the default level. The path only: tRPC GETs carry
+ * their input in the query string. Errors keep Fastify's own lines.
+ */
+class AccessLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ method: request.method }, "incoming request");
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) return super.requestCompleted(error, request, reply);
+    const query = request.url.indexOf("?");
+    request.log.info(
+      {
+        method: request.method,
+        path: query === -1 ? request.url : request.url.slice(0, query),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request completed",
+    );
+  }
 }
 
 /** Sign-in and sign-up answer with the session token in the JSON body too; the cookie is enough. */
@@ -90,26 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 5000 },
-    // One access-log line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
-  });
-
-  // A debug line when a request arrives (free at the default level: pino makes it a no-op), and one
-  // info line when it is answered. The path only: tRPC GETs carry their input in the query string.
-  app.addHook("onRequest", async (request) => {
-    request.log.debug({ method: request.method }, "incoming request");
-  });
-  app.addHook("onResponse", async (request, reply) => {
-    const query = request.url.indexOf("?");
-    request.log.info(
-      {
-        method: request.method,
-        path: query === -1 ? request.url : request.url.slice(0, query),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      "request completed",
-    );
+    logController: new AccessLog(),
   });
 
   // Node's server.close() ends only the keep-alive connections idle at that moment; one whose

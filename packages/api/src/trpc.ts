@@ -6,7 +6,7 @@ import { isStorableText, type TAppErrorData } from "@lockstep/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import type { InnerContext } from "./context.ts";
+import type { InnerContext, SessionUser } from "./context.ts";
 import { AppError, appCodeOf, toTRPCError } from "./errors.ts";
 import { adminScope, anonymousScope, userScope } from "./scopes.ts";
 
@@ -100,22 +100,20 @@ class UnstorableTextError extends Error {
  * PostgreSQL cannot store NUL characters or malformed UTF-16 in text; refuse them at the door as
  * bad input, for every procedure, instead of letting one reach the database as a 500.
  */
-const storableText = t.middleware(async ({ getRawInput, next }) => {
+async function refuseUnstorableText(getRawInput: () => Promise<unknown>): Promise<void> {
   const path = findUnstorableText(await getRawInput().catch(() => undefined));
   if (path) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid text", cause: new UnstorableTextError(path) });
-  return next();
-});
+}
 
-/** Settles who is signed in (the session lookup runs here, once, and only for procedures that use it). */
-const sessionUser = t.middleware(async ({ ctx, next }) =>
-  next({ ctx: { user: typeof ctx.user === "function" ? await ctx.user() : ctx.user } }),
-);
+/** Who is signed in: the session lookup runs here, once per request, and only for procedures that use it. */
+async function userOf(ctx: InnerContext): Promise<SessionUser | null> {
+  return typeof ctx.user === "function" ? ctx.user() : ctx.user;
+}
 
-const signedIn = t.middleware(async ({ ctx, next }) => {
-  const user = typeof ctx.user === "function" ? await ctx.user() : ctx.user;
+function signedInUser(user: SessionUser | null): SessionUser {
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
-  return next({ ctx: { user } });
-});
+  return user;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -123,54 +121,56 @@ export const middleware = t.middleware;
 
 const baseProcedure = t.procedure.use(appErrors);
 
+// Each kind of procedure below is one middleware after the error mapping (each tRPC middleware
+// costs a context copy on every call): who may call, then the input check, then the database handles.
+
 /**
  * Anyone, and no matter who: catalogues and the health check. Only `ctx.anonymousDb` is there,
  * and the session cookie is never looked up.
  */
-export const anonymousProcedure = baseProcedure
-  .use(storableText)
-  .use(({ ctx, next }) => next({ ctx: { db: undefined, user: null, anonymousDb: anonymousScope(ctx.db) } }));
+export const anonymousProcedure = baseProcedure.use(async ({ ctx, getRawInput, next }) => {
+  await refuseUnstorableText(getRawInput);
+  return next({ ctx: { db: undefined, user: null, anonymousDb: anonymousScope(ctx.db) } });
+});
 
 /**
  * Anyone, answering differently when signed in. The raw database is taken away here too:
  * `ctx.anonymousDb` reads what a visitor may, and `ctx.userDb` is the person's own scope when signed in.
  */
-export const publicProcedure = baseProcedure
-  .use(sessionUser)
-  .use(storableText)
-  .use(({ ctx, next }) =>
-    next({
-      ctx: {
-        db: undefined,
-        anonymousDb: anonymousScope(ctx.db),
-        userDb: ctx.user ? userScope(ctx.db, ctx.user) : null,
-      },
-    }),
-  );
+export const publicProcedure = baseProcedure.use(async ({ ctx, getRawInput, next }) => {
+  const user = await userOf(ctx);
+  await refuseUnstorableText(getRawInput);
+  return next({
+    ctx: {
+      db: undefined,
+      user,
+      anonymousDb: anonymousScope(ctx.db),
+      userDb: user ? userScope(ctx.db, user) : null,
+    },
+  });
+});
 
 /**
  * Signed in. The raw database is taken away: the only way in is `ctx.userDb`, whose transactions
  * run under row-level security as this user.
  */
-export const protectedProcedure = baseProcedure
-  .use(signedIn)
-  .use(storableText)
-  .use(({ ctx, next }) => next({ ctx: { db: undefined, userDb: userScope(ctx.db, ctx.user) } }));
+export const protectedProcedure = baseProcedure.use(async ({ ctx, getRawInput, next }) => {
+  const user = signedInUser(await userOf(ctx));
+  await refuseUnstorableText(getRawInput);
+  return next({ ctx: { db: undefined, user, userDb: userScope(ctx.db, user) } });
+});
 
 /** Signed in as an ADMIN. `ctx.adminDb` reads across users and audits every change. */
-export const adminProcedure = baseProcedure
-  .use(signedIn)
-  .use(({ ctx, next }) => {
-    if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Operators only." });
-    return next();
-  })
-  .use(storableText)
-  .use(({ ctx, next }) => {
-    return next({
-      ctx: {
-        db: undefined,
-        userDb: userScope(ctx.db, ctx.user),
-        adminDb: adminScope(ctx.db, ctx.user, ctx.requestMeta),
-      },
-    });
+export const adminProcedure = baseProcedure.use(async ({ ctx, getRawInput, next }) => {
+  const user = signedInUser(await userOf(ctx));
+  if (user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Operators only." });
+  await refuseUnstorableText(getRawInput);
+  return next({
+    ctx: {
+      db: undefined,
+      user,
+      userDb: userScope(ctx.db, user),
+      adminDb: adminScope(ctx.db, user, ctx.requestMeta),
+    },
   });
+});

@@ -24,6 +24,11 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The pool Prisma uses, for the SQL the ORM cannot express (pgvector, aggregates, DDL checks). */
   readonly pool: pg.Pool;
+  /**
+   * Connections for the AI interaction log's writes, which commit without waiting for the disk
+   * (synchronous_commit off; docs/decisions/0001): the same pool on PGlite.
+   */
+  readonly logPool: pg.Pool;
   /** What the schema engine connects through (migrations, diffs, shadow databases). */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** The PGlite instance in embedded mode (for data-directory dumps). */
@@ -78,6 +83,15 @@ function openPostgres(url: string, poolMax: number): Database {
   // A request waits at most 10 s for a free connection (Prisma's own default wait), then fails as busy.
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
   const prisma = prismaOn(pool);
+  const logPool = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(poolMax / 4)),
+    connectionTimeoutMillis: 10_000,
+    options: "-c synchronous_commit=off",
+  });
+  // An idle connection the server ended (restart, pg_terminate_backend) is dropped by the pool and
+  // replaced on the next write; unheard, the pool's "error" event would end the process.
+  logPool.on("error", () => {});
   const adapterFactory = migrationAdapterFactory(pool, async () => {
     // A throwaway database on the same server, dropped when the engine is done with it.
     const name = `lockstep_shadow_${randomUUID().replaceAll("-", "")}`;
@@ -99,13 +113,14 @@ function openPostgres(url: string, poolMax: number): Database {
     runtime: "postgres",
     prisma,
     pool,
+    logPool,
     adapterFactory,
     pglite: null,
     connectionString: url,
     location: redactUrl(url),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), logPool.end()]);
     },
   };
 }
@@ -129,6 +144,7 @@ function wrapPglite(pglite: PGlite, ownsPglite: boolean, location: string): Data
     runtime: "pglite",
     prisma,
     pool,
+    logPool: pool,
     adapterFactory,
     pglite,
     connectionString: null,

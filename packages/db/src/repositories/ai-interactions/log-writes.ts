@@ -1,4 +1,8 @@
 // The owner-side writes of the AI interaction log (docs/decisions/0001): begin (PENDING), finish once, and the startup sweep of calls a dead process left PENDING.
+// A call costs one statement at its start and one at its end: the provider's id is remembered per
+// database, and the PENDING row is written with the person and session checks in the same statement;
+// only the rare begin that must create the session (or finds the person gone) takes the longer path.
+// Both go through db.logPool, whose commits do not wait for the disk (docs/decisions/0001).
 import {
   AiOperation,
   DataSource,
@@ -57,7 +61,95 @@ export interface BegunAiInteraction {
  * fails the log.
  */
 export async function beginAiInteraction(db: Database, row: NewAiInteraction): Promise<BegunAiInteraction> {
-  return db.prisma.$transaction(async (tx) => {
+  const known = knownProviders(db).get(providerKey(row.provider));
+  if (known) {
+    try {
+      const begun = await beginInOneStatement(db, row, known);
+      if (begun) return begun;
+    } catch (error) {
+      // The remembered provider row is gone (deleted by hand): forget it and take the long path.
+      if ((error as { code?: unknown }).code !== FOREIGN_KEY_VIOLATION) throw error;
+      knownProviders(db).delete(providerKey(row.provider));
+    }
+  }
+  return beginCarefully(db, row);
+}
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
+/** Provider ids by name, kind and base URL, per database (tests open several in one process). */
+const providerIdsByDatabase = new WeakMap<Database, Map<string, string>>();
+
+function knownProviders(db: Database): Map<string, string> {
+  let ids = providerIdsByDatabase.get(db);
+  if (!ids) providerIdsByDatabase.set(db, (ids = new Map()));
+  return ids;
+}
+
+function providerKey(provider: NewAiInteraction["provider"]): string {
+  return JSON.stringify([provider.name, provider.kind, provider.baseUrl]);
+}
+
+/**
+ * The common begin as one statement: the person must exist and the session, when one is named,
+ * must exist already (its owner decides whether the row is attached to it). Null when the row
+ * needs the careful path instead (a session to create first, a person who is gone, a malformed id).
+ */
+async function beginInOneStatement(
+  db: Database,
+  row: NewAiInteraction,
+  providerId: string,
+): Promise<BegunAiInteraction | null> {
+  if (row.sessionId && !isUuid(row.sessionId)) return null;
+  const sessionId = row.sessionId ?? null;
+  const result = await db.logPool.query<{ user_id: string | null; session_id: string | null }>(
+    `WITH decided AS (
+       SELECT (SELECT id FROM users WHERE id = $10) AS user_id,
+              (SELECT user_id FROM sessions WHERE $11::uuid IS NOT NULL AND id = $11::uuid) AS session_owner)
+     INSERT INTO ai_interactions (id, provider_id, model_name, operation, prompt_text, prompt_hash, request, status,
+                                  user_id, session_id, ip_address, file_metadata, data_source, metadata, updated_at)
+     SELECT $1::uuid, $2::uuid, $3, $4::"AiOperation", $5, $6, $7::jsonb, 'PENDING',
+            d.user_id, CASE WHEN d.session_owner = d.user_id THEN $11::uuid END, $8::inet, $9::jsonb,
+            $12::"DataSource",
+            CASE WHEN $11::uuid IS NOT NULL AND d.session_owner IS DISTINCT FROM d.user_id
+                 THEN COALESCE($13::jsonb, '{}'::jsonb)
+                      || jsonb_build_object('sessionNotAttached', jsonb_build_object('claimedId', $14::text, 'reason', 'other_user'))
+                 ELSE $13::jsonb END,
+            now()
+       FROM decided d
+      WHERE $11::uuid IS NULL OR (d.user_id IS NOT NULL AND d.session_owner IS NOT NULL)
+     RETURNING user_id, session_id`,
+    [
+      row.id,
+      providerId,
+      row.modelName,
+      AiOperation.toDb(row.operation),
+      row.promptText,
+      row.promptHash,
+      jsonParam(row.request) ?? "null",
+      row.ipAddress,
+      jsonParam(row.fileMetadata),
+      row.userId,
+      sessionId,
+      DataSource.toDb(row.dataSource),
+      jsonParam(row.metadata),
+      sessionId?.slice(0, 200) ?? null,
+    ],
+  );
+  const written = result.rows[0];
+  if (!written) return null;
+  return {
+    id: row.id,
+    providerId,
+    userId: written.user_id,
+    sessionId: written.session_id,
+    sessionNotAttached: sessionId && !written.session_id ? "other_user" : null,
+  };
+}
+
+/** Every case, in one transaction: creates the provider and the session when they do not exist yet. */
+async function beginCarefully(db: Database, row: NewAiInteraction): Promise<BegunAiInteraction> {
+  const begun = await db.prisma.$transaction(async (tx) => {
     const providerId = await upsertProvider(tx, row.provider);
 
     // A user deleted mid-request (account deletion) would fail the users foreign key; the call is
@@ -113,6 +205,8 @@ export async function beginAiInteraction(db: Database, row: NewAiInteraction): P
               ${DataSource.toDb(row.dataSource)}::"DataSource", ${jsonParam(metadata)}::jsonb, now())`;
     return { id: row.id, providerId, userId, sessionId, sessionNotAttached };
   });
+  knownProviders(db).set(providerKey(row.provider), begun.providerId);
+  return begun;
 }
 
 /** The provider's id by name, creating the row on first use and following kind/base URL changes. */
@@ -155,38 +249,51 @@ export interface AiInteractionFinish {
  * a late or repeated write can never overwrite an outcome. Returns whether the row was written.
  */
 export async function finishAiInteraction(db: Database, id: string, finish: AiInteractionFinish): Promise<boolean> {
-  return db.prisma.$transaction(async (tx) => {
-    const updated = await tx.$executeRaw`
-      UPDATE ai_interactions
-         SET status = ${finish.status}::"AiInteractionStatus",
-             response = ${jsonParam(finish.response)}::jsonb,
-             latency_ms = ${finish.latencyMs}::int,
-             time_to_first_token_ms = ${finish.timeToFirstTokenMs}::int,
-             input_tokens = ${finish.inputTokens}::int,
-             output_tokens = ${finish.outputTokens}::int,
-             error_code = ${finish.errorCode},
-             error_message = ${finish.errorMessage},
-             metadata = CASE WHEN ${jsonParam(finish.metadata)}::jsonb IS NULL THEN metadata
-                             ELSE COALESCE(metadata, '{}'::jsonb) || ${jsonParam(finish.metadata)}::jsonb END,
-             updated_at = now()
-       WHERE id = ${id}::uuid AND status IN ('PENDING', 'ABORTED')`;
-    if (updated === 0) return false;
-    if (finish.responses.length) {
-      await tx.aiResponse.createMany({
-        data: finish.responses.map((response, position) => ({
-          interactionId: id,
-          position,
-          content: response.content,
-          finishReason: response.finishReason,
-          metadata:
-            response.metadata === undefined || response.metadata === null
-              ? Prisma.DbNull
-              : (response.metadata as Prisma.InputJsonValue),
-        })),
-      });
-    }
-    return true;
-  });
+  // One statement: the update, and the responses only if the update happened.
+  const responses = finish.responses.map((response, position) => ({
+    position,
+    content: response.content,
+    finish_reason: response.finishReason,
+    // A JSON null becomes SQL NULL in jsonb_to_recordset, as Prisma's DbNull did.
+    metadata: response.metadata ?? null,
+  }));
+  const metadata = jsonParam(finish.metadata);
+  const result = await db.logPool.query<{ updated: number }>(
+    `WITH updated AS (
+       UPDATE ai_interactions
+          SET status = $2::"AiInteractionStatus",
+              response = $3::jsonb,
+              latency_ms = $4::int,
+              time_to_first_token_ms = $5::int,
+              input_tokens = $6::int,
+              output_tokens = $7::int,
+              error_code = $8,
+              error_message = $9,
+              metadata = CASE WHEN $10::jsonb IS NULL THEN metadata ELSE COALESCE(metadata, '{}'::jsonb) || $10::jsonb END,
+              updated_at = now()
+        WHERE id = $1::uuid AND status IN ('PENDING', 'ABORTED')
+        RETURNING id),
+     stored AS (
+       INSERT INTO ai_responses (interaction_id, position, content, finish_reason, metadata)
+       SELECT updated.id, r.position, r.content, r.finish_reason, r.metadata
+         FROM updated, jsonb_to_recordset($11::jsonb) AS r(position int, content text, finish_reason text, metadata jsonb)
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM stored)::int AS stored`,
+    [
+      id,
+      finish.status,
+      jsonParam(finish.response),
+      finish.latencyMs,
+      finish.timeToFirstTokenMs,
+      finish.inputTokens,
+      finish.outputTokens,
+      finish.errorCode,
+      finish.errorMessage,
+      metadata,
+      JSON.stringify(responses),
+    ],
+  );
+  return (result.rows[0]?.updated ?? 0) > 0;
 }
 
 export const ABORTED_ERROR_CODE = "process_ended";
