@@ -10,6 +10,21 @@ export { extractDetails, type Details } from "./details.ts";
 export { starterChunks, chunkForIntent } from "./knowledge.ts";
 export { MOVES, MOVES_FOR_USER, TAGS_FOR_SITUATION, type CoachTag, type Move } from "./moves.ts";
 export {
+  crossValidate,
+  DEFAULT_FEATURES,
+  featuresOf,
+  trainReader,
+  type FeatureOptions,
+  type LabelledExample,
+  type TrainedReader,
+} from "./classifier.ts";
+export { focusOf, type Focus } from "./focus.ts";
+export { isHeldOut, trainingSetOf } from "./training-set.ts";
+export {
+  COMBINATION,
+  coachReader,
+  readFocus,
+  type Combination,
   readSituation,
   toneOf,
   asksForDraft,

@@ -1,8 +1,13 @@
-// Recognises the situation of the latest exchange (invitation, apology, bad news, ...) and its tone from cue rules over the spoken lines.
+// Recognises the situation of the latest exchange (invitation, apology, bad news, ...) and its tone, from a classifier trained on labelled conversations backed by cue rules.
 import { z } from "zod";
 /// <reference path="../wink-sentiment.d.ts" />
 import winkSentiment from "wink-sentiment";
+import { trainReader, type Odds, type TrainedReader } from "./classifier.ts";
+import { asksForDraft, focusOf, type Focus, type SpokenLine } from "./focus.ts";
 import { normalise } from "./text.ts";
+import trainingSet from "./training-set.json" with { type: "json" };
+
+export { asksForDraft, type SpokenLine };
 
 /** The situations the built-in coach answers to. They stay inside the coach: the API sees only tags and titles. */
 export const ZCoachSituationSchema = z.enum([
@@ -23,11 +28,6 @@ export const COACH_SITUATIONS = ZCoachSituationSchema.options;
 
 export const ZCoachToneSchema = z.enum(["warm", "neutral", "cold", "upset"]);
 export type CoachTone = z.infer<typeof ZCoachToneSchema>;
-
-export interface SpokenLine {
-  author: "user" | "contact" | "ai";
-  text: string;
-}
 
 interface Cue {
   pattern: RegExp;
@@ -287,14 +287,6 @@ const CUES: Record<CoachSituation, Cue[]> = {
   ],
 };
 
-/** Asked when the last contact line is the coach's own business: "how should I answer?" is the person asking for a draft. */
-const ASKS_FOR_DRAFT =
-  /\b(how (should|do|would|can) i (answer|reply|respond|say)|what (should|do|can) i (say|reply|answer|text|send|write)|what to (say|reply|answer)|help me (reply|answer|respond)|how to (reply|respond|answer)|what now|any ideas)\b/;
-
-export function asksForDraft(text: string): boolean {
-  return ASKS_FOR_DRAFT.test(normalise(text));
-}
-
 /**
  * Single words that lean towards a situation, for phrasings the cues above do not know. Each word
  * found adds a little; together they decide only when no phrase cue is sure.
@@ -397,18 +389,72 @@ export interface SituationReading {
   focus: string;
   /** The person asked the coach what to send ("how should I answer?"). */
   wantsDraft: boolean;
+  /** Each situation's score: the classifier's log odds plus the weighted cue rules. */
   scores: Record<CoachSituation, number>;
 }
 
-/** The contact's latest messages since the person last spoke (a burst of texts reads as one). */
-function latestBurst(lines: SpokenLine[], author: "contact" | "user"): string[] {
-  const burst: string[] = [];
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i] as SpokenLine;
-    if (line.author === author) burst.unshift(line.text);
-    else if (burst.length > 0) break;
+/** How the classifier and the cue rules are combined; chosen by cross-validation on the tuning part (bench:coach). */
+export interface Combination {
+  /** What a point of cue-rule score is worth against a bit of the classifier's log odds. */
+  ruleWeight: number;
+  /** A cue-rule score this high decides on its own (Infinity: never). */
+  rulesDecideFrom: number;
+  /** What the tone rules' reading is worth, in bits, added to the tone classifier's odds for that tone. */
+  toneRuleWeight: number;
+  /** A tone cue that says so outright ("!", "whatever", 😡) decides the tone on its own. */
+  toneCuesDecide: boolean;
+}
+
+export const COMBINATION: Combination = {
+  ruleWeight: 1,
+  rulesDecideFrom: Number.POSITIVE_INFINITY,
+  toneRuleWeight: 0,
+  toneCuesDecide: true,
+};
+
+/** Trained once, at module load, from the tuning part only (training-set.json; see training-set.ts). */
+export const coachReader: TrainedReader = trainReader(trainingSet as Parameters<typeof trainReader>[0]);
+
+function combined(ruleScores: Record<CoachSituation, number>, odds: Odds, combination: Combination) {
+  const scores = Object.fromEntries(
+    COACH_SITUATIONS.map((s) => [s, (odds[s] ?? 0) + combination.ruleWeight * ruleScores[s]]),
+  ) as Record<CoachSituation, number>;
+  const rules = best(ruleScores);
+  if (rules.score >= combination.rulesDecideFrom) return { situation: rules.situation, scores };
+  let top: CoachSituation = rules.situation;
+  // With no evidence at all from either side, the rules' fallback (small talk) stands.
+  if (Object.keys(odds).length > 0 || rules.score > 0)
+    for (const situation of PRIORITY) if (scores[situation] > scores[top]) top = situation;
+  return { situation: top, scores };
+}
+
+/** Reads a focus (see focus.ts) with a trained reader; the benchmark cross-validates through this same function. */
+export function readFocus(focus: Focus, reader: TrainedReader, combination: Combination = COMBINATION) {
+  const odds = reader.read(focus);
+  let ruleScores = situationScores(focus.text);
+  let situationOdds = odds.situation;
+  // A flat line ("ok", "sure") takes its meaning from what was said just before it.
+  if (best(ruleScores).score === 0 && focus.text.trim().split(/\s+/).length <= 3) {
+    const context = { about: focus.about, text: focus.context };
+    if (best(situationScores(context.text)).score > 0) {
+      ruleScores = situationScores(context.text);
+      situationOdds = reader.read(context).situation;
+    }
   }
-  return burst;
+  const { situation, scores } = combined(ruleScores, situationOdds, combination);
+  return { situation, scores, tone: readTone(focus.text, odds.tone, combination) };
+}
+
+function readTone(text: string, odds: Odds, combination: Combination): CoachTone {
+  const { tone: byRules, outright } = toneByCues(text);
+  if (outright && combination.toneCuesDecide) return byRules;
+  let top: CoachTone = byRules;
+  let topScore = Number.NEGATIVE_INFINITY;
+  for (const tone of ZCoachToneSchema.options) {
+    const score = (odds[tone] ?? 0) + (tone === byRules ? combination.toneRuleWeight : 0);
+    if (score > topScore) [top, topScore] = [tone, score];
+  }
+  return top;
 }
 
 /**
@@ -416,40 +462,10 @@ function latestBurst(lines: SpokenLine[], author: "contact" | "user"): string[] 
  * spoken, what the person wrote to the coach. The person's own recent words help only when the
  * contact's burst says little ("ok", "sure").
  */
-export function readSituation(conversation: SpokenLine[]): SituationReading {
-  const spoken = conversation.filter((line) => line.author !== "ai" && line.text.trim().length > 0);
-  const lastUser = [...spoken].reverse().find((line) => line.author === "user");
-  const wantsDraft = lastUser ? asksForDraft(lastUser.text) : false;
-  const contactBurst = latestBurst(
-    spoken.filter((line) => line.author === "contact" || !asksForDraft(line.text)),
-    "contact",
-  );
-  const hasContact = spoken.some((line) => line.author === "contact");
-  const about: "contact" | "user" = hasContact ? "contact" : "user";
-  const focusLines = hasContact ? (contactBurst.length > 0 ? contactBurst : []) : latestBurst(spoken, "user");
-  const lastContactIndex = spoken.map((line) => line.author).lastIndexOf("contact");
-  const focusText = (focusLines.length > 0 ? focusLines : [spoken[lastContactIndex]?.text ?? ""]).join("\n");
-
-  const scores = situationScores(focusText);
-  let reading = best(scores);
-  if (reading.score === 0) {
-    // A flat line ("ok", "sure") takes its meaning from what was said just before it.
-    const before = spoken
-      .slice(Math.max(0, spoken.length - 4), spoken.length)
-      .map((line) => line.text)
-      .join("\n");
-    const context = situationScores(before);
-    const fromContext = best(context);
-    if (fromContext.score > 0) reading = fromContext;
-  }
-  return {
-    situation: reading.situation,
-    tone: toneOf(focusText),
-    about,
-    focus: focusText,
-    wantsDraft,
-    scores,
-  };
+export function readSituation(conversation: SpokenLine[], reader: TrainedReader = coachReader): SituationReading {
+  const focus = focusOf(conversation);
+  const { situation, scores, tone } = readFocus(focus, reader);
+  return { situation, tone, about: focus.about, focus: focus.text, wantsDraft: focus.wantsDraft, scores };
 }
 
 const UPSET_CUES =
@@ -466,20 +482,26 @@ const WARM_CUES =
  * lexicon score. Only a clearly tinted score counts: "would you like coffee?" is polite, not warm.
  */
 export function toneOf(text: string): CoachTone {
+  return toneByCues(text).tone;
+}
+
+/** The tone the cue rules read, and whether a cue said so outright rather than the sentiment lexicon leaning one way. */
+function toneByCues(text: string): { tone: CoachTone; outright: boolean } {
   const plain = normalise(text);
-  if (!plain) return "neutral";
+  if (!plain) return { tone: "neutral", outright: false };
   const warmCue = WARM_CUES.test(plain);
   // 😭 is as often happy tears as sad ones: it is upset only without a happy cue beside it.
-  if (UPSET_CUES.test(plain) || (/😭/u.test(plain) && !warmCue)) return "upset";
+  if (UPSET_CUES.test(plain) || (/😭/u.test(plain) && !warmCue)) return { tone: "upset", outright: true };
   const words = plain.split(/\s+/).length;
   // A few words closed with full stops and nothing friendly ("hey. been a while.") read cool.
   const clipped = words <= 6 && /\.\s*$/.test(plain) && !warmCue && !/!/.test(text);
-  if (COLD_CUES.test(plain) || COLD_PHRASES.test(plain) || clipped) return "cold";
+  if (COLD_CUES.test(plain) || COLD_PHRASES.test(plain) || clipped) return { tone: "cold", outright: true };
+  if (warmCue || /!/.test(text)) return { tone: "warm", outright: true };
   // "would you like" is politeness, not affection: AFINN scores every "like" as positive.
   const { normalizedScore } = winkSentiment(
     text.replace(/\b(would|if|do|did) (you|u) like\b|\b(feel|looks?) like\b/gi, ""),
   );
-  if (warmCue || /!/.test(text) || normalizedScore >= 1.5) return "warm";
-  if (normalizedScore <= -2) return "upset";
-  return "neutral";
+  if (normalizedScore >= 1.5) return { tone: "warm", outright: false };
+  if (normalizedScore <= -2) return { tone: "upset", outright: false };
+  return { tone: "neutral", outright: false };
 }

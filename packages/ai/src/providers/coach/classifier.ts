@@ -1,0 +1,202 @@
+// Readers of situation and tone (naive Bayes or logistic regression) over words, word pairs and letter triples, trained from labelled conversations.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="../wink-naive-bayes-text-classifier.d.ts" />
+import winkNaiveBayes from "wink-naive-bayes-text-classifier";
+import model from "wink-eng-lite-web-model";
+import winkNLP from "wink-nlp";
+import { focusOf, type Focus, type SpokenLine } from "./focus.ts";
+import { normalise } from "./text.ts";
+
+const nlp = winkNLP(model);
+const its = nlp.its;
+
+/** Which features a reader is trained on; the coach's choice is made by cross-validation on the tuning part (bench:coach). */
+export interface FeatureOptions {
+  /** wink's naive Bayes, or a multinomial logistic regression (below) that does not count correlated features twice. */
+  model: "naive-bayes" | "logistic";
+  /** Adjacent word pairs: "not feeling", "you always". */
+  pairs: boolean;
+  /** Letter triples inside longer words, so "sorryyy", "apologise" and "apologies" share evidence. */
+  letterTriples: boolean;
+  /** Count a feature once per message, however often it appears. */
+  presenceOnly: boolean;
+  /** Naive Bayes: additive smoothing of the word counts, between 0 and 1. Logistic regression: the L2 penalty on its weights. */
+  smoothing: number;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = {
+  model: "logistic",
+  pairs: true,
+  letterTriples: false,
+  presenceOnly: true,
+  smoothing: 0.001,
+};
+
+/**
+ * The features of a message: wink-nlp's lemmas of its words (negated ones marked, so "didn't get
+ * the job" is not "got the job"), its emoji and emoticons, question and exclamation marks, and,
+ * as the options say, word pairs and letter triples. Whose words they are is a feature too: the
+ * person describing a situation to the coach words it differently from the contact living it.
+ */
+export function featuresOf(text: string, about: "contact" | "user", options: FeatureOptions): string[] {
+  const doc = nlp.readDoc(normalise(text));
+  const units: string[] = [];
+  const features: string[] = [`about:${about}`];
+  doc.tokens().each((token) => {
+    const type = token.out(its.type);
+    const value = token.out(its.value);
+    if (type === "word") {
+      const lemma = token.out(its.lemma).toLowerCase();
+      units.push(token.out(its.negationFlag) ? `not:${lemma}` : lemma);
+      if (options.letterTriples && value.length >= 4) {
+        const padded = `<${value.toLowerCase()}>`;
+        for (let i = 0; i + 3 <= padded.length; i++) features.push(`tri:${padded.slice(i, i + 3)}`);
+      }
+    } else if (type === "emoji" || type === "emoticon") units.push(value);
+    else if (type === "number") units.push("<number>");
+    else if (value === "?" || value === "!") units.push(value);
+  });
+  features.push(...units);
+  if (options.pairs) for (let i = 0; i + 1 < units.length; i++) features.push(`${units[i]} ${units[i + 1]}`);
+  return features;
+}
+
+/** A conversation labelled with the situation and tone of its latest exchange. */
+export interface LabelledExample {
+  id: number;
+  situation: string;
+  tone: string;
+  conversation: { author: "user" | "contact"; text: string }[];
+}
+
+/** Log2 odds of each label against all the others; empty when the message shares no feature with what was learned. */
+export type Odds = Record<string, number>;
+
+export interface TrainedReader {
+  /** The situation and tone odds of a focus; its features are worked out once for both. */
+  read(focus: Pick<Focus, "about" | "text">): { situation: Odds; tone: Odds };
+}
+
+type Classify = (features: string[]) => Odds;
+interface Sample {
+  features: string[];
+  label: string;
+}
+
+function trainNaiveBayes(samples: Sample[], options: FeatureOptions): Classify {
+  const classifier = winkNaiveBayes();
+  classifier.defineConfig({ considerOnlyPresence: options.presenceOnly, smoothingFactor: options.smoothing });
+  for (const { features, label } of samples) classifier.learn(features, label);
+  classifier.consolidate();
+  return (features) => {
+    const odds: Odds = {};
+    for (const [label, value] of classifier.computeOdds(features)) if (label !== "unknown") odds[label] = value;
+    return odds;
+  };
+}
+
+/** A small seeded generator (mulberry32), so training visits the examples in the same order on every load. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EPOCHS = 80;
+const LEARNING_RATE = 2;
+
+/**
+ * Multinomial logistic regression over the features' presence, each message's features scaled to
+ * unit length, fitted by stochastic gradient descent in a seeded order with an L2 penalty. Its
+ * output is each label's log probability (natural log), which is what the rules are added to.
+ */
+export function trainLogistic(samples: Sample[], l2: number): Classify {
+  const labels = [...new Set(samples.map((sample) => sample.label))].sort();
+  const weights = new Map<string, Float64Array>();
+  const bias = new Float64Array(labels.length);
+  const encoded = samples.map(({ features, label }) => {
+    const unique = [...new Set(features)];
+    for (const feature of unique) if (!weights.has(feature)) weights.set(feature, new Float64Array(labels.length));
+    return { rows: unique.map((f) => weights.get(f) as Float64Array), target: labels.indexOf(label) };
+  });
+  const probabilities = (rows: Float64Array[]): Float64Array => {
+    const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
+    const out = Float64Array.from(bias);
+    for (const row of rows)
+      for (let c = 0; c < out.length; c++) out[c] = (out[c] as number) + (row[c] as number) * scale;
+    const max = Math.max(...out);
+    let sum = 0;
+    for (let c = 0; c < out.length; c++) sum += out[c] = Math.exp((out[c] as number) - max);
+    for (let c = 0; c < out.length; c++) out[c] = (out[c] as number) / sum;
+    return out;
+  };
+  const random = seededRandom(7);
+  const order = encoded.map((_, i) => i);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    const rate = LEARNING_RATE / (1 + epoch * 0.2);
+    for (const index of order) {
+      const { rows, target } = encoded[index] as (typeof encoded)[number];
+      const p = probabilities(rows);
+      const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
+      for (let c = 0; c < labels.length; c++) {
+        const gradient = (p[c] as number) - (c === target ? 1 : 0);
+        bias[c] = (bias[c] as number) - rate * gradient;
+        for (const row of rows) row[c] = (row[c] as number) - rate * (gradient * scale + l2 * (row[c] as number));
+      }
+    }
+  }
+  return (features) => {
+    const rows = [...new Set(features)].flatMap((f) => weights.get(f) ?? []);
+    if (rows.length === 0) return {};
+    const p = probabilities(rows);
+    return Object.fromEntries(labels.map((label, c) => [label, Math.log(p[c] as number)]));
+  };
+}
+
+/** Trains both readers on the examples' focus (see focus.ts): the same words the coach reads at answer time. */
+export function trainReader(examples: LabelledExample[], options: FeatureOptions = DEFAULT_FEATURES): TrainedReader {
+  const featured = examples.map((example) => {
+    const focus = focusOf(example.conversation as SpokenLine[]);
+    return { example, features: featuresOf(focus.text, focus.about, options) };
+  });
+  const train = (label: (example: LabelledExample) => string): Classify => {
+    const samples = featured.map(({ example, features }) => ({ features, label: label(example) }));
+    return options.model === "logistic" ? trainLogistic(samples, options.smoothing) : trainNaiveBayes(samples, options);
+  };
+  const situation = train((example) => example.situation);
+  const tone = train((example) => example.tone);
+  return {
+    read: (focus) => {
+      const features = featuresOf(focus.text, focus.about, options);
+      return { situation: situation(features), tone: tone(features) };
+    },
+  };
+}
+
+/**
+ * Splits examples into k folds by id (deterministic, so the figures can be reproduced) and
+ * hands each fold, with the reader trained on the others, to `score`.
+ */
+export function crossValidate<T>(
+  examples: LabelledExample[],
+  folds: number,
+  options: FeatureOptions,
+  score: (reader: TrainedReader, held: LabelledExample[]) => T,
+): T[] {
+  const results: T[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const train = examples.filter((example) => example.id % folds !== fold);
+    const held = examples.filter((example) => example.id % folds === fold);
+    results.push(score(trainReader(train, options), held));
+  }
+  return results;
+}
