@@ -72,6 +72,13 @@ describe("details", () => {
     });
   });
 
+  it("takes the object an arrangement names with an article when no listed thing is named", () => {
+    expect(extractDetails("which gate do we use, the north gate?").things).toEqual(["the north gate"]);
+    expect(extractDetails("can u grab my charger on ur way pls").things).toEqual(["the charger"]);
+    expect(extractDetails("gonna need the spare key asap").things).toEqual(["the spare key"]);
+    expect(extractDetails("want to get tacos with the team?").things).toEqual(["tacos"]);
+  });
+
   it("spells out texting shorthand", () => {
     expect(extractDetails("can I bring snacks to the party tmrw?")).toMatchObject({
       days: ["tomorrow"],

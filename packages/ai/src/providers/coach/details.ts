@@ -245,11 +245,41 @@ function readDetails(text: string): Details {
     )
     .filter((noun): noun is string => !!noun && NEWS_NOUNS.has(noun))
     .map((noun) => `the ${noun}`);
-  const things = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(
+  const listed = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
+  const question = questionOf(text);
+  const things = listed.length > 0 ? listed : namedObjects(plain, placeWords);
 
-  return { days: unique(days), times: unique(times), places, names, things, question: questionOf(text) };
+  return { days: unique(days), times: unique(times), places, names, things, question };
+}
+
+/** Nouns that are not a plan's object: people, times, and words that stand for the whole plan. */
+const NOT_OBJECTS = new Set(
+  "way time day week night morning plan plans thing things stuff guys mum mom dad family friend friends life side one bit lot".split(
+    " ",
+  ),
+);
+/** Words compromise tags as nouns in a text message that only pad it: "see the penguins asap". */
+const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split(" "));
+
+/**
+ * Messages about arrangements name their object with an article ("where's the car park?", "can you
+ * resend the link") more often than with any listed word: when no listed thing is found, the first
+ * such phrase compromise tags as a noun (up to two words, texting fillers cut off) is the thing, said with "the".
+ */
+function namedObjects(plain: string, placeWords: Set<string>): string[] {
+  const phrases = nlp(plain).match("(the|my|your|our|ur) #Adjective? #Noun+").out("array") as string[];
+  for (const phrase of phrases) {
+    const padded = stripPunctuation(phrase).split(/\s+/).slice(1);
+    const fillerAt = padded.findIndex((word) => FILLERS.has(word) || WEEKDAYS.includes(word));
+    const words = (fillerAt < 0 ? padded : padded.slice(0, fillerAt)).slice(-2);
+    const object = words.join(" ");
+    const head = words.at(-1) ?? "";
+    if (object && !NOT_OBJECTS.has(head) && !placeWords.has(`the ${object}`) && !placeWords.has(object))
+      return [`the ${object}`];
+  }
+  return [];
 }
 
 /** Details of several messages together, the latest message's first. */
