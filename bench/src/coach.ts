@@ -291,7 +291,7 @@ for (const item of dataset.conversations) outcomes.push(await runOne(item));
 // BENCH_COACH_VERBOSE=1 is for tuning: it lists what the tuning part got wrong and leaves the held-out part unmeasured.
 const tuning = process.env.BENCH_COACH_VERBOSE === "1";
 printPart(
-  "tuning part",
+  "tuning part (the classifier is trained on it: its cross-validated figures, below, are the ones to go by)",
   outcomes.filter((o) => o.item.part === "tune"),
 );
 if (!tuning) {
