@@ -266,13 +266,10 @@ if (process.env.BENCH_COACH_SEARCH === "1") {
       [2, true],
     ] as const)
       combinations.push({ ruleWeight, rulesDecideFrom, toneRuleWeight, toneCuesDecide });
-  // Letter triples and counted (not present) features lost on every comparison while the reader was designed; they stay as options.
   const featureSets: FeatureOptions[] = [];
-  for (const pairs of [false, true]) {
-    featureSets.push({ model: "naive-bayes", pairs, letterTriples: false, presenceOnly: true, smoothing: 0.5 });
-    for (const l2 of [0.0003, 0.001, 0.003])
-      featureSets.push({ model: "logistic", pairs, letterTriples: false, presenceOnly: true, smoothing: l2 });
-  }
+  for (const pairs of [false, true])
+    for (const letterTriples of [false, true])
+      for (const l2 of [0.0003, 0.001, 0.003]) featureSets.push({ pairs, letterTriples, l2 });
   for (const features of featureSets)
     crossValidated(features, combinations).forEach((cv, c) =>
       console.log(

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FEATURES, featuresOf, trainLogistic, trainReader } from "./classifier.ts";
+import { DEFAULT_FEATURES, featuresOf, stem, trainLogistic, trainReader } from "./classifier.ts";
 import { focusOf } from "./focus.ts";
 import { coachReader, readFocus, readSituation, situationScores, type CoachSituation } from "./situation.ts";
 import trainingSet from "./training-set.json" with { type: "json" };
@@ -96,6 +96,15 @@ describe("the trained reader", () => {
     const features = featuresOf("I didn't get the job", "contact", DEFAULT_FEATURES);
     expect(features).toContain("not:get");
     expect(features).not.toContain("get");
+    expect(featuresOf("not feeling it. the food was good", "contact", DEFAULT_FEATURES)).toEqual(
+      expect.arrayContaining(["not:feel", "not:it", "food", "good"]),
+    );
+  });
+
+  it("reads texting shorthand and word forms as the same words", () => {
+    const words = (text: string) => featuresOf(text, "contact", { ...DEFAULT_FEATURES, pairs: false });
+    expect(words("u texted me tmrw")).toEqual(words("you texts me tomorrow"));
+    expect(stem("apologies")).toBe("apology");
   });
 });
 

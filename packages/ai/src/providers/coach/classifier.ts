@@ -1,61 +1,69 @@
-// Readers of situation and tone (naive Bayes or logistic regression) over words, word pairs and letter triples, trained from labelled conversations.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../wink-naive-bayes-text-classifier.d.ts" />
-import winkNaiveBayes from "wink-naive-bayes-text-classifier";
-import model from "wink-eng-lite-web-model";
-import winkNLP from "wink-nlp";
+// Readers of situation and tone: a multinomial logistic regression over words, word pairs and letter triples, trained from labelled conversations.
 import { focusOf, type Focus, type SpokenLine } from "./focus.ts";
 import { normalise } from "./text.ts";
 
-const nlp = winkNLP(model);
-const its = nlp.its;
-
 /** Which features a reader is trained on; the coach's choice is made by cross-validation on the tuning part (bench:coach). */
 export interface FeatureOptions {
-  /** wink's naive Bayes, or a multinomial logistic regression (below) that does not count correlated features twice. */
-  model: "naive-bayes" | "logistic";
   /** Adjacent word pairs: "not feeling", "you always". */
   pairs: boolean;
   /** Letter triples inside longer words, so "sorryyy", "apologise" and "apologies" share evidence. */
   letterTriples: boolean;
-  /** Count a feature once per message, however often it appears. */
-  presenceOnly: boolean;
-  /** Naive Bayes: additive smoothing of the word counts, between 0 and 1. Logistic regression: the L2 penalty on its weights. */
-  smoothing: number;
+  /** The L2 penalty on the regression's weights. */
+  l2: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = {
-  model: "logistic",
-  pairs: true,
-  letterTriples: false,
-  presenceOnly: true,
-  smoothing: 0.001,
-};
+export const DEFAULT_FEATURES: FeatureOptions = { pairs: true, letterTriples: false, l2: 0.0003 };
+
+/** Words that turn what follows them around, up to the end of the clause: "not feeling it", "never replied". */
+const NEGATORS = new Set(["not", "no", "never", "cannot", "nothing", "nobody"]);
+const NEGATION_REACH = 3;
+
+/** A light stem, so "texts", "texting" and "texted" share evidence: a few English suffixes cut, never below four letters. */
+export function stem(word: string): string {
+  const base = word.replace(/'s$/, "");
+  if (base.length > 5 && base.endsWith("ies")) return `${base.slice(0, -3)}y`;
+  if (base.length > 5 && base.endsWith("ing")) return base.slice(0, -3);
+  if (base.length > 4 && base.endsWith("ed")) return base.slice(0, -2);
+  if (base.length > 3 && base.endsWith("s") && !base.endsWith("ss")) return base.slice(0, -1);
+  return base;
+}
+
+const TOKEN = /\p{Extended_Pictographic}|[:;]-?[()dpo]|[a-z0-9']+|[?!.,;]/gu;
 
 /**
- * The features of a message: wink-nlp's lemmas of its words (negated ones marked, so "didn't get
- * the job" is not "got the job"), its emoji and emoticons, question and exclamation marks, and,
- * as the options say, word pairs and letter triples. Whose words they are is a feature too: the
- * person describing a situation to the coach words it differently from the contact living it.
+ * The features of a message, on normalised text (shorthand spelled out, see text.ts): the stems of its
+ * words (negated ones marked, so "didn't get the job" is not "got the job"), its emoji and emoticons,
+ * question and exclamation marks, and, as the options say, word pairs and letter triples. Whose words
+ * they are is a feature too: the person describing a situation to the coach words it differently
+ * from the contact living it.
  */
 export function featuresOf(text: string, about: "contact" | "user", options: FeatureOptions): string[] {
-  const doc = nlp.readDoc(normalise(text));
   const units: string[] = [];
   const features: string[] = [`about:${about}`];
-  doc.tokens().each((token) => {
-    const type = token.out(its.type);
-    const value = token.out(its.value);
-    if (type === "word") {
-      const lemma = token.out(its.lemma).toLowerCase();
-      units.push(token.out(its.negationFlag) ? `not:${lemma}` : lemma);
-      if (options.letterTriples && value.length >= 4) {
-        const padded = `<${value.toLowerCase()}>`;
+  let negatedFor = 0;
+  for (const [token] of normalise(text).matchAll(TOKEN)) {
+    if (/^[.,;]$/.test(token)) {
+      negatedFor = 0;
+      continue;
+    }
+    if (/^[a-z0-9']+$/.test(token)) {
+      if (/^\d+$/.test(token)) {
+        units.push("<number>");
+        continue;
+      }
+      const word = token.endsWith("n't") ? token.slice(0, -3) : token;
+      units.push(negatedFor > 0 ? `not:${stem(word)}` : stem(word));
+      negatedFor = Math.max(0, negatedFor - 1);
+      if (token.endsWith("n't") || NEGATORS.has(token)) negatedFor = NEGATION_REACH;
+      if (options.letterTriples && token.length >= 4) {
+        const padded = `<${token}>`;
         for (let i = 0; i + 3 <= padded.length; i++) features.push(`tri:${padded.slice(i, i + 3)}`);
       }
-    } else if (type === "emoji" || type === "emoticon") units.push(value);
-    else if (type === "number") units.push("<number>");
-    else if (value === "?" || value === "!") units.push(value);
-  });
+    } else {
+      if (token === "?" || token === "!") negatedFor = 0;
+      units.push(token);
+    }
+  }
   features.push(...units);
   if (options.pairs) for (let i = 0; i + 1 < units.length; i++) features.push(`${units[i]} ${units[i + 1]}`);
   return features;
@@ -81,18 +89,6 @@ type Classify = (features: string[]) => Odds;
 interface Sample {
   features: string[];
   label: string;
-}
-
-function trainNaiveBayes(samples: Sample[], options: FeatureOptions): Classify {
-  const classifier = winkNaiveBayes();
-  classifier.defineConfig({ considerOnlyPresence: options.presenceOnly, smoothingFactor: options.smoothing });
-  for (const { features, label } of samples) classifier.learn(features, label);
-  classifier.consolidate();
-  return (features) => {
-    const odds: Odds = {};
-    for (const [label, value] of classifier.computeOdds(features)) if (label !== "unknown") odds[label] = value;
-    return odds;
-  };
 }
 
 /** A small seeded generator (mulberry32), so training visits the examples in the same order on every load. */
@@ -170,7 +166,7 @@ export function trainReader(examples: LabelledExample[], options: FeatureOptions
   });
   const train = (label: (example: LabelledExample) => string): Classify => {
     const samples = featured.map(({ example, features }) => ({ features, label: label(example) }));
-    return options.model === "logistic" ? trainLogistic(samples, options.smoothing) : trainNaiveBayes(samples, options);
+    return trainLogistic(samples, options.l2);
   };
   const situation = train((example) => example.situation);
   const tone = train((example) => example.tone);

@@ -406,7 +406,7 @@ export interface Combination {
 }
 
 export const COMBINATION: Combination = {
-  ruleWeight: 1,
+  ruleWeight: 2,
   rulesDecideFrom: Number.POSITIVE_INFINITY,
   toneRuleWeight: 0,
   toneCuesDecide: true,
