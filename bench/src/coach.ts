@@ -168,7 +168,7 @@ function printPart(name: string, outcomes: Outcome[]) {
   );
   // Misreadings are listed for the tuning part only: the held-out part is measured, never looked into.
   if (process.env.BENCH_COACH_VERBOSE === "1" && outcomes.every((o) => o.item.part === "tune")) {
-    // Batch 4 is never tuned on, in either part.
+    // No cue rule was written from batch 4; the classifier learns from its tuning part like any other.
     for (const o of outcomes.filter((x) => x.item.batch !== 4)) {
       if (o.reading.situation !== o.item.situation)
         console.log(`  #${o.item.id} ${o.item.situation} read as ${o.reading.situation}: ${o.reading.focus}`);
