@@ -113,23 +113,28 @@ const LEARNING_RATE = 2;
  */
 export function trainLogistic(samples: Sample[], l2: number): Classify {
   const labels = [...new Set(samples.map((sample) => sample.label))].sort();
-  const weights = new Map<string, Float64Array>();
-  const bias = new Float64Array(labels.length);
+  const width = labels.length;
+  // One flat table, a row of label weights per feature: training touches it tens of thousands of times.
+  const rowOf = new Map<string, number>();
   const encoded = samples.map(({ features, label }) => {
     const unique = [...new Set(features)];
-    for (const feature of unique) if (!weights.has(feature)) weights.set(feature, new Float64Array(labels.length));
-    return { rows: unique.map((f) => weights.get(f) as Float64Array), target: labels.indexOf(label) };
+    for (const feature of unique) if (!rowOf.has(feature)) rowOf.set(feature, rowOf.size * width);
+    return { rows: Int32Array.from(unique, (f) => rowOf.get(f) as number), target: labels.indexOf(label) };
   });
-  const probabilities = (rows: Float64Array[]): Float64Array => {
+  const weights = new Float64Array(rowOf.size * width);
+  const bias = new Float64Array(width);
+  const out = new Float64Array(width);
+  /** Fills `out` with each label's probability for a message made of these rows. */
+  const probabilities = (rows: Int32Array): void => {
     const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
-    const out = Float64Array.from(bias);
+    out.set(bias);
     for (const row of rows)
-      for (let c = 0; c < out.length; c++) out[c] = (out[c] as number) + (row[c] as number) * scale;
-    const max = Math.max(...out);
+      for (let c = 0; c < width; c++) out[c] = (out[c] as number) + (weights[row + c] as number) * scale;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < width; c++) max = Math.max(max, out[c] as number);
     let sum = 0;
-    for (let c = 0; c < out.length; c++) sum += out[c] = Math.exp((out[c] as number) - max);
-    for (let c = 0; c < out.length; c++) out[c] = (out[c] as number) / sum;
-    return out;
+    for (let c = 0; c < width; c++) sum += out[c] = Math.exp((out[c] as number) - max);
+    for (let c = 0; c < width; c++) out[c] = (out[c] as number) / sum;
   };
   const random = seededRandom(7);
   const order = encoded.map((_, i) => i);
@@ -141,20 +146,23 @@ export function trainLogistic(samples: Sample[], l2: number): Classify {
     const rate = LEARNING_RATE / (1 + epoch * 0.2);
     for (const index of order) {
       const { rows, target } = encoded[index] as (typeof encoded)[number];
-      const p = probabilities(rows);
+      probabilities(rows);
       const scale = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
-      for (let c = 0; c < labels.length; c++) {
-        const gradient = (p[c] as number) - (c === target ? 1 : 0);
+      for (let c = 0; c < width; c++) {
+        const gradient = (out[c] as number) - (c === target ? 1 : 0);
         bias[c] = (bias[c] as number) - rate * gradient;
-        for (const row of rows) row[c] = (row[c] as number) - rate * (gradient * scale + l2 * (row[c] as number));
+        for (const row of rows) {
+          const w = weights[row + c] as number;
+          weights[row + c] = w - rate * (gradient * scale + l2 * w);
+        }
       }
     }
   }
   return (features) => {
-    const rows = [...new Set(features)].flatMap((f) => weights.get(f) ?? []);
-    if (rows.length === 0) return {};
-    const p = probabilities(rows);
-    return Object.fromEntries(labels.map((label, c) => [label, Math.log(p[c] as number)]));
+    const known = [...new Set(features)].filter((f) => rowOf.has(f));
+    if (known.length === 0) return {};
+    probabilities(Int32Array.from(known, (f) => rowOf.get(f) as number));
+    return Object.fromEntries(labels.map((label, c) => [label, Math.log(out[c] as number)]));
   };
 }
 
