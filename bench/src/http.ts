@@ -446,6 +446,13 @@ async function prepareRuntime(runtime: Runtime, work: string): Promise<RuntimeSe
       rawEnv: { DATABASE_URL: urlOf(names.raw) },
       async clone() {
         await admin.query(`CREATE DATABASE ${names.raw} TEMPLATE ${names.lockstep}`);
+        // Fresh statistics for both copies, as autovacuum would keep them (some servers run without it).
+        for (const name of Object.values(names)) {
+          const copy = new pg.Client({ connectionString: urlOf(name) });
+          await copy.connect();
+          await copy.query("ANALYZE");
+          await copy.end();
+        }
       },
       async dispose() {
         for (const name of Object.values(names)) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -195,6 +195,21 @@ const chunk = (id: string, goal: string) => ({
   tags: { phase: [1], goal: [goal], type: ["opener"] },
 });
 
+/** Every stored chunk, page by page: the seed alone has more than one page. */
+async function everyChunk(): Promise<TAdminKnowledgeListPage["items"]> {
+  const items: TAdminKnowledgeListPage["items"] = [];
+  let cursor: string | null = null;
+  do {
+    const page: TAdminKnowledgeListPage = await query<TAdminKnowledgeListPage>(baseUrl, admin, "admin.knowledge.list", {
+      limit: 100,
+      cursor,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 describe("the knowledge base", () => {
   it("refuses a file with an error (nothing written, the error shown), then ingests the fixed file", async () => {
     const { page, errors } = await adminPage();
@@ -213,8 +228,7 @@ describe("the knowledge base", () => {
     expect(await report.textContent()).toContain("nothing was written");
     expect(await report.textContent()).toMatch(/chunk 2 \(e2e_admin_opener_two\), tags\.goal.*goal must be one of/);
     expect(await page.getByRole("button", { name: /^Ingest / }).count()).toBe(0);
-    const afterBad = await query<TAdminKnowledgeListPage>(baseUrl, admin, "admin.knowledge.list", { limit: 100 });
-    expect(afterBad.items.filter((item) => item.source === "e2e_admin")).toEqual([]);
+    expect((await everyChunk()).filter((item) => item.source === "e2e_admin")).toEqual([]);
 
     const good = [chunk("e2e_admin_opener_one", "attraction"), chunk("e2e_admin_opener_two", "comfort")];
     await input.setInputFiles({
@@ -236,9 +250,8 @@ describe("the knowledge base", () => {
     await saveScreenshot(page, "admin-knowledge-ingest");
     expect(errors).toEqual([]);
 
-    const stored = await query<TAdminKnowledgeListPage>(baseUrl, admin, "admin.knowledge.list", { limit: 100 });
     expect(
-      stored.items
+      (await everyChunk())
         .filter((item) => item.source === "e2e_admin")
         .map((item) => item.chunkId)
         .sort(),
