@@ -1,9 +1,10 @@
 // What procedures use to reach the database: an anonymous scope (the application with no user:
 // shared catalogues and the health check), a user scope (row-level security as that user) and, for operators, an admin scope whose every change is written to the audit log with its before
 // and after, in the same transaction as the change.
-import type { Database, ScopedTx, ScopeOptions, SqlTx } from "@lockstep/db";
+import type { Database, ScopedTx, ScopeOptions, SqlReader, SqlTx } from "@lockstep/db";
 import {
   appliedMigrations,
+  readAsUser,
   recordAudit,
   withAdmin,
   withAnonymous,
@@ -36,6 +37,11 @@ export interface UserScope {
    * security without Prisma's transaction machinery, which costs several times the SQL itself.
    */
   sql<T>(work: (tx: SqlTx) => Promise<T>, options?: ScopeOptions): Promise<T>;
+  /**
+   * Reads as this user, each statement one round trip with its own transaction (no shared
+   * snapshot): for the request path's pages and lookups, whose later statements only follow up.
+   */
+  read<T>(work: (tx: SqlReader) => Promise<T>): Promise<T>;
 }
 
 export interface AuditEntry {
@@ -77,6 +83,7 @@ export function userScope(db: Database, user: SessionUser): UserScope {
     userId: user.id,
     run: (work, options) => withUser(db, user.id, work, options),
     sql: (work, options) => withUserSql(db, user.id, work, options),
+    read: (work) => readAsUser(db, user.id, work),
   };
 }
 

@@ -1,7 +1,7 @@
 // Row-level security end to end: withUser/withAnonymous/withAdmin see and change only what they should, leak nothing through the pool, and hold up under concurrency, on both runtimes.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ROLE, APP_ROLE, type ScopedTx, withAdmin, withAnonymous, withUser } from "./scoped.ts";
+import { ADMIN_ROLE, APP_ROLE, readAsUser, type ScopedTx, withAdmin, withAnonymous, withUser } from "./scoped.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
 const RUNTIME = process.env.DATABASE_URL ? "postgres" : "pglite";
@@ -894,6 +894,88 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
       } finally {
         recording = false;
         for (const undo of restore) undo();
+      }
+    });
+  });
+
+  describe("read scope", () => {
+    /** Records wire messages (simple queries and Syncs) on every pooled connection while `run` runs. */
+    async function wireMessagesDuring(run: () => Promise<unknown>): Promise<string[]> {
+      const sent: string[] = [];
+      const clients = await Promise.all(Array.from({ length: db.pool.options.max ?? 1 }, () => db.pool.connect()));
+      const restore: Array<() => void> = [];
+      for (const client of clients) {
+        const connection = (client as unknown as { connection: { query(text: string): void; sync(): void } })
+          .connection;
+        const { query, sync } = connection;
+        connection.query = (text: string) => {
+          sent.push(text);
+          query.call(connection, text);
+        };
+        connection.sync = () => {
+          sent.push("(extended query)");
+          sync.call(connection);
+        };
+        restore.push(() => Object.assign(connection, { query, sync }));
+        client.release();
+      }
+      try {
+        await run();
+        return sent;
+      } finally {
+        for (const undo of restore) undo();
+      }
+    }
+
+    it("reads only the person's rows, each statement in one round trip", async () => {
+      let seen: Array<{ user_id: string }> = [];
+      const sent = await wireMessagesDuring(async () => {
+        seen = await readAsUser(
+          db,
+          bob.userId,
+          (tx) => tx.$queryRaw<Array<{ user_id: string }>>`SELECT user_id FROM sessions`,
+        );
+      });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((row) => row.user_id === bob.userId)).toBe(true);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^BEGIN READ ONLY; SELECT set_config\('role', 'lockstep_app', true\)/);
+      expect(sent[0]).toMatch(/; COMMIT$/);
+    });
+
+    it("writes values in as literals that read back exactly as parameters would", async () => {
+      const text = `it's a "test" with \\ backslashes, 'quotes', $1 and ünïcødé 🎉`;
+      const when = new Date("2026-12-06T10:11:12.345Z");
+      const [row] = await readAsUser(
+        db,
+        bob.userId,
+        (tx) =>
+          tx.$queryRaw<Array<{ t: string; d: Date; b: boolean; a: string[]; n: number; z: string | null; u: string }>>`
+          SELECT ${text}::text AS t, ${when}::timestamptz AS d, ${true}::boolean AS b, ${["x", "y'z"]}::text[] AS a,
+                 ${42}::int AS n, ${null}::text AS z, ${bob.userId} AS u`,
+      );
+      expect(row).toEqual({ t: text, d: when, b: true, a: ["x", "y'z"], n: 42, z: null, u: bob.userId });
+    });
+
+    it("refuses a NUL character before anything is sent, and refuses writes", async () => {
+      await expect(readAsUser(db, bob.userId, (tx) => tx.$queryRaw`SELECT ${"a\u0000b"}::text`)).rejects.toThrow(/NUL/);
+      await expect(
+        readAsUser(
+          db,
+          bob.userId,
+          (tx) => tx.$queryRaw`UPDATE sessions SET name = 'x' WHERE user_id = ${bob.userId} RETURNING id`,
+        ),
+      ).rejects.toThrow(/read-only transaction/);
+    });
+
+    it("leaves the pool clean after a statement that fails", async () => {
+      await expect(readAsUser(db, bob.userId, (tx) => tx.$queryRaw`SELECT 1 / ${0}::int`)).rejects.toThrow(
+        /division by zero/,
+      );
+      const owner = await ownerRole();
+      for (const connection of await everyPooledConnection()) {
+        expect(connection.user).toBe(owner);
+        expect(connection.setting ?? "").toBe("");
       }
     });
   });

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type pg from "pg";
 import type { Database } from "./connection.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
-import { pgQueryOf } from "./statements.ts";
+import { pgQueryOf, rowTypes, statementWithLiterals } from "./statements.ts";
 
 /** The Prisma client inside a scoped transaction. */
 export type ScopedTx = Prisma.TransactionClient;
@@ -18,6 +18,9 @@ export type ScopedTx = Prisma.TransactionClient;
  * either kind of scope: Prisma's (ScopedTx) or the lean one, straight on a pooled connection.
  */
 export type SqlTx = Pick<ScopedTx, "$queryRaw" | "$executeRaw" | "$queryRawUnsafe" | "$executeRawUnsafe">;
+
+/** What reads need: repositories that only read take this, so they also run in a read scope. */
+export type SqlReader = Pick<SqlTx, "$queryRaw">;
 
 export const APP_ROLE = "lockstep_app";
 export const ADMIN_ROLE = "lockstep_admin";
@@ -145,6 +148,50 @@ const ISOLATION_SQL: Record<Prisma.TransactionIsolationLevel, string> = {
   RepeatableRead: "REPEATABLE READ",
   Serializable: "SERIALIZABLE",
 };
+
+/**
+ * The read scope: each statement is one round trip, sent as one message with its own transaction:
+ * "BEGIN READ ONLY; SELECT set_config(...); <statement>; COMMIT", the statement's values written in
+ * as quoted literals (exactly the text node-postgres would send as parameters, so PostgreSQL infers
+ * their types the same way). Statements of one read scope do not share a snapshot: for reads whose
+ * later statements only follow up on earlier ones (an empty page: is there such a session?).
+ */
+async function readScoped<T>(
+  db: Database,
+  role: string,
+  userId: string,
+  work: (tx: SqlReader) => Promise<T>,
+): Promise<T> {
+  const read = async (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+    const client = await db.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const settings = `SELECT set_config('role', ${client.escapeLiteral(role)}, true), set_config('app.user_id', ${client.escapeLiteral(userId)}, true), set_config('statement_timeout', '${DEFAULT_TIMEOUT_MS}', true)`;
+      const statement = statementWithLiterals(first, values, (text) => client.escapeLiteral(text));
+      const results = (await client.query({
+        text: `BEGIN READ ONLY; ${settings}; ${statement}; COMMIT`,
+        types: rowTypes,
+      })) as unknown as pg.QueryResult[];
+      return results[2]?.rows ?? [];
+    } catch (error) {
+      // The failed statement left its transaction open and aborted; end it before lending the connection again.
+      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  const reader = { $queryRaw: (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => read(first, values) };
+  return work(reader as unknown as SqlReader);
+}
+
+/** withUser for reads (SqlReader): each statement one round trip, under the same row-level security. */
+export function readAsUser<T>(db: Database, userId: string, work: (tx: SqlReader) => Promise<T>): Promise<T> {
+  if (!userId) throw new Error("readAsUser needs a user id");
+  return readScoped(db, APP_ROLE, userId, work);
+}
 
 /** withUser for work that is plain SQL (SqlTx): the same row-level security, a fraction of the overhead. */
 export function withUserSql<T>(

@@ -27,7 +27,7 @@ export function statementName(query: { sql: string; args: unknown[] }): string {
 }
 
 const INT8_OID = 20;
-const rowTypes = {
+export const rowTypes = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === INT8_OID
       ? (value: string) => BigInt(value)
@@ -48,4 +48,34 @@ export function pgQueryOf(first: TemplateStringsArray | Prisma.Sql | string, val
     name: statementName({ sql: sql.text, args: sql.values }),
     types: rowTypes,
   };
+}
+
+/** node-postgres's own text form of a parameter value (dates, arrays, JSON, booleans). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
+
+/**
+ * A statement with its values written in as quoted literals, for a message that carries several
+ * statements (the simple protocol takes no parameters). Each value becomes the text node-postgres
+ * would send for it as a parameter, quoted, so it is an untyped literal that PostgreSQL types from
+ * its context just as it types an untyped parameter. A NUL (which would end the message early) or
+ * binary data is refused rather than written in.
+ */
+export function statementWithLiterals(
+  first: TemplateStringsArray | Prisma.Sql,
+  values: unknown[],
+  quote: (text: string) => string,
+): string {
+  const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
+  let text = sql.strings[0] ?? "";
+  sql.values.forEach((value, index) => {
+    const prepared = prepareValue(value);
+    let literal: string;
+    if (prepared === null || prepared === undefined) literal = "NULL";
+    else if (typeof prepared === "string") {
+      if (prepared.includes("\0")) throw new Error("a value with a NUL character cannot be written into a statement");
+      literal = quote(prepared);
+    } else throw new Error("binary values cannot be written into a statement");
+    text += literal + (sql.strings[index + 1] ?? "");
+  });
+  return text;
 }

@@ -12,6 +12,7 @@ import {
   findMessage,
   type Job,
   markReplyFailed,
+  readAsUser,
   toMessageDto,
   withUser,
   withUserSql,
@@ -35,6 +36,7 @@ function scopeOf(db: Database, userId: string): UserScope {
     userId,
     run: (work, options) => withUser(db, userId, work, options),
     sql: (work, options) => withUserSql(db, userId, work, options),
+    read: (work) => readAsUser(db, userId, work),
   };
 }
 

@@ -42,7 +42,7 @@ async function messageDto(tx: SqlTx, id: string): Promise<TMessageDto> {
 export async function listMessagesPage(scope: UserScope, input: TMessageListInput) {
   const key = messagesCursor.decode(input.cursor);
   const after = key ? { time: new Date(key.t), id: key.id } : undefined;
-  const rows = await scope.sql(async (tx) => {
+  const rows = await scope.read(async (tx) => {
     const page = await listMessages(tx, {
       sessionId: input.sessionId,
       direction: input.direction,

@@ -170,7 +170,7 @@ export async function getSession(scope: UserScope, id: string): Promise<TSession
 export async function listSessionsPage(scope: UserScope, input: TSessionListInput) {
   const key = sessionsCursor.decode(input.cursor);
   const after = key ? { isPinned: key.p === null ? null : key.p === 1, time: new Date(key.t), id: key.id } : undefined;
-  const rows = await scope.sql((tx) =>
+  const rows = await scope.read((tx) =>
     listSessions(tx, {
       userId: scope.userId,
       orderBy: input.orderBy,

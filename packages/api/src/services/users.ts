@@ -10,7 +10,7 @@ const accountGone = () => new AppError("NOT_FOUND", "This account no longer exis
 
 /** The signed-in person's own row, read as them (RLS); null if it went since the session was read. */
 export function findOwnUser(scope: UserScope) {
-  return scope.sql((tx) => findUserDto(tx, scope.userId));
+  return scope.read((tx) => findUserDto(tx, scope.userId));
 }
 
 export async function updateProfile(scope: UserScope, input: TUpdateProfileInput) {

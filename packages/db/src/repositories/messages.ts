@@ -5,7 +5,7 @@
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { Database } from "../connection.ts";
 import { JOB_QUEUE_SCHEMA } from "../queue-schema.ts";
-import type { SqlTx } from "../scoped.ts";
+import type { SqlReader, SqlTx } from "../scoped.ts";
 
 export interface MessageRow {
   id: string;
@@ -58,7 +58,7 @@ function selectMessages(
      ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 }
 
-export async function findMessage(tx: SqlTx, id: string): Promise<MessageRow | null> {
+export async function findMessage(tx: SqlReader, id: string): Promise<MessageRow | null> {
   const rows = await tx.$queryRaw<MessageRow[]>(selectMessages(Prisma.sql`m.id = ${id}::uuid`, Prisma.sql`m.id`, 1));
   return rows[0] ?? null;
 }
@@ -71,7 +71,7 @@ export interface MessageListQuery {
 }
 
 /** One keyset page in chronological order; "older" walks back from the newest message. */
-export async function listMessages(tx: SqlTx, q: MessageListQuery): Promise<MessageRow[]> {
+export async function listMessages(tx: SqlReader, q: MessageListQuery): Promise<MessageRow[]> {
   const older = q.direction === "older";
   const conditions = [Prisma.sql`m.session_id = ${q.sessionId}::uuid`];
   if (q.after) {

@@ -2,7 +2,7 @@
 // lists, renames, pins, status moves, soft delete, restore and purge. Every function takes a
 // scoped transaction, so row-level security decides whose rows it can see.
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
-import type { ScopedTx, SqlTx } from "../scoped.ts";
+import type { ScopedTx, SqlReader, SqlTx } from "../scoped.ts";
 
 /** Column list and row type shared by every query that returns a session. */
 const SESSION_COLUMNS = Prisma.sql`
@@ -58,7 +58,7 @@ export async function insertSessionIfAbsent(
 }
 
 export async function findSession(
-  tx: SqlTx,
+  tx: SqlReader,
   id: string,
   options: { includeDeleted?: boolean } = {},
 ): Promise<SessionRow | null> {
@@ -86,7 +86,7 @@ export interface SessionListQuery {
  * One keyset page, newest first. The row comparison `(key, id) < (...)` lets PostgreSQL start the
  * index scan at the cursor, so a page deep in the list costs what the first page costs.
  */
-export async function listSessions(tx: SqlTx, q: SessionListQuery): Promise<SessionRow[]> {
+export async function listSessions(tx: SqlReader, q: SessionListQuery): Promise<SessionRow[]> {
   const time = q.orderBy === "created_at" ? Prisma.sql`s.created_at` : Prisma.sql`s.last_activity`;
   const filters: Prisma.Sql[] = [
     Prisma.sql`s.user_id = ${q.userId}`,

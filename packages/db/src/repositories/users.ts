@@ -10,7 +10,7 @@ import {
   type TUserDto,
 } from "@lockstep/contracts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import type { ScopedTx, SqlTx } from "../scoped.ts";
+import type { ScopedTx, SqlReader } from "../scoped.ts";
 
 /** Only columns lockstep_app may read of its own row, so the same select works under RLS and as an operator. */
 export const userDtoSelect = {
@@ -37,7 +37,7 @@ export function toUserDto(row: UserDtoRow): TUserDto {
 }
 
 /** The fields of userDtoSelect, in plain SQL so it runs in a lean scope (auth.me is on every page load). */
-export async function findUserDto(tx: SqlTx, id: string): Promise<TUserDto | null> {
+export async function findUserDto(tx: SqlReader, id: string): Promise<TUserDto | null> {
   const rows = await tx.$queryRaw<UserDtoRow[]>`
     SELECT id, email, name, image, role, disabled_at AS "disabledAt", created_at AS "createdAt"
       FROM users WHERE id = ${id}`;
