@@ -104,8 +104,7 @@ export function createBuiltinProvider(): AiProvider {
     let emptyBecause: string | undefined;
     if (request.schemaName === "suggestions") {
       const suggestions = composeSuggestions({ ...request.context, conversation: conversationOf(request) });
-      if (suggestions.length === 0)
-        emptyBecause = "the built-in coach has nothing to suggest from: the conversation has no message yet";
+      if (suggestions.length === 0) emptyBecause = "the built-in coach found no move to suggest for this conversation";
       answer = { suggestions };
     } else if (request.schemaName === "memories") {
       answer = { memories: extractMemoriesByRules(conversationOf(request)) };

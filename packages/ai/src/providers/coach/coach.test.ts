@@ -144,7 +144,13 @@ describe("suggestions", () => {
     expect(pushed.map((s) => s.title)).not.toContain("Respect it, no debate");
   });
 
-  it("has nothing to suggest before anyone has spoken", () => {
-    expect(composeCoachSuggestions({ conversation: [] })).toEqual([]);
+  it("offers ways to open the conversation before anyone has spoken", () => {
+    const openers = composeCoachSuggestions({ conversation: [] });
+    expect(openers.map((s) => s.title)).toEqual(["Answer and ask back", "Share a little of your day", "Add some play"]);
+    for (const opener of openers) {
+      expect(["Attraction", "Comfort"]).toContain(opener.tag);
+      expect(opener.text.trim().length).toBeGreaterThan(0);
+      expect(opener.analysis).toContain("small talk");
+    }
   });
 });

@@ -136,8 +136,10 @@ function spokenOf(context: PromptContext | undefined): SpokenLine[] {
 /** Up to three suggestions for the latest exchange, each a different move that fits its situation. */
 export function composeCoachSuggestions(context: PromptContext | undefined): CoachSuggestion[] {
   const conversation = spokenOf(context);
-  if (!conversation.some((line) => line.author !== "ai")) return [];
-  const reading = readConversation(conversation);
+  // Nothing said yet: ways to open the conversation, read as easy small talk from the person's side.
+  const reading = conversation.some((line) => line.author !== "ai")
+    ? readConversation(conversation)
+    : { ...readConversation([]), situation: "small_talk" as const, tone: "neutral" as const, about: "user" as const };
   return groundedMoves(reading, context?.chunks ?? [])
     .slice(0, 3)
     .map(({ move, chunk, text }) => {
