@@ -19,7 +19,7 @@ describe("loadConfig", () => {
     expect(config.server.logPretty).toBeUndefined();
     expect(config.server.seedOnStart).toBeUndefined();
     expect(config.server.trustProxy).toBeUndefined();
-    expect(config.database).toEqual({ url: undefined, dataDir: undefined });
+    expect(config.database).toEqual({ url: undefined, dataDir: undefined, poolMax: 10 });
     expect(config.auth).toEqual({ secret: undefined, publicUrl: undefined, trustedOrigins: [] });
     expect(config.ai).toEqual({ kind: "builtin" });
     expect(config.aiLog).toEqual({ masking: true, retentionDays: 90 });
@@ -130,11 +130,14 @@ describe("each group", () => {
     expect(loadConfig({ TRUST_PROXY: "false" }).server.trustProxy).toBeUndefined();
   });
 
-  it("database: the URL and the data directory", () => {
-    expect(loadConfig({ DATABASE_URL: "postgresql://u@h/db", LOCKSTEP_DATA_DIR: "/srv/lockstep" }).database).toEqual({
-      url: "postgresql://u@h/db",
-      dataDir: "/srv/lockstep",
-    });
+  it("database: the URL, the data directory and the pool size", () => {
+    expect(
+      loadConfig({ DATABASE_URL: "postgresql://u@h/db", LOCKSTEP_DATA_DIR: "/srv/lockstep", DATABASE_POOL_MAX: "24" })
+        .database,
+    ).toEqual({ url: "postgresql://u@h/db", dataDir: "/srv/lockstep", poolMax: 24 });
+    expect(configError({ DATABASE_POOL_MAX: "0" }).message).toContain(
+      "DATABASE_POOL_MAX: must be a whole number from 1 to 500",
+    );
   });
 
   it("auth: secret, public URL and trusted origins", () => {

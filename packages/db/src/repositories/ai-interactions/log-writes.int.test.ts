@@ -73,7 +73,7 @@ afterAll(async () => {
 describe("a known provider's calls", () => {
   it("write the PENDING row in one statement, attached to the person's own session", async () => {
     const session = await insertSession(alice);
-    const query = vi.spyOn(db.pool, "query");
+    const query = vi.spyOn(db.logPool, "query");
     const transaction = vi.spyOn(db.prisma, "$transaction");
     try {
       const begun = await beginAiInteraction(db, call({ sessionId: session, id: randomUUID() }));
@@ -115,7 +115,7 @@ describe("a known provider's calls", () => {
 
   it("finish in one statement with the responses, once: a late second outcome changes nothing", async () => {
     const begun = await beginAiInteraction(db, call());
-    const query = vi.spyOn(db.pool, "query");
+    const query = vi.spyOn(db.logPool, "query");
     try {
       const finished = await finishAiInteraction(db, begun.id, {
         status: "SUCCESS",
