@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { applyMigrations, openDatabase, REPO_ROOT } from "@lockstep/db";
 import autocannon from "autocannon";
 import pg from "pg";
+import { median, prng } from "./timing.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -248,18 +249,6 @@ interface RequestShape {
   headers: Record<string, string>;
 }
 
-/** A small deterministic generator, so both arms get the same sequence of choices. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEND_TEXT = "hey! sorry I went quiet this week, are we still on for drinks saturday?";
 
 function requestFor(arm: Arm, kind: Exclude<KindName, "mix">, fixture: Fixture, pick: () => number): RequestShape {
@@ -357,7 +346,8 @@ async function load(
   fixture: Fixture,
   budget: { seconds: number } | { amount: number },
 ): Promise<Measured> {
-  const pick = random(42);
+  // Seeded, so both arms get the same sequence of choices.
+  const pick = prng(42);
   const next = () => (kind === "mix" ? mixRequest(arm, fixture, pick) : requestFor(arm, kind, fixture, pick));
   const result = await autocannon({
     url,
@@ -397,12 +387,6 @@ interface KindResult {
   lockstep: Measured[];
   raw: Measured[];
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 function summary(rounds: Measured[]) {
   return {

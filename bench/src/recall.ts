@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { createTestDatabase } from "@lockstep/db/testing";
 import type pg from "pg";
-import { median } from "./timing.ts";
+import { median, prng } from "./timing.ts";
 
 const DIM = 1536;
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
@@ -23,18 +23,6 @@ const LOAD_BATCH = 1000;
 // The knowledge index's parameters (pgvector's defaults), so the figures describe it.
 const HNSW_M = 16;
 const HNSW_EF_CONSTRUCTION = 64;
-
-/** mulberry32: seeded, so every run builds the same corpus and the same queries. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal by Box-Muller. */
 function gaussian(random: () => number): number {
