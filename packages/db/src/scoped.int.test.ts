@@ -274,6 +274,33 @@ async function ownerRole(): Promise<string> {
   return user;
 }
 
+/** Records wire messages (simple queries, and the Sync ending each extended query) on every pooled connection while `run` runs: each is one round trip. */
+async function wireMessagesDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const clients = await Promise.all(Array.from({ length: db.pool.options.max ?? 1 }, () => db.pool.connect()));
+  const restore: Array<() => void> = [];
+  for (const client of clients) {
+    const connection = (client as unknown as { connection: { query(text: string): void; sync(): void } }).connection;
+    const { query, sync } = connection;
+    connection.query = (text: string) => {
+      sent.push(text);
+      query.call(connection, text);
+    };
+    connection.sync = () => {
+      sent.push("(extended query)");
+      sync.call(connection);
+    };
+    restore.push(() => Object.assign(connection, { query, sync }));
+    client.release();
+  }
+  try {
+    await run();
+    return sent;
+  } finally {
+    for (const undo of restore) undo();
+  }
+}
+
 // ------------------------------------------------------------------ tests
 
 describe(`row-level security scopes (${RUNTIME})`, () => {
@@ -855,78 +882,25 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
 
   describe("round trips", () => {
     it("sends a scope's settings with its BEGIN: BEGIN, the query and COMMIT are three round trips", async () => {
-      // Wire-level messages of every pooled connection: a simple query is one round trip, and so
-      // is each Sync that ends an extended-protocol query.
-      const sent: string[] = [];
-      let recording = false;
-      const clients = await Promise.all(Array.from({ length: db.pool.options.max ?? 1 }, () => db.pool.connect()));
-      const restore: Array<() => void> = [];
-      for (const client of clients) {
-        const connection = (client as unknown as { connection: { query(text: string): void; sync(): void } })
-          .connection;
-        const { query, sync } = connection;
-        connection.query = (text: string) => {
-          if (recording) sent.push(text);
-          query.call(connection, text);
-        };
-        connection.sync = () => {
-          if (recording) sent.push("(extended query)");
-          sync.call(connection);
-        };
-        restore.push(() => Object.assign(connection, { query, sync }));
-        client.release();
-      }
-      try {
-        recording = true;
-        const [row] = await withUser(
+      let rows: RoleRow[] = [];
+      const sent = await wireMessagesDuring(async () => {
+        rows = await withUser(
           db,
           bob.userId,
           (tx) =>
             tx.$queryRaw<RoleRow[]>`SELECT current_user AS "user", current_setting('app.user_id', true) AS setting`,
         );
-        recording = false;
-        expect(row).toMatchObject({ user: APP_ROLE, setting: bob.userId });
-        expect(sent).toHaveLength(3);
-        expect(sent[0]).toMatch(
-          /^BEGIN; SELECT set_config\('role', 'lockstep_app', true\), set_config\('app.user_id', '/,
-        );
-        expect(sent[2]).toBe("COMMIT");
-      } finally {
-        recording = false;
-        for (const undo of restore) undo();
-      }
+      });
+      expect(rows[0]).toMatchObject({ user: APP_ROLE, setting: bob.userId });
+      expect(sent).toHaveLength(3);
+      expect(sent[0]).toMatch(
+        /^BEGIN; SELECT set_config\('role', 'lockstep_app', true\), set_config\('app.user_id', '/,
+      );
+      expect(sent[2]).toBe("COMMIT");
     });
   });
 
   describe("read scope", () => {
-    /** Records wire messages (simple queries and Syncs) on every pooled connection while `run` runs. */
-    async function wireMessagesDuring(run: () => Promise<unknown>): Promise<string[]> {
-      const sent: string[] = [];
-      const clients = await Promise.all(Array.from({ length: db.pool.options.max ?? 1 }, () => db.pool.connect()));
-      const restore: Array<() => void> = [];
-      for (const client of clients) {
-        const connection = (client as unknown as { connection: { query(text: string): void; sync(): void } })
-          .connection;
-        const { query, sync } = connection;
-        connection.query = (text: string) => {
-          sent.push(text);
-          query.call(connection, text);
-        };
-        connection.sync = () => {
-          sent.push("(extended query)");
-          sync.call(connection);
-        };
-        restore.push(() => Object.assign(connection, { query, sync }));
-        client.release();
-      }
-      try {
-        await run();
-        return sent;
-      } finally {
-        for (const undo of restore) undo();
-      }
-    }
-
     it("reads only the person's rows, each statement in one round trip", async () => {
       let seen: Array<{ user_id: string }> = [];
       const sent = await wireMessagesDuring(async () => {
