@@ -2,6 +2,7 @@
 // message object, so a new token, a new message or a reaction elsewhere renders no other row.
 import type { TMessageDto } from "@lockstep/contracts";
 import { memo } from "react";
+import { Markdown } from "./markdown.tsx";
 import { ReplyFailed } from "./reply-failed.tsx";
 import { SuggestionCard } from "./suggestion-card.tsx";
 
@@ -27,9 +28,16 @@ export function Bubble({
     <div className={`flex ${mine ? "justify-end" : "justify-start"}`}>
       <div className={`max-w-[85%] sm:max-w-[75%] ${mine ? "items-end" : "items-start"} flex flex-col`}>
         <span className="mb-0.5 px-1 text-xs text-slate-500 dark:text-slate-400">{AUTHOR_LABEL[author]}</span>
-        <p className={`rounded-2xl px-3.5 py-2 text-[15px] leading-relaxed break-words whitespace-pre-wrap ${tone}`}>
-          {text}
-        </p>
+        {author === "ai" ? (
+          // The coach writes markdown; what a person wrote is shown exactly as typed.
+          <div className={`min-w-0 rounded-2xl px-3.5 py-2 text-[15px] leading-relaxed ${tone}`}>
+            <Markdown text={text} />
+          </div>
+        ) : (
+          <p className={`rounded-2xl px-3.5 py-2 text-[15px] leading-relaxed break-words whitespace-pre-wrap ${tone}`}>
+            {text}
+          </p>
+        )}
         {footer}
       </div>
     </div>
