@@ -2,6 +2,7 @@
 // message object, so a new token, a new message or a reaction elsewhere renders no other row.
 import type { TMessageDto } from "@lockstep/contracts";
 import { memo } from "react";
+import { MessageActions } from "./message-actions.tsx";
 import { Markdown } from "./markdown.tsx";
 import { ReplyFailed } from "./reply-failed.tsx";
 import { SuggestionCard } from "./suggestion-card.tsx";
@@ -64,6 +65,7 @@ export const MessageRow = memo(function MessageRow({
             {message.builtIn ? (
               <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span>
             ) : null}
+            <MessageActions message={message} />
             {message.replyStatus === "failed" ? <ReplyFailed message={message} onUpdated={onUpdated} /> : null}
           </>
         }
