@@ -1,8 +1,8 @@
 // One message of the history, with Retry under a person's message whose reply failed. Memoised on the
 // message object, so a new token, a new message or a reaction elsewhere renders no other row.
 import type { TMessageDto } from "@lockstep/contracts";
-import { memo } from "react";
-import { MessageActions } from "./message-actions.tsx";
+import { memo, useState } from "react";
+import { MessageActions, MessageEditor } from "./message-actions.tsx";
 import { Markdown } from "./markdown.tsx";
 import { ReplyFailed } from "./reply-failed.tsx";
 import { SuggestionCard } from "./suggestion-card.tsx";
@@ -52,11 +52,19 @@ export const MessageRow = memo(function MessageRow({
   message: TMessageDto;
   onUpdated: (message: TMessageDto) => void;
 }) {
+  const [editing, setEditing] = useState(false);
   if (message.author === "ai" && message.title !== null) {
     return <SuggestionCard message={message} onUpdated={onUpdated} />;
   }
+  if (editing) {
+    return (
+      <div data-message-id={message.id} data-author={message.author} data-editing className="flex justify-end">
+        <MessageEditor message={message} onDone={() => setEditing(false)} onUpdated={onUpdated} />
+      </div>
+    );
+  }
   return (
-    <div data-message-id={message.id} data-author={message.author}>
+    <div data-message-id={message.id} data-author={message.author} data-stopped={message.stopped || undefined}>
       <Bubble
         author={message.author}
         text={message.text}
@@ -65,7 +73,11 @@ export const MessageRow = memo(function MessageRow({
             {message.builtIn ? (
               <span className="mt-0.5 px-1 text-[11px] text-slate-500 dark:text-slate-400">Built-in offline coach</span>
             ) : null}
-            <MessageActions message={message} />
+            <MessageActions
+              message={message}
+              onUpdated={onUpdated}
+              {...(message.author === "ai" ? {} : { onEdit: () => setEditing(true) })}
+            />
             {message.replyStatus === "failed" ? <ReplyFailed message={message} onUpdated={onUpdated} /> : null}
           </>
         }

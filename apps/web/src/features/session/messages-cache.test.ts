@@ -42,4 +42,17 @@ describe("messages cache", () => {
     const data = upsertMessages(pages([at("a", 1)]), [at("n", 5), at("n", 5)]);
     expect(flattenPages(upsertMessages(data, [at("n", 5)])).map((m) => m.id)).toEqual(["a", "n"]);
   });
+
+  it("clears the pending reply of the message a coach reply answers, and leaves the others as they were", () => {
+    const mine = messageDto({ id: "mine", timestamp: 1, replyStatus: "pending" });
+    const other = messageDto({ id: "other", timestamp: 0, replyStatus: "pending" });
+    const reply = messageDto({ id: "reply", timestamp: 2, author: "ai", parentId: "mine" });
+    const flat = flattenPages(upsertMessages(pages([other, mine]), [reply]));
+    expect(flat.map((m) => [m.id, m.replyStatus])).toEqual([
+      ["other", "pending"],
+      ["mine", null],
+      ["reply", null],
+    ]);
+    expect(flat[0]).toBe(other);
+  });
 });

@@ -37,6 +37,25 @@ export function upsertMessages(
     });
     if (!replaced && !fresh.some((item) => item.id === message.id)) fresh.push(message);
   }
+  // A coach reply that arrives answers its parent: the parent is owed nothing any more (the server
+  // cleared it in the same transaction; only the reply is announced).
+  const answered = new Set(
+    messages.filter((message) => message.author === "ai" && message.parentId).map((message) => message.parentId),
+  );
+  if (answered.size > 0) {
+    pages = pages.map((page) =>
+      page.items.some((item) => answered.has(item.id) && item.replyStatus === "pending")
+        ? {
+            ...page,
+            items: page.items.map((item) =>
+              answered.has(item.id) && item.replyStatus === "pending"
+                ? { ...item, replyStatus: null, replyError: null }
+                : item,
+            ),
+          }
+        : page,
+    );
+  }
   if (fresh.length > 0) {
     // In time order, not arrival order: a reply can stream in before the answer to the send
     // that asked for it (say, after a retry), yet it belongs after that message.
