@@ -13,13 +13,16 @@ export const actionButton =
 /** What the rows need from the page: whether a reply is being written, and how to reload the branch on screen. */
 export interface ConversationControls {
   replying: boolean;
-  /** The branch on screen changed (a new version, another version chosen): load it again. */
+  /** Another version was chosen: the branch on screen changed, load it again. */
   branchChanged: () => void;
+  /** `replacedId` got a new version: it and what followed leave the screen; `incoming` joins it. */
+  replaced: (replacedId: string, incoming: TMessageDto) => void;
 }
 
 export const ConversationControlsContext = createContext<ConversationControls>({
   replying: false,
   branchChanged: () => undefined,
+  replaced: () => undefined,
 });
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
@@ -83,16 +86,11 @@ function VersionSwitcher({ message }: { message: TMessageDto }) {
   );
 }
 
-function RegenerateButton({ message, onUpdated }: { message: TMessageDto; onUpdated: (m: TMessageDto) => void }) {
+function RegenerateButton({ message }: { message: TMessageDto }) {
   const trpc = useTRPC();
-  const { replying, branchChanged } = useContext(ConversationControlsContext);
+  const { replying, replaced } = useContext(ConversationControlsContext);
   const regenerate = useMutation(
-    trpc.message.regenerate.mutationOptions({
-      onSuccess: (answered) => {
-        onUpdated(answered);
-        branchChanged();
-      },
-    }),
+    trpc.message.regenerate.mutationOptions({ onSuccess: (answered) => replaced(message.id, answered) }),
   );
   return (
     <>
@@ -116,11 +114,9 @@ function RegenerateButton({ message, onUpdated }: { message: TMessageDto; onUpda
 
 export function MessageActions({
   message,
-  onUpdated,
   onEdit,
 }: {
   message: TMessageDto;
-  onUpdated: (message: TMessageDto) => void;
   /** Opens the editor (messages the person wrote or pasted). */
   onEdit?: () => void;
 }) {
@@ -137,9 +133,7 @@ export function MessageActions({
       ) : null}
       <VersionSwitcher message={message} />
       <CopyButton text={message.text} />
-      {message.author === "ai" && message.title === null ? (
-        <RegenerateButton message={message} onUpdated={onUpdated} />
-      ) : null}
+      {message.author === "ai" && message.title === null ? <RegenerateButton message={message} /> : null}
       {message.author !== "ai" && onEdit ? (
         <button
           type="button"
@@ -156,24 +150,15 @@ export function MessageActions({
 }
 
 /** Edits a written message in place; saving resends it as a new version and the coach answers it. */
-export function MessageEditor({
-  message,
-  onDone,
-  onUpdated,
-}: {
-  message: TMessageDto;
-  onDone: () => void;
-  onUpdated: (message: TMessageDto) => void;
-}) {
+export function MessageEditor({ message, onDone }: { message: TMessageDto; onDone: () => void }) {
   const trpc = useTRPC();
-  const { replying, branchChanged } = useContext(ConversationControlsContext);
+  const { replying, replaced } = useContext(ConversationControlsContext);
   const [text, setText] = useState(message.text);
   const [id] = useState(() => crypto.randomUUID());
   const edit = useMutation(
     trpc.message.edit.mutationOptions({
       onSuccess: (created) => {
-        onUpdated(created);
-        branchChanged();
+        replaced(message.id, created);
         onDone();
       },
     }),

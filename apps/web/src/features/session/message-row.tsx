@@ -59,7 +59,7 @@ export const MessageRow = memo(function MessageRow({
   if (editing) {
     return (
       <div data-message-id={message.id} data-author={message.author} data-editing className="flex justify-end">
-        <MessageEditor message={message} onDone={() => setEditing(false)} onUpdated={onUpdated} />
+        <MessageEditor message={message} onDone={() => setEditing(false)} />
       </div>
     );
   }
@@ -75,7 +75,6 @@ export const MessageRow = memo(function MessageRow({
             ) : null}
             <MessageActions
               message={message}
-              onUpdated={onUpdated}
               {...(message.author === "ai" ? {} : { onEdit: () => setEditing(true) })}
             />
             {message.replyStatus === "failed" ? <ReplyFailed message={message} onUpdated={onUpdated} /> : null}

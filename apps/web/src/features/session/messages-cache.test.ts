@@ -1,6 +1,6 @@
 // Edits to the cached history keep time order and leave untouched messages as the same objects.
 import { describe, expect, it } from "vitest";
-import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { dropFrom, flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
 import { messageDto } from "../../../test/test-api.tsx";
 
 const at = (id: string, timestamp: number, text = id) => messageDto({ id, timestamp, text });
@@ -54,5 +54,13 @@ describe("messages cache", () => {
       ["reply", null],
     ]);
     expect(flat[0]).toBe(other);
+  });
+
+  it("drops a replaced message and what followed it, keeping what came before as the same objects", () => {
+    const a = at("a", 1);
+    const data = dropFrom(pages([at("c", 3), at("d", 4)], [a, at("b", 2)]), "b");
+    const flat = flattenPages(data);
+    expect(flat.map((m) => m.id)).toEqual(["a"]);
+    expect(flat[0]).toBe(a);
   });
 });

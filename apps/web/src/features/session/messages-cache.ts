@@ -65,3 +65,20 @@ export function upsertMessages(
   }
   return { ...data, pages };
 }
+
+/**
+ * A message was replaced by a new version (regenerated, or edited and resent): it and everything after
+ * it leave the branch on screen. Done here rather than by reloading, so a reply that streams in
+ * meanwhile is not lost to a reload that started before it was stored.
+ */
+export function dropFrom(data: MessagePages | undefined, messageId: string): MessagePages | undefined {
+  if (!data) return data;
+  const from = flattenPages(data).find((message) => message.id === messageId);
+  if (!from) return data;
+  const keep = (message: TMessageDto) =>
+    message.timestamp < from.timestamp || (message.timestamp === from.timestamp && message.id < from.id);
+  return {
+    ...data,
+    pages: data.pages.map((page) => (page.items.every(keep) ? page : { ...page, items: page.items.filter(keep) })),
+  };
+}

@@ -10,7 +10,7 @@ import { Composer } from "./composer.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { ConversationControlsContext } from "./message-actions.tsx";
 import { MessageHistory } from "./message-history.tsx";
-import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { dropFrom, flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
 import { useSendOutbox } from "./send-outbox.ts";
 import { useSessionStream } from "./session-stream.ts";
 import { type StatusAction, StatusActions, statusActionsFor } from "./status-actions.tsx";
@@ -142,7 +142,14 @@ function SessionView({ session }: { session: TSessionDto }) {
     () => void queryClient.invalidateQueries({ queryKey: historyKey }),
     [queryClient, historyKey],
   );
-  const controls = useMemo(() => ({ replying, branchChanged }), [replying, branchChanged]);
+  const replaced = useCallback(
+    (replacedId: string, incoming: TMessageDto) => {
+      queryClient.setQueryData<MessagePages>(historyKey, (data) => dropFrom(data, replacedId));
+      onUpdated(incoming);
+    },
+    [queryClient, historyKey, onUpdated],
+  );
+  const controls = useMemo(() => ({ replying, branchChanged, replaced }), [replying, branchChanged, replaced]);
 
   const [actionError, setActionError] = useState<{ message: string; action: StatusAction } | null>(null);
   const afterSession = (next: TSessionDto) => {
