@@ -1,10 +1,10 @@
 // Message-tree backfill benchmark: 1,000,000 messages across 10,000 sessions written before the tree
 // (no parent ids, the shape bench:conversations generates), linked by the batched, resumable backfill.
 // Prints the time, the batches, and the counts and foreign-key checks before and after; then stops a
-// run halfway and resumes it, and compares message.list's first and deep pages on the linked tree.
+// run halfway and resumes it, and compares message.list's first and deep pages (its own query) on the linked tree.
 // Uses DATABASE_URL when set (PostgreSQL), the embedded PGlite otherwise.
 import { randomUUID } from "node:crypto";
-import { backfillMessageTree, treeCounts } from "@lockstep/db";
+import { backfillMessageTree, listMessages, readAsUser, treeCounts } from "@lockstep/db";
 import { createTestDatabase } from "@lockstep/db/testing";
 import { median } from "./timing.ts";
 
@@ -82,12 +82,15 @@ async function main(): Promise<void> {
         [session, Math.floor(perSession * 0.9)],
       )
     ).rows[0]!;
+    // The repository function message.list runs, as the person (row-level security on).
     const page = (after: { timestamp: Date; id: string } | null) =>
-      db.pool.query(
-        `SELECT id FROM messages m WHERE m.session_id = $1 AND NOT m.hidden
-           ${after ? `AND (m."timestamp", m.id) < ($2, $3::uuid)` : ""}
-         ORDER BY m."timestamp" DESC, m.id DESC LIMIT 51`,
-        after ? [session, after.timestamp, after.id] : [session],
+      readAsUser(db, userId, (tx) =>
+        listMessages(tx, {
+          sessionId: session,
+          direction: "older",
+          after: after ? { time: after.timestamp, id: after.id } : undefined,
+          limit: 51,
+        }),
       );
     const time = async (run: () => Promise<unknown>) => {
       const samples: number[] = [];
