@@ -106,6 +106,9 @@ export function messageDto(overrides: Partial<TMessageDto> = {}): TMessageDto {
     builtIn: false,
     replyStatus: null,
     replyError: null,
+    parentId: null,
+    versions: [overrides.id ?? "00000000-0000-4000-8000-0000000000aa"],
+    stopped: false,
     ...overrides,
   };
 }

@@ -78,6 +78,9 @@ describe("DTOs", () => {
       builtIn: true,
       replyStatus: null,
       replyError: null,
+      parentId: null,
+      versions: ["m1"],
+      stopped: false,
     };
     expect(ZMessageDtoSchema.parse(message)).toEqual(message);
     expect(ZMessageDtoSchema.safeParse({ ...message, usedCount: -1 }).success).toBe(false);

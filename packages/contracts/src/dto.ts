@@ -125,6 +125,12 @@ export const ZMessageDtoSchema = z.object({
   replyStatus: ZReplyStatusSchema.nullable(),
   /** Why the reply failed, fit to show; null unless replyStatus is "failed". */
   replyError: z.string().nullable(),
+  /** The message this one follows in the conversation tree; null for a first message. */
+  parentId: ZIdSchema.nullable(),
+  /** The versions of this turn (regenerated replies, edited messages), oldest first; just [id] when there is one. */
+  versions: z.array(ZIdSchema).min(1),
+  /** A coach reply the person stopped: the text is what had arrived by then. */
+  stopped: z.boolean(),
 });
 export type TMessageDto = z.infer<typeof ZMessageDtoSchema>;
 

@@ -7,6 +7,7 @@ export * from "./pagination.ts";
 export * from "./dto.ts";
 export * from "./session-status.ts";
 export * from "./conversations.ts";
+export * from "./message-versions.ts";
 export * from "./users.ts";
 export * from "./ai.ts";
 export * from "./characters.ts";

@@ -17,6 +17,7 @@ export { DEMO_ADMIN, DEMO_USER, loadSeedData, SeedValidationError, seedDatabase 
 export { hashPassword, verifyPassword } from "./seed/passwords.ts";
 export { formatVerifyReport, type VerifyCheck, type VerifyReport, verifyDatabase } from "./verify.ts";
 export { isTransientDatabaseError, isUniqueViolation } from "./errors.ts";
+export { backfillMessageTree, type BackfillReport, treeCounts } from "./message-tree-backfill.ts";
 export { BackupError, backupDatabase, type RestoreTarget, restoreDatabase } from "./backup.ts";
 export {
   ADMIN_ROLE,

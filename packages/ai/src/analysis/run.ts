@@ -11,7 +11,7 @@ import {
   ZSuggestionsSchema,
 } from "@lockstep/contracts";
 import type { CallContext } from "../log/types.ts";
-import type { GroundingChunk } from "../provider.ts";
+import { type GroundingChunk, ProviderError } from "../provider.ts";
 import type { AiRuntime } from "../runtime.ts";
 import { announce } from "../streams/event-bus.ts";
 import { buildPrompt, type PromptInput, retrievalQuery } from "./prompt.ts";
@@ -26,6 +26,10 @@ export interface NewAiMessage {
   tag?: string;
   analysis?: string;
   aiInteractionId: string;
+  /** Stopped by the person: the text is what had arrived by then. */
+  stopped?: boolean;
+  /** A regenerated reply: the first version of the turn it is a new version of. */
+  versionOf?: string | null;
 }
 
 export interface ConversationContext {
@@ -45,6 +49,10 @@ export interface ConversationStore {
   setSentiments(updates: { id: string; sentiment: TMessageSentiment }[]): Promise<void>;
   /** A stored message of the session by id, or null (a retried reply checks whether it was already stored). */
   findMessage?(id: string): Promise<TMessageDto | null>;
+  /** Whether the person asked the reply being written to stop; polled while it streams. */
+  stopRequested?(): Promise<boolean>;
+  /** The reply was stopped before any text arrived: the person's message is owed nothing any more. */
+  abandonReply?(): Promise<TMessageDto | null>;
   /** Moves the status only if it is still `from`; null when it was not. */
   moveStatus(
     sessionId: string,
@@ -66,6 +74,34 @@ export interface FlowOptions {
   replyId?: string;
   /** The person's message the reply answers: messages sent after it are not part of its prompt. */
   answering?: string;
+  /** A regenerated reply: the first version of the reply it stands beside. */
+  versionOf?: string | null;
+}
+
+/** How often a streaming reply asks whether the person pressed Stop (the reply may run in another process). */
+export const STOP_POLL_MS = 250;
+
+/** Polls `stopRequested` and aborts the returned signal when it says yes; call stop() when done. */
+function watchForStop(store: ConversationStore) {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let done = false;
+  const check = async () => {
+    try {
+      if (!done && (await store.stopRequested?.())) controller.abort(new Error("stopped by the person"));
+    } catch {
+      // A failed poll is asked again at the next tick; the reply goes on meanwhile.
+    }
+    if (!done && !controller.signal.aborted) timer = setTimeout(() => void check(), STOP_POLL_MS);
+  };
+  if (store.stopRequested) timer = setTimeout(() => void check(), STOP_POLL_MS);
+  return {
+    signal: controller.signal,
+    stop() {
+      done = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 export class FlowError extends Error {
@@ -108,8 +144,11 @@ function providerInfo(runtime: AiRuntime) {
   return { name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl };
 }
 
-/** Streams the character's reply as token events and stores it when the stream completes. */
-export async function generateReply(options: FlowOptions): Promise<TMessageDto> {
+/**
+ * Streams the character's reply as token events and stores it when the stream completes; null when the
+ * person stopped it before any text arrived.
+ */
+export async function generateReply(options: FlowOptions): Promise<TMessageDto | null> {
   const { runtime, store, context } = options;
   const sessionId = context.sessionId;
   const messageId = options.replyId ?? randomUUID();
@@ -131,22 +170,36 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
     context,
   });
   let text = "";
+  const stop = watchForStop(store);
   try {
     let usage = { inputTokens: null as number | null, outputTokens: null as number | null };
     let finishReason: string | null = null;
-    for await (const event of runtime.provider.streamChat({ messages: prompt.messages, context: prompt.context })) {
-      if (event.type === "token") {
-        if (!text) handle.firstToken();
-        text += event.text;
-        await announce(runtime.streams, sessionId, { kind: "token", messageId, text: event.text });
-      } else {
-        usage = event.usage;
-        finishReason = event.finishReason;
+    try {
+      const stream = runtime.provider.streamChat({
+        messages: prompt.messages,
+        context: prompt.context,
+        signal: stop.signal,
+      });
+      for await (const event of stream) {
+        if (stop.signal.aborted) break;
+        if (event.type === "token") {
+          if (!text) handle.firstToken();
+          text += event.text;
+          await announce(runtime.streams, sessionId, { kind: "token", messageId, text: event.text });
+        } else {
+          usage = event.usage;
+          finishReason = event.finishReason;
+        }
       }
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    } finally {
+      stop.stop();
     }
+    if (stop.signal.aborted) return await keepStopped(options, handle, messageId, text);
     if (!text.trim()) throw new FlowError("provider_failed", "The model returned an empty reply.");
     const [message] = await store.saveAiMessages(sessionId, [
-      { id: messageId, text: text.trim(), aiInteractionId: handle.id },
+      { id: messageId, text: text.trim(), aiInteractionId: handle.id, versionOf: options.versionOf ?? null },
     ]);
     if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
     await handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage });
@@ -164,6 +217,40 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto> 
       ? error
       : new FlowError("provider_failed", "The model call failed.", { cause: error });
   }
+}
+
+/**
+ * The person pressed Stop: the call is logged CANCELLED, and what had arrived stays as a reply marked
+ * stopped (with nothing yet, the person's message is simply owed nothing any more).
+ */
+async function keepStopped(
+  options: FlowOptions,
+  handle: Awaited<ReturnType<AiRuntime["log"]["begin"]>>,
+  messageId: string,
+  text: string,
+): Promise<TMessageDto | null> {
+  const { runtime, store, context } = options;
+  const sessionId = context.sessionId;
+  const stoppedError = new ProviderError("cancelled", "Stopped by the person.", false);
+  if (!text.trim()) {
+    const answered = (await store.abandonReply?.()) ?? null;
+    await handle.fail(stoppedError);
+    await announce(runtime.streams, sessionId, { kind: "error", messageId, message: "Stopped.", retryable: false });
+    if (answered) await announce(runtime.streams, sessionId, { kind: "message", message: answered });
+    return null;
+  }
+  const [message] = await store.saveAiMessages(sessionId, [
+    {
+      id: messageId,
+      text: text.trim(),
+      aiInteractionId: handle.id,
+      stopped: true,
+      versionOf: options.versionOf ?? null,
+    },
+  ]);
+  await handle.fail(stoppedError);
+  if (message) await announce(runtime.streams, sessionId, { kind: "message", message });
+  return message ?? null;
 }
 
 /**

@@ -36,6 +36,11 @@ export const ZReplyJobSchema = z.object({
   messageId: z.string(),
   requestId: z.string(),
   ip: z.string().nullable(),
+  /**
+   * A regenerated reply: the first version of the reply it stands beside, and what its reply id is
+   * derived from (the message's own reply id is taken by the first version).
+   */
+  regenerate: z.object({ versionOf: z.string(), replyKey: z.string() }).optional(),
 });
 export type TReplyJob = z.infer<typeof ZReplyJobSchema>;
 

@@ -1,7 +1,7 @@
 // Replies as durable jobs on the real queue (pg-boss on the test database, PGlite or PostgreSQL),
 // with the real provider against a fake OpenAI-compatible model that streams slowly, and the real
-// interaction log: a retried send is one job, and replies to sends made while a reply streams come
-// one after another, in order, never interleaved.
+// interaction log: a retried send is one job, a send while a reply streams is refused (one reply at a
+// time), and replies come one after another, in order, never interleaved.
 import { SessionStreams, type SessionStreamEnvelope } from "@lockstep/ai";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { type JobQueue, openJobQueue } from "@lockstep/db";
@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import os from "node:os";
 import { createLocalStorage } from "../storage/index.ts";
-import { createPerson } from "../../test/testing/callers.ts";
+import { createPerson, errorOf } from "../../test/testing/callers.ts";
 import { insertCharacter } from "../../test/testing/characters.ts";
 import { queuedRuntime, sessionJobs } from "../../test/testing/queued-runtime.ts";
 import { SESSION_WORK_QUEUE } from "./session-work-queue.ts";
@@ -105,7 +105,7 @@ describe("replies as durable jobs", () => {
     ).toEqual([{ id, state: "completed" }]);
   });
 
-  it("sends made while a reply streams get their replies one after another, in order", async () => {
+  it("one reply at a time: a send while a reply streams is refused; sends after it get their replies in order", async () => {
     await ensureWorker();
     const ai = runtime();
     const person = await createPerson(db, { ai });
@@ -117,7 +117,19 @@ describe("replies as durable jobs", () => {
     })();
 
     const texts = ["first question", "second question", "third question"];
-    for (const text of texts) await person.caller.message.send({ sessionId: session.id, text, reply: true });
+    for (const [index, text] of texts.entries()) {
+      await person.caller.message.send({ sessionId: session.id, text, reply: true });
+      if (index === 0) {
+        const refused = await errorOf(
+          person.caller.message.send({ sessionId: session.id, text: "too soon", reply: true }),
+        );
+        expect(refused.code).toBe("CONFLICT");
+      }
+      await waitFor(
+        () => person.caller.message.list({ sessionId: session.id }),
+        (page) => page.items.filter((message) => message.author === "ai").length === index + 1,
+      );
+    }
     const history = await waitFor(
       () => person.caller.message.list({ sessionId: session.id }),
       (page) => page.items.filter((message) => message.author === "ai").length === texts.length,

@@ -81,7 +81,7 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
       throw error;
     }
   }
-  const replyId = replyIdFor(data.messageId);
+  const replyId = replyIdFor(data.regenerate?.replyKey ?? data.messageId);
   const retried = (job as { retryCount?: number }).retryCount ?? 0;
   if (retried > 0) {
     // An earlier attempt died mid-call: its row is closed, and the client drops its partial text.
@@ -107,6 +107,7 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
       },
       replyId,
       answering: data.messageId,
+      versionOf: data.regenerate?.versionOf ?? null,
     });
   } catch (error) {
     // The model's own failures were already retried within the AI core's policy, logged, and told

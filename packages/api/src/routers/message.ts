@@ -3,11 +3,16 @@
 import {
   pageOf,
   ZMessageDtoSchema,
+  ZMessageEditInputSchema,
   ZMessageIdInputSchema,
   ZMessageListInputSchema,
   ZMessageReactInputSchema,
+  ZMessageRegenerateInputSchema,
   ZMessageRetryReplyInputSchema,
+  ZMessageSelectVersionInputSchema,
   ZMessageSendInputSchema,
+  ZMessageStopInputSchema,
+  ZMessageStopResultSchema,
   ZMessageUpdateInputSchema,
 } from "@lockstep/contracts";
 import { z } from "zod";
@@ -20,6 +25,7 @@ import {
   sendMessage,
   updateMessage,
 } from "../services/messages.ts";
+import { editAndResend, regenerateReply, selectVersion, stopReply } from "../services/message-versions.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 export const messageRouter = router({
@@ -60,6 +66,23 @@ export const messageRouter = router({
     .input(ZMessageIdInputSchema)
     .output(z.object({ id: z.string(), deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteMessage(ctx.userDb, input.id)),
+  /** Stops the session's reply being written, in whichever process runs it; the partial text stays. */
+  stop: protectedProcedure
+    .input(ZMessageStopInputSchema)
+    .output(ZMessageStopResultSchema)
+    .mutation(({ ctx, input }) => stopReply(ctx.userDb, input.sessionId)),
+  regenerate: protectedProcedure
+    .input(ZMessageRegenerateInputSchema)
+    .output(ZMessageDtoSchema)
+    .mutation(({ ctx, input }) => regenerateReply(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input.messageId)),
+  edit: protectedProcedure
+    .input(ZMessageEditInputSchema)
+    .output(ZMessageDtoSchema)
+    .mutation(({ ctx, input }) => editAndResend(requireAi(ctx.ai), ctx.userDb, ctx.requestMeta, input)),
+  selectVersion: protectedProcedure
+    .input(ZMessageSelectVersionInputSchema)
+    .output(ZMessageDtoSchema)
+    .mutation(({ ctx, input }) => selectVersion(ctx.userDb, input.messageId)),
   react: protectedProcedure
     .input(ZMessageReactInputSchema)
     .output(ZMessageDtoSchema)

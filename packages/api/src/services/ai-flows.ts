@@ -18,6 +18,7 @@ import {
   type JobQueue,
   loadAnalysisContext,
   markReplyFailed,
+  replyStopRequested,
   type ScopedTx,
   setMessageSentiments,
   statusMove,
@@ -63,7 +64,10 @@ export function conversationStore(scope: UserScope, answering?: string): Convers
             tag: message.tag ?? null,
             analysis: message.analysis ?? null,
             aiInteractionId: message.aiInteractionId,
+            stopped: message.stopped ?? false,
+            versionOf: message.versionOf ?? null,
           })),
+          answering ?? null,
         );
         if (answering) await clearReplyStatus(tx, answering);
         return Promise.all(messages.map((message) => messageDto(tx, message.id)));
@@ -75,6 +79,17 @@ export function conversationStore(scope: UserScope, answering?: string): Convers
           updates.map((update) => ({ id: update.id, sentiment: MessageSentiment.toDb(update.sentiment) })),
         ),
       ),
+    ...(answering
+      ? {
+          stopRequested: () => scope.read((tx) => replyStopRequested(tx, answering)),
+          abandonReply: () =>
+            scope.run(async (tx) => {
+              await clearReplyStatus(tx, answering);
+              const row = await findMessage(tx, answering);
+              return row ? toMessageDto(row) : null;
+            }),
+        }
+      : {}),
     findMessage: (id) =>
       scope.run(async (tx) => {
         const row = await findMessage(tx, id);

@@ -16,7 +16,10 @@ import {
   findMessage,
   findSession,
   insertMessageIfAbsent,
+  lastVisibleMessageId,
   listMessages,
+  lockSession,
+  pendingReplyIn,
   type SqlTx,
   setReaction,
   toMessageDto,
@@ -70,8 +73,11 @@ export async function sendMessage(
 ): Promise<{ message: TMessageDto; created: boolean }> {
   const id = input.id ?? randomUUID();
   const author = MessageAuthor.toDb(input.author) as "USER" | "CONTACT";
-  return scope.sql(async (tx) => {
-    if (!(await findSession(tx, input.sessionId))) throw noSession();
+  const outcome = await scope.sql(async (tx) => {
+    // The session row is locked so that of two sends at once, the second sees the reply the first asked for.
+    if (!(await lockSession(tx, input.sessionId))) throw noSession();
+    const retried = await findMessage(tx, id);
+    if (!retried && (await pendingReplyIn(tx, input.sessionId))) return { refused: "reply_pending" as const };
     const result = await insertMessageIfAbsent(tx, {
       id,
       sessionId: input.sessionId,
@@ -79,6 +85,7 @@ export async function sendMessage(
       text: input.text,
       author,
       awaitsReply: input.reply,
+      parentId: retried ? null : await lastVisibleMessageId(tx, input.sessionId),
     });
     if (!result.created) {
       const existing = result.existing;
@@ -93,7 +100,13 @@ export async function sendMessage(
     await touchSession(tx, input.sessionId);
     return { message: await messageDto(tx, id), created: true };
   });
+  // Thrown once the transaction is over (nothing was written): one reply at a time per session.
+  if ("refused" in outcome) throw replyPending();
+  return outcome;
 }
+
+export const replyPending = () =>
+  new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then send.");
 
 export async function updateMessage(
   scope: UserScope,

@@ -3,6 +3,7 @@
 import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { ScopedTx } from "../scoped.ts";
 import { memoriesForPrompt } from "./memories.ts";
+import { lastVisibleMessageId } from "./message-tree.ts";
 
 /** How many memories of a person go into one prompt: the most important, then the newest. */
 export const PROMPT_MEMORIES = 10;
@@ -59,7 +60,7 @@ export async function loadAnalysisContext(
     : [];
   const conversation = await tx.$queryRaw<AnalysisContextRow["conversation"]>`
     SELECT id, author, text, sentiment FROM (
-      SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid
+      SELECT id, author, text, sentiment, "timestamp" FROM messages WHERE session_id = ${sessionId}::uuid AND NOT hidden
        ${upToMessageId ? Prisma.sql`AND ("timestamp", id) <= (SELECT "timestamp", id FROM messages WHERE id = ${upToMessageId}::uuid)` : Prisma.empty}
        ORDER BY "timestamp" DESC, id DESC LIMIT ${historyLimit}
     ) recent ORDER BY "timestamp" ASC, id ASC`;
@@ -73,20 +74,32 @@ export interface NewAiMessageRow {
   tag: string | null;
   analysis: string | null;
   aiInteractionId: string;
+  /** The reply was stopped by the person; its text is what had arrived. */
+  stopped?: boolean;
+  /** A regenerated reply: the first version of the turn it is a new version of. */
+  versionOf?: string | null;
 }
 
-/** Inserts AI messages in order (one timestamp each, a millisecond apart, so their order is kept). */
+/**
+ * Inserts AI messages in order (one timestamp each, a millisecond apart, so their order is kept), each
+ * following the one before; the first follows `parentId` (the message answered) or else the last one on screen.
+ */
 export async function insertAiMessages(
   tx: ScopedTx,
   userId: string,
   sessionId: string,
   messages: NewAiMessageRow[],
+  parentId?: string | null,
 ): Promise<void> {
+  let parent = parentId ?? (await lastVisibleMessageId(tx, sessionId));
   for (const [index, message] of messages.entries()) {
     await tx.$executeRaw`
-      INSERT INTO messages (id, session_id, user_id, text, author, title, tag, analysis, ai_interaction_id, "timestamp", updated_at)
+      INSERT INTO messages (id, session_id, user_id, text, author, title, tag, analysis, ai_interaction_id, "timestamp",
+                            updated_at, parent_id, version_of, stopped)
       VALUES (${message.id}::uuid, ${sessionId}::uuid, ${userId}, ${message.text}, 'AI', ${message.title}, ${message.tag},
-              ${message.analysis}, ${message.aiInteractionId}::uuid, now() + make_interval(secs => ${index} / 1000.0), now())`;
+              ${message.analysis}, ${message.aiInteractionId}::uuid, now() + make_interval(secs => ${index} / 1000.0), now(),
+              ${parent}::uuid, ${message.versionOf ?? null}::uuid, ${message.stopped ?? false})`;
+    parent = message.id;
   }
   await tx.$executeRaw`UPDATE sessions SET last_activity = now() WHERE id = ${sessionId}::uuid`;
 }

@@ -57,6 +57,9 @@ export function toMessageDto(row: MessageRow): TMessageDto {
     builtIn: row.built_in,
     replyStatus: row.reply_status ? ReplyStatus.toWire(row.reply_status) : null,
     replyError: row.reply_error,
+    parentId: row.parent_id,
+    versions: row.versions,
+    stopped: row.stopped,
   };
 }
 

@@ -3,6 +3,7 @@ export * from "./admins.ts";
 export * from "./audit.ts";
 export * from "./users.ts";
 export * from "./conversations.ts";
+export * from "./message-tree.ts";
 export * from "./characters.ts";
 export * from "./engagements.ts";
 export * from "./memories.ts";

@@ -6,6 +6,7 @@ import { type $Enums, Prisma } from "../generated/prisma/client.ts";
 import type { Database } from "../connection.ts";
 import { JOB_QUEUE_SCHEMA } from "../queue-schema.ts";
 import type { SqlReader, SqlTx } from "../scoped.ts";
+import { versionsColumn } from "./message-tree.ts";
 
 export interface MessageRow {
   id: string;
@@ -25,6 +26,9 @@ export interface MessageRow {
   built_in: boolean;
   reply_status: $Enums.ReplyStatus | null;
   reply_error: string | null;
+  parent_id: string | null;
+  stopped: boolean;
+  versions: string[];
 }
 
 /**
@@ -42,7 +46,8 @@ function selectMessages(
            m.title, m.tag, m.analysis,
            COALESCE(r.liked, false) AS is_liked, COALESCE(r.disliked, false) AS is_disliked,
            COALESCE(r.pinned, false) AS is_pinned, COALESCE(r.used, 0)::int AS used_count,
-           COALESCE(p.kind = 'BUILTIN', false) AS built_in, m.reply_status, m.reply_error
+           COALESCE(p.kind = 'BUILTIN', false) AS built_in, m.reply_status, m.reply_error,
+           m.parent_id, m.stopped, ${versionsColumn} AS versions
       FROM messages m
       JOIN sessions s ON s.id = m.session_id ${includeDeletedSessions ? Prisma.empty : Prisma.sql`AND s.deleted_at IS NULL`}
       LEFT JOIN LATERAL (
@@ -73,7 +78,8 @@ export interface MessageListQuery {
 /** One keyset page in chronological order; "older" walks back from the newest message. */
 export async function listMessages(tx: SqlReader, q: MessageListQuery): Promise<MessageRow[]> {
   const older = q.direction === "older";
-  const conditions = [Prisma.sql`m.session_id = ${q.sessionId}::uuid`];
+  // Only the branch on screen: versions not chosen, and what followed them, are kept but not listed.
+  const conditions = [Prisma.sql`m.session_id = ${q.sessionId}::uuid`, Prisma.sql`NOT m.hidden`];
   if (q.after) {
     conditions.push(
       older
@@ -94,6 +100,9 @@ export interface NewMessage {
   author: Exclude<$Enums.MessageAuthor, "AI">;
   /** The send asks for the coach's reply: the message starts out owed one (PENDING). */
   awaitsReply?: boolean;
+  /** The message it follows (the last one on screen), or the one it is a new version of. */
+  parentId?: string | null;
+  versionOf?: string | null;
 }
 
 /**
@@ -105,9 +114,10 @@ export async function insertMessageIfAbsent(
   message: NewMessage,
 ): Promise<{ created: boolean; existing: { session_id: string; text: string; author: $Enums.MessageAuthor } | null }> {
   const inserted = await tx.$executeRaw`
-    INSERT INTO messages (id, session_id, user_id, text, author, reply_status, updated_at)
+    INSERT INTO messages (id, session_id, user_id, text, author, reply_status, parent_id, version_of, updated_at)
     VALUES (${message.id}::uuid, ${message.sessionId}::uuid, ${message.userId}, ${message.text},
-            ${message.author}::"MessageAuthor", ${message.awaitsReply ? "PENDING" : null}::"ReplyStatus", now())
+            ${message.author}::"MessageAuthor", ${message.awaitsReply ? "PENDING" : null}::"ReplyStatus",
+            ${message.parentId ?? null}::uuid, ${message.versionOf ?? null}::uuid, now())
     ON CONFLICT (id) DO NOTHING`;
   if (inserted > 0) return { created: true, existing: null };
   const rows = await tx.$queryRaw<{ session_id: string; text: string; author: $Enums.MessageAuthor }[]>`
@@ -141,7 +151,7 @@ export async function deleteWrittenMessage(tx: SqlTx, id: string): Promise<"dele
 
 /** The reply to `messageId` was stored: nothing is owed any more. */
 export async function clearReplyStatus(tx: SqlTx, messageId: string): Promise<void> {
-  await tx.$executeRaw`UPDATE messages SET reply_status = NULL, reply_error = NULL
+  await tx.$executeRaw`UPDATE messages SET reply_status = NULL, reply_error = NULL, stop_requested_at = NULL
     WHERE id = ${messageId}::uuid AND reply_status IS NOT NULL`;
 }
 
@@ -180,7 +190,8 @@ export async function failAbandonedReplies(
  * concurrent retries exactly one wins. Returns false when the message was not FAILED (or not visible).
  */
 export async function claimFailedReply(tx: SqlTx, messageId: string): Promise<boolean> {
-  const changed = await tx.$executeRaw`UPDATE messages SET reply_status = 'PENDING', reply_error = NULL
+  const changed =
+    await tx.$executeRaw`UPDATE messages SET reply_status = 'PENDING', reply_error = NULL, stop_requested_at = NULL
     WHERE id = ${messageId}::uuid AND reply_status = 'FAILED'`;
   return changed > 0;
 }

@@ -1,5 +1,5 @@
 // Where the person writes: as themselves, or pasting what the contact said (the author switch).
-// Enter sends, Shift+Enter starts a new line.
+// Enter sends, Shift+Enter starts a new line; while a reply is being written, sending waits and Stop (or Esc) ends it.
 import { MESSAGE_TEXT_MAX } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useId, useState } from "react";
@@ -8,9 +8,16 @@ import type { WritableAuthor } from "./send-outbox.ts";
 export function Composer({
   onSend,
   disabled = false,
+  replying = false,
+  stopping = false,
+  onStop,
 }: {
   onSend: (text: string, author: WritableAuthor) => void;
   disabled?: boolean;
+  /** A reply is being written: sending waits for it (one reply at a time), and Stop is offered. */
+  replying?: boolean;
+  stopping?: boolean;
+  onStop?: () => void;
 }) {
   const [text, setText] = useState("");
   const [author, setAuthor] = useState<WritableAuthor>("user");
@@ -18,7 +25,7 @@ export function Composer({
   const authorName = useId();
   const submit = () => {
     const trimmed = text.trim();
-    if (!trimmed || disabled) return;
+    if (!trimmed || disabled || replying) return;
     onSend(trimmed, author);
     setText("");
   };
@@ -31,6 +38,21 @@ export function Composer({
         submit();
       }}
     >
+      {replying ? (
+        <p
+          role="status"
+          className="mb-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-300"
+          data-replying
+        >
+          <span className="inline-block size-2 animate-pulse rounded-full bg-indigo-500" aria-hidden="true" />
+          {stopping ? "Stopping the reply…" : "The coach is replying. You can send once the reply is done."}
+          {onStop && !stopping ? (
+            <Button type="button" variant="secondary" size="sm" onClick={onStop} aria-keyshortcuts="Escape">
+              Stop <kbd className="ml-1 text-xs text-slate-500 dark:text-slate-400">Esc</kbd>
+            </Button>
+          ) : null}
+        </p>
+      ) : null}
       <fieldset className="mb-2 flex flex-wrap items-center gap-1 text-sm">
         <legend className="sr-only">Who wrote this message</legend>
         {(
@@ -71,14 +93,17 @@ export function Composer({
           placeholder={author === "user" ? "Write your message…" : "Paste what they said…"}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={(event) => {
-            if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+            if (event.key === "Escape" && replying && onStop) {
+              event.preventDefault();
+              onStop();
+            } else if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
               submit();
             }
           }}
           className="min-h-11 flex-1 resize-y rounded-xl border border-slate-300 bg-white px-3 py-2 text-[15px] text-slate-900 placeholder:text-slate-400 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
         />
-        <Button type="submit" disabled={disabled || !text.trim()} className="h-11">
+        <Button type="submit" disabled={disabled || replying || !text.trim()} className="h-11">
           Send
         </Button>
       </div>

@@ -1,6 +1,6 @@
 // Edits to the cached history keep time order and leave untouched messages as the same objects.
 import { describe, expect, it } from "vitest";
-import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { dropFrom, flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
 import { messageDto } from "../../../test/test-api.tsx";
 
 const at = (id: string, timestamp: number, text = id) => messageDto({ id, timestamp, text });
@@ -41,5 +41,26 @@ describe("messages cache", () => {
   it("adds a message once even if it comes twice", () => {
     const data = upsertMessages(pages([at("a", 1)]), [at("n", 5), at("n", 5)]);
     expect(flattenPages(upsertMessages(data, [at("n", 5)])).map((m) => m.id)).toEqual(["a", "n"]);
+  });
+
+  it("clears the pending reply of the message a coach reply answers, and leaves the others as they were", () => {
+    const mine = messageDto({ id: "mine", timestamp: 1, replyStatus: "pending" });
+    const other = messageDto({ id: "other", timestamp: 0, replyStatus: "pending" });
+    const reply = messageDto({ id: "reply", timestamp: 2, author: "ai", parentId: "mine" });
+    const flat = flattenPages(upsertMessages(pages([other, mine]), [reply]));
+    expect(flat.map((m) => [m.id, m.replyStatus])).toEqual([
+      ["other", "pending"],
+      ["mine", null],
+      ["reply", null],
+    ]);
+    expect(flat[0]).toBe(other);
+  });
+
+  it("drops a replaced message and what followed it, keeping what came before as the same objects", () => {
+    const a = at("a", 1);
+    const data = dropFrom(pages([at("c", 3), at("d", 4)], [a, at("b", 2)]), "b");
+    const flat = flattenPages(data);
+    expect(flat.map((m) => m.id)).toEqual(["a"]);
+    expect(flat[0]).toBe(a);
   });
 });

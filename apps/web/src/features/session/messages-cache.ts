@@ -37,6 +37,25 @@ export function upsertMessages(
     });
     if (!replaced && !fresh.some((item) => item.id === message.id)) fresh.push(message);
   }
+  // A coach reply that arrives answers its parent: the parent is owed nothing any more (the server
+  // cleared it in the same transaction; only the reply is announced).
+  const answered = new Set(
+    messages.filter((message) => message.author === "ai" && message.parentId).map((message) => message.parentId),
+  );
+  if (answered.size > 0) {
+    pages = pages.map((page) =>
+      page.items.some((item) => answered.has(item.id) && item.replyStatus === "pending")
+        ? {
+            ...page,
+            items: page.items.map((item) =>
+              answered.has(item.id) && item.replyStatus === "pending"
+                ? { ...item, replyStatus: null, replyError: null }
+                : item,
+            ),
+          }
+        : page,
+    );
+  }
   if (fresh.length > 0) {
     // In time order, not arrival order: a reply can stream in before the answer to the send
     // that asked for it (say, after a retry), yet it belongs after that message.
@@ -45,4 +64,21 @@ export function upsertMessages(
     pages = [{ ...newest!, items }, ...older];
   }
   return { ...data, pages };
+}
+
+/**
+ * A message was replaced by a new version (regenerated, or edited and resent): it and everything after
+ * it leave the branch on screen. Done here rather than by reloading, so a reply that streams in
+ * meanwhile is not lost to a reload that started before it was stored.
+ */
+export function dropFrom(data: MessagePages | undefined, messageId: string): MessagePages | undefined {
+  if (!data) return data;
+  const from = flattenPages(data).find((message) => message.id === messageId);
+  if (!from) return data;
+  const keep = (message: TMessageDto) =>
+    message.timestamp < from.timestamp || (message.timestamp === from.timestamp && message.id < from.id);
+  return {
+    ...data,
+    pages: data.pages.map((page) => (page.items.every(keep) ? page : { ...page, items: page.items.filter(keep) })),
+  };
 }

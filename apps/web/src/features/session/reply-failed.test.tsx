@@ -39,6 +39,8 @@ describe("a reply that failed", () => {
     await screen.findByText("Should I text her back?");
     const notice = within(row(failed.id)!).getByRole("alert");
     expect(notice.textContent).toContain("The coach could not answer.");
+    // The reason the server gave is shown with it, so the person knows whether trying again can help.
+    expect(notice.textContent).toContain("The model call failed.");
 
     const retry = within(notice).getByRole("button", { name: "Retry the coach's reply" });
     retry.focus();

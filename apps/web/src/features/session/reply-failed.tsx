@@ -1,4 +1,4 @@
-// Under a person's message whose reply the coach gave up on: says so and offers Retry, which asks
+// Under a person's message whose reply the coach gave up on: says so, and why, and offers Retry, which asks
 // message.retryReply for the reply again. The state comes from the stored message, so it survives a reload.
 import type { TMessageDto } from "@lockstep/contracts";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
@@ -21,6 +21,11 @@ export function ReplyFailed({
       data-reply-status="failed"
     >
       <span>The coach could not answer.</span>
+      {message.replyError ? (
+        <span data-reply-error className="text-rose-800 dark:text-rose-200">
+          {message.replyError}
+        </span>
+      ) : null}
       <button
         type="button"
         className="-my-1 -mr-1.5 rounded px-1.5 py-1 font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-60"

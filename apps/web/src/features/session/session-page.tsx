@@ -4,12 +4,13 @@
 import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessionStatus } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useTRPC, useTRPCClient } from "@lockstep/ui/trpc";
 import { Composer } from "./composer.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { ConversationControlsContext } from "./message-actions.tsx";
 import { MessageHistory } from "./message-history.tsx";
-import { flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
+import { dropFrom, flattenPages, type MessagePages, upsertMessages } from "./messages-cache.ts";
 import { useSendOutbox } from "./send-outbox.ts";
 import { useSessionStream } from "./session-stream.ts";
 import { type StatusAction, StatusActions, statusActionsFor } from "./status-actions.tsx";
@@ -115,6 +116,41 @@ function SessionView({ session }: { session: TSessionDto }) {
     return outbox.filter((entry) => !known.has(entry.id));
   }, [messages, outbox]);
 
+  // One reply at a time: while one is owed, streaming or being sent for, the composer waits, Get
+  // suggestions waits (its cards would land above the reply), and Stop is offered.
+  const tailActive = useSyncExternalStore(tail.subscribe, () => tail.getSnapshot().entries.length > 0);
+  const replying =
+    tailActive ||
+    messages.some((message) => message.replyStatus === "pending") ||
+    shownOutbox.some((entry) => entry.state === "sending");
+  const stop = useMutation(trpc.message.stop.mutationOptions());
+  const { mutate: stopMutate, reset: stopReset } = stop;
+  const requestStop = useCallback(() => stopMutate({ sessionId }), [stopMutate, sessionId]);
+  // The next reply starts with a fresh Stop.
+  useEffect(() => {
+    if (!replying) stopReset();
+  }, [replying, stopReset]);
+  useEffect(() => {
+    if (!replying) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented) requestStop();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [replying, requestStop]);
+  const branchChanged = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: historyKey }),
+    [queryClient, historyKey],
+  );
+  const replaced = useCallback(
+    (replacedId: string, incoming: TMessageDto) => {
+      queryClient.setQueryData<MessagePages>(historyKey, (data) => dropFrom(data, replacedId));
+      onUpdated(incoming);
+    },
+    [queryClient, historyKey, onUpdated],
+  );
+  const controls = useMemo(() => ({ replying, branchChanged, replaced }), [replying, branchChanged, replaced]);
+
   const [actionError, setActionError] = useState<{ message: string; action: StatusAction } | null>(null);
   const afterSession = (next: TSessionDto) => {
     queryClient.setQueryData(sessionKey, next);
@@ -142,7 +178,7 @@ function SessionView({ session }: { session: TSessionDto }) {
   // Decided once the history is known, so a finished screenshot session never flashes its upload step.
   const showScreenshotSteps = !history.isPending && screenshotStepActive(session, messages.length > 0);
   const actions = statusActionsFor(session.status, session.type, messages.length > 0);
-  const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress";
+  const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress" || replying;
 
   return (
     <section
@@ -208,24 +244,33 @@ function SessionView({ session }: { session: TSessionDto }) {
           Loading messages…
         </p>
       ) : (
-        <MessageHistory
-          messages={messages}
-          hasOlder={history.hasNextPage}
-          loadingOlder={history.isFetchingNextPage}
-          loadOlder={() => void history.fetchNextPage()}
-          outbox={shownOutbox}
-          onRetrySend={retry}
-          onDiscardSend={discard}
-          tail={tail}
-          onUpdated={onUpdated}
-          empty={
-            <p className="py-10 text-center text-sm text-slate-500 dark:text-slate-400">
-              Nothing here yet. Write what you want to say, or paste what they said, and the coach will answer.
-            </p>
-          }
+        <ConversationControlsContext value={controls}>
+          <MessageHistory
+            messages={messages}
+            hasOlder={history.hasNextPage}
+            loadingOlder={history.isFetchingNextPage}
+            loadOlder={() => void history.fetchNextPage()}
+            outbox={shownOutbox}
+            onRetrySend={retry}
+            onDiscardSend={discard}
+            tail={tail}
+            onUpdated={onUpdated}
+            empty={
+              <p className="py-10 text-center text-sm text-slate-500 dark:text-slate-400">
+                Nothing here yet. Write what you want to say, or paste what they said, and the coach will answer.
+              </p>
+            }
+          />
+        </ConversationControlsContext>
+      )}
+      {showScreenshotSteps ? null : (
+        <Composer
+          onSend={send}
+          replying={replying}
+          stopping={stop.isPending || stop.data?.stopping === true}
+          onStop={requestStop}
         />
       )}
-      {showScreenshotSteps ? null : <Composer onSend={send} />}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useId, useState } from "react";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { Markdown } from "./markdown.tsx";
 
 export interface SuggestionCardProps {
   message: TMessageDto;
@@ -95,9 +96,7 @@ export const SuggestionCard = memo(function SuggestionCard({
           </span>
         ) : null}
       </header>
-      <p className="mt-2 text-[15px] leading-relaxed whitespace-pre-wrap text-slate-800 dark:text-slate-200">
-        {message.text}
-      </p>
+      <Markdown text={message.text} className="mt-2 text-[15px] leading-relaxed text-slate-800 dark:text-slate-200" />
       {message.builtIn ? (
         <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Written by the built-in offline coach.</p>
       ) : null}
