@@ -6,6 +6,8 @@ import {
   ZSessionIdInputSchema,
   ZSessionListInputSchema,
   ZSessionRenameInputSchema,
+  ZSessionSearchInputSchema,
+  ZSessionSearchResultSchema,
   ZSessionSetPinnedInputSchema,
   ZSessionStartInputSchema,
   ZSessionStartResultSchema,
@@ -22,6 +24,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { requireAi, runAnalysis } from "../services/ai-flows.ts";
 import { confirmOcr, getOcrResult } from "../services/screenshots.ts";
+import { searchConversations } from "../services/search.ts";
 import {
   createSession,
   deleteSession,
@@ -54,6 +57,11 @@ export const sessionRouter = router({
     .input(ZSessionListInputSchema)
     .output(pageOf(ZSessionDtoSchema))
     .query(({ ctx, input }) => listSessionsPage(ctx.userDb, input)),
+  /** The person's sessions by name and messages by text, best first; the snippet marks the matched words. */
+  search: protectedProcedure
+    .input(ZSessionSearchInputSchema)
+    .output(ZSessionSearchResultSchema)
+    .query(({ ctx, input }) => searchConversations(ctx.userDb, input)),
   get: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)

@@ -121,6 +121,10 @@ export const HAND_MANAGED_OBJECTS = [
   "knowledge_chunks_embedding_hnsw_idx",
   "ai_interactions_latency_id_idx",
   "ai_interactions_prompt_groups_idx",
+  // Expression indexes of conversation search.
+  "messages_search_idx",
+  "sessions_name_search_idx",
+  "sessions_name_trgm_idx",
 ] as const;
 
 function withoutHandManagedObjects(script: string): string {
