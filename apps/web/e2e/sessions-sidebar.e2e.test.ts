@@ -98,13 +98,13 @@ describe("sessions sidebar", () => {
       () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
     );
     await page.getByLabel("Filter by kind").selectOption("all");
-    await page.getByLabel("Search sessions by name").fill("dinner");
+    await page.getByLabel("Search sessions and messages").fill("dinner");
     await page.waitForFunction(
       () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
     );
-    await page.getByLabel("Search sessions by name").fill("no such name");
-    await page.getByText("No sessions match these filters.").waitFor();
-    await page.getByLabel("Search sessions by name").fill("");
+    await page.getByLabel("Search sessions and messages").fill("no such name");
+    await page.getByText("No session names match these filters.").waitFor();
+    await page.getByLabel("Search sessions and messages").fill("");
     await page.getByRole("button", { name: "Actions for Dinner plans" }).waitFor();
     await saveScreenshot(page, "web-sessions-sidebar");
 

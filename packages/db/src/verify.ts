@@ -24,7 +24,8 @@ export interface VerifyReport {
 /** An index the queries of the seeds rely on, described by what it covers rather than by its name. */
 export interface ExpectedIndex {
   table: string;
-  columns: readonly string[];
+  /** null for an expression (the words of a text, in a full-text index). */
+  columns: readonly (string | null)[];
   method: "btree" | "hnsw" | "gin";
   unique?: boolean;
   /** Operator class of the first column, where the wrong one would make the index useless. */
@@ -95,14 +96,14 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   // Conversation search: the owner, then the words of the text (an expression, so no column name).
   {
     table: "messages",
-    columns: ["user_id"],
+    columns: ["user_id", null],
     method: "gin",
     name: "messages_search_idx",
     source: "conversation search",
   },
   {
     table: "sessions",
-    columns: ["user_id"],
+    columns: ["user_id", null],
     method: "gin",
     name: "sessions_name_search_idx",
     source: "conversation search",
@@ -400,7 +401,7 @@ interface IndexRow {
 
 function describeIndex(expected: ExpectedIndex): string {
   const kind = `${expected.unique ? "unique " : ""}${expected.method}${expected.opclass ? ` ${expected.opclass}` : ""}`;
-  return `${expected.table} (${expected.columns.join(", ")}) ${kind} [${expected.name}]`;
+  return `${expected.table} (${expected.columns.map((column) => column ?? "expression").join(", ")}) ${kind} [${expected.name}]`;
 }
 
 /**

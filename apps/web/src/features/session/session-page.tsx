@@ -18,7 +18,7 @@ import { StreamTail } from "./stream-tail.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
 
-export function SessionPage({ sessionId }: { sessionId: string }) {
+export function SessionPage({ sessionId, focusMessageId }: { sessionId: string; focusMessageId?: string | undefined }) {
   const trpc = useTRPC();
   const session = useQuery({
     ...trpc.session.get.queryOptions({ id: sessionId }),
@@ -51,12 +51,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </section>
     );
   }
-  return <SessionView key={sessionId} session={session.data} />;
+  return <SessionView key={sessionId} session={session.data} focusMessageId={focusMessageId} />;
 }
 
 export default SessionPage;
 
-function SessionView({ session }: { session: TSessionDto }) {
+function SessionView({ session, focusMessageId }: { session: TSessionDto; focusMessageId?: string | undefined }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const sessionId = session.id;
@@ -218,6 +218,7 @@ function SessionView({ session }: { session: TSessionDto }) {
           onDiscardSend={discard}
           tail={tail}
           onUpdated={onUpdated}
+          focusMessageId={focusMessageId}
           empty={
             <p className="py-10 text-center text-sm text-slate-500 dark:text-slate-400">
               Nothing here yet. Write what you want to say, or paste what they said, and the coach will answer.

@@ -9,6 +9,7 @@ import { Link } from "@tanstack/react-router";
 import { useId, useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
+import { MessageSearchResults } from "./message-search-results.tsx";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import {
   EMPTY_FILTERS,
@@ -36,7 +37,7 @@ export function SessionsSidebar() {
   const [actionError, setActionError] = useState<string | null>(null);
   const query = useDebounced(filters.query, 300);
   const input = toListInput({ ...filters, query });
-  const ids = { search: useId(), status: useId(), type: useId() };
+  const ids = { status: useId(), type: useId() };
 
   const sessions = useInfiniteQuery(
     trpc.session.list.infiniteQueryOptions(input, {
@@ -56,7 +57,8 @@ export function SessionsSidebar() {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="grid grid-cols-1 gap-3 border-b border-slate-200 p-3 dark:border-slate-800">
-        <Button onClick={() => setCreating(true)} className="w-full">
+        {/* Stable ids: keyboard shortcuts focus these two. */}
+        <Button id="new-session" onClick={() => setCreating(true)} className="w-full">
           <span aria-hidden="true">+</span> New session
         </Button>
         <nav aria-label="Pages" className="flex flex-wrap gap-1">
@@ -71,13 +73,13 @@ export function SessionsSidebar() {
           </Link>
         </nav>
         <div role="search" className="grid grid-cols-1 gap-2">
-          <label htmlFor={ids.search} className="sr-only">
-            Search sessions by name
+          <label htmlFor="session-search" className="sr-only">
+            Search sessions and messages
           </label>
           <input
-            id={ids.search}
+            id="session-search"
             type="search"
-            placeholder="Search sessions"
+            placeholder="Search sessions and messages"
             value={filters.query}
             onChange={(e) => setFilters({ ...filters, query: e.target.value })}
             className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900"
@@ -139,7 +141,7 @@ export function SessionsSidebar() {
           />
         ) : rows.length === 0 ? (
           <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
-            {filtered ? "No sessions match these filters." : "No sessions yet. Start one with a coach."}
+            {filtered ? "No session names match these filters." : "No sessions yet. Start one with a coach."}
           </p>
         ) : (
           <ul aria-label="Your sessions" aria-busy={sessions.isFetching} className="grid gap-0.5">
@@ -156,6 +158,8 @@ export function SessionsSidebar() {
             </li>
           </ul>
         )}
+        {/* Words inside messages, beside the names above: a search box people expect to search everything. */}
+        {query.trim() ? <MessageSearchResults query={query.trim()} /> : null}
       </div>
       <NewSessionDialog open={creating} onClose={() => setCreating(false)} />
     </div>
