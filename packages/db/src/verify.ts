@@ -96,7 +96,7 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   // Conversation search: the owner, then the words of the text (an expression, so no column name).
   {
     table: "messages",
-    columns: ["user_id", null],
+    columns: ["user_id", "search_vector"],
     method: "gin",
     name: "messages_search_idx",
     source: "conversation search",

@@ -1,6 +1,6 @@
 // Search over what was said, in PostgreSQL itself: full-text matches over one person's message text
 // (ranked with ts_rank, a ts_headline snippet) and over session names, with trigrams catching part of
-// a name. The expressions match the indexes of the conversation_search migration exactly.
+// a name. Conditions match the indexes of the conversation_search migration exactly.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { $Enums } from "../generated/prisma/client.ts";
 import type { SqlReader } from "../scoped.ts";
@@ -59,26 +59,25 @@ export interface MessageSearchQuery {
  * are answered together by messages_search_idx; the snippet is made only for the page's rows.
  */
 export async function searchMessages(tx: SqlReader, q: MessageSearchQuery): Promise<MessageHitRow[]> {
+  // The tsquery is written into each condition rather than taken from a CTE: only a condition on
+  // a constant expression lets the planner use the index.
+  const tsq = searchTsQuery(q.query);
   const after = q.after
-    ? Prisma.sql`AND (ts_rank(to_tsvector('english', m.text), tsq.query), m.id) < (${q.after.rank}::real, ${q.after.id}::uuid)`
+    ? Prisma.sql`AND (ts_rank(m.search_vector, ${tsq}), m.id) < (${q.after.rank}::real, ${q.after.id}::uuid)`
     : Prisma.empty;
   return tx.$queryRaw<MessageHitRow[]>`
-    WITH tsq AS (SELECT ${searchTsQuery(q.query)} AS query),
-    hits AS (
-      SELECT m.id, m.session_id, m.author, m.timestamp, m.text,
-             ts_rank(to_tsvector('english', m.text), tsq.query) AS rank
+    WITH hits AS (
+      SELECT m.id, m.session_id, m.author, m.timestamp, m.text, ts_rank(m.search_vector, ${tsq}) AS rank
         FROM messages m
-        CROSS JOIN tsq
         JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL
-       WHERE m.user_id = ${q.userId} AND to_tsvector('english', m.text) @@ tsq.query ${after}
+       WHERE m.user_id = ${q.userId} AND m.search_vector @@ ${tsq} ${after}
        ORDER BY rank DESC, m.id DESC
        LIMIT ${q.limit}
     )
     SELECT h.id AS message_id, h.session_id, s.name AS session_name, s.type AS session_type,
            s.status AS session_status, h.author, h.timestamp, h.rank,
-           ts_headline('english', h.text, tsq.query, ${HEADLINE_OPTIONS}) AS marked
+           ts_headline('english', h.text, ${tsq}, ${HEADLINE_OPTIONS}) AS marked
       FROM hits h
-      CROSS JOIN tsq
       JOIN sessions s ON s.id = h.session_id
      ORDER BY h.rank DESC, h.id DESC`;
 }
@@ -99,15 +98,14 @@ export async function searchSessionNames(
   q: { userId: string; query: string; limit: number },
 ): Promise<SessionNameHitRow[]> {
   const like = `%${q.query.trim().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  const tsq = searchTsQuery(q.query);
+  const words = Prisma.sql`to_tsvector('english', coalesce(s.name, '')) @@ ${tsq}`;
   return tx.$queryRaw<SessionNameHitRow[]>`
-    WITH tsq AS (SELECT ${searchTsQuery(q.query)} AS query)
     SELECT s.id, s.name, s.type, s.status, s.last_activity,
-           CASE WHEN words THEN ts_headline('english', s.name, tsq.query, ${HEADLINE_OPTIONS}) END AS marked
+           CASE WHEN ${words} THEN ts_headline('english', s.name, ${tsq}, ${HEADLINE_OPTIONS}) END AS marked
       FROM sessions s
-      CROSS JOIN tsq
-      CROSS JOIN LATERAL (SELECT to_tsvector('english', coalesce(s.name, '')) @@ tsq.query AS words) w
      WHERE s.user_id = ${q.userId} AND s.deleted_at IS NULL AND s.name IS NOT NULL
-       AND (to_tsvector('english', coalesce(s.name, '')) @@ tsq.query OR s.name ILIKE ${like})
-     ORDER BY words DESC, similarity(s.name, ${q.query.trim()}) DESC, s.last_activity DESC, s.id DESC
+       AND (${words} OR s.name ILIKE ${like})
+     ORDER BY (${words}) DESC, similarity(s.name, ${q.query.trim()}) DESC, s.last_activity DESC, s.id DESC
      LIMIT ${q.limit}`;
 }
