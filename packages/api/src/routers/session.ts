@@ -5,6 +5,7 @@ import {
   ZSessionDtoSchema,
   ZSessionIdInputSchema,
   ZSessionListInputSchema,
+  ZSessionOpenWithInputSchema,
   ZSessionRenameInputSchema,
   ZSessionSearchInputSchema,
   ZSessionSearchResultSchema,
@@ -29,6 +30,7 @@ import {
   createSession,
   deleteSession,
   endSession,
+  findOpenSession,
   getSession,
   listSessionsPage,
   purgeSessionForever,
@@ -48,7 +50,12 @@ export const sessionRouter = router({
   start: protectedProcedure
     .input(ZSessionStartInputSchema)
     .output(ZSessionStartResultSchema)
-    .mutation(({ ctx, input }) => startSession(ctx.userDb, input)),
+    .mutation(({ ctx, input }) => startSession(ctx.userDb, input, ctx.ai, ctx.requestMeta)),
+  /** The open session with a character, or null: "New session" asks whether to continue it or start fresh. */
+  openWith: protectedProcedure
+    .input(ZSessionOpenWithInputSchema)
+    .output(ZSessionDtoSchema.nullable())
+    .query(({ ctx, input }) => findOpenSession(ctx.userDb, input.characterId)),
   end: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)
@@ -77,7 +84,12 @@ export const sessionRouter = router({
   transition: protectedProcedure
     .input(ZSessionTransitionInputSchema)
     .output(ZSessionDtoSchema)
-    .mutation(({ ctx, input }) => transitionSession(ctx.userDb, input.id, input.to)),
+    // Complete means ended (contracts' SESSION_END_EXPLANATION): moving there is an End, counted once.
+    .mutation(({ ctx, input }) =>
+      input.to === "complete"
+        ? endSession(ctx.userDb, input.id, ctx.ai, ctx.requestMeta, { viaTransition: true })
+        : transitionSession(ctx.userDb, input.id, input.to),
+    ),
   delete: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)

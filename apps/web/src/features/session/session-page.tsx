@@ -129,6 +129,15 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
     }),
   );
   const transition = useMutation(trpc.session.transition.mutationOptions({ onSuccess: afterSession }));
+  const end = useMutation(
+    trpc.session.end.mutationOptions({
+      onSuccess: (next) => {
+        afterSession(next);
+        // Ending counts on the coach's engagement and may add memories.
+        void queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() });
+      },
+    }),
+  );
   const runAction = (action: StatusAction) => {
     setActionError(null);
     const onError = (error: unknown) => {
@@ -136,13 +145,14 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
       void queryClient.invalidateQueries({ queryKey: sessionKey });
     };
     if (action.kind === "analyze") analyze.mutate({ id: sessionId }, { onError });
+    else if (action.kind === "end") end.mutate({ id: sessionId }, { onError });
     else transition.mutate({ id: sessionId, to: action.to }, { onError });
   };
 
   // Decided once the history is known, so a finished screenshot session never flashes its upload step.
   const showScreenshotSteps = !history.isPending && screenshotStepActive(session, messages.length > 0);
-  const actions = statusActionsFor(session.status, session.type, messages.length > 0);
-  const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress";
+  const actions = statusActionsFor(session.status, session.type, messages.length > 0, session.endedAt !== null);
+  const busy = analyze.isPending || transition.isPending || end.isPending || session.status === "analysis_in_progress";
 
   return (
     <section

@@ -6,7 +6,7 @@ import { ErrorNotice } from "@lockstep/ui/error-notice";
 import { Spinner } from "@lockstep/ui/spinner";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useId, useMemo, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { MessageSearchResults } from "./message-search-results.tsx";
@@ -18,9 +18,11 @@ import {
   SESSION_TYPE_LABELS,
   SESSION_TYPES,
   type SessionFilters,
+  sessionTitle,
   toListInput,
 } from "./session-list.ts";
 import { SessionRow } from "./session-row.tsx";
+import { UndoToast } from "./undo-toast.tsx";
 import { useDebounced } from "./use-debounced.ts";
 import { useSentinel } from "./use-sentinel.ts";
 import { useSessionActions } from "./use-session-actions.ts";
@@ -48,6 +50,8 @@ export function SessionsSidebar() {
   );
   const rows = useMemo(() => orderSessions(sessions.data?.pages ?? []), [sessions.data]);
   const actions = useSessionActions();
+  const [trashed, setTrashed] = useState<{ id: string; title: string } | null>(null);
+  const dismissTrashed = useCallback(() => setTrashed(null), []);
   const sentinel = useSentinel<HTMLLIElement>(() => {
     if (sessions.hasNextPage && !sessions.isFetchingNextPage) void sessions.fetchNextPage();
   }, Boolean(sessions.hasNextPage));
@@ -151,6 +155,9 @@ export function SessionsSidebar() {
                 session={session}
                 actions={actions}
                 onError={(error) => setActionError(describeAppError(error).message)}
+                onTrashed={(trashedSession) =>
+                  setTrashed({ id: trashedSession.id, title: sessionTitle(trashedSession) })
+                }
               />
             ))}
             <li ref={sentinel} aria-hidden={!sessions.isFetchingNextPage} className="min-h-1">
@@ -161,6 +168,22 @@ export function SessionsSidebar() {
         {/* Words inside messages, beside the names above: a search box people expect to search everything. */}
         {query.trim() ? <MessageSearchResults query={query.trim()} /> : null}
       </div>
+      {trashed ? (
+        <UndoToast
+          message={`“${trashed.title}” moved to the trash.`}
+          busy={actions.restore.isPending}
+          onDismiss={dismissTrashed}
+          onUndo={() =>
+            actions.restore.mutate(
+              { id: trashed.id },
+              {
+                onSuccess: dismissTrashed,
+                onError: (error) => setActionError(describeAppError(error).message),
+              },
+            )
+          }
+        />
+      ) : null}
       <NewSessionDialog open={creating} onClose={() => setCreating(false)} />
     </div>
   );
