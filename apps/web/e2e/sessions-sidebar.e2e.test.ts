@@ -76,15 +76,15 @@ describe("sessions sidebar", () => {
     );
     await expect(rows.first().getByRole("img", { name: "Pinned" }).isVisible()).resolves.toBe(true);
 
-    // Only legal status moves are offered: waiting -> complete, then complete -> reopen.
-    let items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
-    expect(items).toContain("Mark as complete");
-    expect(items).not.toContain("Reopen");
-    await page.getByRole("menuitem", { name: "Mark as complete" }).click();
+    // One verb makes a session complete: End, which says what it means; once ended it is not offered.
+    await openMenu(page, "Dinner plans");
+    const endItem = page.getByRole("menuitem", { name: "End session" });
+    expect(await endItem.getAttribute("aria-describedby")).toBeTruthy();
+    expect(await endItem.textContent()).toContain("counts it in your stats");
+    await endItem.click();
     await rows.first().locator(`[data-session-status="complete"]`).waitFor();
-    items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
-    expect(items).toContain("Reopen");
-    expect(items).not.toContain("Mark as complete");
+    const items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
+    expect(items.some((item) => item.startsWith("End session"))).toBe(false);
     await page.keyboard.press("Escape");
 
     // Filter by status, by kind, and search by name.
