@@ -24,7 +24,7 @@ export function UndoToast({
       role="status"
       className="m-2 flex items-center gap-2 rounded-lg bg-slate-900 px-3 py-2 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
     >
-      <span className="min-w-0 flex-1 truncate">{message}</span>
+      <span className="min-w-0 flex-1 break-words">{message}</span>
       <button
         type="button"
         onClick={onUndo}
