@@ -1,12 +1,14 @@
 // Conversations benchmark: 1,000,000 messages for one person across 10,000 sessions. Prints how a
 // page deep in a list costs against the first page (keyset pagination should make them equal),
-// and what session.list costs over HTTP and tRPC against the same SQL sent straight through pg.
-// Uses DATABASE_URL when set (PostgreSQL), the embedded PGlite otherwise.
+// and what session.list costs over HTTP and tRPC against the same SQL sent straight through pg; and
+// session.search over all of that person's messages: its p95 (target under 50 ms on PostgreSQL) and
+// the plan. Uses DATABASE_URL when set (PostgreSQL), the embedded PGlite otherwise.
 import type { AddressInfo } from "node:net";
 import { createAuth } from "@lockstep/api";
 import { migrationsOnDisk } from "@lockstep/db";
 import { createTestDatabase } from "@lockstep/db/testing";
 import { buildApp } from "@lockstep/server/app";
+import { messageTextSql, searchBench, VOCABULARY } from "./conversation-search.ts";
 import { median, timeRuns } from "./timing.ts";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
@@ -71,11 +73,12 @@ async function main(): Promise<void> {
       [userId],
     );
     const longSessionId = longSession.rows[0]?.id as string;
-    const sessionCursor = await cursorAtDepth(db.pool, "sessions", userId, Math.floor(SESSIONS * 0.9));
+    const sessionCursor = await cursorAtDepth(
+      (cursor, limit) => caller.session.list({ limit, cursor }),
+      Math.floor(SESSIONS * 0.9),
+    );
     const messageCursor = await cursorAtDepth(
-      db.pool,
-      "messages",
-      longSessionId,
+      (cursor, limit) => caller.message.list({ sessionId: longSessionId, limit, cursor }),
       Math.floor(LONG_SESSION_MESSAGES * 0.9),
     );
 
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
         `${label.padEnd(54)} ${(numerator / denominator).toFixed(2)}   (${numerator.toFixed(2)} ms / ${denominator.toFixed(2)} ms)`,
       );
     }
+    await searchBench(db, userId, caller, RUNS);
   } finally {
     await app.close();
     await db.close();
@@ -122,6 +126,12 @@ async function main(): Promise<void> {
 async function seed(pool: import("pg").Pool, userId: string): Promise<void> {
   const perSession = Math.floor((MESSAGES - LONG_SESSION_MESSAGES) / (SESSIONS - 1));
   await pool.query("ALTER TABLE messages DISABLE TRIGGER message_count_trigger");
+  // Building the search index once after the load is several times faster than keeping it current per row.
+  const searchIndex = await pool.query<{ def: string }>(
+    "SELECT pg_get_indexdef('messages_search_idx'::regclass) AS def",
+  );
+  await pool.query("DROP INDEX messages_search_idx");
+  await pool.query("SELECT setseed(0.42)");
   try {
     await pool.query(
       `INSERT INTO sessions (user_id, type, name, last_activity, created_at, updated_at)
@@ -132,43 +142,34 @@ async function seed(pool: import("pg").Pool, userId: string): Promise<void> {
     );
     await pool.query(
       `INSERT INTO messages (session_id, user_id, text, author, "timestamp", updated_at)
-       SELECT s.id, $1, 'message ' || g, CASE WHEN g % 2 = 0 THEN 'USER'::"MessageAuthor" ELSE 'CONTACT'::"MessageAuthor" END,
+       SELECT s.id, $1, ${messageTextSql("$4::text[]", "g")}, CASE WHEN g % 2 = 0 THEN 'USER'::"MessageAuthor" ELSE 'CONTACT'::"MessageAuthor" END,
               s.last_activity - make_interval(secs => g), now()
          FROM sessions s CROSS JOIN LATERAL generate_series(1, CASE WHEN s.name = 'long history' THEN $2::int ELSE $3::int END) AS g
         WHERE s.user_id = $1`,
-      [userId, LONG_SESSION_MESSAGES, perSession],
+      [userId, LONG_SESSION_MESSAGES, perSession, VOCABULARY],
     );
   } finally {
     await pool.query("ALTER TABLE messages ENABLE TRIGGER message_count_trigger");
+    const indexed = Date.now();
+    await pool.query(searchIndex.rows[0]?.def as string);
+    console.log(`search index built in ${((Date.now() - indexed) / 1000).toFixed(1)} s`);
   }
   await pool.query("ANALYZE sessions; ANALYZE messages;");
 }
 
-/** The cursor a client holds after paging `depth` rows in (the same encoding the API uses). */
+/** The cursor a client holds after paging `depth` rows in: the API's own, found by paging as a client does. */
 async function cursorAtDepth(
-  pool: import("pg").Pool,
-  table: "sessions" | "messages",
-  ownerId: string,
+  page: (cursor: string | null, limit: number) => Promise<{ items: unknown[]; nextCursor: string | null }>,
   depth: number,
 ): Promise<string> {
-  const { encodeCursor } = await import("@lockstep/contracts");
-  if (table === "sessions") {
-    const row = await pool.query<{ t: Date; id: string }>(
-      `SELECT last_activity AS t, id FROM sessions WHERE user_id = $1 AND deleted_at IS NULL
-        ORDER BY last_activity DESC, id DESC OFFSET $2 LIMIT 1`,
-      [ownerId, depth],
-    );
-    const found = row.rows[0];
-    if (!found) throw new Error("not enough sessions for that depth");
-    return encodeCursor([null, found.t.getTime(), found.id]);
+  let cursor: string | null = null;
+  for (let seen = 0; seen < depth;) {
+    const next: { items: unknown[]; nextCursor: string | null } = await page(cursor, Math.min(100, depth - seen));
+    if (!next.nextCursor) throw new Error("not enough rows for that depth");
+    seen += next.items.length;
+    cursor = next.nextCursor;
   }
-  const row = await pool.query<{ t: Date; id: string }>(
-    `SELECT "timestamp" AS t, id FROM messages WHERE session_id = $1 ORDER BY "timestamp" DESC, id DESC OFFSET $2 LIMIT 1`,
-    [ownerId, depth],
-  );
-  const found = row.rows[0];
-  if (!found) throw new Error("not enough messages for that depth");
-  return encodeCursor([found.t.getTime(), found.id]);
+  return cursor as string;
 }
 
 await main();

@@ -1,5 +1,5 @@
 // Screenshot sessions over real HTTP: upload (multipart) -> OCR in the background (real tesseract.js
-// workers) -> verifying_ocr -> session.confirmOcr -> complete; refused files leave the session in
+// workers) -> verifying_ocr -> session.confirmOcr -> suggestions, waiting for the person; refused files leave the session in
 // error with nothing stored, and a retry works; one image is stored once; others cannot see it.
 import { readdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -153,7 +153,7 @@ async function errorOf(response: Response) {
 
 describe("the whole flow", () => {
   it(
-    "upload -> verifying_ocr (announced on the live stream) -> confirmOcr -> complete, with the OCR run logged",
+    "upload -> verifying_ocr (announced on the live stream) -> confirmOcr -> suggestions, with the OCR run logged",
     { timeout: 120_000 },
     async () => {
       const { browser, id: userId } = await person();
@@ -226,7 +226,7 @@ describe("the whole flow", () => {
         lines,
       });
       expect(confirmed.status, JSON.stringify(confirmed.error)).toBe(200);
-      expect(confirmed.data?.session.status).toBe("complete");
+      expect(confirmed.data?.session.status).toBe("pending_user_input");
       expect(confirmed.data?.suggestions.length).toBeGreaterThan(0);
 
       const { rows: messages } = await db.pool.query(
@@ -255,7 +255,7 @@ describe("the whole flow", () => {
       const again = await trpc(browser, "session.confirmOcr", { id: session.id, lines });
       expect(again.status).toBe(409);
       expect(again.error?.data.code).toBe("CONFLICT");
-      expect(again.error?.message).toContain("complete");
+      expect(again.error?.message).toContain("pending_user_input");
       const { rows: count } = await db.pool.query(
         `SELECT count(*)::int AS n FROM messages WHERE session_id = $1 AND author <> 'AI'`,
         [session.id],

@@ -62,7 +62,7 @@ describe("character page", () => {
     await stats.waitFor({ timeout: 30_000 });
     const statValue = async (term: string) =>
       (await stats.getByText(term, { exact: true }).locator("xpath=following-sibling::dd").textContent()) ?? "";
-    expect(await statValue("Sessions finished")).toBe("1");
+    expect(await statValue("Sessions ended")).toBe("1");
     expect(Number(await statValue("Messages"))).toBeGreaterThanOrEqual(2);
 
     // The memories the coach kept, from what was said; delete one after confirming.

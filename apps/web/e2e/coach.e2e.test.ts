@@ -38,7 +38,9 @@ async function suggestionsShown(page: Page): Promise<ShownSuggestion[]> {
   await page.getByRole("button", { name: "Get suggestions" }).click();
   const cards = page.locator("[data-suggestion-id]");
   await cards.first().waitFor({ timeout: 30_000 });
-  await expect.poll(async () => page.locator('[data-status="complete"]').count(), { timeout: 30_000 }).toBe(1);
+  await expect
+    .poll(async () => page.locator('[data-status="pending_user_input"]').count(), { timeout: 30_000 })
+    .toBe(1);
   const shown: ShownSuggestion[] = [];
   for (const card of await cards.all()) {
     shown.push({

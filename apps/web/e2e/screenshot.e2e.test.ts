@@ -81,7 +81,7 @@ describe("screenshot session", () => {
 
     await page.getByRole("button", { name: `Confirm ${readCount - 1} lines` }).click();
     await page.locator("[data-suggestion-id]").first().waitFor({ timeout: 60_000 });
-    await page.locator('[data-status="complete"]').waitFor();
+    await page.locator('[data-status="pending_user_input"]').waitFor();
 
     const stored = await allMessages(person, session.id);
     const people = stored.filter((message) => message.author !== "ai");

@@ -85,9 +85,9 @@ describe("suggestions", () => {
     const card = page.locator("[data-suggestion-id]").first();
     await card.waitFor({ timeout: 30_000 });
     const suggestionId = await card.getAttribute("data-suggestion-id");
-    await expect(page.locator('[data-status="complete"]').count()).resolves.toBe(1);
-    // Complete offers re-analysis and continuing, never a move the contract forbids.
-    await page.getByRole("button", { name: "Continue the conversation" }).waitFor();
+    // Suggestions do not end the session: it waits for the person, who may still End it.
+    await expect(page.locator('[data-status="pending_user_input"]').count()).resolves.toBe(1);
+    await page.getByRole("button", { name: "End session" }).waitFor();
 
     await card.getByRole("button", { name: "Why this works" }).click();
     await expect(card.getByRole("button", { name: "Hide why this works" }).getAttribute("aria-expanded")).resolves.toBe(

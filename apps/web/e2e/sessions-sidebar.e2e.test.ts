@@ -76,15 +76,15 @@ describe("sessions sidebar", () => {
     );
     await expect(rows.first().getByRole("img", { name: "Pinned" }).isVisible()).resolves.toBe(true);
 
-    // Only legal status moves are offered: waiting -> complete, then complete -> reopen.
-    let items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
-    expect(items).toContain("Mark as complete");
-    expect(items).not.toContain("Reopen");
-    await page.getByRole("menuitem", { name: "Mark as complete" }).click();
+    // One verb makes a session complete: End, which says what it means; once ended it is not offered.
+    await openMenu(page, "Dinner plans");
+    const endItem = page.getByRole("menuitem", { name: "End session" });
+    expect(await endItem.getAttribute("aria-describedby")).toBeTruthy();
+    expect(await endItem.textContent()).toContain("counts it in your stats");
+    await endItem.click();
     await rows.first().locator(`[data-session-status="complete"]`).waitFor();
-    items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
-    expect(items).toContain("Reopen");
-    expect(items).not.toContain("Mark as complete");
+    const items = await (await openMenu(page, "Dinner plans")).getByRole("menuitem").allTextContents();
+    expect(items.some((item) => item.startsWith("End session"))).toBe(false);
     await page.keyboard.press("Escape");
 
     // Filter by status, by kind, and search by name.
@@ -98,13 +98,13 @@ describe("sessions sidebar", () => {
       () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
     );
     await page.getByLabel("Filter by kind").selectOption("all");
-    await page.getByLabel("Search sessions by name").fill("dinner");
+    await page.getByLabel("Search sessions and messages").fill("dinner");
     await page.waitForFunction(
       () => document.querySelectorAll('[aria-label="Your sessions"] li[data-session-id]').length === 1,
     );
-    await page.getByLabel("Search sessions by name").fill("no such name");
-    await page.getByText("No sessions match these filters.").waitFor();
-    await page.getByLabel("Search sessions by name").fill("");
+    await page.getByLabel("Search sessions and messages").fill("no such name");
+    await page.getByText("No session names match these filters.").waitFor();
+    await page.getByLabel("Search sessions and messages").fill("");
     await page.getByRole("button", { name: "Actions for Dinner plans" }).waitFor();
     await saveScreenshot(page, "web-sessions-sidebar");
 

@@ -11,6 +11,7 @@ import {
   Outlet,
   redirect,
   useParams,
+  useSearch,
 } from "@tanstack/react-router";
 import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { lazy, Suspense } from "react";
@@ -99,11 +100,12 @@ const SessionPage = lazy(() => import("./features/session/session-page.tsx"));
 
 function SessionRoute() {
   const { sessionId } = useParams({ from: "/signed-in/sessions/$sessionId" });
+  const { message } = useSearch({ from: "/signed-in/sessions/$sessionId" });
   return (
     <ChunkErrorBoundary className="m-6">
       <Suspense fallback={<Spinner label="Opening the session…" className="p-6" />}>
         {/* Keyed: another session is another page, with none of the last one's state. */}
-        <SessionPage key={sessionId} sessionId={sessionId} />
+        <SessionPage key={sessionId} sessionId={sessionId} focusMessageId={message} />
       </Suspense>
     </ChunkErrorBoundary>
   );
@@ -112,6 +114,9 @@ function SessionRoute() {
 const sessionRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/sessions/$sessionId",
+  // ?message=<id>: open scrolled to that message and mark it (a search result links here).
+  validateSearch: (search: Record<string, unknown>): { message?: string } =>
+    typeof search.message === "string" && /^[0-9a-f-]{36}$/i.test(search.message) ? { message: search.message } : {},
   component: SessionRoute,
 });
 

@@ -67,14 +67,23 @@ export const ZSessionStartInputSchema = z.object({
   characterId: ZUuidSchema,
   /** Absent or null: a free conversation with the character, which is itself one "template" to continue. */
   episodeTemplateId: ZUuidSchema.nullish(),
+  /**
+   * Start a new session even when one with this character and template is open; the open one is
+   * ended (one active session per person and character). Without it the open one is continued.
+   */
+  fresh: z.boolean().default(false),
 });
 export type TSessionStartInput = z.infer<typeof ZSessionStartInputSchema>;
+
+export const ZSessionOpenWithInputSchema = z.object({ characterId: ZUuidSchema });
 
 export const ZSessionStartResultSchema = z.object({
   session: ZSessionDtoSchema,
   engagement: ZEngagementDtoSchema,
   /** true when an active session for this character and template was continued rather than created. */
   resumed: z.boolean(),
+  /** Sessions with this character that starting this one ended (a fresh start, or another scenario). */
+  endedSessionIds: z.array(z.string()).default([]),
 });
 export type TSessionStartResult = z.infer<typeof ZSessionStartResultSchema>;
 

@@ -16,3 +16,4 @@ export * from "./interactions.ts";
 export * from "./screenshots.ts";
 export * from "./admin.ts";
 export * from "./jobs.ts";
+export * from "./search.ts";

@@ -28,15 +28,15 @@ describe("session status machine", () => {
     }
   });
 
-  it("allows exactly the moves of seed 003", () => {
+  it("allows exactly the moves of seed 003, plus ending from any resting status and suggestions returning to where they began", () => {
     const expected: [TSessionStatus, TSessionStatus[]][] = [
       ["pending_user_input", ["previewing_screenshot", "analysis_in_progress", "complete", "error"]],
-      ["previewing_screenshot", ["uploading", "pending_user_input", "error"]],
+      ["previewing_screenshot", ["uploading", "pending_user_input", "complete", "error"]],
       ["uploading", ["analysis_in_progress", "error"]],
-      ["analysis_in_progress", ["verifying_ocr", "complete", "error"]],
-      ["verifying_ocr", ["analysis_in_progress", "error"]],
+      ["analysis_in_progress", ["verifying_ocr", "pending_user_input", "complete", "error"]],
+      ["verifying_ocr", ["analysis_in_progress", "complete", "error"]],
       ["complete", ["analysis_in_progress", "pending_user_input"]],
-      ["error", ["pending_user_input", "previewing_screenshot", "uploading", "analysis_in_progress"]],
+      ["error", ["pending_user_input", "previewing_screenshot", "uploading", "analysis_in_progress", "complete"]],
     ];
     const allowed = pairs
       .filter(([from, to]) => canTransition(from, to))

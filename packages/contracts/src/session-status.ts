@@ -8,16 +8,25 @@ import type { TSessionStatus } from "./enums.ts";
  */
 export const SESSION_TRANSITIONS: Readonly<Record<TSessionStatus, readonly TSessionStatus[]>> = {
   pending_user_input: ["previewing_screenshot", "analysis_in_progress", "complete", "error"],
-  previewing_screenshot: ["uploading", "pending_user_input", "error"],
+  // Ending (complete) is possible wherever the session is not busy with a step of its own.
+  previewing_screenshot: ["uploading", "pending_user_input", "complete", "error"],
   uploading: ["analysis_in_progress", "error"],
-  // verifying_ocr goes back to analysis once the person has confirmed what was read.
-  analysis_in_progress: ["verifying_ocr", "complete", "error"],
-  verifying_ocr: ["analysis_in_progress", "error"],
-  // A finished session can be re-analysed or continued with more input.
+  // verifying_ocr goes back to analysis once the person has confirmed what was read. Suggestions
+  // return the session to where it was: waiting for the person, or complete if it had ended.
+  analysis_in_progress: ["verifying_ocr", "pending_user_input", "complete", "error"],
+  verifying_ocr: ["analysis_in_progress", "complete", "error"],
+  // An ended session can still get new suggestions, or be reopened.
   complete: ["analysis_in_progress", "pending_user_input"],
   // Retrying resumes at whichever step failed.
-  error: ["pending_user_input", "previewing_screenshot", "uploading", "analysis_in_progress"],
+  error: ["pending_user_input", "previewing_screenshot", "uploading", "analysis_in_progress", "complete"],
 };
+
+/**
+ * What `complete` means, in the words the app shows: only the person's End makes a session
+ * complete (asking for suggestions never does), and an ended session is kept and counted.
+ */
+export const SESSION_END_EXPLANATION =
+  "Ending keeps the session and its messages, marks it Complete and counts it in your stats with this coach.";
 
 export function canTransition(from: TSessionStatus, to: TSessionStatus): boolean {
   return SESSION_TRANSITIONS[from].includes(to);

@@ -4,6 +4,8 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { vector } from "@electric-sql/pglite-pgvector";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 
 export interface OpenPgliteOptions {
@@ -18,7 +20,8 @@ export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlit
   return PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { vector },
+    // pg_trgm and btree_gin serve conversation search (see the conversation_search migration).
+    extensions: { vector, pg_trgm, btree_gin },
   });
 }
 

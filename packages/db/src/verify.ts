@@ -24,8 +24,9 @@ export interface VerifyReport {
 /** An index the queries of the seeds rely on, described by what it covers rather than by its name. */
 export interface ExpectedIndex {
   table: string;
-  columns: readonly string[];
-  method: "btree" | "hnsw";
+  /** null for an expression (the words of a text, in a full-text index). */
+  columns: readonly (string | null)[];
+  method: "btree" | "hnsw" | "gin";
   unique?: boolean;
   /** Operator class of the first column, where the wrong one would make the index useless. */
   opclass?: string;
@@ -92,6 +93,29 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   btree("ai_interactions", ["user_id", "created_at"], "ai_interactions_user_id_created_at_idx", "design 4"),
   // Hand-written (the schema diff cannot declare its NULLS LAST): the admin list's slowest-first order.
   btree("ai_interactions", ["latency_ms", "id"], "ai_interactions_latency_id_idx", "issue admin tool"),
+  // Conversation search: the owner, then the words of the text (an expression, so no column name).
+  {
+    table: "messages",
+    columns: ["user_id", "search_vector"],
+    method: "gin",
+    name: "messages_search_idx",
+    source: "conversation search",
+  },
+  {
+    table: "sessions",
+    columns: ["user_id", null],
+    method: "gin",
+    name: "sessions_name_search_idx",
+    source: "conversation search",
+  },
+  {
+    table: "sessions",
+    columns: ["name"],
+    method: "gin",
+    opclass: "gin_trgm_ops",
+    name: "sessions_name_trgm_idx",
+    source: "conversation search (partial names)",
+  },
 ];
 
 /** Triggers that keep engagement stats in the database (docs/decisions/0003); without them the counts silently stop. */
@@ -377,7 +401,7 @@ interface IndexRow {
 
 function describeIndex(expected: ExpectedIndex): string {
   const kind = `${expected.unique ? "unique " : ""}${expected.method}${expected.opclass ? ` ${expected.opclass}` : ""}`;
-  return `${expected.table} (${expected.columns.join(", ")}) ${kind} [${expected.name}]`;
+  return `${expected.table} (${expected.columns.map((column) => column ?? "expression").join(", ")}) ${kind} [${expected.name}]`;
 }
 
 /**

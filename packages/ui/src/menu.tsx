@@ -6,6 +6,8 @@ export interface MenuItem {
   label: string;
   onSelect: () => void;
   danger?: boolean;
+  /** A short line under the label saying what the action does (read as the item's description). */
+  hint?: string;
 }
 
 export interface MenuProps {
@@ -90,12 +92,14 @@ export function Menu({ label, items, children, className = "" }: MenuProps) {
           onKeyDown={onKeyDown}
           className="absolute right-0 z-40 mt-1 min-w-44 rounded-lg border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-800"
         >
-          {items.map((item) => (
+          {items.map((item, index) => (
             <button
               key={item.label}
               type="button"
               role="menuitem"
               tabIndex={-1}
+              aria-label={item.hint ? item.label : undefined}
+              aria-describedby={item.hint ? `${menuId}-hint-${index}` : undefined}
               onClick={() => {
                 setOpen(false);
                 item.onSelect();
@@ -103,6 +107,14 @@ export function Menu({ label, items, children, className = "" }: MenuProps) {
               className={`block w-full px-3 py-2 text-left text-sm hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:hover:bg-slate-700 dark:focus:bg-slate-700 ${item.danger ? "text-rose-700 dark:text-rose-300" : "text-slate-800 dark:text-slate-100"}`}
             >
               {item.label}
+              {item.hint ? (
+                <span
+                  id={`${menuId}-hint-${index}`}
+                  className="mt-0.5 block max-w-64 text-xs font-normal text-slate-600 dark:text-slate-300"
+                >
+                  {item.hint}
+                </span>
+              ) : null}
             </button>
           ))}
         </div>

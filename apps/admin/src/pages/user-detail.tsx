@@ -136,6 +136,7 @@ export function UserDetailPage() {
           </div>
         </Card>
       </div>
+      {/* Counts are of ended sessions, as the person's own coach page says ("Sessions ended"). */}
       <Card title="Engagements" className="mt-4">
         {engagements.length === 0 ? (
           <p className="text-sm text-slate-500">No engagement with any character yet.</p>
@@ -145,8 +146,8 @@ export function UserDetailPage() {
               <li key={engagement.id} className="flex flex-wrap justify-between gap-2 py-2 text-sm">
                 <span className="font-medium">{engagement.characterName}</span>
                 <span className="text-slate-600 dark:text-slate-400">
-                  {formatCount(engagement.totalSessions)} sessions · {formatCount(engagement.totalMessages)} messages ·
-                  last {formatDateTime(engagement.lastInteractionAt)}
+                  {formatCount(engagement.totalSessions)} ended sessions · {formatCount(engagement.totalMessages)}{" "}
+                  messages · last {formatDateTime(engagement.lastInteractionAt)}
                 </span>
               </li>
             ))}

@@ -255,8 +255,8 @@ async function keepStopped(
 
 /**
  * Moves the session to ANALYSIS_IN_PROGRESS, sets the sentiment of the people's messages, asks
- * for suggestions and stores them as AI messages, then moves to COMPLETE; on failure to ERROR with
- * the reason kept, from where the analysis can be retried.
+ * for suggestions and stores them as AI messages, then moves back to PENDING_USER_INPUT (COMPLETE
+ * if the session had ended); on failure to ERROR with the reason kept, from where it can be retried.
  */
 export async function analyzeSession(
   options: FlowOptions,
@@ -315,9 +315,12 @@ export async function analyzeSession(
       usage: result.usage,
     });
     for (const message of suggestions) await announce(runtime.streams, sessionId, { kind: "message", message });
-    const completed = await store.moveStatus(sessionId, "analysis_in_progress", "complete", null);
-    await announce(runtime.streams, sessionId, { kind: "status", status: "complete", errorReason: null });
-    return { session: completed ?? started, suggestions };
+    // Suggestions do not end a session: only the person's End makes it complete. An ended session
+    // asked for new suggestions is complete again afterwards; any other returns to waiting.
+    const back = from === "complete" ? "complete" : "pending_user_input";
+    const finished = await store.moveStatus(sessionId, "analysis_in_progress", back, null);
+    await announce(runtime.streams, sessionId, { kind: "status", status: back, errorReason: null });
+    return { session: finished ?? started, suggestions };
   } catch (error) {
     await handle.fail(error);
     const reason = "The analysis failed. You can try again.";

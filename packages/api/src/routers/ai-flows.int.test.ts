@@ -149,7 +149,8 @@ describe("session.analyze", () => {
     await person.caller.message.send({ sessionId: session.id, text: "I love that you told me", author: "user" });
 
     const result = await person.caller.session.analyze({ id: session.id });
-    expect(result.session.status).toBe("complete");
+    // Suggestions do not end the session: it waits for the person again.
+    expect(result.session.status).toBe("pending_user_input");
     expect(result.suggestions.map((s) => [s.author, s.title, s.tag])).toEqual([
       ["ai", "Ask a question", "Curiosity"],
       ["ai", "Share something", "Comfort"],
@@ -163,7 +164,7 @@ describe("session.analyze", () => {
       ["ai", null],
     ]);
     expect(log.calls.map((call) => [call.spec.operation, call.status])).toEqual([["suggest", "success"]]);
-    expect((await person.caller.session.get({ id: session.id })).status).toBe("complete");
+    expect((await person.caller.session.get({ id: session.id })).status).toBe("pending_user_input");
   });
 
   it("moves to ERROR with the reason kept when the provider fails, and can be retried from there", async () => {
@@ -179,7 +180,7 @@ describe("session.analyze", () => {
 
     provider.script.failSuggest = false;
     const retried = await person.caller.session.analyze({ id: session.id });
-    expect(retried.session).toMatchObject({ status: "complete", errorReason: null });
+    expect(retried.session).toMatchObject({ status: "pending_user_input", errorReason: null });
     expect(log.calls.map((call) => call.status)).toEqual(["error", "success"]);
   });
 

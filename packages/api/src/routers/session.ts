@@ -5,7 +5,10 @@ import {
   ZSessionDtoSchema,
   ZSessionIdInputSchema,
   ZSessionListInputSchema,
+  ZSessionOpenWithInputSchema,
   ZSessionRenameInputSchema,
+  ZSessionSearchInputSchema,
+  ZSessionSearchResultSchema,
   ZSessionSetPinnedInputSchema,
   ZSessionStartInputSchema,
   ZSessionStartResultSchema,
@@ -22,10 +25,12 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { requireAi, runAnalysis } from "../services/ai-flows.ts";
 import { confirmOcr, getOcrResult } from "../services/screenshots.ts";
+import { searchConversations } from "../services/search.ts";
 import {
   createSession,
   deleteSession,
   endSession,
+  findOpenSession,
   getSession,
   listSessionsPage,
   purgeSessionForever,
@@ -45,7 +50,12 @@ export const sessionRouter = router({
   start: protectedProcedure
     .input(ZSessionStartInputSchema)
     .output(ZSessionStartResultSchema)
-    .mutation(({ ctx, input }) => startSession(ctx.userDb, input)),
+    .mutation(({ ctx, input }) => startSession(ctx.userDb, input, ctx.ai, ctx.requestMeta)),
+  /** The open session with a character, or null: "New session" asks whether to continue it or start fresh. */
+  openWith: protectedProcedure
+    .input(ZSessionOpenWithInputSchema)
+    .output(ZSessionDtoSchema.nullable())
+    .query(({ ctx, input }) => findOpenSession(ctx.userDb, input.characterId)),
   end: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)
@@ -54,6 +64,11 @@ export const sessionRouter = router({
     .input(ZSessionListInputSchema)
     .output(pageOf(ZSessionDtoSchema))
     .query(({ ctx, input }) => listSessionsPage(ctx.userDb, input)),
+  /** The person's sessions by name and messages by text, best first; the snippet marks the matched words. */
+  search: protectedProcedure
+    .input(ZSessionSearchInputSchema)
+    .output(ZSessionSearchResultSchema)
+    .query(({ ctx, input }) => searchConversations(ctx.userDb, input)),
   get: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)
@@ -69,7 +84,12 @@ export const sessionRouter = router({
   transition: protectedProcedure
     .input(ZSessionTransitionInputSchema)
     .output(ZSessionDtoSchema)
-    .mutation(({ ctx, input }) => transitionSession(ctx.userDb, input.id, input.to)),
+    // Complete means ended (contracts' SESSION_END_EXPLANATION): moving there is an End, counted once.
+    .mutation(({ ctx, input }) =>
+      input.to === "complete"
+        ? endSession(ctx.userDb, input.id, ctx.ai, ctx.requestMeta, { viaTransition: true })
+        : transitionSession(ctx.userDb, input.id, input.to),
+    ),
   delete: protectedProcedure
     .input(ZSessionIdInputSchema)
     .output(ZSessionDtoSchema)

@@ -15,7 +15,7 @@ import {
 } from "@lockstep/contracts";
 import {
   attachEngagement,
-  deactivateOtherCharacterSessions,
+  endOtherCharacterSessions,
   endSessionOnce,
   ensureEngagement,
   findEngagementById,
@@ -98,15 +98,21 @@ function sameCreate(
 
 /**
  * Starts a session with a character (docs/decisions/0003). The person's engagement with the
- * character is made on first contact. A live session for the same character and template (no
- * template matches no template) is continued rather than duplicated; otherwise a new TEXT session
- * starts. Either way the returned session is the one active session with that character: any other
- * becomes inactive, which is what switching templates means.
+ * character is made on first contact. Unless `fresh` is asked for, a live session for the same
+ * character and template (no template matches no template) is continued rather than duplicated;
+ * otherwise a new TEXT session starts and every other open session with the character ends (one
+ * active session per person and character: a fresh start or another scenario ends the open one).
+ * The sessions ended here leave their memories after the commit, as an End does.
  */
-export async function startSession(scope: UserScope, input: TSessionStartInput): Promise<TSessionStartResult> {
+export async function startSession(
+  scope: UserScope,
+  input: TSessionStartInput,
+  ai?: InnerContext["ai"],
+  meta?: RequestMeta,
+): Promise<TSessionStartResult> {
   const characterId = input.characterId;
   const episodeTemplateId = input.episodeTemplateId ?? null;
-  return scope.run(async (tx) => {
+  const result = await scope.run(async (tx) => {
     const found = await findStartChoice(tx, characterId, episodeTemplateId);
     if (!found.ok) {
       throw found.field === "characterId"
@@ -118,7 +124,7 @@ export async function startSession(scope: UserScope, input: TSessionStartInput):
     await lockPersonCharacter(tx, scope.userId, characterId);
     const engagementId = await ensureEngagement(tx, scope.userId, characterId);
     const live = await findLiveCharacterSessions(tx, scope.userId, characterId);
-    let session = live.find((row) => row.episode_template_id === episodeTemplateId);
+    let session = input.fresh ? undefined : live.find((row) => row.episode_template_id === episodeTemplateId);
     const resumed = Boolean(session);
     if (session && session.engagement_id === null)
       session = (await attachEngagement(tx, session.id, engagementId)) ?? session;
@@ -135,11 +141,21 @@ export async function startSession(scope: UserScope, input: TSessionStartInput):
       if (!inserted.created) throw new Error("a freshly generated session id was already taken");
       session = inserted.row;
     }
-    await deactivateOtherCharacterSessions(tx, scope.userId, characterId, session.id);
+    const endedSessionIds = await endOtherCharacterSessions(tx, scope.userId, characterId, session.id);
     const engagement = await findEngagementById(tx, engagementId);
     if (!engagement) throw new Error("the engagement made in this transaction is not visible");
-    return { session: toSessionDto(session), engagement, resumed };
+    return { session: toSessionDto(session), engagement, resumed, endedSessionIds };
   });
+  if (ai && meta) {
+    for (const id of result.endedSessionIds) await rememberSession(scope, ai, meta, { id, characterId });
+  }
+  return result;
+}
+
+/** The open session with a character, if any: what "New session" offers to continue. */
+export async function findOpenSession(scope: UserScope, characterId: string): Promise<TSessionDto | null> {
+  const live = await scope.run((tx) => findLiveCharacterSessions(tx, scope.userId, characterId));
+  return live[0] ? toSessionDto(live[0]) : null;
 }
 
 /**
@@ -153,11 +169,26 @@ export async function endSession(
   id: string,
   ai: InnerContext["ai"],
   meta: RequestMeta,
+  options: { viaTransition?: boolean } = {},
 ): Promise<TSessionDto> {
+  if (options.viaTransition) {
+    // As a status move (session.transition to complete) the machine's table still decides.
+    const current = await getSession(scope, id);
+    if (!canTransition(current.status, "complete")) {
+      throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${current.status} to complete.`, {
+        from: current.status,
+        to: "complete",
+      });
+    }
+    // Ended before and reopened since: it is counted already, so only the status moves.
+    if (current.endedAt !== null) return transitionSession(scope, id, "complete");
+  }
   const result = await scope.run((tx) => endSessionOnce(tx, id));
   if (!result) throw notFound();
   const characterId = result.row.character_id;
   if (result.ended && characterId) await rememberSession(scope, ai, meta, { id: result.row.id, characterId });
+  // Asked as a status move, the session ends up complete even from a step that ending leaves alone.
+  if (options.viaTransition && result.row.status !== "COMPLETE") return transitionSession(scope, id, "complete");
   return toSessionDto(result.row);
 }
 

@@ -121,9 +121,24 @@ export const HAND_MANAGED_OBJECTS = [
   "knowledge_chunks_embedding_hnsw_idx",
   "ai_interactions_latency_id_idx",
   "ai_interactions_prompt_groups_idx",
+  // Expression indexes of conversation search.
+  "messages_search_idx",
+  "sessions_name_search_idx",
+  "sessions_name_trgm_idx",
 ] as const;
 
+/** Columns only hand-written SQL makes (generated columns); a diff proposes to drop them. */
+export const HAND_MANAGED_COLUMNS = [{ table: "messages", column: "search_vector" }] as const;
+
 function withoutHandManagedObjects(script: string): string {
+  // Prisma puts every change to a table in one ALTER TABLE: take out only the clause dropping a
+  // hand-managed column, so changes made beside it in schema.prisma stay in the script.
+  for (const { table, column } of HAND_MANAGED_COLUMNS) {
+    script = script
+      .replace(new RegExp(`(ALTER TABLE "${table}"[^;]*?)DROP COLUMN "${column}",\\s*`, "g"), "$1")
+      .replace(new RegExp(`,\\s*DROP COLUMN "${column}"`, "g"), "")
+      .replace(new RegExp(`(?:-- AlterTable\\n)?ALTER TABLE "${table}" DROP COLUMN "${column}";\\n?`, "g"), "");
+  }
   return script
     .split(/\n{2,}/)
     .filter((block) => !HAND_MANAGED_OBJECTS.some((name) => block.includes(`"${name}"`)))

@@ -37,6 +37,33 @@ export async function findLiveCharacterSessions(
 }
 
 /** Makes every other active session with the character inactive; returns how many changed. */
+/**
+ * What ending changes: ended_at (the trigger counts it once), no longer active, and COMPLETE, which
+ * means exactly this (contracts' SESSION_END_EXPLANATION). A session busy with a step of its own
+ * (uploading, analysing) keeps that status; the step returns it to COMPLETE or leaves it for the person.
+ */
+const ENDING = Prisma.sql`ended_at = now(), is_active = false, updated_at = now(), last_activity = now(),
+  status = CASE WHEN s.status IN ('PENDING_USER_INPUT', 'PREVIEWING_SCREENSHOT', 'VERIFYING_OCR', 'ERROR')
+                THEN 'COMPLETE'::"SessionStatus" ELSE s.status END`;
+
+/**
+ * Ends every open session with the character but `keepId` (starting another one: one active session
+ * per person and character). Returns the ids it ended, for the memories each one leaves.
+ */
+export async function endOtherCharacterSessions(
+  tx: ScopedTx,
+  userId: string,
+  characterId: string,
+  keepId: string,
+): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE sessions AS s SET ${ENDING}
+     WHERE s.user_id = ${userId} AND s.character_id = ${characterId}::uuid AND s.id <> ${keepId}::uuid
+       AND s.ended_at IS NULL AND s.deleted_at IS NULL
+     RETURNING s.id`;
+  return rows.map((row) => row.id);
+}
+
 export async function deactivateOtherCharacterSessions(
   tx: ScopedTx,
   userId: string,
@@ -71,7 +98,7 @@ export async function attachEngagement(
  */
 export async function endSessionOnce(tx: ScopedTx, id: string): Promise<{ ended: boolean; row: SessionRow } | null> {
   const rows = await tx.$queryRaw<SessionRow[]>`
-    UPDATE sessions AS s SET ended_at = now(), is_active = false, updated_at = now()
+    UPDATE sessions AS s SET ${ENDING}
      WHERE s.id = ${id}::uuid AND s.deleted_at IS NULL AND s.ended_at IS NULL
      RETURNING ${SESSION_COLUMNS}`;
   if (rows[0]) return { ended: true, row: rows[0] };

@@ -138,7 +138,7 @@ function EngagementStats({ characterId }: { characterId: string }) {
         )
       ) : (
         <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="engagement-stats">
-          <Stat term="Sessions finished" value={String(engagement.data.totalSessions)} />
+          <Stat term="Sessions ended" value={String(engagement.data.totalSessions)} />
           <Stat term="Messages" value={String(engagement.data.totalMessages)} />
           <Stat term="First met" value={new Date(engagement.data.firstMetAt).toLocaleDateString()} />
           <Stat

@@ -7,6 +7,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalS
 import { Bubble, MessageRow } from "./message-row.tsx";
 import type { OutgoingMessage } from "./send-outbox.ts";
 import type { StreamTail } from "./stream-tail.ts";
+import { useFocusMessage } from "./use-focus-message.ts";
 
 export interface MessageHistoryProps {
   messages: readonly TMessageDto[];
@@ -20,6 +21,8 @@ export interface MessageHistoryProps {
   onUpdated: (message: TMessageDto) => void;
   /** Shown when there is nothing yet. */
   empty?: React.ReactNode;
+  /** A message to scroll to and mark (opened from a search result); older pages load until it is there. */
+  focusMessageId?: string | undefined;
 }
 
 /** Every row starts at this height until it is measured. */
@@ -71,6 +74,9 @@ export function MessageHistory(props: MessageHistoryProps) {
     if (atBottom.current) scrollToEnd();
   }, [outbox, scrollToEnd]);
 
+  const focused = useFocusMessage(props.focusMessageId, messages, virtualizer, { hasOlder, loadingOlder, loadOlder });
+  if (focused.holding) atBottom.current = false;
+
   const items = virtualizer.getVirtualItems();
   const firstVisible = items[0]?.index ?? 0;
   useEffect(() => {
@@ -109,8 +115,9 @@ export function MessageHistory(props: MessageHistoryProps) {
             data-index={item.index}
             data-row
             ref={virtualizer.measureElement}
-            className="absolute top-0 left-0 w-full pb-3"
+            className="absolute top-0 left-0 w-full pb-3 data-focused:*:rounded-xl data-focused:*:bg-amber-50 data-focused:*:ring-2 data-focused:*:ring-amber-400 dark:data-focused:*:bg-amber-950/40"
             style={{ transform: `translateY(${item.start}px)` }}
+            data-focused={item.key === focused.id || undefined}
           >
             <MessageRow message={messages[item.index]!} onUpdated={onUpdated} />
           </div>

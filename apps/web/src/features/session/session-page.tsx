@@ -19,7 +19,7 @@ import { StreamTail } from "./stream-tail.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
 
-export function SessionPage({ sessionId }: { sessionId: string }) {
+export function SessionPage({ sessionId, focusMessageId }: { sessionId: string; focusMessageId?: string | undefined }) {
   const trpc = useTRPC();
   const session = useQuery({
     ...trpc.session.get.queryOptions({ id: sessionId }),
@@ -52,12 +52,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </section>
     );
   }
-  return <SessionView key={sessionId} session={session.data} />;
+  return <SessionView key={sessionId} session={session.data} focusMessageId={focusMessageId} />;
 }
 
 export default SessionPage;
 
-function SessionView({ session }: { session: TSessionDto }) {
+function SessionView({ session, focusMessageId }: { session: TSessionDto; focusMessageId?: string | undefined }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const sessionId = session.id;
@@ -165,6 +165,15 @@ function SessionView({ session }: { session: TSessionDto }) {
     }),
   );
   const transition = useMutation(trpc.session.transition.mutationOptions({ onSuccess: afterSession }));
+  const end = useMutation(
+    trpc.session.end.mutationOptions({
+      onSuccess: (next) => {
+        afterSession(next);
+        // Ending counts on the coach's engagement and may add memories.
+        void queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() });
+      },
+    }),
+  );
   const runAction = (action: StatusAction) => {
     setActionError(null);
     const onError = (error: unknown) => {
@@ -172,13 +181,15 @@ function SessionView({ session }: { session: TSessionDto }) {
       void queryClient.invalidateQueries({ queryKey: sessionKey });
     };
     if (action.kind === "analyze") analyze.mutate({ id: sessionId }, { onError });
+    else if (action.kind === "end") end.mutate({ id: sessionId }, { onError });
     else transition.mutate({ id: sessionId, to: action.to }, { onError });
   };
 
   // Decided once the history is known, so a finished screenshot session never flashes its upload step.
   const showScreenshotSteps = !history.isPending && screenshotStepActive(session, messages.length > 0);
-  const actions = statusActionsFor(session.status, session.type, messages.length > 0);
-  const busy = analyze.isPending || transition.isPending || session.status === "analysis_in_progress" || replying;
+  const actions = statusActionsFor(session.status, session.type, messages.length > 0, session.endedAt !== null);
+  const busy =
+    analyze.isPending || transition.isPending || end.isPending || session.status === "analysis_in_progress" || replying;
 
   return (
     <section
@@ -255,6 +266,7 @@ function SessionView({ session }: { session: TSessionDto }) {
             onDiscardSend={discard}
             tail={tail}
             onUpdated={onUpdated}
+            focusMessageId={focusMessageId}
             empty={
               <p className="py-10 text-center text-sm text-slate-500 dark:text-slate-400">
                 Nothing here yet. Write what you want to say, or paste what they said, and the coach will answer.

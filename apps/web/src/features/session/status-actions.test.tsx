@@ -19,16 +19,15 @@ describe("statusActionsFor", () => {
     }
   });
 
-  it("offers suggestions and completion while a text session waits, continuing once complete", () => {
+  it("offers suggestions and End while a text session waits; complete only through End", () => {
     expect(statusActionsFor("pending_user_input", "text", true).map((a) => [a.kind, a.to])).toEqual([
       ["analyze", "analysis_in_progress"],
-      ["transition", "complete"],
+      ["end", "complete"],
     ]);
-    expect(statusActionsFor("pending_user_input", "text", false).map((a) => a.to)).toEqual(["complete"]);
-    expect(statusActionsFor("complete", "text", true).map((a) => a.label)).toEqual([
-      "New suggestions",
-      "Continue the conversation",
-    ]);
+    expect(statusActionsFor("pending_user_input", "text", false).map((a) => a.label)).toEqual(["End session"]);
+    // An ended session that was reopened is not ended twice.
+    expect(statusActionsFor("pending_user_input", "text", true, true).map((a) => a.kind)).toEqual(["analyze"]);
+    expect(statusActionsFor("complete", "text", true).map((a) => a.label)).toEqual(["New suggestions"]);
   });
 
   it("offers nothing while the server is working or waiting for the OCR check", () => {
@@ -47,14 +46,13 @@ describe("statusActionsFor", () => {
 describe("StatusActions", () => {
   it("renders one button per action and reports the chosen one", () => {
     const onAction = vi.fn();
-    const actions = statusActionsFor("complete", "text", true);
+    const actions = statusActionsFor("pending_user_input", "text", true);
     render(<StatusActions actions={actions} busy={false} onAction={onAction} />);
-    expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual([
-      "New suggestions",
-      "Continue the conversation",
-    ]);
-    fireEvent.click(screen.getByRole("button", { name: "Continue the conversation" }));
+    expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual(["Get suggestions", "End session"]);
+    fireEvent.click(screen.getByRole("button", { name: "End session" }));
     expect(onAction).toHaveBeenCalledWith(actions[1]);
+    // What ending means is said where the button is.
+    expect(screen.getByRole("button", { name: "End session" }).getAttribute("title")).toContain("counts it");
   });
 
   it("disables the buttons while busy", () => {

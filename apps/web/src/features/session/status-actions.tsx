@@ -1,28 +1,38 @@
 // The status moves a person may make from where the session is, taken from the contract's
 // transition table, so the page can never offer a move the server would refuse.
-import { SESSION_TRANSITIONS, type TSessionStatus, type TSessionType } from "@lockstep/contracts";
+import {
+  SESSION_END_EXPLANATION,
+  SESSION_TRANSITIONS,
+  type TSessionStatus,
+  type TSessionType,
+} from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 
 export type StatusAction =
-  /** session.analyze: moves to analysis_in_progress and back to complete with suggestions. */
+  /** session.analyze: moves to analysis_in_progress and back to where it was, with suggestions. */
   | { kind: "analyze"; to: "analysis_in_progress"; label: string }
+  /** session.end: the only way to complete; kept and counted (SESSION_END_EXPLANATION). */
+  | { kind: "end"; to: "complete"; label: string }
   /** session.transition to `to`. */
   | { kind: "transition"; to: TSessionStatus; label: string };
 
 /**
- * Only targets a person chooses are buttons: the machine moves into uploading, verifying_ocr and
+ * Only targets a person chooses are buttons (complete only through End, never as a side effect): the machine moves into uploading, verifying_ocr and
  * error by itself, and a screenshot session gets to analysis by uploading, not by a button.
  */
-export function statusActionsFor(status: TSessionStatus, type: TSessionType, hasMessages: boolean): StatusAction[] {
+export function statusActionsFor(
+  status: TSessionStatus,
+  type: TSessionType,
+  hasMessages: boolean,
+  ended = false,
+): StatusAction[] {
   const legal = SESSION_TRANSITIONS[status];
   const actions: StatusAction[] = [];
   for (const to of legal) {
     if (to === "analysis_in_progress" && hasMessages && (type === "text" || status === "complete")) {
       actions.push({ kind: "analyze", to, label: status === "complete" ? "New suggestions" : "Get suggestions" });
-    } else if (to === "complete" && status === "pending_user_input") {
-      actions.push({ kind: "transition", to, label: "Mark complete" });
-    } else if (to === "pending_user_input" && status === "complete") {
-      actions.push({ kind: "transition", to, label: "Continue the conversation" });
+    } else if (to === "complete" && !ended && status === "pending_user_input") {
+      actions.push({ kind: "end", to, label: "End session" });
     } else if (to === "pending_user_input" && status === "error") {
       actions.push({ kind: "transition", to, label: type === "screenshot" ? "Start over" : "Try again" });
     }
@@ -50,6 +60,7 @@ export function StatusActions({
           disabled={busy}
           onClick={() => onAction(action)}
           data-action-to={action.to}
+          title={action.kind === "end" ? SESSION_END_EXPLANATION : undefined}
         >
           {action.label}
         </Button>

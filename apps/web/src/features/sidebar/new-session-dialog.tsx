@@ -1,5 +1,7 @@
-// "New session": pick a character and a kind (typed, or from a screenshot), then open it.
-import type { TSessionType } from "@lockstep/contracts";
+// "New session": pick a character and a kind (typed, or from a screenshot), then open a new session.
+// Where the coach already has an open session the person chooses: continue it, or start fresh, which
+// ends it (one open session per coach is the product's rule, and the dialog says so).
+import { type TSessionDto, type TSessionType } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { Dialog } from "@lockstep/ui/dialog";
 import { ErrorNotice } from "@lockstep/ui/error-notice";
@@ -9,7 +11,7 @@ import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useId, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
-import { SESSION_TYPE_LABELS, SESSION_TYPES } from "./session-list.ts";
+import { SESSION_TYPE_LABELS, SESSION_TYPES, sessionTitle } from "./session-list.ts";
 
 const TYPE_HINTS: Record<TSessionType, string> = {
   text: "Write as yourself or paste what they said, and talk it through with the coach.",
@@ -45,6 +47,9 @@ function NewSessionForm({
   const characters = useQuery(trpc.character.list.queryOptions());
   const [characterId, setCharacterId] = useState(initialCharacterId ?? "");
   const [type, setType] = useState<TSessionType>("text");
+  const [openOne, setOpenOne] = useState<TSessionDto | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [checkError, setCheckError] = useState<unknown>(null);
   const selectId = useId();
 
   const active = characters.data?.filter((c) => c.isActive) ?? [];
@@ -55,19 +60,78 @@ function NewSessionForm({
     onClose();
     await navigate({ to: "/sessions/$sessionId", params: { sessionId } });
   };
-  // A typed session with a character continues the one already open with them (session.start);
-  // a screenshot is always a new session, with a client-made id so a retried create makes one.
-  const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (result) => open(result.session.id) }));
+  // A typed session is always new (session.start with fresh), unless the person chose to continue the
+  // open one; a screenshot is always a new session, with a client-made id so a retried create makes one.
+  const start = useMutation(
+    trpc.session.start.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() });
+        await open(result.session.id);
+      },
+    }),
+  );
   const create = useMutation(trpc.session.create.mutationOptions({ onSuccess: (session) => open(session.id) }));
-  const pending = start.isPending || create.isPending;
-  const failure = start.error ?? create.error;
+  const pending = start.isPending || create.isPending || checking;
+  const failure = start.error ?? create.error ?? checkError;
+  const coachName = active.find((character) => character.id === chosen)?.name ?? "this coach";
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!chosen) return;
-    if (type === "text") start.mutate({ characterId: chosen });
-    else create.mutate({ id: crypto.randomUUID(), type: "screenshot", characterId: chosen });
+    if (type === "screenshot") {
+      create.mutate({ id: crypto.randomUUID(), type: "screenshot", characterId: chosen });
+      return;
+    }
+    setChecking(true);
+    setCheckError(null);
+    try {
+      const current = await queryClient.fetchQuery({
+        ...trpc.session.openWith.queryOptions({ characterId: chosen }),
+        staleTime: 0,
+      });
+      if (current) setOpenOne(current);
+      else start.mutate({ characterId: chosen, fresh: true });
+    } catch (error) {
+      setCheckError(error);
+    } finally {
+      setChecking(false);
+    }
   };
+
+  if (openOne) {
+    const title = sessionTitle(openOne);
+    return (
+      <div className="grid gap-4" data-testid="open-session-choice">
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          You already have an open session with {coachName}: <strong>“{title}”</strong>. One session per coach stays
+          open at a time.
+        </p>
+        <div className="grid gap-2">
+          <Button variant="secondary" onClick={() => void open(openOne.id)} disabled={start.isPending}>
+            Continue “{title}”
+          </Button>
+          <Button
+            onClick={() => start.mutate({ characterId: chosen, fresh: true })}
+            busy={start.isPending}
+            aria-describedby="start-fresh-hint"
+          >
+            Start fresh
+          </Button>
+          <p id="start-fresh-hint" className="text-xs text-slate-600 dark:text-slate-400">
+            Starting fresh ends “{title}”: it stays in your list, marked Complete, and counts in your stats.
+          </p>
+        </div>
+        {start.error && (
+          <ErrorNotice title="The session could not be started" message={describeAppError(start.error).message} />
+        )}
+        <div className="flex justify-end">
+          <Button variant="secondary" onClick={() => setOpenOne(null)} disabled={start.isPending}>
+            Back
+          </Button>
+        </div>
+      </div>
+    );
+  }
 
   if (characters.isPending) return <Spinner label="Loading the coaches…" />;
   if (characters.isError) {
@@ -81,7 +145,7 @@ function NewSessionForm({
   }
 
   return (
-    <form onSubmit={submit} className="grid gap-5">
+    <form onSubmit={(event) => void submit(event)} className="grid gap-5">
       <div>
         <label htmlFor={selectId} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
           Coach
@@ -124,7 +188,12 @@ function NewSessionForm({
           ))}
         </div>
       </fieldset>
-      {failure && <ErrorNotice title="The session could not be started" message={describeAppError(failure).message} />}
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        Each coach keeps one session open. If {coachName} has one, you can continue it or start fresh.
+      </p>
+      {failure ? (
+        <ErrorNotice title="The session could not be started" message={describeAppError(failure).message} />
+      ) : null}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose} disabled={pending}>
           Cancel

@@ -1,8 +1,7 @@
 // The sidebar's list logic, apart from React: filters to list input, the order people see (pinned
-// first, then by last activity), and which status actions a session may offer.
+// first, then by last activity), and a session's title.
 import {
   SESSION_STATUS_LABELS,
-  SESSION_TRANSITIONS,
   type TSessionDto,
   type TSessionListInput,
   type TSessionStatus,
@@ -68,28 +67,6 @@ export function matchesFilters(session: TSessionDto, filters: SessionFilters): b
   if (filters.type !== "all" && session.type !== filters.type) return false;
   const query = filters.query.trim().toLowerCase();
   return !query || (session.name ?? "").toLowerCase().includes(query);
-}
-
-/**
- * Status moves a person makes by hand. The rest (uploading, analysing, checking what was read) are
- * steps the session page drives, so they are never offered as menu items.
- */
-const MANUAL_STATUS_ACTIONS: Partial<Record<TSessionStatus, string>> = {
-  complete: "Mark as complete",
-  pending_user_input: "Reopen",
-};
-
-export interface StatusAction {
-  to: TSessionStatus;
-  label: string;
-}
-
-/** The manual moves legal from `status` by the contract's transition table, and only those. */
-export function statusActions(status: TSessionStatus): StatusAction[] {
-  return SESSION_TRANSITIONS[status].flatMap((to) => {
-    const label = MANUAL_STATUS_ACTIONS[to];
-    return label ? [{ to, label }] : [];
-  });
 }
 
 export function sessionTitle(session: Pick<TSessionDto, "name">): string {

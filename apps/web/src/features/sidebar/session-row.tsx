@@ -1,21 +1,24 @@
 // One session in the sidebar: its name and status, a link to it, and its actions (rename inline, pin,
-// the legal status moves, end, move to trash).
-import { SESSION_NAME_MAX, type TSessionDto } from "@lockstep/contracts";
+// End, which alone makes a session complete, and Move to trash, which the sidebar offers to undo).
+import { SESSION_END_EXPLANATION, SESSION_NAME_MAX, type TSessionDto } from "@lockstep/contracts";
 import { Menu, type MenuItem } from "@lockstep/ui/menu";
 import { StatusBadge } from "@lockstep/ui/status-badge";
 import { Link, useNavigate, useParams } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { sessionTitle, SESSION_TYPE_LABELS, statusActions } from "./session-list.ts";
+import { sessionTitle, SESSION_TYPE_LABELS } from "./session-list.ts";
 import type { SessionActions } from "./use-session-actions.ts";
 
 export function SessionRow({
   session,
   actions,
   onError,
+  onTrashed,
 }: {
   session: TSessionDto;
   actions: SessionActions;
   onError: (error: unknown) => void;
+  /** The session went to the trash: the sidebar offers to undo it for a while. */
+  onTrashed?: (session: TSessionDto) => void;
 }) {
   const [renaming, setRenaming] = useState(false);
   const navigate = useNavigate();
@@ -29,12 +32,14 @@ export function SessionRow({
       label: session.isPinned ? "Unpin" : "Pin",
       onSelect: () => actions.setPinned.mutate({ id: session.id, pinned: !session.isPinned }, report),
     },
-    ...statusActions(session.status).map((action) => ({
-      label: action.label,
-      onSelect: () => actions.transition.mutate({ id: session.id, to: action.to }, report),
-    })),
     ...(session.endedAt === null
-      ? [{ label: "End session", onSelect: () => actions.end.mutate({ id: session.id }, report) }]
+      ? [
+          {
+            label: "End session",
+            hint: SESSION_END_EXPLANATION,
+            onSelect: () => actions.end.mutate({ id: session.id }, report),
+          },
+        ]
       : []),
     {
       label: "Move to trash",
@@ -46,6 +51,7 @@ export function SessionRow({
             ...report,
             // The open session went to the trash: leave it rather than keep working in a deleted session.
             onSuccess: () => {
+              onTrashed?.(session);
               if (openSessionId === session.id) void navigate({ to: "/" });
             },
           },

@@ -6,9 +6,10 @@ import { ErrorNotice } from "@lockstep/ui/error-notice";
 import { Spinner } from "@lockstep/ui/spinner";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useId, useMemo, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
+import { MessageSearchResults } from "./message-search-results.tsx";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import {
   EMPTY_FILTERS,
@@ -17,9 +18,11 @@ import {
   SESSION_TYPE_LABELS,
   SESSION_TYPES,
   type SessionFilters,
+  sessionTitle,
   toListInput,
 } from "./session-list.ts";
 import { SessionRow } from "./session-row.tsx";
+import { UndoToast } from "./undo-toast.tsx";
 import { useDebounced } from "./use-debounced.ts";
 import { useSentinel } from "./use-sentinel.ts";
 import { useSessionActions } from "./use-session-actions.ts";
@@ -36,7 +39,7 @@ export function SessionsSidebar() {
   const [actionError, setActionError] = useState<string | null>(null);
   const query = useDebounced(filters.query, 300);
   const input = toListInput({ ...filters, query });
-  const ids = { search: useId(), status: useId(), type: useId() };
+  const ids = { status: useId(), type: useId() };
 
   const sessions = useInfiniteQuery(
     trpc.session.list.infiniteQueryOptions(input, {
@@ -47,6 +50,8 @@ export function SessionsSidebar() {
   );
   const rows = useMemo(() => orderSessions(sessions.data?.pages ?? []), [sessions.data]);
   const actions = useSessionActions();
+  const [trashed, setTrashed] = useState<{ id: string; title: string } | null>(null);
+  const dismissTrashed = useCallback(() => setTrashed(null), []);
   const sentinel = useSentinel<HTMLLIElement>(() => {
     if (sessions.hasNextPage && !sessions.isFetchingNextPage) void sessions.fetchNextPage();
   }, Boolean(sessions.hasNextPage));
@@ -56,7 +61,8 @@ export function SessionsSidebar() {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="grid grid-cols-1 gap-3 border-b border-slate-200 p-3 dark:border-slate-800">
-        <Button onClick={() => setCreating(true)} className="w-full">
+        {/* Stable ids: keyboard shortcuts focus these two. */}
+        <Button id="new-session" onClick={() => setCreating(true)} className="w-full">
           <span aria-hidden="true">+</span> New session
         </Button>
         <nav aria-label="Pages" className="flex flex-wrap gap-1">
@@ -71,13 +77,13 @@ export function SessionsSidebar() {
           </Link>
         </nav>
         <div role="search" className="grid grid-cols-1 gap-2">
-          <label htmlFor={ids.search} className="sr-only">
-            Search sessions by name
+          <label htmlFor="session-search" className="sr-only">
+            Search sessions and messages
           </label>
           <input
-            id={ids.search}
+            id="session-search"
             type="search"
-            placeholder="Search sessions"
+            placeholder="Search sessions and messages"
             value={filters.query}
             onChange={(e) => setFilters({ ...filters, query: e.target.value })}
             className="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900"
@@ -139,7 +145,7 @@ export function SessionsSidebar() {
           />
         ) : rows.length === 0 ? (
           <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
-            {filtered ? "No sessions match these filters." : "No sessions yet. Start one with a coach."}
+            {filtered ? "No session names match these filters." : "No sessions yet. Start one with a coach."}
           </p>
         ) : (
           <ul aria-label="Your sessions" aria-busy={sessions.isFetching} className="grid gap-0.5">
@@ -149,6 +155,9 @@ export function SessionsSidebar() {
                 session={session}
                 actions={actions}
                 onError={(error) => setActionError(describeAppError(error).message)}
+                onTrashed={(trashedSession) =>
+                  setTrashed({ id: trashedSession.id, title: sessionTitle(trashedSession) })
+                }
               />
             ))}
             <li ref={sentinel} aria-hidden={!sessions.isFetchingNextPage} className="min-h-1">
@@ -156,7 +165,25 @@ export function SessionsSidebar() {
             </li>
           </ul>
         )}
+        {/* Words inside messages, beside the names above: a search box people expect to search everything. */}
+        {query.trim() ? <MessageSearchResults query={query.trim()} /> : null}
       </div>
+      {trashed ? (
+        <UndoToast
+          message={`“${trashed.title}” moved to the trash.`}
+          busy={actions.restore.isPending}
+          onDismiss={dismissTrashed}
+          onUndo={() =>
+            actions.restore.mutate(
+              { id: trashed.id },
+              {
+                onSuccess: dismissTrashed,
+                onError: (error) => setActionError(describeAppError(error).message),
+              },
+            )
+          }
+        />
+      ) : null}
       <NewSessionDialog open={creating} onClose={() => setCreating(false)} />
     </div>
   );
