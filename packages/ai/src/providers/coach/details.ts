@@ -98,6 +98,71 @@ const THINGS = [
   "podcast",
   "recipe",
   "the band",
+  "bowling",
+  "check in",
+  "checkout",
+  "jeans",
+  "a coat",
+  "hiking boots",
+  "pasta",
+  "employee of the month",
+];
+
+/**
+ * Plans, errands and news people text about, written bare because the message often drops the
+ * article ("beach day tomorrow", "offer accepted"); a reply names them with "the".
+ */
+const THINGS_WITH_ARTICLE = [
+  "book club",
+  "beach",
+  "lake",
+  "zoo",
+  "market",
+  "film",
+  "exhibition",
+  "workshop",
+  "ski trip",
+  "game",
+  "table",
+  "booking",
+  "car park",
+  "parking",
+  "money",
+  "floor",
+  "balloons",
+  "costume",
+  "gifts",
+  "bus",
+  "ferry",
+  "lift",
+  "map",
+  "directions",
+  "address",
+  "dress code",
+  "flat number",
+  "room",
+  "hotel",
+  "venue",
+  "rsvp",
+  "spare keys",
+  "keys",
+  "sleeping bags",
+  "bags",
+  "plates",
+  "chairs",
+  "babysitter",
+  "photo",
+  "report",
+  "half marathon",
+  "driving test",
+  "results",
+  "contract",
+  "transfer",
+  "visa",
+  "citizenship",
+  "hearing",
+  "operation",
+  "offer",
 ];
 
 /** Everyday places that are not proper names. */
@@ -130,6 +195,10 @@ function escape(text: string): string {
 }
 
 const THING_PATTERN = new RegExp(`\\b(${THINGS.map(escape).join("|")})\\b`, "g");
+const THING_WITH_ARTICLE_PATTERN = new RegExp(
+  `\\b(?:the |my |your |our |ur )?(${THINGS_WITH_ARTICLE.map(escape).join("|")})\\b`,
+  "g",
+);
 const COMMON_PLACE_PATTERN = new RegExp(`\\b(${COMMON_PLACES.map(escape).join("|")})\\b`, "g");
 /** "at Rosa's", "to Central Park": one to three capitalised words after a place preposition, in the original text. */
 const PROPER_PLACE_PATTERN = /\b(?:at|to|in|near|outside)\s+((?:the\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2})/g;
@@ -245,7 +314,12 @@ function readDetails(text: string): Details {
     )
     .filter((noun): noun is string => !!noun && NEWS_NOUNS.has(noun))
     .map((noun) => `the ${noun}`);
-  const listed = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(
+  // Listed things in the order the message names them, then what good or bad news is about.
+  const found = [
+    ...[...plain.matchAll(THING_PATTERN)].map((m) => ({ at: m.index, thing: m[1] as string })),
+    ...[...plain.matchAll(THING_WITH_ARTICLE_PATTERN)].map((m) => ({ at: m.index, thing: `the ${m[1] as string}` })),
+  ].sort((a, b) => a.at - b.at);
+  const listed = unique(found.map((f) => f.thing).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
   const question = questionOf(text);

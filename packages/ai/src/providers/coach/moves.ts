@@ -202,11 +202,12 @@ export const MOVES: Record<CoachSituation, Move[]> = {
           case "bring":
             return `Yes, I'll bring ${thing(d, "snacks")}! Anything else we need for ${d.things.find((t) => /party|bbq|barbecue|picnic|night|dinner/.test(t)) ?? "it"}?`;
           case "late":
-            return `No stress, take your time! I'll wait${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you in ${d.times[0]}` : ""}.`;
+            return `No stress, take your time! I'll wait${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you ${/min/.test(d.times[0]) ? "in" : "at"} ${d.times[0]}` : ""}.`;
           case "time":
             return `${capitalise(when(d) ?? "7pm")} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
           case "place":
-            return `Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
+            // With no place to name, the thing they asked about is still answered, not skipped.
+            return `${!d.places[0] && d.things[0] ? `I'll check ${d.things[0]} and let you know. ` : ""}Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
           default:
             return `Good question! For ${plan(d, "the plan")}, I'm easy, whatever works best for you.`;
         }
