@@ -324,6 +324,7 @@ function readDetails(text: string): Details {
   );
   const question = questionOf(text);
   const things = listed.length > 0 ? listed : namedObjects(plain, placeWords);
+  if (things.length === 0) things.push(...leadingNoun(plain, placeWords));
 
   return { days: unique(days), times: unique(times), places, names, things, question };
 }
@@ -354,6 +355,34 @@ function namedObjects(plain: string, placeWords: Set<string>): string[] {
       return [`the ${object}`];
   }
   return [];
+}
+
+/** Nouns too general to be what news is about. */
+const GENERAL_NOUNS = new Set(
+  "work everything something nothing anything everyone someone anyone nobody today tonight people lot".split(" "),
+);
+
+/**
+ * News often opens with what it is about and no article ("surgery went well!!", "scan was all
+ * clear"): when nothing else names a thing, a noun that starts the message is the thing, said with "the".
+ */
+function leadingNoun(plain: string, placeWords: Set<string>): string[] {
+  const first = nlp(plain).match("^#Adjective? #Noun").out("array") as string[];
+  const words = stripPunctuation(first[0] ?? "").split(/\s+/);
+  const head = words.at(-1) ?? "";
+  if (!head || words.length > 2 || NOT_OBJECTS.has(head) || FILLERS.has(head) || NOT_NAMES.has(head)) return [];
+  if (
+    /^(i|you|we|he|she|they|it|this|that|guess|omg|hey|hi|ok|so|just|woah|whoa|wow|yay|yeah|nah|ugh|aww|oops|hmm)$/.test(
+      words[0] ?? "",
+    )
+  )
+    return [];
+  if (WEEKDAYS.includes(head) || placeWords.has(head) || GENERAL_NOUNS.has(head)) return [];
+  if (!words.every((word) => /^[a-z]{3,}$/.test(word)) || /(.)\1$/.test(head)) return [];
+  if (nlp(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
+  // "running late", "feeling rough": a verb form, not a thing.
+  if (/ing$/.test(head) && !/^(wedding|meeting|booking|building|painting|ring)$/.test(head)) return [];
+  return [`the ${words.join(" ")}`];
 }
 
 /** Details of several messages together, the latest message's first. */

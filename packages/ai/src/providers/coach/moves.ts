@@ -208,8 +208,13 @@ export const MOVES: Record<CoachSituation, Move[]> = {
           case "place":
             // With no place to name, the thing they asked about is still answered, not skipped.
             return `${!d.places[0] && d.things[0] ? `I'll check ${d.things[0]} and let you know. ` : ""}Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
-          default:
+          default: {
+            // "crisps or popcorn for the film?": both options named back, whichever they pick.
+            const [, first, second] = /\b([a-z']+) or ([a-z']+)(?=\s*(?:\?|for\b|,|$))/.exec(normalise(focus)) ?? [];
+            if (first && second)
+              return `Good question! ${capitalise(first)} or ${second}, both work for me, whatever's easiest for you.`;
             return `Good question! For ${plan(d, "the plan")}, I'm easy, whatever works best for you.`;
+          }
         }
       },
     },
