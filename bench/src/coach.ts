@@ -164,7 +164,7 @@ function printPart(name: string, outcomes: Outcome[]) {
     `${"total".padEnd(13)} ${String(t.conversations).padStart(2)}  ${ratio(t.situation, t.conversations)}      ${ratio(t.tone, t.conversations)}  ${ratio(t.tagFits, t.suggestions)}     ${ratio(t.mentionsDetail, t.withDetails)}`,
   );
   console.log(
-    `  situation accuracy ${ratio(t.situation, t.conversations).trim()} (target 0.90), tags that fit ${ratio(t.tagFits, t.suggestions).trim()} (target 0.90), suggestions naming a required detail ${ratio(t.mentionsDetail, t.withDetails).trim()} (target 0.80), replies naming one ${ratio(t.replyMentions, t.replyWithDetails).trim()}`,
+    `  situation accuracy ${ratio(t.situation, t.conversations).trim()} (${t.situation}/${t.conversations}, target 0.90), tags that fit ${ratio(t.tagFits, t.suggestions).trim()} (target 0.90), suggestions naming a required detail ${ratio(t.mentionsDetail, t.withDetails).trim()} (${t.mentionsDetail}/${t.withDetails}, target 0.80), replies naming one ${ratio(t.replyMentions, t.replyWithDetails).trim()}`,
   );
   // Misreadings are listed for the tuning part only: the held-out part is measured, never looked into.
   if (process.env.BENCH_COACH_VERBOSE === "1" && outcomes.every((o) => o.item.part === "tune")) {
@@ -305,7 +305,7 @@ if (!tuning) {
   for (const batch of [...new Set(outcomes.map((o) => o.item.batch))].sort((a, b) => a - b)) {
     const f = figures(heldOut.filter((o) => o.item.batch === batch));
     console.log(
-      `  held-out batch ${batch}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()}, tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()}`,
+      `  held-out batch ${batch}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()} (${f.situation}), tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()} (${f.mentionsDetail}/${f.withDetails})`,
     );
   }
 }
