@@ -319,6 +319,14 @@ function readDetails(text: string): Details {
     ...[...plain.matchAll(THING_PATTERN)].map((m) => ({ at: m.index, thing: m[1] as string })),
     ...[...plain.matchAll(THING_WITH_ARTICLE_PATTERN)].map((m) => ({ at: m.index, thing: `the ${m[1] as string}` })),
   ].sort((a, b) => a.at - b.at);
+  // "tickets to the game": the event is what the plan is about, the tickets only the way in.
+  const event = /\btickets? (?:to|for) (?:the |a |an )?([a-z]+(?: [a-z]+)?)/.exec(plain)?.[1];
+  const eventHead = event
+    ?.split(" ")
+    .filter((word) => !WEEKDAYS.includes(word) && !FILLERS.has(word))
+    .slice(0, 1)[0];
+  if (eventHead && !NOT_OBJECTS.has(eventHead) && !GENERAL_NOUNS.has(eventHead))
+    found.unshift({ at: -1, thing: `the ${eventHead}` });
   const listed = unique(found.map((f) => f.thing).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
@@ -344,9 +352,16 @@ const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split
  * such phrase compromise tags as a noun (up to two words, texting fillers cut off) is the thing, said with "the".
  */
 function namedObjects(plain: string, placeWords: Set<string>): string[] {
-  const phrases = nlp(plain).match("(the|my|your|our|ur) #Adjective? #Noun+").out("array") as string[];
+  // "remember that exam?", "my cousin's wedding": a demonstrative or someone's possessive introduces the thing too.
+  const phrases = nlp(plain)
+    .match("(the|my|your|our|ur|that|this|#Possessive) #Adjective? #Noun+")
+    .out("array") as string[];
   for (const phrase of phrases) {
-    const padded = stripPunctuation(phrase).split(/\s+/).slice(1);
+    // "that exam i was stressing about": a stray pronoun tagged as a noun ends the phrase.
+    const padded = stripPunctuation(phrase)
+      .split(/\s+/)
+      .slice(1)
+      .filter((word) => word.length > 1);
     const fillerAt = padded.findIndex((word) => FILLERS.has(word) || WEEKDAYS.includes(word));
     const words = (fillerAt < 0 ? padded : padded.slice(0, fillerAt)).slice(-2);
     const object = words.join(" ");
@@ -404,4 +419,34 @@ export function mergeDetails(newestFirst: Details[]): Details {
     things: unique(merged.things),
     question: merged.question,
   };
+}
+
+/**
+ * What a line is about when it names no listed thing: the noun after an article or "whose/which"
+ * ("feed the dog", "the 9:10 train", "whose car"), else a verb's bare object ("order food"), else the
+ * noun it opens with ("ferry leaves at 7:30"). Said with "the"; null when none reads as a thing.
+ */
+export function objectOf(line: string): string | null {
+  const plain = normalise(line);
+  const usable = (words: string[]) => {
+    const kept = words.filter((word) => /^[a-z]{3,}$/.test(word));
+    const fillerAt = kept.findIndex((word) => FILLERS.has(word) || WEEKDAYS.includes(word));
+    const cut = (fillerAt < 0 ? kept : kept.slice(0, fillerAt)).slice(-2);
+    const head = cut.at(-1) ?? "";
+    if (!head || NOT_OBJECTS.has(head) || GENERAL_NOUNS.has(head) || NOT_NAMES.has(head)) return null;
+    return `the ${cut.join(" ")}`;
+  };
+  const doc = nlp(plain);
+  for (const phrase of doc
+    .match("(the|my|your|our|ur|whose|which) (#Value|#Time)? #Adjective? #Noun+")
+    .out("array") as string[])
+    if (!/\b(one|ones)$/.test(stripPunctuation(phrase))) {
+      const object = usable(stripPunctuation(phrase).split(/\s+/).slice(1));
+      if (object) return object;
+    }
+  for (const phrase of doc.match("#Verb [#Noun]", 0).out("array") as string[]) {
+    const object = usable(stripPunctuation(phrase).split(/\s+/));
+    if (object && !nlp(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
+  }
+  return leadingNoun(plain, new Set())[0] ?? null;
 }
