@@ -241,14 +241,14 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       title: "Offer a hand",
       tag: "Commitment",
       draft: ({ details: d, focus }) =>
-        `Happy to help with ${askedAbout(focus, d) ?? thing(d, "anything")}${d.places[0] ? ` at ${d.places[0]}` : ""}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
+        `Happy to help with ${thing(d, askedAbout(focus, d) ?? "anything")}${d.places[0] ? ` at ${d.places[0]}` : ""}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
     },
     {
       intent: "confirm_plan",
       title: "Confirm the details",
       tag: "Commitment",
-      draft: ({ details: d }) =>
-        `Perfect, so that's ${planNoun(d)}. ${d.places[0] ? "" : "Send me the address? "}${SEE_YOU(d)}`,
+      draft: ({ details: d, focus }) =>
+        `Perfect, so that's ${planNoun(d, askedAbout(focus, d) ?? "the plan")}. ${d.places[0] ? "" : "Send me the address? "}${SEE_YOU(d)}`,
     },
   ],
   apology: [
