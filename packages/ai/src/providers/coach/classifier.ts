@@ -1,4 +1,5 @@
-// Readers of situation and tone: a multinomial logistic regression over words, word pairs and letter triples, trained from labelled conversations.
+// Readers of situation and tone: a multinomial logistic regression (with naive Bayes beside it for the situation) over words, word pairs, word groups and letter triples, trained from labelled conversations.
+import { conceptFeatures } from "./concepts.ts";
 import { focusOf, type Focus, type SpokenLine } from "./focus.ts";
 import { normalise } from "./text.ts";
 
@@ -8,11 +9,31 @@ export interface FeatureOptions {
   pairs: boolean;
   /** Letter triples inside longer words, so "sorryyy", "apologise" and "apologies" share evidence. */
   letterTriples: boolean;
+  /** Word groups (concepts.ts), so "nan" and "grandad" share evidence. */
+  concepts: boolean;
   /** The L2 penalty on the regression's weights. */
   l2: number;
+  /** Passes over the examples when fitting the regression. */
+  epochs: number;
+  /**
+   * What a naive Bayes reader's log probabilities are worth beside the regression's, for the
+   * situation (0: the regression alone). Naive Bayes trusts rare words more, the regression common
+   * ones; together they misread less than either.
+   */
+  naiveBayes: number;
+  /** Naive Bayes' additive smoothing. */
+  smoothing: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { pairs: true, letterTriples: false, l2: 0.0003 };
+export const DEFAULT_FEATURES: FeatureOptions = {
+  pairs: true,
+  letterTriples: false,
+  concepts: true,
+  l2: 0.0003,
+  epochs: 25,
+  naiveBayes: 0.3,
+  smoothing: 0.05,
+};
 
 /** Words that turn what follows them around, up to the end of the clause: "not feeling it", "never replied". */
 const NEGATORS = new Set(["not", "no", "never", "cannot", "nothing", "nobody"]);
@@ -41,7 +62,9 @@ export function featuresOf(text: string, about: "contact" | "user", options: Fea
   const units: string[] = [];
   const features: string[] = [`about:${about}`];
   let negatedFor = 0;
-  for (const [token] of normalise(text).matchAll(TOKEN)) {
+  const plain = normalise(text);
+  if (options.concepts) features.push(...conceptFeatures(plain));
+  for (const [token] of plain.matchAll(TOKEN)) {
     if (/^[.,;]$/.test(token)) {
       negatedFor = 0;
       continue;
@@ -103,7 +126,6 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-const EPOCHS = 80;
 const LEARNING_RATE = 2;
 
 /**
@@ -111,7 +133,7 @@ const LEARNING_RATE = 2;
  * unit length, fitted by stochastic gradient descent in a seeded order with an L2 penalty. Its
  * output is each label's log probability (natural log), which is what the rules are added to.
  */
-export function trainLogistic(samples: Sample[], l2: number): Classify {
+export function trainLogistic(samples: Sample[], l2: number, epochs = 80): Classify {
   const labels = [...new Set(samples.map((sample) => sample.label))].sort();
   const width = labels.length;
   // One flat table, a row of label weights per feature: training touches it tens of thousands of times.
@@ -138,7 +160,7 @@ export function trainLogistic(samples: Sample[], l2: number): Classify {
   };
   const random = seededRandom(7);
   const order = encoded.map((_, i) => i);
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
@@ -166,6 +188,54 @@ export function trainLogistic(samples: Sample[], l2: number): Classify {
   };
 }
 
+/**
+ * Multinomial naive Bayes over the features' presence, with additive smoothing. Its output is each
+ * label's log probability (natural log), normalised like the regression's so the two can be added.
+ */
+export function trainNaiveBayes(samples: Sample[], smoothing: number): Classify {
+  const labels = [...new Set(samples.map((sample) => sample.label))].sort();
+  const width = labels.length;
+  const counts = new Map<string, Float64Array>();
+  const totals = new Float64Array(width);
+  const documents = new Float64Array(width);
+  for (const { features, label } of samples) {
+    const c = labels.indexOf(label);
+    documents[c] = (documents[c] as number) + 1;
+    for (const feature of new Set(features)) {
+      let row = counts.get(feature);
+      if (!row) counts.set(feature, (row = new Float64Array(width)));
+      row[c] = (row[c] as number) + 1;
+      totals[c] = (totals[c] as number) + 1;
+    }
+  }
+  const vocabulary = counts.size;
+  return (features) => {
+    const known = [...new Set(features)].filter((f) => counts.has(f));
+    if (known.length === 0) return {};
+    const scores = labels.map((_, c) => {
+      let score = Math.log((documents[c] as number) / samples.length);
+      const denominator = Math.log((totals[c] as number) + smoothing * vocabulary);
+      for (const feature of known)
+        score += Math.log(((counts.get(feature) as Float64Array)[c] as number) + smoothing) - denominator;
+      return score;
+    });
+    const max = Math.max(...scores);
+    const norm = max + Math.log(scores.reduce((sum, score) => sum + Math.exp(score - max), 0));
+    return Object.fromEntries(labels.map((label, c) => [label, (scores[c] as number) - norm]));
+  };
+}
+
+/** The regression's log probabilities plus naive Bayes' at the given weight. */
+function ensemble(regression: Classify, bayes: Classify, weight: number): Classify {
+  return (features) => {
+    const odds = regression(features);
+    const extra = bayes(features);
+    return Object.fromEntries(
+      Object.entries(odds).map(([label, value]) => [label, value + weight * (extra[label] ?? 0)]),
+    );
+  };
+}
+
 /** Trains both readers on the examples' focus (see focus.ts): the same words the coach reads at answer time. */
 export function trainReader(examples: LabelledExample[], options: FeatureOptions = DEFAULT_FEATURES): TrainedReader {
   const featured = examples.map((example) => {
@@ -174,9 +244,20 @@ export function trainReader(examples: LabelledExample[], options: FeatureOptions
   });
   const train = (label: (example: LabelledExample) => string): Classify => {
     const samples = featured.map(({ example, features }) => ({ features, label: label(example) }));
-    return trainLogistic(samples, options.l2);
+    return trainLogistic(samples, options.l2, options.epochs);
   };
-  const situation = train((example) => example.situation);
+  const situationOf = (example: LabelledExample) => example.situation;
+  const situation =
+    options.naiveBayes > 0
+      ? ensemble(
+          train(situationOf),
+          trainNaiveBayes(
+            featured.map(({ example, features }) => ({ features, label: situationOf(example) })),
+            options.smoothing,
+          ),
+          options.naiveBayes,
+        )
+      : train(situationOf);
   const tone = train((example) => example.tone);
   return {
     read: (focus) => {

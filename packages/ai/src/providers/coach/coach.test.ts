@@ -126,6 +126,23 @@ describe("the answers it used to get wrong", () => {
     expect(suggestions[0]?.text).toMatch(/chips and dip/i);
   });
 
+  it("says 'the plan at 9:10', never 'For at 9:10', when the plan is only a time", () => {
+    const texts = composeCoachSuggestions({
+      conversation: [them("are we getting the 9:10 train or the later one")],
+    }).map((s) => s.text);
+    expect(texts.join(" ")).toMatch(/the plan at 9:10/);
+    for (const text of texts) expect(text).not.toMatch(/\b(for|that's) at\b/i);
+  });
+
+  it("names what an arrangement is about even when it is no listed plan", () => {
+    const texts = composeCoachSuggestions({
+      conversation: [them("can u feed the cat sunday? spare keys are under the mat")],
+    });
+    expect(texts[0]?.text).toMatch(/about the cat/);
+    expect(extractDetails("got two tickets to the game sunday, want one?").things[0]).toBe("the game");
+    expect(extractDetails("remember that exam i was stressing about? PASSED").things).toEqual(["the exam"]);
+  });
+
   it("answers 'how should I answer?' with a draft instead of quoting the contact back", () => {
     const conversation = [them("want to grab tacos at Rosa's on Friday at 7pm?"), me("How should I answer?")];
     const reply = composeCoachReply({ conversation }, "Maya");

@@ -98,6 +98,71 @@ const THINGS = [
   "podcast",
   "recipe",
   "the band",
+  "bowling",
+  "check in",
+  "checkout",
+  "jeans",
+  "a coat",
+  "hiking boots",
+  "pasta",
+  "employee of the month",
+];
+
+/**
+ * Plans, errands and news people text about, written bare because the message often drops the
+ * article ("beach day tomorrow", "offer accepted"); a reply names them with "the".
+ */
+const THINGS_WITH_ARTICLE = [
+  "book club",
+  "beach",
+  "lake",
+  "zoo",
+  "market",
+  "film",
+  "exhibition",
+  "workshop",
+  "ski trip",
+  "game",
+  "table",
+  "booking",
+  "car park",
+  "parking",
+  "money",
+  "floor",
+  "balloons",
+  "costume",
+  "gifts",
+  "bus",
+  "ferry",
+  "lift",
+  "map",
+  "directions",
+  "address",
+  "dress code",
+  "flat number",
+  "room",
+  "hotel",
+  "venue",
+  "rsvp",
+  "spare keys",
+  "keys",
+  "sleeping bags",
+  "bags",
+  "plates",
+  "chairs",
+  "babysitter",
+  "photo",
+  "report",
+  "half marathon",
+  "driving test",
+  "results",
+  "contract",
+  "transfer",
+  "visa",
+  "citizenship",
+  "hearing",
+  "operation",
+  "offer",
 ];
 
 /** Everyday places that are not proper names. */
@@ -130,6 +195,10 @@ function escape(text: string): string {
 }
 
 const THING_PATTERN = new RegExp(`\\b(${THINGS.map(escape).join("|")})\\b`, "g");
+const THING_WITH_ARTICLE_PATTERN = new RegExp(
+  `\\b(?:the |my |your |our |ur )?(${THINGS_WITH_ARTICLE.map(escape).join("|")})\\b`,
+  "g",
+);
 const COMMON_PLACE_PATTERN = new RegExp(`\\b(${COMMON_PLACES.map(escape).join("|")})\\b`, "g");
 /** "at Rosa's", "to Central Park": one to three capitalised words after a place preposition, in the original text. */
 const PROPER_PLACE_PATTERN = /\b(?:at|to|in|near|outside)\s+((?:the\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2})/g;
@@ -245,11 +314,25 @@ function readDetails(text: string): Details {
     )
     .filter((noun): noun is string => !!noun && NEWS_NOUNS.has(noun))
     .map((noun) => `the ${noun}`);
-  const listed = unique([...plain.matchAll(THING_PATTERN)].map((m) => m[1] as string).concat(newsObjects)).filter(
+  // Listed things in the order the message names them, then what good or bad news is about.
+  const found = [
+    ...[...plain.matchAll(THING_PATTERN)].map((m) => ({ at: m.index, thing: m[1] as string })),
+    ...[...plain.matchAll(THING_WITH_ARTICLE_PATTERN)].map((m) => ({ at: m.index, thing: `the ${m[1] as string}` })),
+  ].sort((a, b) => a.at - b.at);
+  // "tickets to the game": the event is what the plan is about, the tickets only the way in.
+  const event = /\btickets? (?:to|for) (?:the |a |an )?([a-z]+(?: [a-z]+)?)/.exec(plain)?.[1];
+  const eventHead = event
+    ?.split(" ")
+    .filter((word) => !WEEKDAYS.includes(word) && !FILLERS.has(word))
+    .slice(0, 1)[0];
+  if (eventHead && !NOT_OBJECTS.has(eventHead) && !GENERAL_NOUNS.has(eventHead))
+    found.unshift({ at: -1, thing: `the ${eventHead}` });
+  const listed = unique(found.map((f) => f.thing).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
   const question = questionOf(text);
   const things = listed.length > 0 ? listed : namedObjects(plain, placeWords);
+  if (things.length === 0) things.push(...leadingNoun(plain, placeWords));
 
   return { days: unique(days), times: unique(times), places, names, things, question };
 }
@@ -269,9 +352,16 @@ const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split
  * such phrase compromise tags as a noun (up to two words, texting fillers cut off) is the thing, said with "the".
  */
 function namedObjects(plain: string, placeWords: Set<string>): string[] {
-  const phrases = nlp(plain).match("(the|my|your|our|ur) #Adjective? #Noun+").out("array") as string[];
+  // "remember that exam?", "my cousin's wedding": a demonstrative or someone's possessive introduces the thing too.
+  const phrases = nlp(plain)
+    .match("(the|my|your|our|ur|that|this|#Possessive) #Adjective? #Noun+")
+    .out("array") as string[];
   for (const phrase of phrases) {
-    const padded = stripPunctuation(phrase).split(/\s+/).slice(1);
+    // "that exam i was stressing about": a stray pronoun tagged as a noun ends the phrase.
+    const padded = stripPunctuation(phrase)
+      .split(/\s+/)
+      .slice(1)
+      .filter((word) => word.length > 1);
     const fillerAt = padded.findIndex((word) => FILLERS.has(word) || WEEKDAYS.includes(word));
     const words = (fillerAt < 0 ? padded : padded.slice(0, fillerAt)).slice(-2);
     const object = words.join(" ");
@@ -280,6 +370,34 @@ function namedObjects(plain: string, placeWords: Set<string>): string[] {
       return [`the ${object}`];
   }
   return [];
+}
+
+/** Nouns too general to be what news is about. */
+const GENERAL_NOUNS = new Set(
+  "work everything something nothing anything everyone someone anyone nobody today tonight people lot".split(" "),
+);
+
+/**
+ * News often opens with what it is about and no article ("surgery went well!!", "scan was all
+ * clear"): when nothing else names a thing, a noun that starts the message is the thing, said with "the".
+ */
+function leadingNoun(plain: string, placeWords: Set<string>): string[] {
+  const first = nlp(plain).match("^#Adjective? #Noun").out("array") as string[];
+  const words = stripPunctuation(first[0] ?? "").split(/\s+/);
+  const head = words.at(-1) ?? "";
+  if (!head || words.length > 2 || NOT_OBJECTS.has(head) || FILLERS.has(head) || NOT_NAMES.has(head)) return [];
+  if (
+    /^(i|you|we|he|she|they|it|this|that|guess|omg|hey|hi|ok|so|just|woah|whoa|wow|yay|yeah|nah|ugh|aww|oops|hmm)$/.test(
+      words[0] ?? "",
+    )
+  )
+    return [];
+  if (WEEKDAYS.includes(head) || placeWords.has(head) || GENERAL_NOUNS.has(head)) return [];
+  if (!words.every((word) => /^[a-z]{3,}$/.test(word)) || /(.)\1$/.test(head)) return [];
+  if (nlp(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
+  // "running late", "feeling rough": a verb form, not a thing.
+  if (/ing$/.test(head) && !/^(wedding|meeting|booking|building|painting|ring)$/.test(head)) return [];
+  return [`the ${words.join(" ")}`];
 }
 
 /** Details of several messages together, the latest message's first. */
@@ -301,4 +419,34 @@ export function mergeDetails(newestFirst: Details[]): Details {
     things: unique(merged.things),
     question: merged.question,
   };
+}
+
+/**
+ * What a line is about when it names no listed thing: the noun after an article or "whose/which"
+ * ("feed the dog", "the 9:10 train", "whose car"), else a verb's bare object ("order food"), else the
+ * noun it opens with ("ferry leaves at 7:30"). Said with "the"; null when none reads as a thing.
+ */
+export function objectOf(line: string): string | null {
+  const plain = normalise(line);
+  const usable = (words: string[]) => {
+    const kept = words.filter((word) => /^[a-z]{3,}$/.test(word));
+    const fillerAt = kept.findIndex((word) => FILLERS.has(word) || WEEKDAYS.includes(word));
+    const cut = (fillerAt < 0 ? kept : kept.slice(0, fillerAt)).slice(-2);
+    const head = cut.at(-1) ?? "";
+    if (!head || NOT_OBJECTS.has(head) || GENERAL_NOUNS.has(head) || NOT_NAMES.has(head)) return null;
+    return `the ${cut.join(" ")}`;
+  };
+  const doc = nlp(plain);
+  for (const phrase of doc
+    .match("(the|my|your|our|ur|whose|which) (#Value|#Time)? #Adjective? #Noun+")
+    .out("array") as string[])
+    if (!/\b(one|ones)$/.test(stripPunctuation(phrase))) {
+      const object = usable(stripPunctuation(phrase).split(/\s+/).slice(1));
+      if (object) return object;
+    }
+  for (const phrase of doc.match("#Verb [#Noun]", 0).out("array") as string[]) {
+    const object = usable(stripPunctuation(phrase).split(/\s+/));
+    if (object && !nlp(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
+  }
+  return leadingNoun(plain, new Set())[0] ?? null;
 }

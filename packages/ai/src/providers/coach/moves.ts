@@ -1,5 +1,5 @@
 // What the coach can suggest in each situation: moves with a title, a tag, the knowledge intent that grounds them, and a draft built from the details.
-import type { Details } from "./details.ts";
+import { objectOf, type Details } from "./details.ts";
 import type { CoachSituation, CoachTone } from "./situation.ts";
 import { capitalise, normalise } from "./text.ts";
 
@@ -58,6 +58,12 @@ function plan(d: Details, fallback = "that"): string {
   return parts.length > 0 ? parts.join(" ") : fallback;
 }
 
+/** The plan as the object of "for" or "that's": a plan that is only a time reads "the plan at 9:10", never "for at 9:10". */
+function planNoun(d: Details, fallback = "the plan"): string {
+  const text = plan(d, fallback);
+  return text.startsWith("at ") ? `${fallback} ${text}` : text;
+}
+
 function thing(d: Details, fallback: string): string {
   return d.things[0] ?? fallback;
 }
@@ -105,6 +111,14 @@ function answerToPlanQuestion(d: Details): string | null {
   const q = normalise(d.question);
   if (/\b(still on|still up|still good|still happening|still want)\b/.test(q)) return `Yes, still on for ${plan(d)}!`;
   return null;
+}
+
+/** The object of the line answered ("the dog", "the train") when the details do not already name it. */
+function askedAbout(focus: string, d: Details): string | null {
+  const object = objectOf(focus);
+  if (!object) return null;
+  const head = object.split(" ").at(-1) ?? "";
+  return d.things.some((t) => t.includes(head)) || d.places.some((p) => p.toLowerCase().includes(head)) ? null : object;
 }
 
 const SEE_YOU = (d: Details) => (when(d) ? `See you ${when(d)}!` : "See you then!");
@@ -201,14 +215,24 @@ export const MOVES: Record<CoachSituation, Move[]> = {
           }
           case "bring":
             return `Yes, I'll bring ${thing(d, "snacks")}! Anything else we need for ${d.things.find((t) => /party|bbq|barbecue|picnic|night|dinner/.test(t)) ?? "it"}?`;
-          case "late":
-            return `No stress, take your time! I'll wait${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you in ${d.times[0]}` : ""}.`;
+          case "late": {
+            const object = askedAbout(focus, d);
+            return `No stress, take your time! ${object ? `I'll be there for ${object}` : "I'll wait"}${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you ${/min/.test(d.times[0]) ? "in" : "at"} ${d.times[0]}` : ""}.`;
+          }
           case "time":
             return `${capitalise(when(d) ?? "7pm")} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
           case "place":
-            return `Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
-          default:
-            return `Good question! For ${plan(d, "the plan")}, I'm easy, whatever works best for you.`;
+            // With no place to name, the thing they asked about is still answered, not skipped.
+            return `${!d.places[0] && d.things[0] ? `I'll check ${d.things[0]} and let you know. ` : ""}Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
+          default: {
+            // "crisps or popcorn for the film?": both options named back, whichever they pick.
+            const [, first, second] = /\b([a-z']+) or ([a-z']+)(?=\s*(?:\?|for\b|,|$))/.exec(normalise(focus)) ?? [];
+            if (first && second)
+              return `Good question! ${capitalise(first)} or ${second}, both work for me, whatever's easiest for you.`;
+            // "can u feed the dog saturday?": what they asked about is named even when it is no plan.
+            const object = askedAbout(focus, d);
+            return `Good question${object ? ` about ${object}` : ""}! For ${planNoun(d)}, I'm easy, whatever works best for you.`;
+          }
         }
       },
     },
@@ -216,15 +240,15 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       intent: "offer_help",
       title: "Offer a hand",
       tag: "Commitment",
-      draft: ({ details: d }) =>
-        `Happy to help with ${thing(d, "anything")}${d.places[0] ? ` at ${d.places[0]}` : ""}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
+      draft: ({ details: d, focus }) =>
+        `Happy to help with ${thing(d, askedAbout(focus, d) ?? "anything")}${d.places[0] ? ` at ${d.places[0]}` : ""}${when(d) ? ` ${when(d)}` : ""}. Just tell me what's most useful and I'll sort it.`,
     },
     {
       intent: "confirm_plan",
       title: "Confirm the details",
       tag: "Commitment",
-      draft: ({ details: d }) =>
-        `Perfect, so that's ${plan(d, "the plan")}. ${d.places[0] ? "" : "Send me the address? "}${SEE_YOU(d)}`,
+      draft: ({ details: d, focus }) =>
+        `Perfect, so that's ${planNoun(d, askedAbout(focus, d) ?? "the plan")}. ${d.places[0] ? "" : "Send me the address? "}${SEE_YOU(d)}`,
     },
   ],
   apology: [

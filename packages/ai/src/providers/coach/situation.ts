@@ -406,7 +406,7 @@ export interface Combination {
 }
 
 export const COMBINATION: Combination = {
-  ruleWeight: 2,
+  ruleWeight: 1.5,
   rulesDecideFrom: Number.POSITIVE_INFINITY,
   toneRuleWeight: 0,
   toneCuesDecide: true,
