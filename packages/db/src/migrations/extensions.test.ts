@@ -16,8 +16,8 @@ function listOf(...files: string[]) {
 }
 
 describe("extensionsCreatedBy", () => {
-  it("finds pgvector in the real migrations", async () => {
-    expect(extensionsCreatedBy(await readMigrationsList())).toEqual(["vector"]);
+  it("finds pgvector and the search extensions in the real migrations", async () => {
+    expect(extensionsCreatedBy(await readMigrationsList())).toEqual(["vector", "pg_trgm", "btree_gin"]);
   });
 
   it("reads quoted and bare names once each, and skips commented-out statements", () => {
