@@ -15,3 +15,4 @@ export * from "./interactions.ts";
 export * from "./screenshots.ts";
 export * from "./admin.ts";
 export * from "./jobs.ts";
+export * from "./models.ts";

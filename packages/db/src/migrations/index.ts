@@ -121,6 +121,8 @@ export const HAND_MANAGED_OBJECTS = [
   "knowledge_chunks_embedding_hnsw_idx",
   "ai_interactions_latency_id_idx",
   "ai_interactions_prompt_groups_idx",
+  "usage_limits_role_key",
+  "usage_limits_user_key",
 ] as const;
 
 function withoutHandManagedObjects(script: string): string {
