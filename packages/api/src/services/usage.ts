@@ -13,12 +13,15 @@ export async function myUsage(scope: UserScope, days: number): Promise<TMyUsage>
   return { rows, currency: "USD", limits };
 }
 
+const RESET_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
 /** How a refusal reads: "Your daily limit of 10 calls is used up (10 used); it resets at ...". */
 export function describeLimit(reached: TUsageLimitReached): string {
   const unit = reached.metric === "cost" ? "USD" : reached.metric;
   const amount = reached.metric === "cost" ? reached.amount.toFixed(2) : String(reached.amount);
   const used = reached.metric === "cost" ? reached.used.toFixed(2) : String(reached.used);
-  return `Your ${reached.period} limit of ${amount} ${unit} is used up (${used} used); it resets at ${new Date(reached.resetsAt).toISOString()}.`;
+  const resets = RESET_FORMAT.format(new Date(reached.resetsAt));
+  return `Your ${reached.period} limit of ${amount} ${unit} is used up (${used} used); it resets at ${resets} UTC.`;
 }
 
 /**
