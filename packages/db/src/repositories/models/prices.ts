@@ -2,7 +2,7 @@
 // re-pricing a past range, and the daily usage rollups per person and model.
 import { fromEpochMs, toEpochMs, type TPrice, type TPriceInput } from "@lockstep/contracts";
 import type { Database } from "../../connection.ts";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
 
 const priceSelect = {
@@ -169,6 +169,26 @@ export async function refreshUsageRollups(db: Database, from: Date, to: Date): P
   });
 }
 
+/**
+ * Usage per day, person and model since `since`: the rollups for past days, and today's from the
+ * log itself, so what a person just did shows at once (the rollup job runs every 10 minutes).
+ */
+function usageSource(since: Date, userId?: string): Prisma.Sql {
+  const who = userId === undefined ? Prisma.empty : Prisma.sql`AND user_id = ${userId}`;
+  return Prisma.sql`(
+    SELECT day, user_id, model_name, calls, input_tokens, output_tokens, cost, unpriced_calls
+      FROM usage_daily
+     WHERE day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date AND day < (now() AT TIME ZONE 'UTC')::date ${who}
+    UNION ALL
+    SELECT (now() AT TIME ZONE 'UTC')::date, user_id, model_name, count(*)::int,
+           coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint, coalesce(sum(cost), 0),
+           (count(*) FILTER (WHERE cost_basis = 'NO_PRICE'))::int
+      FROM ai_interactions
+     WHERE user_id IS NOT NULL AND status <> 'PENDING' ${who}
+       AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+     GROUP BY user_id, model_name)`;
+}
+
 export interface UsageRow {
   day: string;
   modelName: string;
@@ -191,8 +211,8 @@ export async function usageOf(tx: ScopedTx, userId: string, since: Date): Promis
       cost: string;
       unpriced_calls: number;
     }[]
-  >`SELECT day, model_name, calls, input_tokens, output_tokens, cost::text, unpriced_calls
-      FROM usage_daily WHERE user_id = ${userId} AND day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date
+  >`SELECT day, model_name, calls, input_tokens, output_tokens, cost::text AS cost, unpriced_calls
+      FROM ${usageSource(since, userId)} u
      ORDER BY day DESC, model_name`;
   return rows.map((r) => ({
     day: r.day.toISOString().slice(0, 10),
@@ -210,15 +230,14 @@ export async function usageOf(tx: ScopedTx, userId: string, since: Date): Promis
 export async function usageOverview(tx: ScopedTx, since: Date, top = 10) {
   const day = await tx.$queryRaw<{ day: Date; cost: string; calls: number; unpriced: number }[]>`
     SELECT day, sum(cost)::text AS cost, sum(calls)::int AS calls, sum(unpriced_calls)::int AS unpriced
-      FROM usage_daily WHERE day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date GROUP BY day ORDER BY day`;
+      FROM ${usageSource(since)} u GROUP BY day ORDER BY day`;
   const model = await tx.$queryRaw<{ model_name: string; cost: string; calls: number; unpriced: number }[]>`
     SELECT model_name, sum(cost)::text AS cost, sum(calls)::int AS calls, sum(unpriced_calls)::int AS unpriced
-      FROM usage_daily WHERE day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date
+      FROM ${usageSource(since)} u
      GROUP BY model_name ORDER BY sum(cost) DESC, model_name`;
   const users = await tx.$queryRaw<{ user_id: string; email: string | null; cost: string; calls: number }[]>`
     SELECT d.user_id, u.email, sum(d.cost)::text AS cost, sum(d.calls)::int AS calls
-      FROM usage_daily d LEFT JOIN users u ON u.id = d.user_id
-     WHERE d.day >= (${since}::timestamptz AT TIME ZONE 'UTC')::date
+      FROM ${usageSource(since)} d LEFT JOIN users u ON u.id = d.user_id
      GROUP BY d.user_id, u.email ORDER BY sum(d.cost) DESC, d.user_id LIMIT ${top}`;
   return {
     byDay: day.map((r) => ({
