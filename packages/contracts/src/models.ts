@@ -199,7 +199,14 @@ export const ZUsageOverviewSchema = z.object({
     }),
   ),
   topUsers: z.array(
-    z.object({ userId: z.string(), email: z.string().nullable(), cost: z.number(), calls: z.number().int() }),
+    z.object({
+      userId: z.string(),
+      email: z.string().nullable(),
+      /** null when none of the person's calls had a price. */
+      cost: z.number().nullable(),
+      calls: z.number().int(),
+      unpricedCalls: z.number().int(),
+    }),
   ),
 });
 export type TUsageOverview = z.infer<typeof ZUsageOverviewSchema>;

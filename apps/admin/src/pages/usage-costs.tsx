@@ -14,7 +14,8 @@ import { formatCount } from "../lib/format.ts";
 
 export function formatCost(cost: number | null, unpricedCalls = 0): string {
   if (cost === null) return "no price";
-  const text = `$${cost.toFixed(cost !== 0 && cost < 0.01 ? 4 : 2)}`;
+  // A fraction of a cent is still a cost: never rounded down to a $0 that looks free.
+  const text = cost > 0 && cost < 0.0001 ? "< $0.0001" : `$${cost.toFixed(cost !== 0 && cost < 0.01 ? 4 : 2)}`;
   return unpricedCalls > 0 ? `${text} + ${unpricedCalls} unpriced` : text;
 }
 
@@ -40,7 +41,7 @@ export function overviewCsv(data: TUsageOverview): (string | number | null)[][] 
     ["section", "key", "calls", "cost_usd", "unpriced_calls"],
     ...data.byDay.map((d) => ["day", d.day, d.calls, d.cost, d.unpricedCalls]),
     ...data.byModel.map((m) => ["model", m.modelName, m.calls, m.cost, m.unpricedCalls]),
-    ...data.topUsers.map((u) => ["user", u.email ?? u.userId, u.calls, u.cost, null]),
+    ...data.topUsers.map((u) => ["user", u.email ?? u.userId, u.calls, u.cost, u.unpricedCalls]),
   ];
 }
 
@@ -84,8 +85,8 @@ export function CostOverview() {
               <BarChart data={usage.data.byDay}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} tickFormatter={(v: number) => `$${v}`} />
-                <Tooltip formatter={(v) => `$${Number(v).toFixed(4)}`} />
+                <YAxis fontSize={11} width={70} tickFormatter={(v: number) => formatCost(v)} />
+                <Tooltip formatter={(v) => formatCost(Number(v))} />
                 <Bar dataKey="cost" name="Cost (USD)" fill="#6366f1" />
               </BarChart>
             </ResponsiveContainer>
@@ -114,7 +115,7 @@ export function CostOverview() {
                     >
                       {u.email ?? u.userId}
                     </Link>
-                    <span className="tabular-nums">{formatCost(u.cost)}</span>
+                    <span className="tabular-nums">{formatCost(u.cost, u.cost === null ? 0 : u.unpricedCalls)}</span>
                   </li>
                 ))}
               </ol>

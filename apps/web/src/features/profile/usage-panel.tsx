@@ -12,11 +12,15 @@ const count = new Intl.NumberFormat();
 /** "no price" when no call of the set had one, never a made-up $0. */
 function cost(value: number | null): string {
   if (value === null) return "no price";
+  if (value > 0 && value < 0.0001) return "< $0.0001";
   return `$${value.toFixed(value !== 0 && value < 0.01 ? 4 : 2)}`;
 }
 
 function limitText(limit: TMyUsage["limits"][number]): string {
-  const amount = limit.metric === "cost" ? cost(limit.amount) : `${count.format(limit.amount)} ${limit.metric}`;
+  const amount =
+    limit.metric === "cost"
+      ? cost(limit.amount)
+      : `${count.format(limit.amount)} ${limit.amount === 1 ? limit.metric.replace(/s$/, "") : limit.metric}`;
   const used = limit.metric === "cost" ? cost(limit.used) : count.format(limit.used);
   return `${used} of ${amount} ${limit.period === "daily" ? "today" : "this month"}`;
 }

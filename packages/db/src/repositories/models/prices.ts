@@ -235,8 +235,11 @@ export async function usageOverview(tx: ScopedTx, since: Date, top = 10) {
     SELECT model_name, sum(cost)::text AS cost, sum(calls)::int AS calls, sum(unpriced_calls)::int AS unpriced
       FROM ${usageSource(since)} u
      GROUP BY model_name ORDER BY sum(cost) DESC, model_name`;
-  const users = await tx.$queryRaw<{ user_id: string; email: string | null; cost: string; calls: number }[]>`
-    SELECT d.user_id, u.email, sum(d.cost)::text AS cost, sum(d.calls)::int AS calls
+  const users = await tx.$queryRaw<
+    { user_id: string; email: string | null; cost: string; calls: number; unpriced: number }[]
+  >`
+    SELECT d.user_id, u.email, sum(d.cost)::text AS cost, sum(d.calls)::int AS calls,
+           sum(d.unpriced_calls)::int AS unpriced
       FROM ${usageSource(since)} d LEFT JOIN users u ON u.id = d.user_id
      GROUP BY d.user_id, u.email ORDER BY sum(d.cost) DESC, d.user_id LIMIT ${top}`;
   return {
@@ -252,6 +255,12 @@ export async function usageOverview(tx: ScopedTx, since: Date, top = 10) {
       calls: r.calls,
       unpricedCalls: r.unpriced,
     })),
-    topUsers: users.map((r) => ({ userId: r.user_id, email: r.email, cost: Number(r.cost), calls: r.calls })),
+    topUsers: users.map((r) => ({
+      userId: r.user_id,
+      email: r.email,
+      cost: r.unpriced === r.calls ? null : Number(r.cost),
+      calls: r.calls,
+      unpricedCalls: r.unpriced,
+    })),
   };
 }
