@@ -123,7 +123,7 @@ describe("models and costs", () => {
     const limitForm = page.getByRole("form", { name: "New limit" });
     await limitForm.getByLabel("Limit").fill("1");
     await limitForm.getByRole("button", { name: "Save limit" }).click();
-    await page.getByRole("list", { name: "Limits" }).getByText("1 calls a day").waitFor();
+    await page.getByRole("list", { name: "Limits" }).getByText("1 call a day").waitFor();
 
     await person.page.goto(`${server.baseUrl}/profile`);
     await person.page.getByRole("heading", { name: "Your usage" }).waitFor();

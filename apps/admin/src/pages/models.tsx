@@ -512,8 +512,8 @@ function Prices() {
 // ------------------------------------------------------------------ limits and alerts
 
 function describeLimit(limit: TUsageLimit) {
-  const amount =
-    limit.metric === "cost" ? `$${limit.amount.toFixed(2)}` : `${formatCount(limit.amount)} ${limit.metric}`;
+  const unit = limit.amount === 1 ? limit.metric.replace(/s$/, "") : limit.metric;
+  const amount = limit.metric === "cost" ? `$${limit.amount.toFixed(2)}` : `${formatCount(limit.amount)} ${unit}`;
   return `${amount} ${limit.period === "daily" ? "a day" : "a month"}`;
 }
 
