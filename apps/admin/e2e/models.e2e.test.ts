@@ -76,7 +76,9 @@ describe("models and costs", () => {
     const added = page.locator('li[data-provider="Second endpoint"]');
     await added.waitFor();
     await added.getByRole("button", { name: "Fetch models" }).click();
-    await expect.poll(() => added.getByLabel("Model to test").locator("option").count()).toBeGreaterThan(1);
+    await expect
+      .poll(() => added.getByLabel("Model to test").locator("option").count(), { timeout: 20_000 })
+      .toBeGreaterThan(1);
     await added.getByLabel("Model to test").selectOption({ index: 1 });
     await added.getByRole("button", { name: "Test connection" }).click();
     await added.getByText("connected").waitFor();
