@@ -85,7 +85,11 @@ export function CostOverview() {
               <BarChart data={usage.data.byDay}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} width={70} tickFormatter={(v: number) => formatCost(v)} />
+                <YAxis
+                  fontSize={11}
+                  width={70}
+                  tickFormatter={(v: number) => (v === 0 ? "$0" : `$${Number(v.toPrecision(2))}`)}
+                />
                 <Tooltip formatter={(v) => formatCost(Number(v))} />
                 <Bar dataKey="cost" name="Cost (USD)" fill="#6366f1" />
               </BarChart>
