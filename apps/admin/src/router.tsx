@@ -84,6 +84,12 @@ const dataRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/data.tsx"), "DataPage"),
 });
 
+const modelsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "models",
+  component: lazyRouteComponent(() => import("./pages/models.tsx"), "ModelsPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   overviewRoute,
   interactionsRoute,
@@ -96,6 +102,7 @@ const routeTree = rootRoute.addChildren([
   charactersRoute,
   jobsRoute,
   dataRoute,
+  modelsRoute,
 ]);
 
 export const router = createRouter({

@@ -15,6 +15,7 @@ const NAV = [
   { to: "/knowledge", label: "Knowledge base" },
   { to: "/characters", label: "Characters" },
   { to: "/jobs", label: "Jobs" },
+  { to: "/models", label: "Models & costs" },
   { to: "/data", label: "Data & audit" },
 ] as const;
 

@@ -2,6 +2,7 @@
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
 // knowledge embeddings, the queues and their workers (replies, retention and overview rollups), and
 // finishing or handing over the work under way on shutdown.
+import { randomBytes } from "node:crypto";
 import {
   type AiRuntime,
   createInteractionLog,
@@ -9,21 +10,23 @@ import {
   createKnowledgeRetriever,
   embedMissingChunks,
   type LocalInteractionLog,
-  providerFromConfig,
   sentimentOf,
   createSessionEventBus,
   sweepAbandonedInteractions,
+  createModelRouter,
 } from "@lockstep/ai";
 import {
   backgroundTasks,
   type BlobStorage,
   prepareQueues,
+  prepareUsageQueues,
   scheduleMaintenance,
   startMaintenanceWorker,
   startSessionWorker,
+  startUsageWorker,
 } from "@lockstep/api";
 import type { TConfig } from "@lockstep/config";
-import type { Database, JobQueue } from "@lockstep/db";
+import { createKeyBox, type Database, type JobQueue, seedPrices } from "@lockstep/db";
 import type { Redis } from "ioredis";
 
 export interface AiHost {
@@ -33,6 +36,7 @@ export interface AiHost {
   shutdown(graceMs: number): Promise<{ waitedFor: number; cancelled: number }>;
 }
 
+const MODEL_POLL_MS = 15_000;
 const SYSTEM_CONTEXT = { userId: null, sessionId: null, ip: null, dataSource: "system" as const };
 
 export async function startAi(
@@ -48,11 +52,24 @@ export async function startAi(
     worker: boolean;
     /** Where uploaded screenshots are kept: OCR jobs read them from there. */
     storage: BlobStorage;
+    /** Encrypts and opens provider API keys saved in the admin tool (tests may leave it out: a throwaway one is used). */
+    providerKeySecret?: string;
   },
 ): Promise<AiHost> {
   const { config } = options;
-  const provider = providerFromConfig(config.ai);
   const log = createInteractionLog(db, { maskingAllowed: config.aiLog.masking });
+  // Providers and defaults saved in the admin tool win; the environment's seeds an empty database.
+  const models = await createModelRouter(db, {
+    env: config.ai,
+    keys: createKeyBox(options.providerKeySecret ?? randomBytes(32).toString("hex")),
+    log,
+    warn: options.log,
+  });
+  const provider = models.provider;
+  // Other processes' admin changes reach this one within a poll; the changing process reloads at once.
+  const modelPoll = setInterval(() => void models.reload().catch(() => undefined), MODEL_POLL_MS);
+  modelPoll.unref();
+  await seedPrices(db);
   // In embedded mode this process is the only writer, so every PENDING row is a crash's leftover.
   const swept = await sweepAbandonedInteractions(db, { allNotInFlight: options.embedded });
   if (swept) options.log(`marked ${swept} interrupted AI call(s) as aborted`);
@@ -71,12 +88,15 @@ export async function startAi(
     // Workers start on the first screenshot, so a server that never reads one never loads them.
     ocr: createOcrPool({ workers: config.ocr.workers }),
     jobs: options.queue,
+    models,
   };
 
   // Every role enqueues and keeps the schedules current; only workers take jobs.
   await prepareQueues(options.queue);
   await scheduleMaintenance(options.queue);
+  await prepareUsageQueues(options.queue);
   if (options.worker) {
+    await startUsageWorker(options.queue, db);
     await startSessionWorker({ db, ai: runtime, queue: options.queue, storage: options.storage });
     await startMaintenanceWorker(options.queue, { db, retentionDefaultDays: config.aiLog.retentionDays });
   }
@@ -85,6 +105,7 @@ export async function startAi(
     runtime,
     log,
     async shutdown(graceMs) {
+      clearInterval(modelPoll);
       const waitedFor = backgroundTasks.size;
       // Replies under way get the grace period; what is left stays active in the queue and is taken
       // over by another worker (or this one's successor) once its heartbeat lapses.

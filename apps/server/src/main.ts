@@ -22,7 +22,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { startAi } from "./ai.ts";
 import { buildApp } from "./app.ts";
-import { resolveAuthSecret } from "./secret.ts";
+import { resolveAuthSecret, resolveProviderKeySecret } from "./secret.ts";
 
 /** How long requests in flight get to finish after SIGTERM/SIGINT. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     queue,
     worker,
     storage,
+    providerKeySecret: await resolveProviderKeySecret(config.auth.providerKeySecret, dataDirectory),
     log: (message) => console.log(message),
   });
   const app = await buildApp({

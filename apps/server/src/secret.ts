@@ -10,8 +10,20 @@ export async function resolveAuthSecret(
   configured: string | undefined,
   directory: string = dataDir(),
 ): Promise<string> {
+  return resolveSecret(configured, directory, "auth-secret");
+}
+
+/** The key that encrypts provider API keys at rest: PROVIDER_KEY_SECRET, or generated and kept like the auth secret. */
+export async function resolveProviderKeySecret(
+  configured: string | undefined,
+  directory: string = dataDir(),
+): Promise<string> {
+  return resolveSecret(configured, directory, "provider-key-secret");
+}
+
+async function resolveSecret(configured: string | undefined, directory: string, name: string): Promise<string> {
   if (configured) return configured;
-  const file = path.join(directory, "auth-secret");
+  const file = path.join(directory, name);
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   await mkdir(directory, { recursive: true });
   const secret = randomBytes(32).toString("base64url");

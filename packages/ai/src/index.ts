@@ -15,3 +15,4 @@ export * from "./log/rollups.ts";
 export * from "./knowledge/index.ts";
 export * from "./images/normalise.ts";
 export * from "./ocr/index.ts";
+export * from "./models/index.ts";

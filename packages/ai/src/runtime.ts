@@ -2,6 +2,7 @@
 // resilience policy), the interaction log, the live session streams, and retrieval.
 import type { JobQueue } from "@lockstep/db";
 import type { CallContext, InteractionLog } from "./log/types.ts";
+import type { ModelRouter } from "./models/database-provider.ts";
 import type { OcrEngine } from "./ocr/pool.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
 import type { SessionEventBus } from "./streams/event-bus.ts";
@@ -27,4 +28,6 @@ export interface AiRuntime {
   ocr?: OcrEngine;
   /** The durable job queue replies are enqueued on; absent only in tests of the API alone. */
   jobs?: JobQueue;
+  /** Providers and defaults from the database (admin tool); absent where only the environment's provider is used. */
+  models?: ModelRouter;
 }

@@ -31,3 +31,4 @@ export {
 export { prepareQueues, startSessionWorker } from "./jobs/worker.ts";
 export { scheduleMaintenance, startMaintenanceWorker, MAINTENANCE_TASKS } from "./jobs/maintenance.ts";
 export { replyIdFor } from "./jobs/session-work-queue.ts";
+export { prepareUsageQueues, startUsageWorker, refreshRecentUsage } from "./jobs/usage.ts";

@@ -9,6 +9,7 @@ import { knowledgeRouter } from "./routers/knowledge.ts";
 import { memoryRouter } from "./routers/memory.ts";
 import { messageRouter } from "./routers/message.ts";
 import { sessionRouter } from "./routers/session.ts";
+import { usageRouter } from "./routers/usage.ts";
 import { userRouter } from "./routers/user.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -24,6 +25,7 @@ export const appRouter = router({
   auth: authRouter,
   user: userRouter,
   admin: adminRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -106,6 +106,8 @@ export const ZAuthConfigSchema = z
   .object({
     /** Signs session cookies. Unset: one is generated once and kept in the data directory. */
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Encrypts provider API keys saved in the admin tool. Unset: generated once and kept in the data directory. */
+    PROVIDER_KEY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /** The public URL people open (https makes cookies Secure). */
     PUBLIC_URL: httpUrl("https://chat.example.com").optional(),
     /** Comma-separated origins, besides the app's own, allowed to call the API with cookies. */
@@ -117,6 +119,7 @@ export const ZAuthConfigSchema = z
   })
   .transform((env) => ({
     secret: env.BETTER_AUTH_SECRET,
+    providerKeySecret: env.PROVIDER_KEY_SECRET,
     publicUrl: env.PUBLIC_URL,
     trustedOrigins: env.TRUSTED_ORIGINS,
   }));

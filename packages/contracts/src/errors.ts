@@ -9,6 +9,7 @@ export const ZAppErrorCodeSchema = z.enum([
   "CONFLICT",
   "ILLEGAL_TRANSITION",
   "RATE_LIMITED",
+  "USAGE_LIMIT_REACHED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA",
   "PRECONDITION_FAILED",
@@ -65,6 +66,8 @@ export const APP_ERROR_TRPC_CODE: Readonly<Record<TAppErrorCode, TRPCCodeName>> 
   // from and to states; clients show only legal moves, so this is a client bug or a stale view.
   ILLEGAL_TRANSITION: "BAD_REQUEST",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  // A budget (calls, tokens or cost per day or month) is used up; the message says which and when it resets.
+  USAGE_LIMIT_REACHED: "TOO_MANY_REQUESTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA: "UNSUPPORTED_MEDIA_TYPE",
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
@@ -121,6 +124,12 @@ export const APP_ERRORS: Readonly<Record<TAppErrorCode, AppErrorWording>> = {
     sentence: "Too many requests in a short time. Wait a moment, then retry.",
     showServerMessage: false,
     retryable: true,
+  },
+  USAGE_LIMIT_REACHED: {
+    status: 429,
+    sentence: "Your usage limit is reached. It resets at the start of the next period.",
+    showServerMessage: true,
+    retryable: false,
   },
   PAYLOAD_TOO_LARGE: { status: 413, sentence: "That is too large to send.", showServerMessage: true, retryable: false },
   UNSUPPORTED_MEDIA: {

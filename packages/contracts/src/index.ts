@@ -17,3 +17,4 @@ export * from "./screenshots.ts";
 export * from "./admin.ts";
 export * from "./jobs.ts";
 export * from "./search.ts";
+export * from "./models.ts";

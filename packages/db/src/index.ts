@@ -43,3 +43,4 @@ export {
   type OpenJobQueueOptions,
   type QueueDefinition,
 } from "./queue.ts";
+export { createKeyBox, type KeyBox } from "./provider-keys.ts";

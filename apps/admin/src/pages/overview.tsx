@@ -26,6 +26,7 @@ import {
   YAxis,
 } from "recharts";
 import { ErrorNotice } from "../components/error-notice.tsx";
+import { CostOverview } from "./usage-costs.tsx";
 import { Card, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import {
   formatCompact,
@@ -77,6 +78,7 @@ export function OverviewPage() {
       ) : (
         <OverviewView data={overview.data} />
       )}
+      <CostOverview />
     </>
   );
 }

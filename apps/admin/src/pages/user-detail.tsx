@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { ErrorNotice } from "../components/error-notice.tsx";
 import { Badge, Card, ConfirmAction, Fact, Loading, PageHeader } from "../components/ui.tsx";
+import { UserUsage } from "./usage-costs.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { userRoute } from "../router.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
@@ -154,6 +155,7 @@ export function UserDetailPage() {
           </ul>
         )}
       </Card>
+      <UserUsage userId={user.id} />
     </>
   );
 }

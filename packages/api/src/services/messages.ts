@@ -28,6 +28,7 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
+import { reserveModelCall } from "./usage.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
 
 const messagesCursor = cursorCodec("message.list", ZTimeIdKeySchema);
@@ -97,6 +98,7 @@ export async function sendMessage(
       if (!isRetry) throw new AppError("CONFLICT", "That id is already used by another message.");
       return { message: await messageDto(tx, id), created: false };
     }
+    if (input.reply) await reserveModelCall(tx, scope);
     await touchSession(tx, input.sessionId);
     return { message: await messageDto(tx, id), created: true };
   });

@@ -125,6 +125,8 @@ export const HAND_MANAGED_OBJECTS = [
   "messages_search_idx",
   "sessions_name_search_idx",
   "sessions_name_trgm_idx",
+  "usage_limits_role_key",
+  "usage_limits_user_key",
 ] as const;
 
 /** Columns only hand-written SQL makes (generated columns); a diff proposes to drop them. */

@@ -14,3 +14,4 @@ export * from "./ai-rollups.ts";
 export * from "./admin.ts";
 export * from "./uploads.ts";
 export * from "./search.ts";
+export * from "./models/index.ts";

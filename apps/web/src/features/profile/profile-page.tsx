@@ -12,6 +12,7 @@ import { useTRPC } from "@lockstep/ui/trpc";
 import { signOut } from "../auth/auth-client.ts";
 import { rememberDeletedAccount } from "../auth/farewell.ts";
 import { DeleteAccountDialog } from "./delete-account-dialog.tsx";
+import { UsagePanel } from "./usage-panel.tsx";
 
 export function ProfilePage() {
   const trpc = useTRPC();
@@ -126,6 +127,8 @@ function Profile({ me }: { me: TUserDto }) {
           </div>
         </form>
       </section>
+
+      <UsagePanel />
 
       <section
         aria-labelledby="profile-session"

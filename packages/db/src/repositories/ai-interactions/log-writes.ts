@@ -270,6 +270,10 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
               error_code = $8,
               error_message = $9,
               metadata = CASE WHEN $10::jsonb IS NULL THEN metadata ELSE COALESCE(metadata, '{}'::jsonb) || $10::jsonb END,
+              -- Priced here, from the price in effect when the call started (a lookup in a small table).
+              (cost, cost_currency, cost_basis, price_id) =
+                (SELECT c.cost, c.currency, c.basis, c.price_id
+                   FROM ai_call_cost(provider_id, operation, model_name, created_at, $6::int, $7::int) c),
               updated_at = now()
         WHERE id = $1::uuid AND status IN ('PENDING', 'ABORTED')
         RETURNING id),

@@ -1,0 +1,634 @@
+// Models and costs: the providers calls go to (keys are write-only here), the default model for
+// chat, embeddings and vision, the price table per model-name pattern with re-pricing of a past
+// range, and usage limits per role or person with the alerts they raised.
+import type { TPrice, TProvider, TUsageLimit } from "@lockstep/contracts";
+import { Button } from "@lockstep/ui/button";
+import { describeAppError } from "@lockstep/ui/describe-app-error";
+import { useTRPC } from "@lockstep/ui/trpc";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { ErrorNotice } from "../components/error-notice.tsx";
+import { Badge, Card, ConfirmAction, Empty, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
+import { formatCount, formatDateTime, fromLocalInput, toLocalInput } from "../lib/format.ts";
+
+/** The field a refused input names, for showing the message against it. */
+function fieldError(error: unknown, field: string): string | undefined {
+  const data = (error as { data?: { fieldErrors?: Record<string, string[]> } } | null)?.data;
+  return data?.fieldErrors?.[field]?.join("; ");
+}
+
+export function ModelsPage() {
+  return (
+    <>
+      <PageHeader
+        title="Models and costs"
+        description="Where model calls go, which model does what, what each call costs, and how much each person may use."
+      />
+      <div className="grid gap-4">
+        <Providers />
+        <Defaults />
+        <Prices />
+        <Limits />
+      </div>
+    </>
+  );
+}
+
+// ------------------------------------------------------------------ providers
+
+function Providers() {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.admin.models.providers.queryOptions());
+  const [adding, setAdding] = useState(false);
+  return (
+    <Card
+      title="Providers"
+      actions={
+        !adding && (
+          <Button size="sm" onClick={() => setAdding(true)}>
+            Add a provider
+          </Button>
+        )
+      }
+    >
+      {adding && <ProviderForm onDone={() => setAdding(false)} />}
+      {list.isPending ? (
+        <Loading label="Loading providers…" />
+      ) : list.isError ? (
+        <ErrorNotice error={list.error} title="Cannot list providers" onRetry={() => void list.refetch()} />
+      ) : list.data.length === 0 ? (
+        <Empty>No provider yet: the built-in offline one answers.</Empty>
+      ) : (
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Providers">
+          {list.data.map((provider) => (
+            <ProviderRow key={provider.id} provider={provider} />
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function useInvalidateProviders() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.admin.models.providers.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.admin.models.defaults.queryKey() });
+  };
+}
+
+function ProviderForm({ provider, onDone }: { provider?: TProvider; onDone: () => void }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateProviders();
+  const [name, setName] = useState(provider?.name ?? "");
+  const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? "https://api.openai.com/v1");
+  const [apiKey, setApiKey] = useState("");
+  const [models, setModels] = useState(provider?.models.join("\n") ?? "");
+  const create = useMutation(trpc.admin.models.createProvider.mutationOptions({ onSuccess: invalidate }));
+  const update = useMutation(trpc.admin.models.updateProvider.mutationOptions({ onSuccess: invalidate }));
+  const save = provider ? update : create;
+  const modelList = models
+    .split(/[\n,]/)
+    .map((m) => m.trim())
+    .filter(Boolean);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const done = { onSuccess: onDone };
+    if (provider) {
+      update.mutate({ id: provider.id, name, baseUrl, models: modelList, ...(apiKey ? { apiKey } : {}) }, done);
+    } else {
+      create.mutate({ name, baseUrl, models: modelList, ...(apiKey ? { apiKey } : {}) }, done);
+    }
+  }
+
+  return (
+    <form
+      onSubmit={submit}
+      aria-label={provider ? `Edit ${provider.name}` : "New provider"}
+      className="mb-4 grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 dark:border-slate-700"
+    >
+      <TextField
+        label="Name"
+        required
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fieldError(save.error, "name")}
+      />
+      <TextField
+        label="Base URL"
+        required
+        value={baseUrl}
+        onChange={(e) => setBaseUrl(e.target.value)}
+        hint="OpenAI-compatible, e.g. https://api.openai.com/v1 or http://localhost:11434/v1"
+        error={fieldError(save.error, "baseUrl")}
+      />
+      <TextField
+        label={provider?.hasApiKey ? "New API key (leave empty to keep the saved one)" : "API key"}
+        type="password"
+        autoComplete="off"
+        value={apiKey}
+        onChange={(e) => setApiKey(e.target.value)}
+        hint="Stored encrypted; it is never shown again."
+        error={fieldError(save.error, "apiKey")}
+      />
+      <div>
+        <label className="mb-1 block text-xs font-medium text-slate-700 dark:text-slate-300" htmlFor="provider-models">
+          Models (one per line)
+        </label>
+        <textarea
+          id="provider-models"
+          rows={3}
+          className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono text-sm dark:border-slate-600 dark:bg-slate-900"
+          value={models}
+          onChange={(e) => setModels(e.target.value)}
+        />
+      </div>
+      {save.isError && (
+        <p role="alert" className="text-sm text-rose-700 sm:col-span-2 dark:text-rose-300">
+          {describeAppError(save.error).message}
+        </p>
+      )}
+      <div className="flex gap-2 sm:col-span-2">
+        <Button type="submit" busy={save.isPending}>
+          {provider ? "Save provider" : "Add provider"}
+        </Button>
+        <Button type="button" variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ProviderRow({ provider }: { provider: TProvider }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateProviders();
+  const [editing, setEditing] = useState(false);
+  const [model, setModel] = useState(provider.models[0] ?? "");
+  const fetchModels = useMutation(
+    trpc.admin.models.listModels.mutationOptions({
+      onSuccess: (result) => update.mutate({ id: provider.id, models: result.models.slice(0, 200) }),
+    }),
+  );
+  const update = useMutation(trpc.admin.models.updateProvider.mutationOptions({ onSuccess: invalidate }));
+  const test = useMutation(trpc.admin.models.test.mutationOptions());
+  const remove = useMutation(trpc.admin.models.deleteProvider.mutationOptions({ onSuccess: invalidate }));
+  if (editing) return <ProviderForm provider={provider} onDone={() => setEditing(false)} />;
+  const editable = provider.kind === "openai_compatible";
+  return (
+    <li className="py-3" data-provider={provider.name}>
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="font-medium">{provider.name}</span>
+        <Badge tone={provider.kind === "builtin" ? "neutral" : "ok"}>
+          {provider.kind === "builtin" ? "built-in (free)" : "OpenAI-compatible"}
+        </Badge>
+        {editable && (
+          <Badge tone={provider.hasApiKey ? "ok" : "neutral"}>{provider.hasApiKey ? "key saved" : "no key"}</Badge>
+        )}
+        {!provider.configured && <Badge>seen in the log</Badge>}
+        <span className="font-mono text-xs text-slate-500">{provider.baseUrl ?? ""}</span>
+      </div>
+      <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+        {provider.models.length ? provider.models.join(", ") : "No models listed."}
+      </p>
+      {editable && (
+        <div className="mt-2 flex flex-wrap items-end gap-2">
+          <Button size="sm" variant="secondary" onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+          <Button
+            size="sm"
+            variant="secondary"
+            busy={fetchModels.isPending || update.isPending}
+            onClick={() => fetchModels.mutate({ id: provider.id })}
+          >
+            Fetch models
+          </Button>
+          <SelectField
+            label="Model to test"
+            className="w-56"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            options={provider.models}
+            anyLabel="(choose)"
+          />
+          <Button
+            size="sm"
+            busy={test.isPending}
+            disabled={!model}
+            onClick={() => test.mutate({ id: provider.id, model })}
+          >
+            Test connection
+          </Button>
+          <ConfirmAction
+            label="Delete"
+            confirmLabel="Delete provider"
+            consequence="Calls can no longer go to it. A provider that logged calls is kept."
+            busy={remove.isPending}
+            onConfirm={() => remove.mutate({ id: provider.id })}
+          />
+        </div>
+      )}
+      {fetchModels.isError && (
+        <p className="mt-1 text-sm text-rose-700">{describeAppError(fetchModels.error).message}</p>
+      )}
+      {remove.isError && <p className="mt-1 text-sm text-rose-700">{describeAppError(remove.error).message}</p>}
+      {test.data && (
+        <p role="status" className="mt-2 text-sm">
+          {test.data.ok ? <Badge tone="ok">connected</Badge> : <Badge tone="bad">failed</Badge>} {test.data.model}{" "}
+          answered in {formatCount(test.data.latencyMs)} ms
+          {test.data.ok ? `: "${test.data.reply ?? ""}"` : `: ${test.data.error ?? "no answer"}`}
+        </p>
+      )}
+      {test.isError && <p className="mt-1 text-sm text-rose-700">{describeAppError(test.error).message}</p>}
+    </li>
+  );
+}
+
+// ------------------------------------------------------------------ defaults
+
+type Purpose = "chat" | "embedding" | "vision";
+const PURPOSES: { key: Purpose; label: string; hint: string }[] = [
+  { key: "chat", label: "Chat", hint: "Replies, suggestions and memories." },
+  {
+    key: "embedding",
+    label: "Embeddings",
+    hint: "Knowledge search; a new model means re-embedding the knowledge base.",
+  },
+  {
+    key: "vision",
+    label: "Vision",
+    hint: "Kept for image reading by a model; screenshots are read by the offline OCR today.",
+  },
+];
+
+function Defaults() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const providers = useQuery(trpc.admin.models.providers.queryOptions());
+  const defaults = useQuery(trpc.admin.models.defaults.queryOptions());
+  const save = useMutation(
+    trpc.admin.models.updateDefaults.mutationOptions({
+      onSuccess: (saved) => queryClient.setQueryData(trpc.admin.models.defaults.queryKey(), saved),
+    }),
+  );
+  const [choice, setChoice] = useState<Record<Purpose, string>>({ chat: "", embedding: "", vision: "" });
+  useEffect(() => {
+    if (defaults.data) {
+      const value = (p: Purpose) => {
+        const c = defaults.data[p];
+        return c ? `${c.providerId}|${c.model}` : "";
+      };
+      setChoice({ chat: value("chat"), embedding: value("embedding"), vision: value("vision") });
+    }
+  }, [defaults.data]);
+  const options = (providers.data ?? [])
+    .filter((p) => p.kind === "openai_compatible")
+    .flatMap((p) => p.models.map((m) => ({ value: `${p.id}|${m}`, label: `${p.name} · ${m}` })));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const parse = (v: string) => {
+      if (!v) return null;
+      const [providerId, ...rest] = v.split("|");
+      return { providerId: providerId!, model: rest.join("|") };
+    };
+    save.mutate({ chat: parse(choice.chat), embedding: parse(choice.embedding), vision: parse(choice.vision) });
+  }
+
+  return (
+    <Card title="Default models">
+      {defaults.isPending || providers.isPending ? (
+        <Loading />
+      ) : defaults.isError ? (
+        <ErrorNotice error={defaults.error} title="Cannot load the defaults" />
+      ) : (
+        <form onSubmit={submit} aria-label="Default models" className="grid gap-3 sm:grid-cols-3">
+          {PURPOSES.map((purpose) => (
+            <SelectField
+              key={purpose.key}
+              label={purpose.label}
+              hint={purpose.hint}
+              value={choice[purpose.key]}
+              onChange={(e) => setChoice((c) => ({ ...c, [purpose.key]: e.target.value }))}
+              options={options}
+              anyLabel="Environment / built-in"
+            />
+          ))}
+          {save.isError && (
+            <p role="alert" className="text-sm text-rose-700 sm:col-span-3">
+              {describeAppError(save.error).message}
+            </p>
+          )}
+          <div className="flex items-center gap-3 sm:col-span-3">
+            <Button type="submit" busy={save.isPending}>
+              Save defaults
+            </Button>
+            {save.isSuccess && (
+              <span role="status" className="text-sm text-emerald-700">
+                Saved; new calls use them now.
+              </span>
+            )}
+            <span className="text-xs text-slate-500">
+              {defaults.data.updatedAt ? `Last saved ${formatDateTime(defaults.data.updatedAt)}` : "Never saved."}
+            </span>
+          </div>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+// ------------------------------------------------------------------ prices
+
+const money = (value: number | null) => (value === null ? "—" : `$${value.toFixed(value < 1 ? 3 : 2)}`);
+
+function Prices() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.admin.prices.list.queryOptions());
+  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.admin.prices.list.queryKey() });
+  const create = useMutation(trpc.admin.prices.create.mutationOptions({ onSuccess: invalidate }));
+  const remove = useMutation(trpc.admin.prices.delete.mutationOptions({ onSuccess: invalidate }));
+  const reprice = useMutation(trpc.admin.prices.reprice.mutationOptions());
+  const [draft, setDraft] = useState({
+    pattern: "",
+    input: "",
+    cached: "",
+    output: "",
+    from: toLocalInput(Date.now()),
+  });
+  const [range, setRange] = useState({ from: toLocalInput(Date.now() - 7 * 86_400_000), to: toLocalInput(Date.now()) });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate(
+      {
+        pattern: draft.pattern,
+        inputPerMillion: Number(draft.input),
+        cachedInputPerMillion: draft.cached === "" ? null : Number(draft.cached),
+        outputPerMillion: Number(draft.output),
+        currency: "USD",
+        effectiveFrom: fromLocalInput(draft.from) ?? Date.now(),
+      },
+      { onSuccess: () => setDraft((d) => ({ ...d, pattern: "", input: "", cached: "", output: "" })) },
+    );
+  }
+
+  return (
+    <Card title="Prices (per million tokens)">
+      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+        Each call is priced when it finishes, by the longest pattern matching its model in effect when it started. A
+        call no pattern matches shows &ldquo;no price&rdquo;, never 0; the built-in provider and OCR are free.
+      </p>
+      <form onSubmit={submit} aria-label="New price" className="mb-4 grid gap-2 sm:grid-cols-6">
+        <TextField
+          label="Model pattern"
+          placeholder="gpt-4o-mini*"
+          required
+          value={draft.pattern}
+          onChange={(e) => setDraft({ ...draft, pattern: e.target.value })}
+          error={fieldError(create.error, "pattern")}
+          className="sm:col-span-2"
+        />
+        <TextField
+          label="Input $"
+          type="number"
+          step="any"
+          min={0}
+          required
+          value={draft.input}
+          onChange={(e) => setDraft({ ...draft, input: e.target.value })}
+        />
+        <TextField
+          label="Cached input $"
+          type="number"
+          step="any"
+          min={0}
+          value={draft.cached}
+          onChange={(e) => setDraft({ ...draft, cached: e.target.value })}
+        />
+        <TextField
+          label="Output $"
+          type="number"
+          step="any"
+          min={0}
+          required
+          value={draft.output}
+          onChange={(e) => setDraft({ ...draft, output: e.target.value })}
+        />
+        <TextField
+          label="Effective from"
+          type="datetime-local"
+          required
+          value={draft.from}
+          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+        />
+        {create.isError && (
+          <p role="alert" className="text-sm text-rose-700 sm:col-span-6">
+            {describeAppError(create.error).message}
+          </p>
+        )}
+        <div className="sm:col-span-6">
+          <Button type="submit" size="sm" busy={create.isPending}>
+            Add price
+          </Button>
+        </div>
+      </form>
+      {list.isPending ? (
+        <Loading />
+      ) : list.isError ? (
+        <ErrorNotice error={list.error} title="Cannot list prices" />
+      ) : list.data.length === 0 ? (
+        <Empty>No prices: every call shows &ldquo;no price&rdquo;.</Empty>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" aria-label="Prices">
+            <thead className="text-left text-xs text-slate-500">
+              <tr>
+                <th className="py-1 pr-3">Pattern</th>
+                <th className="pr-3">Input</th>
+                <th className="pr-3">Cached input</th>
+                <th className="pr-3">Output</th>
+                <th className="pr-3">From</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {list.data.map((price: TPrice) => (
+                <tr key={price.id}>
+                  <td className="py-1 pr-3 font-mono text-xs">{price.pattern}</td>
+                  <td className="pr-3 tabular-nums">{money(price.inputPerMillion)}</td>
+                  <td className="pr-3 tabular-nums">{money(price.cachedInputPerMillion)}</td>
+                  <td className="pr-3 tabular-nums">{money(price.outputPerMillion)}</td>
+                  <td className="pr-3 text-xs">{formatDateTime(price.effectiveFrom)}</td>
+                  <td className="text-right">
+                    <Button size="sm" variant="secondary" onClick={() => remove.mutate({ id: price.id })}>
+                      Remove
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form
+        aria-label="Re-price a past range"
+        className="mt-4 flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3 dark:border-slate-800"
+        onSubmit={(event) => {
+          event.preventDefault();
+          reprice.mutate({ from: fromLocalInput(range.from) ?? 0, to: fromLocalInput(range.to) ?? Date.now() });
+        }}
+      >
+        <TextField
+          label="Re-price calls from"
+          type="datetime-local"
+          value={range.from}
+          onChange={(e) => setRange({ ...range, from: e.target.value })}
+        />
+        <TextField
+          label="until"
+          type="datetime-local"
+          value={range.to}
+          onChange={(e) => setRange({ ...range, to: e.target.value })}
+        />
+        <Button type="submit" variant="secondary" busy={reprice.isPending}>
+          Re-price (background job)
+        </Button>
+        {reprice.isSuccess && (
+          <span role="status" className="text-sm text-emerald-700">
+            Queued; costs and usage update when the job finishes.
+          </span>
+        )}
+        {reprice.isError && <span className="text-sm text-rose-700">{describeAppError(reprice.error).message}</span>}
+      </form>
+    </Card>
+  );
+}
+
+// ------------------------------------------------------------------ limits and alerts
+
+function describeLimit(limit: TUsageLimit) {
+  const unit = limit.amount === 1 ? limit.metric.replace(/s$/, "") : limit.metric;
+  const amount = limit.metric === "cost" ? `$${limit.amount.toFixed(2)}` : `${formatCount(limit.amount)} ${unit}`;
+  return `${amount} ${limit.period === "daily" ? "a day" : "a month"}`;
+}
+
+function Limits() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const limits = useQuery(trpc.admin.usage.limits.queryOptions());
+  const alerts = useQuery(trpc.admin.usage.alerts.queryOptions());
+  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.admin.usage.limits.queryKey() });
+  const save = useMutation(trpc.admin.usage.saveLimit.mutationOptions({ onSuccess: invalidate }));
+  const remove = useMutation(trpc.admin.usage.deleteLimit.mutationOptions({ onSuccess: invalidate }));
+  const [draft, setDraft] = useState({ who: "role:user", period: "daily", metric: "calls", amount: "", soft: "80" });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const [kind, value] = draft.who.split(/:(.*)/s) as [string, string];
+    save.mutate({
+      role: kind === "role" ? (value as "user" | "admin") : null,
+      userId: kind === "user" ? value : null,
+      period: draft.period as "daily" | "monthly",
+      metric: draft.metric as "calls" | "tokens" | "cost",
+      amount: Number(draft.amount),
+      softThreshold: Number(draft.soft) / 100,
+    });
+  }
+
+  return (
+    <Card title="Usage limits and alerts">
+      <form onSubmit={submit} aria-label="New limit" className="mb-4 grid gap-2 sm:grid-cols-6">
+        <TextField
+          label="Applies to"
+          hint="role:user, role:admin or user:<id>"
+          value={draft.who}
+          onChange={(e) => setDraft({ ...draft, who: e.target.value })}
+          className="sm:col-span-2"
+        />
+        <SelectField
+          label="Period"
+          value={draft.period}
+          onChange={(e) => setDraft({ ...draft, period: e.target.value })}
+          options={["daily", "monthly"]}
+        />
+        <SelectField
+          label="Measure"
+          value={draft.metric}
+          onChange={(e) => setDraft({ ...draft, metric: e.target.value })}
+          options={["calls", "tokens", "cost"]}
+        />
+        <TextField
+          label="Limit"
+          type="number"
+          step="any"
+          min={0}
+          required
+          value={draft.amount}
+          onChange={(e) => setDraft({ ...draft, amount: e.target.value })}
+          error={fieldError(save.error, "amount")}
+        />
+        <TextField
+          label="Warn at %"
+          type="number"
+          min={1}
+          max={100}
+          value={draft.soft}
+          onChange={(e) => setDraft({ ...draft, soft: e.target.value })}
+        />
+        {save.isError && (
+          <p role="alert" className="text-sm text-rose-700 sm:col-span-6">
+            {describeAppError(save.error).message}
+          </p>
+        )}
+        <div className="sm:col-span-6">
+          <Button type="submit" size="sm" busy={save.isPending}>
+            Save limit
+          </Button>
+        </div>
+      </form>
+      {limits.isPending ? (
+        <Loading />
+      ) : limits.isError ? (
+        <ErrorNotice error={limits.error} title="Cannot list limits" />
+      ) : limits.data.length === 0 ? (
+        <Empty>No limits: nobody is stopped.</Empty>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" aria-label="Limits">
+          {limits.data.map((limit) => (
+            <li key={limit.id} className="flex flex-wrap items-center gap-2 py-1.5">
+              <Badge>{limit.role ? `role ${limit.role}` : `person ${limit.userId}`}</Badge>
+              <span>{describeLimit(limit)}</span>
+              <span className="text-xs text-slate-500">warns at {Math.round(limit.softThreshold * 100)}%</span>
+              <Button size="sm" variant="secondary" className="ml-auto" onClick={() => remove.mutate({ id: limit.id })}>
+                Remove
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 className="mt-4 mb-1 text-sm font-semibold">Recent alerts</h3>
+      {alerts.data && alerts.data.length === 0 && <Empty>No one has come near a limit.</Empty>}
+      {alerts.data && alerts.data.length > 0 && (
+        <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" aria-label="Usage alerts">
+          {alerts.data.map((alert) => (
+            <li key={alert.id} className="flex flex-wrap gap-2 py-1">
+              <Badge tone={alert.level === "hard" ? "bad" : "neutral"}>
+                {alert.level === "hard" ? "limit reached" : "near limit"}
+              </Badge>
+              <span>{alert.email ?? alert.userId}</span>
+              <span className="text-slate-600">
+                {alert.period} {alert.metric}: {formatCount(alert.used)} of {formatCount(alert.amount)}
+              </span>
+              <span className="ml-auto text-xs text-slate-500">{formatDateTime(alert.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
