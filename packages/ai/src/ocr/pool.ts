@@ -34,6 +34,8 @@ export interface OcrTextLine {
   /** 0 to 100, as Tesseract gives it. */
   confidence: number;
   bbox: { x0: number; y0: number; x1: number; y1: number };
+  /** The line's words, so a time or receipt at its end can be told from the message. */
+  words?: OcrWord[];
 }
 
 export interface OcrEngine {
@@ -55,7 +57,12 @@ function linesOf(result: RecognizeResult): OcrTextLine[] {
   for (const block of result.data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines)
-        lines.push({ text: line.text.trim(), confidence: line.confidence, bbox: line.bbox });
+        lines.push({
+          text: line.text.trim(),
+          confidence: line.confidence,
+          bbox: line.bbox,
+          words: line.words.map((word) => ({ text: word.text, confidence: word.confidence, bbox: word.bbox })),
+        });
     }
   }
   return lines;
