@@ -3,7 +3,7 @@
 //   pnpm --filter @lockstep/bench exec tsx src/ocr-debug.ts <image> [out.png]
 import { writeFile } from "node:fs/promises";
 import { readFile } from "node:fs/promises";
-import { createOcrPool, findLayout, recognizeMessages } from "@lockstep/ai";
+import { bubbleStrip, createOcrPool, findLayout, recognizeMessages } from "@lockstep/ai";
 import sharp from "sharp";
 
 const [file, out = "/tmp/ocr-debug.png"] = process.argv.slice(2);
@@ -18,10 +18,13 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" hei
   `<line x1="0" x2="${layout.width}" y1="${layout.chat.top}" y2="${layout.chat.top}" stroke="blue" stroke-width="4"/>`,
   `<line x1="0" x2="${layout.width}" y1="${layout.chat.bottom}" y2="${layout.chat.bottom}" stroke="blue" stroke-width="4"/>`,
 ].join("")}</svg>`;
-await writeFile(out, await sharp(image).composite([{ input: Buffer.from(svg) }]).png().toBuffer());
-console.log(`line height ${layout.lineHeight.toFixed(1)}, ${layout.bubbles.length} bubbles, ${layout.glyphs.length} glyphs`);
+const drawn = await sharp(image).composite([{ input: Buffer.from(svg) }]).png().toBuffer();
+await writeFile(out, await sharp(drawn).resize({ width: 600 }).png().toBuffer());
+console.log(`chat ${layout.chat.top}..${layout.chat.bottom} of ${layout.height}, line height ${layout.lineHeight.toFixed(1)}, ${layout.bubbles.length} bubbles, ${layout.glyphs.length} glyphs`);
 const engine = createOcrPool({ workers: 1 });
 const { messages } = await recognizeMessages(engine, image);
 for (const line of messages)
   console.log(`${line.author.padEnd(8)} ${JSON.stringify(line.text)} ${line.flags?.join(",") ?? ""} ${line.sender ?? ""} ${line.time ?? ""}`);
 await engine.terminate();
+const strip = await bubbleStrip(image);
+if (strip) await writeFile(out.replace(/\.png$/, "-strip.png"), strip);

@@ -81,11 +81,21 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   const at = (cell: number) => [data[cell * 3]!, data[cell * 3 + 1]!, data[cell * 3 + 2]!] as const;
 
   // Flat areas: neighbours whose colours differ by at most STEP belong together.
+  // Areas start only from cells like their neighbours, never from an edge or a letter's stroke:
+  // an area is everything within STEP of its first cell's colour.
+  const flat = new Uint8Array(cells);
+  for (let y = 1; y < gh - 1; y++) {
+    for (let x = 1; x < gw - 1; x++) {
+      const cell = y * gw + x;
+      const here = at(cell);
+      if ([cell - 1, cell + 1, cell - gw, cell + gw].every((next) => colourDistance(here, at(next)) <= 3)) flat[cell] = 1;
+    }
+  }
   const labels = new Int32Array(cells).fill(-1);
   const components: Component[] = [];
   const stack = new Int32Array(cells);
   for (let start = 0; start < cells; start++) {
-    if (labels[start] !== -1) continue;
+    if (labels[start] !== -1 || !flat[start]) continue;
     const label = components.length;
     const component: Component = { label, count: 0, minX: gw, minY: gh, maxX: 0, maxY: 0, sum: [0, 0, 0] };
     components.push(component);
@@ -121,14 +131,39 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     component.sum.map((value) => Math.round(value / component.count)) as [number, number, number];
 
   // Bars: flat areas across the whole width near the top (status bar, header) or bottom (composer).
+  // They follow one another from the edge, and end in a sharp edge (a gradient's band does not).
+  // (A row or two past the bar is looked at too: a thin border line may come first.)
+  const sharpEdge = (component: Component, row: number, direction: 1 | -1) => {
+    const fill = fillOf(component);
+    for (let step = 0; step < 3; step++) {
+      const y = row + step * direction;
+      if (y < 0 || y >= gh) return true;
+      let differing = 0;
+      for (let x = 0; x < gw; x++) if (colourDistance(at(y * gw + x), fill) > 3 * STEP) differing += 1;
+      if (differing > 0.6 * gw) return true;
+    }
+    return false;
+  };
+  const bars = components
+    .filter((component) => {
+      const tall = component.maxY - component.minY + 1;
+      return (
+        component.minX <= 1 &&
+        component.maxX >= gw - 2 &&
+        tall <= 0.3 * gh &&
+        component.count >= 0.25 * gw * tall
+      );
+    })
+    .sort((a, b) => a.minY - b.minY);
   let chatTop = 0;
+  for (const bar of bars) {
+    if (bar.minY > chatTop + 3 || bar.maxY >= 0.3 * gh) continue;
+    if (sharpEdge(bar, bar.maxY + 1, 1)) chatTop = Math.max(chatTop, bar.maxY + 1);
+  }
   let chatBottom = gh;
-  for (const component of components) {
-    const spans = component.minX === 0 && component.maxX === gw - 1;
-    const tall = component.maxY - component.minY + 1;
-    if (!spans || tall > 0.3 * gh || component.count < 0.5 * gw * tall) continue;
-    if (component.maxY < 0.3 * gh) chatTop = Math.max(chatTop, component.maxY + 1);
-    else if (component.minY > 0.7 * gh) chatBottom = Math.min(chatBottom, component.minY);
+  for (const bar of [...bars].reverse()) {
+    if (bar.maxY < chatBottom - 4 || bar.minY <= 0.7 * gh) continue;
+    if (sharpEdge(bar, bar.minY - 1, -1)) chatBottom = Math.min(chatBottom, bar.minY);
   }
 
   // The shape of each candidate, rows filled between their outermost cells (text leaves holes).
@@ -139,31 +174,57 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     if (boxW * sx < MIN_WIDTH * width || boxH < 4 || boxH * sy < 0.018 * width) continue;
     if (component.minX === 0 || component.maxX === gw - 1) continue;
     if (component.minY < chatTop || component.maxY >= chatBottom) continue;
-    let filled = 0;
+    // Rows much narrower than the bubble at its top or bottom are something touching it (a
+    // reaction, a badge) and are cut off; the bubble is the run of full-width rows.
+    const spans: { first: number; last: number; count: number }[] = [];
     for (let y = component.minY; y <= component.maxY; y++) {
       let first = -1;
       let last = -1;
+      let count = 0;
       for (let x = component.minX; x <= component.maxX; x++) {
         if (labels[y * gw + x] !== component.label) continue;
         if (first === -1) first = x;
         last = x;
+        count += 1;
       }
-      if (first !== -1) filled += last - first + 1;
+      spans.push({ first, last, count });
     }
-    const solid = filled / (boxW * boxH);
-    if (solid < 0.8 || component.count < 0.45 * boxW * boxH) continue;
+    const widest = Math.max(...spans.map((span) => (span.first === -1 ? 0 : span.last - span.first + 1)));
+    let runStart = -1;
+    let best: [number, number] = [0, -1];
+    spans.forEach((span, index) => {
+      const full = span.first !== -1 && span.last - span.first + 1 >= 0.55 * widest;
+      if (full && runStart === -1) runStart = index;
+      if ((!full || index === spans.length - 1) && runStart !== -1) {
+        const end = full ? index : index - 1;
+        if (end - runStart > best[1] - best[0]) best = [runStart, end];
+        runStart = -1;
+      }
+    });
+    const kept = spans.slice(best[0], best[1] + 1);
+    if (kept.length < 4 || kept.length * sy < 0.018 * width) continue;
+    const left = Math.min(...kept.map((span) => span.first));
+    const right = Math.max(...kept.map((span) => span.last));
+    const keptWidth = right - left + 1;
+    const filled = kept.reduce((sum, span) => sum + span.last - span.first + 1, 0);
+    const count = kept.reduce((sum, span) => sum + span.count, 0);
+    const solid = filled / (keptWidth * kept.length);
+    if (solid < 0.8 || count < 0.45 * keptWidth * kept.length) continue;
+    // Something is written in it: letters leave holes in the fill (a plain patch of wallpaper has none).
+    if (filled - count < 0.02 * filled) continue;
     // A bubble's fill differs from what surrounds it (a shape of the wallpaper's own colour is a hole in it).
+    const middleRow = component.minY + ((best[0] + best[1]) >> 1);
     const around = [
-      component.minX > 1 ? at(((component.minY + component.maxY) >> 1) * gw + component.minX - 2) : null,
-      component.maxX < gw - 2 ? at(((component.minY + component.maxY) >> 1) * gw + component.maxX + 2) : null,
+      left > 1 ? at(middleRow * gw + left - 2) : null,
+      right < gw - 2 ? at(middleRow * gw + right + 2) : null,
     ].filter((value) => value !== null);
     const fill = fillOf(component);
     if (around.length && around.every((colour) => colourDistance(colour, fill) < 12)) continue;
     candidates.push({
-      x: component.minX,
-      y: component.minY,
-      width: boxW,
-      height: boxH,
+      x: left,
+      y: component.minY + best[0],
+      width: keptWidth,
+      height: kept.length,
       component,
       fill,
       solid,
@@ -176,7 +237,7 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     const gapRight = (gw - candidate.x - candidate.width) / gw;
     const aspect = candidate.width / candidate.height;
     // Day separators, notices, the composer's field: centred, not anchored to a side.
-    if (Math.abs(gapLeft - gapRight) < 0.07 && Math.min(gapLeft, gapRight) > 0.05) continue;
+    if (Math.abs(gapLeft - gapRight) < 0.035 && Math.min(gapLeft, gapRight) > 0.05) continue;
     // Avatars: small and round (a one-word bubble is wider than it is tall).
     if (aspect > 0.7 && aspect < 1.4 && candidate.width / gw < 0.15 && candidate.solid < 0.9) continue;
     // Reactions and badges hang off a bubble's edge: smaller, and overlapping a bigger candidate's box.
@@ -245,6 +306,9 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   const heights = bubbles.map((bubble) => bubble.height).sort((a, b) => a - b);
   const oneLine = heights[Math.floor(heights.length * 0.15)] ?? 0.09 * width;
   const lineHeight = oneLine / 2.2;
+  // Far flatter than a one-line bubble: a patch of wallpaper inside a doodle, not a message.
+  for (let index = bubbles.length - 1; index >= 0; index--)
+    if (bubbles[index]!.height < 0.6 * oneLine) bubbles.splice(index, 1);
 
   const glyphs = findGlyphs({ data, gw, gh, sx, sy, labels, chatTop, chatBottom, bubbles, components, lineHeight });
   bubbles.sort((a, b) => a.y - b.y);
@@ -277,14 +341,6 @@ function findGlyphs(input: {
   lineHeight: number;
 }): (Rect & { side: "left" | "right" })[] {
   const { data, gw, sx, sy, labels, chatTop, chatBottom, bubbles, components } = input;
-  // The background: the largest flat area inside the conversation.
-  let background: Component | null = null;
-  for (const component of components) {
-    if (component.maxY < chatTop || component.minY >= chatBottom) continue;
-    if (!background || component.count > background.count) background = component;
-  }
-  if (!background) return [];
-  const base = background.sum.map((value) => value / background.count);
   const inBubble = (x: number, y: number) =>
     bubbles.some(
       (bubble) =>
@@ -293,14 +349,37 @@ function findGlyphs(input: {
         y >= bubble.grid.y - 1 &&
         y <= bubble.grid.y + bubble.grid.height,
     );
-  const ink = new Uint8Array(gw * input.gh);
+  // Ink: much darker or lighter than its surroundings (a box mean over about a line of text), so
+  // a gradient does not count and faint wallpaper doodles do not either.
+  const gh = input.gh;
+  const lum = new Float64Array(gw * gh);
+  for (let cell = 0; cell < lum.length; cell++)
+    lum[cell] = 0.299 * data[cell * 3]! + 0.587 * data[cell * 3 + 1]! + 0.114 * data[cell * 3 + 2]!;
+  const integral = new Float64Array((gw + 1) * (gh + 1));
+  for (let y = 0; y < gh; y++) {
+    let row = 0;
+    for (let x = 0; x < gw; x++) {
+      row += lum[y * gw + x]!;
+      integral[(y + 1) * (gw + 1) + x + 1] = integral[y * (gw + 1) + x + 1]! + row;
+    }
+  }
+  const radius = Math.max(2, Math.round(input.lineHeight / sx));
+  const localMean = (x: number, y: number) => {
+    const x0 = Math.max(0, x - radius);
+    const y0 = Math.max(0, y - radius);
+    const x1 = Math.min(gw, x + radius + 1);
+    const y1 = Math.min(gh, y + radius + 1);
+    const total =
+      integral[y1 * (gw + 1) + x1]! - integral[y0 * (gw + 1) + x1]! - integral[y1 * (gw + 1) + x0]! + integral[y0 * (gw + 1) + x0]!;
+    return total / ((x1 - x0) * (y1 - y0));
+  };
+  const big = new Set(components.filter((component) => component.count > 0.02 * gw * gh).map((c) => c.label));
+  const ink = new Uint8Array(gw * gh);
   for (let y = chatTop; y < chatBottom; y++) {
     for (let x = 0; x < gw; x++) {
       const cell = y * gw + x;
-      if (labels[cell] === background.label || inBubble(x, y)) continue;
-      const luminance = (c: number) => 0.3 * data[c * 3]! + 0.59 * data[c * 3 + 1]! + 0.11 * data[c * 3 + 2]!;
-      const baseLuminance = 0.3 * base[0]! + 0.59 * base[1]! + 0.11 * base[2]!;
-      if (Math.abs(luminance(cell) - baseLuminance) > 90) ink[cell] = 1;
+      if (big.has(labels[cell]!) || inBubble(x, y)) continue;
+      if (Math.abs(lum[cell]! - localMean(x, y)) > 70) ink[cell] = 1;
     }
   }
   // Group ink cells that are near each other (a glyph's strokes, a few emoji side by side).
@@ -342,6 +421,17 @@ function findGlyphs(input: {
     const gapRight = (gw - maxX - 1) / gw;
     if (h < 1.5 * input.lineHeight || h > 5 * input.lineHeight || w < input.lineHeight) continue;
     if (Math.min(gapLeft, gapRight) > 0.2) continue;
+    // On the bare background: what surrounds it is wallpaper, not an avatar's or a bar's fill.
+    let ring = 0;
+    let onBackground = 0;
+    for (let x = minX - 2; x <= maxX + 2; x++) {
+      for (const y of [minY - 2, maxY + 2]) {
+        if (x < 0 || x >= gw || y < 0 || y >= gh) continue;
+        ring += 1;
+        if (big.has(labels[y * gw + x]!)) onBackground += 1;
+      }
+    }
+    if (ring === 0 || onBackground < 0.6 * ring) continue;
     found.push({
       x: Math.floor(minX * sx),
       y: Math.floor(minY * sy),

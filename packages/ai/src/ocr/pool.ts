@@ -93,8 +93,9 @@ export function createOcrPool(options: { workers?: number } = {}): OcrEngine {
         ),
       );
       for (const worker of workers) {
-        // Chat bubbles are scattered short blocks, not a page of columns: sparse-text layout finds them all.
-        await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT, user_defined_dpi: "144" });
+        // The reader hands Tesseract one column of bubbles, each cut out and whitened: one block of
+        // text (this also reads a bubble's small time on the line it sits on, where it can be cut off).
+        await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK, user_defined_dpi: "144" });
         created.addWorker(worker);
       }
       scheduler = created;

@@ -69,6 +69,11 @@ function isTypingIndicator(pixels: Buffer, width: number, height: number): boole
 
 const luminance = (rgb: readonly number[]) => 0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!;
 
+/** The strip of whitened bubbles OCR reads for an image (for looking at what the reader sees). */
+export async function bubbleStrip(image: Buffer): Promise<Buffer | null> {
+  return (await stripOf(image, await findLayout(image)))?.strip ?? null;
+}
+
 async function stripOf(
   image: Buffer,
   layout: Layout,
