@@ -101,11 +101,11 @@ function align(lines: TOcrLine[], truth: TruthMessage[]): Step[] {
         const score = pairScore(i, j);
         if (score >= MATCH_AT) offer(i + 1, j + 1, 1 + score, { kind: "match", line: i, truth: j });
       }
-      if (i < n && j + 1 < m) {
+      if (i < n && j + 1 < m && !truth[j]!.emojiOnly && !truth[j + 1]!.emojiOnly) {
         const score = similarity(texts[i]!, `${wanted[j]} ${wanted[j + 1]}`.trim());
         if (score >= MATCH_AT) offer(i + 1, j + 2, 1.5 + score, { kind: "merge", line: i, truth: [j, j + 1] });
       }
-      if (i + 1 < n && j < m) {
+      if (i + 1 < n && j < m && !truth[j]!.emojiOnly) {
         const score = similarity(`${texts[i]} ${texts[i + 1]}`.trim(), wanted[j]!);
         if (score >= MATCH_AT) offer(i + 2, j + 1, 1.5 + score, { kind: "split", line: [i, i + 1], truth: j });
       }

@@ -18,13 +18,20 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" hei
   `<line x1="0" x2="${layout.width}" y1="${layout.chat.top}" y2="${layout.chat.top}" stroke="blue" stroke-width="4"/>`,
   `<line x1="0" x2="${layout.width}" y1="${layout.chat.bottom}" y2="${layout.chat.bottom}" stroke="blue" stroke-width="4"/>`,
 ].join("")}</svg>`;
-const drawn = await sharp(image).composite([{ input: Buffer.from(svg) }]).png().toBuffer();
+const drawn = await sharp(image)
+  .composite([{ input: Buffer.from(svg) }])
+  .png()
+  .toBuffer();
 await writeFile(out, await sharp(drawn).resize({ width: 600 }).png().toBuffer());
-console.log(`chat ${layout.chat.top}..${layout.chat.bottom} of ${layout.height}, line height ${layout.lineHeight.toFixed(1)}, ${layout.bubbles.length} bubbles, ${layout.glyphs.length} glyphs`);
+console.log(
+  `chat ${layout.chat.top}..${layout.chat.bottom} of ${layout.height}, line height ${layout.lineHeight.toFixed(1)}, ${layout.bubbles.length} bubbles, ${layout.glyphs.length} glyphs`,
+);
 const engine = createOcrPool({ workers: 1 });
 const { messages } = await recognizeMessages(engine, image);
 for (const line of messages)
-  console.log(`${line.author.padEnd(8)} ${JSON.stringify(line.text)} ${line.flags?.join(",") ?? ""} ${line.sender ?? ""} ${line.time ?? ""}`);
+  console.log(
+    `${line.author.padEnd(8)} ${JSON.stringify(line.text)} ${line.flags?.join(",") ?? ""} ${line.sender ?? ""} ${line.time ?? ""}`,
+  );
 await engine.terminate();
 const strip = await bubbleStrip(image);
 if (strip) await writeFile(out.replace(/\.png$/, "-strip.png"), strip);

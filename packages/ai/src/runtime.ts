@@ -3,6 +3,7 @@
 import type { JobQueue } from "@lockstep/db";
 import type { CallContext, InteractionLog } from "./log/types.ts";
 import type { OcrEngine } from "./ocr/pool.ts";
+import type { VisionReader } from "./ocr/vision.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
 import type { SessionEventBus } from "./streams/event-bus.ts";
 
@@ -25,6 +26,8 @@ export interface AiRuntime {
   sentimentOf?(text: string): "positive" | "negative" | "neutral";
   /** Reads screenshots (a pool of OCR workers); absent where no screenshot is ever read. */
   ocr?: OcrEngine;
+  /** A vision model that reads screenshots too, to flag where it and OCR disagree (OPENAI_VISION_MODEL). */
+  vision?: VisionReader | null;
   /** The durable job queue replies are enqueued on; absent only in tests of the API alone. */
   jobs?: JobQueue;
 }

@@ -70,6 +70,8 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   const gw = Math.min(width, GRID_WIDTH);
   const { data, info } = await sharp(input)
     .removeAlpha()
+    // JPEG noise would break a flat fill into specks; a small median takes it out and keeps edges.
+    .median(3)
     // Nearest neighbour: averaging would blend a bubble's edge into the wallpaper step by step.
     .resize({ width: gw, kernel: "nearest" })
     .raw()
@@ -88,7 +90,8 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     for (let x = 1; x < gw - 1; x++) {
       const cell = y * gw + x;
       const here = at(cell);
-      if ([cell - 1, cell + 1, cell - gw, cell + gw].every((next) => colourDistance(here, at(next)) <= 3)) flat[cell] = 1;
+      if ([cell - 1, cell + 1, cell - gw, cell + gw].every((next) => colourDistance(here, at(next)) <= 3))
+        flat[cell] = 1;
     }
   }
   const labels = new Int32Array(cells).fill(-1);
@@ -147,12 +150,7 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   const bars = components
     .filter((component) => {
       const tall = component.maxY - component.minY + 1;
-      return (
-        component.minX <= 1 &&
-        component.maxX >= gw - 2 &&
-        tall <= 0.3 * gh &&
-        component.count >= 0.25 * gw * tall
-      );
+      return component.minX <= 1 && component.maxX >= gw - 2 && tall <= 0.3 * gh && component.count >= 0.25 * gw * tall;
     })
     .sort((a, b) => a.minY - b.minY);
   let chatTop = 0;
@@ -316,7 +314,10 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     width,
     height,
     chat: { top: Math.round(chatTop * sy), bottom: Math.round(chatBottom * sy) },
-    bubbles: bubbles.map(({ grid: _grid, ...bubble }) => bubble),
+    bubbles: bubbles.map((bubble) => {
+      const { grid, ...rest } = bubble;
+      return grid ? rest : rest;
+    }),
     glyphs,
     lineHeight,
   };
@@ -370,7 +371,10 @@ function findGlyphs(input: {
     const x1 = Math.min(gw, x + radius + 1);
     const y1 = Math.min(gh, y + radius + 1);
     const total =
-      integral[y1 * (gw + 1) + x1]! - integral[y0 * (gw + 1) + x1]! - integral[y1 * (gw + 1) + x0]! + integral[y0 * (gw + 1) + x0]!;
+      integral[y1 * (gw + 1) + x1]! -
+      integral[y0 * (gw + 1) + x1]! -
+      integral[y1 * (gw + 1) + x0]! +
+      integral[y0 * (gw + 1) + x0]!;
     return total / ((x1 - x0) * (y1 - y0));
   };
   const big = new Set(components.filter((component) => component.count > 0.02 * gw * gh).map((c) => c.label));
@@ -421,6 +425,14 @@ function findGlyphs(input: {
     const gapRight = (gw - maxX - 1) / gw;
     if (h < 1.5 * input.lineHeight || h > 5 * input.lineHeight || w < input.lineHeight) continue;
     if (Math.min(gapLeft, gapRight) > 0.2) continue;
+    // Among the messages, not above the first or far below the last (header and composer icons).
+    if (bubbles.length) {
+      const first = Math.min(...bubbles.map((bubble) => bubble.grid.y));
+      const last = Math.max(...bubbles.map((bubble) => bubble.grid.y + bubble.grid.height));
+      const line = input.lineHeight / sy;
+      if (minY < first - 3 * line || maxY > last + 4 * line) continue;
+    }
+    if (minX <= 1 || maxX >= gw - 2) continue;
     // On the bare background: what surrounds it is wallpaper, not an avatar's or a bar's fill.
     let ring = 0;
     let onBackground = 0;
@@ -432,6 +444,17 @@ function findGlyphs(input: {
       }
     }
     if (ring === 0 || onBackground < 0.6 * ring) continue;
+    // Between its strokes is wallpaper too (initials on an avatar have the avatar's fill there).
+    let between = 0;
+    let wallpaper = 0;
+    for (let y = minY; y <= maxY; y++) {
+      for (let x = minX; x <= maxX; x++) {
+        if (ink[y * gw + x]) continue;
+        between += 1;
+        if (big.has(labels[y * gw + x]!)) wallpaper += 1;
+      }
+    }
+    if (between > 0 && wallpaper < 0.5 * between) continue;
     found.push({
       x: Math.floor(minX * sx),
       y: Math.floor(minY * sy),

@@ -6,3 +6,4 @@ export * from "./layout.ts";
 export * from "./read.ts";
 export * from "./bubbles.ts";
 export * from "./reader.ts";
+export * from "./vision.ts";

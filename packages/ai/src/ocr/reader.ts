@@ -74,10 +74,7 @@ export async function bubbleStrip(image: Buffer): Promise<Buffer | null> {
   return (await stripOf(image, await findLayout(image)))?.strip ?? null;
 }
 
-async function stripOf(
-  image: Buffer,
-  layout: Layout,
-): Promise<{ strip: Buffer; pieces: Piece[] } | null> {
+async function stripOf(image: Buffer, layout: Layout): Promise<{ strip: Buffer; pieces: Piece[] } | null> {
   if (!layout.bubbles.length) return null;
   const grey = await sharp(image).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true });
   const scale = Math.min(4, Math.max(0.6, TARGET_LINE / Math.max(1, layout.lineHeight)));
@@ -94,7 +91,11 @@ async function stripOf(
     // The shape on the grid, eroded by a cell so the anti-aliased outline counts as outside.
     const alpha = Buffer.alloc(bubble.width * bubble.height);
     const inside = (gx: number, gy: number) =>
-      gx >= 0 && gy >= 0 && gx < bubble.maskWidth && gy < bubble.maskHeight && bubble.mask[gy * bubble.maskWidth + gx] === 1;
+      gx >= 0 &&
+      gy >= 0 &&
+      gx < bubble.maskWidth &&
+      gy < bubble.maskHeight &&
+      bubble.mask[gy * bubble.maskWidth + gx] === 1;
     for (let y = 0; y < bubble.height; y++) {
       const gy = Math.floor((y * bubble.maskHeight) / bubble.height);
       for (let x = 0; x < bubble.width; x++) {
@@ -237,7 +238,9 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
   const raw = await engine.recognize(built.strip);
   for (const line of raw) {
     const middle = (line.bbox.y0 + line.bbox.y1) / 2;
-    const piece = built.pieces.find((candidate) => middle >= candidate.top && middle < candidate.top + candidate.height);
+    const piece = built.pieces.find(
+      (candidate) => middle >= candidate.top && middle < candidate.top + candidate.height,
+    );
     piece?.lines.push(line);
   }
   const rgb = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -300,7 +303,10 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
   }
   found.sort((a, b) => a.y - b.y);
   return {
-    lines: found.map(({ y: _y, ...line }, index) => ({ ...line, id: `line-${index + 1}` })),
+    lines: found.map((line, index) => {
+      const { y, ...rest } = line;
+      return { ...rest, id: `line-${index + 1}`, ...(y < 0 ? {} : {}) };
+    }),
     layout,
     raw,
   };
