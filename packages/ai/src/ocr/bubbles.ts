@@ -314,10 +314,19 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     width,
     height,
     chat: { top: Math.round(chatTop * sy), bottom: Math.round(chatBottom * sy) },
-    bubbles: bubbles.map((bubble) => {
-      const { grid, ...rest } = bubble;
-      return grid ? rest : rest;
-    }),
+    // The grid box stays inside this module; callers get image pixels only.
+    bubbles: bubbles.map((bubble) => ({
+      x: bubble.x,
+      y: bubble.y,
+      width: bubble.width,
+      height: bubble.height,
+      fill: bubble.fill,
+      side: bubble.side,
+      sideConfidence: bubble.sideConfidence,
+      mask: bubble.mask,
+      maskWidth: bubble.maskWidth,
+      maskHeight: bubble.maskHeight,
+    })),
     glyphs,
     lineHeight,
   };

@@ -244,7 +244,7 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
     piece?.lines.push(line);
   }
   const rgb = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const found: (TOcrLine & { y: number })[] = [];
+  const found: TOcrLine[] = [];
   for (const piece of built.pieces) {
     if (piece.typing) continue;
     const bubble = piece.bubble;
@@ -278,7 +278,6 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
     if (bubble.sideConfidence < 0.5) flags.push("author_unsure");
     found.push({
       id: "",
-      y: bubble.y,
       text: legible ? text : UNREADABLE_TEXT,
       author: bubble.side === "right" ? "user" : "contact",
       confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
@@ -292,7 +291,6 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
   for (const glyph of layout.glyphs) {
     found.push({
       id: "",
-      y: glyph.y,
       text: UNREADABLE_TEXT,
       author: glyph.side === "right" ? "user" : "contact",
       confidence: 0,
@@ -301,12 +299,9 @@ export async function readBubbles(engine: OcrEngine, image: Buffer): Promise<Rea
       flags: ["unreadable"],
     });
   }
-  found.sort((a, b) => a.y - b.y);
+  found.sort((a, b) => (a.box?.y ?? 0) - (b.box?.y ?? 0));
   return {
-    lines: found.map((line, index) => {
-      const { y, ...rest } = line;
-      return { ...rest, id: `line-${index + 1}`, ...(y < 0 ? {} : {}) };
-    }),
+    lines: found.map((line, index) => ({ ...line, id: `line-${index + 1}` })),
     layout,
     raw,
   };
