@@ -7,6 +7,7 @@ import {
   type AiRuntime,
   createInteractionLog,
   createOcrPool,
+  createVisionReader,
   createKnowledgeRetriever,
   embedMissingChunks,
   type LocalInteractionLog,
@@ -87,6 +88,11 @@ export async function startAi(
     sentimentOf,
     // Workers start on the first screenshot, so a server that never reads one never loads them.
     ocr: createOcrPool({ workers: config.ocr.workers }),
+    // Only on an OpenAI-compatible endpoint: the built-in provider has no eyes.
+    vision:
+      config.ocr.visionModel && config.ai.kind === "openai_compatible"
+        ? createVisionReader({ baseURL: config.ai.baseURL, apiKey: config.ai.apiKey, model: config.ocr.visionModel })
+        : null,
     jobs: options.queue,
     models,
   };

@@ -4,6 +4,7 @@ import type { JobQueue } from "@lockstep/db";
 import type { CallContext, InteractionLog } from "./log/types.ts";
 import type { ModelRouter } from "./models/database-provider.ts";
 import type { OcrEngine } from "./ocr/pool.ts";
+import type { VisionReader } from "./ocr/vision.ts";
 import type { AiProvider, GroundingChunk } from "./provider.ts";
 import type { SessionEventBus } from "./streams/event-bus.ts";
 
@@ -26,6 +27,8 @@ export interface AiRuntime {
   sentimentOf?(text: string): "positive" | "negative" | "neutral";
   /** Reads screenshots (a pool of OCR workers); absent where no screenshot is ever read. */
   ocr?: OcrEngine;
+  /** A vision model that reads screenshots too, to flag where it and OCR disagree (OPENAI_VISION_MODEL). */
+  vision?: VisionReader | null;
   /** The durable job queue replies are enqueued on; absent only in tests of the API alone. */
   jobs?: JobQueue;
   /** Providers and defaults from the database (admin tool); absent where only the environment's provider is used. */

@@ -95,8 +95,31 @@ function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
+/** Text of a message: a string, or the text parts of a multi-part (text and image) content. */
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: { type?: string; text?: unknown }) =>
+      part?.type === "text" && typeof part.text === "string" ? part.text : "",
+    )
+    .join(" ");
+}
+
+/** The images a chat request carries (image_url parts, as vision models take them), data URLs included. */
+export function imageInputs(body: FakeChatRequestBody): string[] {
+  return (body.messages ?? []).flatMap((message) =>
+    Array.isArray(message.content)
+      ? message.content
+          .filter((part: { type?: string }) => part?.type === "image_url")
+          .map((part: { image_url?: { url?: string } }) => part.image_url?.url ?? "")
+      : [],
+  );
+}
+
 function promptWords(body: FakeChatRequestBody): number {
-  return (body.messages ?? []).reduce((sum, m) => sum + (typeof m.content === "string" ? words(m.content) : 0), 0);
+  // An image counts as a fixed number of prompt tokens, as providers bill them.
+  return (body.messages ?? []).reduce((sum, m) => sum + words(textOf(m.content)), 0) + 85 * imageInputs(body).length;
 }
 
 function errorBody(status: number, message: string) {

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
     expect(config.auth).toEqual({ secret: undefined, publicUrl: undefined, trustedOrigins: [] });
     expect(config.ai).toEqual({ kind: "builtin" });
     expect(config.aiLog).toEqual({ masking: true, retentionDays: 90 });
-    expect(config.ocr).toEqual({ workers: undefined });
+    expect(config.ocr).toEqual({ workers: undefined, visionModel: null });
     expect(config.storage).toEqual({ kind: "local", uploadsDir: undefined });
   });
 
@@ -32,7 +32,7 @@ describe("loadConfig", () => {
     expect(loadConfig({ PORT: " ", AI_LOG_RETENTION_DAYS: "", OCR_WORKERS: "" })).toMatchObject({
       server: { port: 3000 },
       aiLog: { retentionDays: 90 },
-      ocr: { workers: undefined },
+      ocr: { workers: undefined, visionModel: null },
     });
   });
 
@@ -204,6 +204,11 @@ describe("each group", () => {
 
   it("aiLog: retention days, trimmed", () => {
     expect(loadConfig({ AI_LOG_RETENTION_DAYS: " 30 " }).aiLog.retentionDays).toBe(30);
+  });
+
+  it("ocr: the vision model", () => {
+    expect(loadConfig({}).ocr.visionModel).toBeNull();
+    expect(loadConfig({ OPENAI_VISION_MODEL: " llava " }).ocr.visionModel).toBe("llava");
   });
 
   it("ocr: the worker count", () => {

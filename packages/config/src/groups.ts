@@ -197,8 +197,14 @@ export const ZOcrConfigSchema = z
   .object({
     /** Tesseract worker threads; default one per core (at most 4). */
     OCR_WORKERS: wholeNumber(1, OCR_WORKERS_MAX).optional(),
+    /**
+     * A vision-capable model on the OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY):
+     * screenshots also go to it, and lines where it and OCR disagree are flagged for the person.
+     * Without an OpenAI-compatible endpoint it is not used.
+     */
+    OPENAI_VISION_MODEL: text,
   })
-  .transform((env) => ({ workers: env.OCR_WORKERS }));
+  .transform((env) => ({ workers: env.OCR_WORKERS, visionModel: env.OPENAI_VISION_MODEL ?? null }));
 
 export const ZStorageConfigSchema = z
   .object({

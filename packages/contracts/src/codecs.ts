@@ -50,6 +50,22 @@ export function fromEpochMs(ms: number): Date {
 
 const OCR_AUTHORS = MessageAuthor.wire.options;
 
+/**
+ * Why a read line needs the person's eye: no legible text (emoji, a picture), a low OCR score, a
+ * bubble too near the middle to tell its side, or a vision model that read its text or author
+ * differently (or saw a bubble OCR did not).
+ */
+export const OCR_FLAGS = [
+  "unreadable",
+  "low_confidence",
+  "author_unsure",
+  "vision_text",
+  "vision_author",
+  "vision_only",
+] as const;
+export const ZOcrFlagSchema = z.enum(OCR_FLAGS, { error: `flag must be one of: ${OCR_FLAGS.join(", ")}` });
+export type TOcrFlag = z.infer<typeof ZOcrFlagSchema>;
+
 /** One line read from a screenshot; the person corrects these before the analysis runs. */
 export const ZOcrLineSchema = z.object({
   id: z
@@ -82,6 +98,17 @@ export const ZOcrLineSchema = z.object({
       width: z.number().int().min(1),
       height: z.number().int().min(1),
     })
+    .optional(),
+  /** Why the person should look at this line (the verification editor marks these). */
+  flags: z.array(ZOcrFlagSchema, { error: "flags must be an array" }).max(OCR_FLAGS.length).optional(),
+  /** The group member's name shown in the bubble: a hint, kept out of the text. */
+  sender: z.string().max(OCR_LINE_ID_MAX).optional(),
+  /** The time shown in the bubble, kept out of the text. */
+  time: z.string().max(32).optional(),
+  /** What a vision model read for this bubble, where it disagrees with OCR. */
+  alternative: z
+    .object({ text: z.string().max(OCR_LINE_TEXT_MAX), author: z.enum(OCR_AUTHORS) })
+    .partial()
     .optional(),
 });
 export type TOcrLine = z.infer<typeof ZOcrLineSchema>;

@@ -4,3 +4,6 @@ export * from "./pool.ts";
 export * from "./regions.ts";
 export * from "./layout.ts";
 export * from "./read.ts";
+export * from "./bubbles.ts";
+export * from "./reader.ts";
+export * from "./vision.ts";

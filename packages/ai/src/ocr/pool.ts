@@ -34,6 +34,8 @@ export interface OcrTextLine {
   /** 0 to 100, as Tesseract gives it. */
   confidence: number;
   bbox: { x0: number; y0: number; x1: number; y1: number };
+  /** The line's words, so a time or receipt at its end can be told from the message. */
+  words?: OcrWord[];
 }
 
 export interface OcrEngine {
@@ -55,7 +57,12 @@ function linesOf(result: RecognizeResult): OcrTextLine[] {
   for (const block of result.data.blocks ?? []) {
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines)
-        lines.push({ text: line.text.trim(), confidence: line.confidence, bbox: line.bbox });
+        lines.push({
+          text: line.text.trim(),
+          confidence: line.confidence,
+          bbox: line.bbox,
+          words: line.words.map((word) => ({ text: word.text, confidence: word.confidence, bbox: word.bbox })),
+        });
     }
   }
   return lines;
@@ -86,8 +93,9 @@ export function createOcrPool(options: { workers?: number } = {}): OcrEngine {
         ),
       );
       for (const worker of workers) {
-        // Chat bubbles are scattered short blocks, not a page of columns: sparse-text layout finds them all.
-        await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT, user_defined_dpi: "144" });
+        // The reader hands Tesseract one column of bubbles, each cut out and whitened: one block of
+        // text (this also reads a bubble's small time on the line it sits on, where it can be cut off).
+        await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK, user_defined_dpi: "144" });
         created.addWorker(worker);
       }
       scheduler = created;

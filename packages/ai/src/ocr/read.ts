@@ -6,6 +6,7 @@ import { OCR_LINE_TEXT_MAX, OCR_LINES_MAX } from "@lockstep/contracts";
 import type { CallContext, InteractionLog } from "../log/types.ts";
 import { groupIntoMessages } from "./layout.ts";
 import { OCR_MODEL, type OcrEngine, type OcrTextLine } from "./pool.ts";
+import { readBubbles } from "./reader.ts";
 import { type PreparedImage, prepareForOcr } from "./regions.ts";
 
 export const OCR_PROVIDER = { name: "tesseract.js", kind: "builtin", baseUrl: null } as const;
@@ -26,12 +27,29 @@ export interface ScreenshotReading {
   latencyMs: number;
 }
 
-/** Prepares, recognises and groups one image: authored messages in reading order (no logging). */
+/**
+ * Reads one image into authored messages in reading order (no logging): bubble by bubble when the
+ * layout has bubbles, else (text aligned left and right, no bubbles) the whole page at once.
+ */
 export async function recognizeMessages(
   engine: OcrEngine,
   image: Buffer,
-): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; prepared: PreparedImage }> {
-  const prepared = await prepareForOcr(image);
+): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; bubbles: number }> {
+  const read = await readBubbles(engine, image);
+  if (read) {
+    const messages = read.lines
+      .slice(0, OCR_LINES_MAX)
+      .map((line) => ({ ...line, text: line.text.slice(0, OCR_LINE_TEXT_MAX) }));
+    return { messages, raw: read.raw, bubbles: read.layout.bubbles.length };
+  }
+  return wholePage(engine, image);
+}
+
+async function wholePage(
+  engine: OcrEngine,
+  image: Buffer,
+): Promise<{ messages: TOcrResult; raw: OcrTextLine[]; bubbles: number }> {
+  const prepared: PreparedImage = await prepareForOcr(image);
   const raw = await engine.recognize(prepared.image);
   // Tesseract read the (possibly upscaled) prepared picture; boxes go back to the stored image's pixels.
   const lines = raw.map((line) => ({
@@ -46,7 +64,7 @@ export async function recognizeMessages(
   const messages = groupIntoMessages(lines, prepared.bubbles, prepared.width)
     .slice(0, OCR_LINES_MAX)
     .map((line) => ({ ...line, text: line.text.slice(0, OCR_LINE_TEXT_MAX) }));
-  return { messages, raw, prepared };
+  return { messages, raw, bubbles: prepared.bubbles.length };
 }
 
 export async function readScreenshot(options: {
@@ -75,14 +93,13 @@ export async function readScreenshot(options: {
   });
   const started = performance.now();
   try {
-    const { messages, raw, prepared } = await recognizeMessages(engine, file.data);
+    const { messages, raw, bubbles } = await recognizeMessages(engine, file.data);
     const latencyMs = Math.round(performance.now() - started);
     await handle.succeed({
       response: {
         lines: messages.length,
         rawLines: raw.length,
-        bubbles: prepared.bubbles.length,
-        scale: prepared.scale,
+        bubbles,
       },
       responses: messages.map((message) => ({
         content: message.text,

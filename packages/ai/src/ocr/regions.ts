@@ -202,7 +202,7 @@ const INK_DIFFERENCE = 48;
  * well above the fill than below means light text), not by the fill alone, since a mid-blue bubble
  * is as bright as a grey one. Pixels outside the bubble's shape (corners, outline) turn white.
  */
-function whitenBubble(grey: Buffer, alpha: Buffer, fill: number): Buffer {
+export function whitenBubble(grey: Buffer, alpha: Buffer, fill: number): Buffer {
   let lighter = 0;
   let darker = 0;
   for (let index = 0; index < grey.length; index++) {

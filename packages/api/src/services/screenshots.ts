@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import {
   type AiRuntime,
   announce,
+  crossCheck,
   ImageError,
   type ImageRefusal,
   type NormalisedImage,
@@ -266,14 +267,15 @@ async function readInBackground(
   let reason = OCR_FAILED_REASON;
   try {
     if (!ai.ocr) throw new Error("no OCR engine");
-    const reading = await readScreenshot({
-      engine: ai.ocr,
-      log: ai.log,
-      context: callContext(scope, meta, sessionId),
-      file,
-    });
+    const context = callContext(scope, meta, sessionId);
+    // With a vision model configured it reads the picture at the same time; where the two
+    // disagree the line is flagged. Its failure (logged) leaves the OCR reading as it is.
+    const [reading, turns] = await Promise.all([
+      readScreenshot({ engine: ai.ocr, log: ai.log, context, file }),
+      ai.vision ? ai.vision.read({ file, log: ai.log, context }).catch(() => null) : Promise.resolve(null),
+    ]);
     if (reading.lines.length) {
-      const lines = ZOcrResultSchema.parse(reading.lines);
+      const lines = ZOcrResultSchema.parse(turns ? crossCheck(reading.lines, turns) : reading.lines);
       if (await scope.run((tx) => storeOcrResult(tx, sessionId, lines))) {
         await announce(ai.streams, sessionId, { kind: "status", status: "verifying_ocr", errorReason: null });
       }

@@ -197,6 +197,7 @@ function UploadStep({ session, onSession }: { session: TSessionDto; onSession: (
 function VerifyStep({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
   const trpc = useTRPC();
   const ocr = useQuery(trpc.session.ocr.queryOptions({ id: session.id }));
+  const [picked, setPicked] = useState<{ x: number; y: number; width: number; height: number } | null>(null);
   const confirm = useMutation(
     trpc.session.confirmOcr.mutationOptions({
       onSuccess: ({ session: next, suggestions }) => {
@@ -222,10 +223,30 @@ function VerifyStep({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
       </p>
     );
   }
+  const { imageWidth, imageHeight } = ocr.data;
   return (
     <div className="grid gap-6 py-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-      <ScreenshotImage session={session} className="max-h-[70dvh] justify-self-center" />
+      {/* On a phone the image stays in view above the lines, so a picked line's bubble shows. */}
+      <div className="sticky top-0 z-10 justify-self-center bg-white/90 lg:static dark:bg-slate-950/90">
+        <div className="relative inline-block">
+          <ScreenshotImage session={session} className="max-h-[40dvh] lg:max-h-[70dvh]" />
+          {picked && imageWidth && imageHeight ? (
+            <span
+              aria-hidden="true"
+              data-testid="picked-box"
+              className="pointer-events-none absolute rounded-md border-2 border-amber-500 bg-amber-300/25"
+              style={{
+                left: `${(picked.x / imageWidth) * 100}%`,
+                top: `${(picked.y / imageHeight) * 100}%`,
+                width: `${(picked.width / imageWidth) * 100}%`,
+                height: `${(picked.height / imageHeight) * 100}%`,
+              }}
+            />
+          ) : null}
+        </div>
+      </div>
       <VerificationEditor
+        onPick={(line) => setPicked(line?.box ?? null)}
         lines={ocr.data.lines}
         busy={confirm.isPending}
         error={confirm.isError ? describeAppError(confirm.error).message : null}

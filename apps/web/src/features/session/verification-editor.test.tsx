@@ -97,3 +97,49 @@ describe("linesReducer", () => {
     expect(toEditable([{ id: "x", text: "hm", author: "ai" }])[0]?.author).toBe("contact");
   });
 });
+
+describe("flagged lines, split and merge", () => {
+  const FLAGGED: TOcrLine[] = [
+    { id: "l1", text: "Perfect. See you at seven", author: "contact" },
+    { id: "l2", text: "(emoji or picture)", author: "user", flags: ["unreadable"] },
+    {
+      id: "l3",
+      text: "Great see you there",
+      author: "user",
+      flags: ["vision_text"],
+      alternative: { text: "Great, see you there!" },
+    },
+  ];
+
+  it("marks flagged lines with their reasons and removes them all at once", () => {
+    const onConfirm = vi.fn();
+    render(<VerificationEditor lines={FLAGGED} onConfirm={onConfirm} />);
+    expect(screen.getByText("2 lines need a second look.")).toBeTruthy();
+    expect(screen.getByText("Vision model: “Great, see you there!”")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Remove all flagged" }));
+    fireEvent.click(screen.getByRole("button", { name: "Confirm 1 line" }));
+    expect(onConfirm).toHaveBeenCalledWith([{ id: "l1", text: "Perfect. See you at seven", author: "contact" }]);
+  });
+
+  it("splits a line at a sentence end and merges it back with the next", () => {
+    const onConfirm = vi.fn();
+    render(<VerificationEditor lines={FLAGGED.slice(0, 1)} onConfirm={onConfirm} />);
+    fireEvent.click(screen.getByRole("button", { name: "Split line 1" }));
+    fireEvent.click(screen.getByRole("button", { name: "Confirm 2 lines" }));
+    expect(onConfirm).toHaveBeenLastCalledWith([
+      { id: "l1", text: "Perfect.", author: "contact" },
+      { text: "See you at seven", author: "contact" },
+    ]);
+    fireEvent.click(screen.getByRole("button", { name: "Merge line 1 with the next" }));
+    fireEvent.click(screen.getByRole("button", { name: "Confirm 1 line" }));
+    expect(onConfirm).toHaveBeenLastCalledWith([{ id: "l1", text: "Perfect. See you at seven", author: "contact" }]);
+  });
+
+  it("tells which line was picked, with its box", () => {
+    const onPick = vi.fn();
+    const box = { x: 10, y: 20, width: 100, height: 40 };
+    render(<VerificationEditor lines={[{ ...FLAGGED[0]!, box }]} onConfirm={vi.fn()} onPick={onPick} />);
+    fireEvent.click(screen.getByText("Line 1"));
+    expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ key: "l1", box }));
+  });
+});

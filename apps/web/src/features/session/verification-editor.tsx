@@ -3,7 +3,24 @@
 import { OCR_LINE_TEXT_MAX, type TConfirmedOcrLine, type TOcrLine } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useEffect, useReducer, useRef, useState } from "react";
-import { confirmedLines, type EditableAuthor, linesReducer, toEditable } from "./ocr-lines.ts";
+import {
+  confirmedLines,
+  type EditableAuthor,
+  type EditableLine,
+  linesReducer,
+  splitPoint,
+  toEditable,
+} from "./ocr-lines.ts";
+
+/** What each flag tells the person, in words. */
+const FLAG_TEXT: Record<string, string> = {
+  unreadable: "No text could be read here (an emoji or a picture?)",
+  low_confidence: "Hard to read",
+  author_unsure: "Not sure who wrote it",
+  vision_text: "The vision model read it differently",
+  vision_author: "The vision model thinks the other person wrote it",
+  vision_only: "Only the vision model saw this bubble",
+};
 
 /** Below this the reader was unsure; the line is marked for a second look. */
 const LOW_CONFIDENCE = 0.6;
@@ -14,9 +31,17 @@ export interface VerificationEditorProps {
   busy?: boolean;
   /** A refusal from the server, in words. */
   error?: string | null;
+  /** The line the person is on (tapped or focused), to show its bubble on the image. */
+  onPick?: (line: EditableLine | null) => void;
 }
 
-export function VerificationEditor({ lines: read, onConfirm, busy = false, error = null }: VerificationEditorProps) {
+export function VerificationEditor({
+  lines: read,
+  onConfirm,
+  busy = false,
+  error = null,
+  onPick,
+}: VerificationEditorProps) {
   const [lines, dispatch] = useReducer(linesReducer, read, toEditable);
   const [problem, setProblem] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -32,6 +57,7 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
     setRefocus(null);
   }, [refocus]);
   const added = useRef(0);
+  const flagged = lines.filter((line) => line.flags.length > 0).length;
 
   const confirm = () => {
     const check = confirmedLines(lines);
@@ -53,19 +79,35 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
           Fix any words, say who wrote each bubble, remove what is not part of the chat, and put the lines in order.
         </p>
       </div>
+      {flagged ? (
+        <div className="flex flex-wrap items-center gap-2 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          <span>
+            {flagged} {flagged === 1 ? "line needs" : "lines need"} a second look.
+          </span>
+          <Button size="sm" variant="secondary" className="ml-auto" onClick={() => dispatch({ type: "removeFlagged" })}>
+            Remove all flagged
+          </Button>
+        </div>
+      ) : null}
       <ol ref={listRef} className="flex flex-col gap-2" aria-label="Lines read from the screenshot">
         {lines.map((line, index) => {
           const n = index + 1;
           const unsure = (line.confidence ?? 1) < LOW_CONFIDENCE || (line.authorConfidence ?? 1) < LOW_CONFIDENCE;
+          const isFlagged = line.flags.length > 0;
           return (
             <li
               key={line.key}
               data-line-key={line.key}
               data-author={line.author}
+              data-flagged={isFlagged || undefined}
+              onClick={() => onPick?.(line)}
+              onFocus={() => onPick?.(line)}
               className={`flex flex-col gap-2 rounded-xl border p-2.5 ${
-                line.author === "user"
-                  ? "border-indigo-200 bg-indigo-50/60 dark:border-indigo-900 dark:bg-indigo-950/40"
-                  : "border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
+                isFlagged
+                  ? "border-2 border-amber-400 bg-amber-50/70 dark:border-amber-500 dark:bg-amber-950/40"
+                  : line.author === "user"
+                    ? "border-indigo-200 bg-indigo-50/60 dark:border-indigo-900 dark:bg-indigo-950/40"
+                    : "border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
               }`}
             >
               <div className="flex flex-wrap items-center gap-2">
@@ -84,7 +126,7 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                   <option value="user">Me</option>
                   <option value="contact">Them</option>
                 </select>
-                {unsure ? (
+                {unsure && !isFlagged ? (
                   <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
                     Check this
                   </span>
@@ -119,6 +161,30 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                   <Button
                     size="sm"
                     variant="ghost"
+                    aria-label={`Split line ${n}`}
+                    disabled={!line.text.trim().includes(" ")}
+                    onClick={() => {
+                      const field = document.getElementById(`text-${line.key}`) as HTMLTextAreaElement | null;
+                      const caret = field?.selectionStart ?? 0;
+                      const at = caret > 0 && caret < line.text.length ? caret : splitPoint(line.text);
+                      added.current += 1;
+                      dispatch({ type: "split", key: line.key, at, newKey: `split-${added.current}` });
+                    }}
+                  >
+                    Split
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Merge line ${n} with the next`}
+                    disabled={index === lines.length - 1}
+                    onClick={() => dispatch({ type: "merge", key: line.key })}
+                  >
+                    Merge ↓
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="ghost"
                     aria-label={`Remove line ${n}`}
                     onClick={() => dispatch({ type: "remove", key: line.key })}
                   >
@@ -126,6 +192,14 @@ export function VerificationEditor({ lines: read, onConfirm, busy = false, error
                   </Button>
                 </div>
               </div>
+              {isFlagged ? (
+                <ul className="flex flex-col gap-0.5 text-xs text-amber-900 dark:text-amber-200">
+                  {line.flags.map((flag) => (
+                    <li key={flag}>⚑ {FLAG_TEXT[flag] ?? flag}</li>
+                  ))}
+                  {line.alternative?.text ? <li>Vision model: “{line.alternative.text}”</li> : null}
+                </ul>
+              ) : null}
               <label className="sr-only" htmlFor={`text-${line.key}`}>
                 Text of line {n}
               </label>
