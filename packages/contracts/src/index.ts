@@ -15,3 +15,5 @@ export * from "./interactions.ts";
 export * from "./screenshots.ts";
 export * from "./admin.ts";
 export * from "./jobs.ts";
+export * from "./mail.ts";
+export * from "./accounts.ts";

@@ -12,3 +12,4 @@ export * from "./ai-interactions/index.ts";
 export * from "./ai-rollups.ts";
 export * from "./admin.ts";
 export * from "./uploads.ts";
+export * from "./mail.ts";

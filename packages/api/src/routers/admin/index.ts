@@ -5,6 +5,7 @@ import { adminAuditRouter, adminDataRouter } from "./data.ts";
 import { adminInteractionsRouter } from "./interactions.ts";
 import { adminJobsRouter } from "./jobs.ts";
 import { adminKnowledgeRouter } from "./knowledge.ts";
+import { adminMailRouter } from "./mail.ts";
 import { adminSessionsRouter } from "./sessions.ts";
 import { adminUsersRouter } from "./users.ts";
 
@@ -18,4 +19,5 @@ export const adminRouter = router({
   data: adminDataRouter,
   audit: adminAuditRouter,
   jobs: adminJobsRouter,
+  mail: adminMailRouter,
 });
