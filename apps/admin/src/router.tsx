@@ -84,6 +84,12 @@ const dataRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/data.tsx"), "DataPage"),
 });
 
+const outboxRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "outbox",
+  component: lazyRouteComponent(() => import("./pages/outbox.tsx"), "OutboxPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   overviewRoute,
   interactionsRoute,
@@ -96,6 +102,7 @@ const routeTree = rootRoute.addChildren([
   charactersRoute,
   jobsRoute,
   dataRoute,
+  outboxRoute,
 ]);
 
 export const router = createRouter({

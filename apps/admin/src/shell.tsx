@@ -16,6 +16,7 @@ const NAV = [
   { to: "/characters", label: "Characters" },
   { to: "/jobs", label: "Jobs" },
   { to: "/data", label: "Data & audit" },
+  { to: "/outbox", label: "Mail outbox" },
 ] as const;
 
 /** The admin the gate let in; the frame is the router's root, so it reads them from here. */

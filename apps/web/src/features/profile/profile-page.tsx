@@ -11,6 +11,7 @@ import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { signOut } from "../auth/auth-client.ts";
 import { rememberDeletedAccount } from "../auth/farewell.ts";
+import { ChangePasswordSection } from "./change-password.tsx";
 import { DeleteAccountDialog } from "./delete-account-dialog.tsx";
 
 export function ProfilePage() {
@@ -126,6 +127,8 @@ function Profile({ me }: { me: TUserDto }) {
           </div>
         </form>
       </section>
+
+      <ChangePasswordSection />
 
       <section
         aria-labelledby="profile-session"
