@@ -66,7 +66,7 @@ describe("loadConfig", () => {
     [{ TRUSTED_ORIGINS: "https://ok.example.com, not a url" }, "TRUSTED_ORIGINS"],
     [{ SMTP_URL: "https://mail.example.com" }, "SMTP_URL"],
     [{ SIGN_IN_LOCKOUT_SECONDS: "0" }, "SIGN_IN_LOCKOUT_SECONDS"],
-    [{ PASSWORD_RESET_EXPIRES_SECONDS: "10" }, "PASSWORD_RESET_EXPIRES_SECONDS"],
+    [{ PASSWORD_RESET_EXPIRES_SECONDS: "0" }, "PASSWORD_RESET_EXPIRES_SECONDS"],
     [{ OPENAI_BASE_URL: "ftp://example.com/v1" }, "OPENAI_BASE_URL"],
     [{ OPENAI_API_KEY: "k", OPENAI_EMBEDDING_MODEL: "e" }, "OPENAI_CHAT_MODEL"],
     [{ AI_RETRY_ATTEMPTS: "0" }, "AI_RETRY_ATTEMPTS"],

@@ -130,7 +130,7 @@ export const ZAuthConfigSchema = z
     /** How long an account stays locked after too many failed sign-ins (and the window they are counted in). */
     SIGN_IN_LOCKOUT_SECONDS: wholeNumber(1, 86_400).default(15 * 60),
     /** How long a password reset link works (it works once). */
-    PASSWORD_RESET_EXPIRES_SECONDS: wholeNumber(60, 7 * 86_400).default(60 * 60),
+    PASSWORD_RESET_EXPIRES_SECONDS: wholeNumber(1, 7 * 86_400).default(60 * 60),
   })
   .transform((env) => ({
     secret: env.BETTER_AUTH_SECRET,
