@@ -25,9 +25,9 @@ const SENTIMENT: Record<TMessageSentiment, { label: string; className: string }>
   negative: { label: "Negative", className: "bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-300" },
 };
 
-/** A pressed reaction looks pressed: filled, with a check, not just a changed word. */
+/** A pressed reaction looks pressed (filled in the accent colour), not just a changed word. */
 const PRESSED =
-  "aria-pressed:border-indigo-700 aria-pressed:bg-indigo-700 aria-pressed:text-white aria-pressed:before:content-['✓'] aria-pressed:hover:bg-indigo-600 dark:aria-pressed:border-indigo-300 dark:aria-pressed:bg-indigo-300 dark:aria-pressed:text-slate-950 dark:aria-pressed:hover:bg-indigo-200";
+  "aria-pressed:border-indigo-700 aria-pressed:bg-indigo-700 aria-pressed:text-white aria-pressed:hover:bg-indigo-600 dark:aria-pressed:border-indigo-300 dark:aria-pressed:bg-indigo-300 dark:aria-pressed:text-slate-950 dark:aria-pressed:hover:bg-indigo-200";
 
 const defaultCopy = (text: string) => navigator.clipboard.writeText(text);
 
