@@ -72,7 +72,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await audit(
         page,
         `${baseUrl}/characters/${character!.id}`,
-        (p) => p.locator("h1").first().waitFor({ timeout: 30_000 }),
+        (p) => p.getByRole("heading").first().waitFor({ timeout: 30_000 }),
         found,
       );
       await audit(

@@ -401,7 +401,7 @@ function Breakdown({
                   <td className="py-1 pr-2 text-right tabular-nums">{formatCount(entry.count)}</td>
                   <td className="py-1 pr-2 text-right tabular-nums">
                     {formatCount(entry.errors)}{" "}
-                    <span className="text-xs text-slate-500">({formatRate(entry.errorRate)})</span>
+                    <span className="text-xs text-slate-500 dark:text-slate-400">({formatRate(entry.errorRate)})</span>
                   </td>
                   <td className="py-1 text-right tabular-nums">{formatMs(entry.latencyMs.p95)}</td>
                 </tr>
