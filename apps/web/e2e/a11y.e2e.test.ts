@@ -71,7 +71,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await audit(page, `${baseUrl}/`, heading(/^Hello, /), found);
       await audit(
         page,
-        `${baseUrl}/characters/${character!.id}`,
+        `${baseUrl}/characters/${character!.slug}`,
         (p) => p.getByRole("heading").first().waitFor({ timeout: 30_000 }),
         found,
       );
