@@ -90,6 +90,12 @@ const modelsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/models.tsx"), "ModelsPage"),
 });
 
+const outboxRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "outbox",
+  component: lazyRouteComponent(() => import("./pages/outbox.tsx"), "OutboxPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   overviewRoute,
   interactionsRoute,
@@ -103,6 +109,7 @@ const routeTree = rootRoute.addChildren([
   jobsRoute,
   dataRoute,
   modelsRoute,
+  outboxRoute,
 ]);
 
 export const router = createRouter({

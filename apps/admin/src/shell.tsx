@@ -17,6 +17,7 @@ const NAV = [
   { to: "/jobs", label: "Jobs" },
   { to: "/models", label: "Models & costs" },
   { to: "/data", label: "Data & audit" },
+  { to: "/outbox", label: "Mail outbox" },
 ] as const;
 
 /** The admin the gate let in; the frame is the router's root, so it reads them from here. */

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AiConfigError, aiConfigFrom } from "@lockstep/ai";
-import { createAuth, storageFromConfig } from "@lockstep/api";
+import { createAuth, createMailer, storageFromConfig } from "@lockstep/api";
 import { ConfigError, loadConfig } from "@lockstep/config";
 import {
   appliedMigrations,
@@ -81,6 +81,14 @@ async function main(): Promise<void> {
     baseURL: publicUrl ?? listenURL(env.host, env.port),
     trustedOrigins,
     redis,
+    lockoutSeconds: config.auth.lockoutSeconds,
+    resetExpiresSeconds: config.auth.resetExpiresSeconds,
+    mailer: createMailer({
+      db,
+      smtpUrl: config.auth.smtpUrl,
+      from: config.auth.mailFrom,
+      log: (line) => console.log(line),
+    }),
   });
   // The durable queue lives in the same database; the cron pass and upkeep run where jobs are worked.
   const worker = env.role !== "web";

@@ -65,6 +65,23 @@ const signUpRoute = createRoute({
   component: lazyRouteComponent(() => import("./features/auth/sign-up-page.tsx"), "SignUpPage"),
 });
 
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/forgot-password",
+  component: lazyRouteComponent(() => import("./features/auth/forgot-password-page.tsx"), "ForgotPasswordPage"),
+});
+
+// Open signed in or out: a reset link may be opened in a browser where someone is signed in.
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  validateSearch: (search: Record<string, unknown>): { token?: string; error?: string } => ({
+    ...(typeof search.token === "string" && search.token ? { token: search.token } : {}),
+    ...(typeof search.error === "string" && search.error ? { error: search.error } : {}),
+  }),
+  component: lazyRouteComponent(() => import("./features/auth/reset-password-page.tsx"), "ResetPasswordPage"),
+});
+
 const statusRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/status",
@@ -147,6 +164,8 @@ const trashRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   statusRoute,
   appRoute.addChildren([
     homeRoute,

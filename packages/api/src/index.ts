@@ -9,7 +9,15 @@ export {
   type ServerInfo,
   type SessionUser,
 } from "./context.ts";
-export { type Auth, type AuthConfig, CLIENT_IP_HEADER, createAuth, resolveSessionUser } from "./auth/auth.ts";
+export {
+  type Auth,
+  type AuthConfig,
+  CLIENT_IP_HEADER,
+  createAuth,
+  RESET_PASSWORD_PAGE,
+  resolveSessionUser,
+} from "./auth/auth.ts";
+export { createMailer, type Mailer, type MailMessage } from "./auth/mail.ts";
 export { SESSION_CACHE_TTL_MS, SessionCache } from "./auth/session-cache.ts";
 export { AppError } from "./errors.ts";
 export { BackgroundTasks, backgroundTasks } from "./services/ai-flows.ts";

@@ -20,7 +20,15 @@ describe("loadConfig", () => {
     expect(config.server.seedOnStart).toBeUndefined();
     expect(config.server.trustProxy).toBeUndefined();
     expect(config.database).toEqual({ url: undefined, dataDir: undefined, poolMax: 10 });
-    expect(config.auth).toEqual({ secret: undefined, publicUrl: undefined, trustedOrigins: [] });
+    expect(config.auth).toEqual({
+      secret: undefined,
+      publicUrl: undefined,
+      trustedOrigins: [],
+      smtpUrl: undefined,
+      mailFrom: "Lockstep <no-reply@lockstep.local>",
+      lockoutSeconds: 900,
+      resetExpiresSeconds: 3600,
+    });
     expect(config.ai).toEqual({ kind: "builtin" });
     expect(config.aiLog).toEqual({ masking: true, retentionDays: 90 });
     expect(config.ocr).toEqual({ workers: undefined, visionModel: null });
@@ -56,6 +64,9 @@ describe("loadConfig", () => {
     [{ BETTER_AUTH_SECRET: "short" }, "BETTER_AUTH_SECRET"],
     [{ PUBLIC_URL: "chat.example.com" }, "PUBLIC_URL"],
     [{ TRUSTED_ORIGINS: "https://ok.example.com, not a url" }, "TRUSTED_ORIGINS"],
+    [{ SMTP_URL: "https://mail.example.com" }, "SMTP_URL"],
+    [{ SIGN_IN_LOCKOUT_SECONDS: "0" }, "SIGN_IN_LOCKOUT_SECONDS"],
+    [{ PASSWORD_RESET_EXPIRES_SECONDS: "0" }, "PASSWORD_RESET_EXPIRES_SECONDS"],
     [{ OPENAI_BASE_URL: "ftp://example.com/v1" }, "OPENAI_BASE_URL"],
     [{ OPENAI_API_KEY: "k", OPENAI_EMBEDDING_MODEL: "e" }, "OPENAI_CHAT_MODEL"],
     [{ AI_RETRY_ATTEMPTS: "0" }, "AI_RETRY_ATTEMPTS"],
@@ -140,18 +151,26 @@ describe("each group", () => {
     );
   });
 
-  it("auth: secret, public URL and trusted origins", () => {
+  it("auth: secret, public URL, trusted origins, mail and the sign-in lock", () => {
     const secret = "x".repeat(32);
     expect(
       loadConfig({
         BETTER_AUTH_SECRET: secret,
         PUBLIC_URL: "https://chat.example.com",
         TRUSTED_ORIGINS: "https://a.example.com, https://b.example.com",
+        SMTP_URL: "smtps://user:pw@mail.example.com:465",
+        MAIL_FROM: "Coach <coach@example.com>",
+        SIGN_IN_LOCKOUT_SECONDS: "30",
+        PASSWORD_RESET_EXPIRES_SECONDS: "600",
       }).auth,
     ).toEqual({
       secret,
       publicUrl: "https://chat.example.com",
       trustedOrigins: ["https://a.example.com", "https://b.example.com"],
+      smtpUrl: "smtps://user:pw@mail.example.com:465",
+      mailFrom: "Coach <coach@example.com>",
+      lockoutSeconds: 30,
+      resetExpiresSeconds: 600,
     });
   });
 

@@ -116,12 +116,33 @@ export const ZAuthConfigSchema = z
       .optional()
       .transform(commaList)
       .pipe(z.array(z.url({ error: "each origin must be a URL like https://app.example.com" }))),
+    /** Where e-mail (password reset links) goes: smtp(s)://user:pass@host:port. Unset: the log and the admin's outbox. */
+    SMTP_URL: z
+      .string()
+      .trim()
+      .pipe(
+        z.url({
+          protocol: /^smtps?$/,
+          error: "must be an smtp(s) URL, e.g. smtps://user:password@mail.example.com:465",
+        }),
+      )
+      .optional(),
+    /** The From address of that e-mail. */
+    MAIL_FROM: text.default("Lockstep <no-reply@lockstep.local>"),
+    /** How long an account stays locked after too many failed sign-ins (and the window they are counted in). */
+    SIGN_IN_LOCKOUT_SECONDS: wholeNumber(1, 86_400).default(15 * 60),
+    /** How long a password reset link works (it works once). */
+    PASSWORD_RESET_EXPIRES_SECONDS: wholeNumber(1, 7 * 86_400).default(60 * 60),
   })
   .transform((env) => ({
     secret: env.BETTER_AUTH_SECRET,
     providerKeySecret: env.PROVIDER_KEY_SECRET,
     publicUrl: env.PUBLIC_URL,
     trustedOrigins: env.TRUSTED_ORIGINS,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    lockoutSeconds: env.SIGN_IN_LOCKOUT_SECONDS,
+    resetExpiresSeconds: env.PASSWORD_RESET_EXPIRES_SECONDS,
   }));
 
 const ZAiEnvSchema = z.object({

@@ -18,3 +18,5 @@ export * from "./admin.ts";
 export * from "./jobs.ts";
 export * from "./search.ts";
 export * from "./models.ts";
+export * from "./mail.ts";
+export * from "./accounts.ts";

@@ -4,3 +4,4 @@
 export * from "./server.ts";
 export * from "./browser.ts";
 export * from "./transfer.ts";
+export * from "./axe.ts";

@@ -1,10 +1,12 @@
 // A labelled text input with its hint and error tied to it (aria-describedby), so the error is read with the field.
-import { type InputHTMLAttributes, useId } from "react";
+import { type InputHTMLAttributes, type Ref, useId } from "react";
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   label: string;
   hint?: string;
   error?: string | null | undefined;
+  /** The input itself, for moving focus to a field to fix. */
+  ref?: Ref<HTMLInputElement>;
 }
 
 export function TextField({ label, hint, error, className = "", ...rest }: TextFieldProps) {

@@ -66,7 +66,7 @@ export function JobsPage() {
         title="Jobs"
         description="The durable work queue: replies, screenshot reads and analyses waiting, running, done or failed. Retry a failed job or cancel one that has not finished."
         actions={
-          <p className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400" role="status">
+          <p className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400" role="status">
             <span
               aria-hidden="true"
               className={`size-2 rounded-full ${counts.isFetching ? "animate-pulse bg-indigo-500" : "bg-emerald-500"}`}
@@ -188,7 +188,7 @@ function JobTable({ search }: { search: JobSearch }) {
           <span className="block min-w-0">
             <span className="block font-medium">{row.original.kind ?? "–"}</span>
             <span className="block text-xs text-slate-500 dark:text-slate-400">{row.original.queue}</span>
-            <span className="block font-mono text-[11px] text-slate-400" title={row.original.id}>
+            <span className="block font-mono text-[11px] text-slate-600 dark:text-slate-400" title={row.original.id}>
               {row.original.id.slice(0, 8)}
             </span>
           </span>

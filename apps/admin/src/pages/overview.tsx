@@ -334,7 +334,8 @@ function ChartCard({
     <Card title={title}>
       <div className="grid gap-3 sm:grid-cols-[1fr_9rem]">
         {/* The chart is a picture of the numbers beside it, which are what screen readers get. */}
-        <div className="h-56 min-w-0 text-slate-500 dark:text-slate-400" aria-hidden="true">
+        {/* inert as well: the chart library makes its drawing focusable, and hidden things must not take focus. */}
+        <div className="h-56 min-w-0 text-slate-500 dark:text-slate-400" aria-hidden="true" inert>
           <ResponsiveContainer width="100%" height="100%">
             {children}
           </ResponsiveContainer>
@@ -402,7 +403,7 @@ function Breakdown({
                   <td className="py-1 pr-2 text-right tabular-nums">{formatCount(entry.count)}</td>
                   <td className="py-1 pr-2 text-right tabular-nums">
                     {formatCount(entry.errors)}{" "}
-                    <span className="text-xs text-slate-500">({formatRate(entry.errorRate)})</span>
+                    <span className="text-xs text-slate-500 dark:text-slate-400">({formatRate(entry.errorRate)})</span>
                   </td>
                   <td className="py-1 text-right tabular-nums">{formatMs(entry.latencyMs.p95)}</td>
                 </tr>

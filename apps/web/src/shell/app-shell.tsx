@@ -1,10 +1,25 @@
 // The signed-in frame: a header, the sessions sidebar (a drawer under 768 px), and the page.
 import { useQuery } from "@tanstack/react-query";
 import { Link, Outlet, useRouterState } from "@tanstack/react-router";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { SessionsSidebar } from "../features/sidebar/sessions-sidebar.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { Logo } from "./logo.tsx";
+import { ShortcutsDialog, useGlobalShortcuts } from "./shortcuts.tsx";
+import { ThemeSwitch } from "./theme.tsx";
+
+/** The sidebar's controls the shortcuts reach (by id, with a fallback to what the sidebar shows). */
+function sidebarControl(which: "new-session" | "session-search"): HTMLElement | null {
+  const byId = document.getElementById(which);
+  if (byId) return byId;
+  const sidebar = document.getElementById("sessions-sidebar");
+  if (which === "session-search") return sidebar?.querySelector<HTMLElement>("input[type=search]") ?? null;
+  return (
+    [...(sidebar?.querySelectorAll<HTMLElement>("button") ?? [])].find((button) =>
+      /new session/i.test(button.textContent ?? ""),
+    ) ?? null
+  );
+}
 
 export function AppShell() {
   const trpc = useTRPC();
@@ -13,6 +28,26 @@ export function AppShell() {
   const toggleRef = useRef<HTMLButtonElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
+
+  const [helpOpen, setHelpOpen] = useState(false);
+  const shortcuts = useMemo(() => {
+    // On a phone the sidebar is a closed drawer: open it, then reach into it once it has rendered.
+    const reach = (which: "new-session" | "session-search", act: (element: HTMLElement) => void) => {
+      const now = sidebarControl(which);
+      if (now && now.getClientRects().length > 0) return act(now);
+      setDrawerOpen(true);
+      requestAnimationFrame(() => {
+        const later = sidebarControl(which);
+        if (later) act(later);
+      });
+    };
+    return {
+      newSession: () => reach("new-session", (element) => element.click()),
+      search: () => reach("session-search", (element) => element.focus()),
+      showHelp: () => setHelpOpen(true),
+    };
+  }, []);
+  useGlobalShortcuts(shortcuts);
 
   // Following a link from the drawer means the person is done with it.
   useEffect(() => setDrawerOpen(false), [pathname]);
@@ -69,6 +104,17 @@ export function AppShell() {
           <span className="text-base font-semibold tracking-tight">Lockstep</span>
         </Link>
         <div className="ml-auto flex min-w-0 items-center gap-1">
+          <ThemeSwitch className="hidden sm:flex" />
+          <button
+            type="button"
+            aria-label="Keyboard shortcuts"
+            aria-keyshortcuts="Shift+?"
+            title="Keyboard shortcuts (?)"
+            onClick={() => setHelpOpen(true)}
+            className="hidden size-9 items-center justify-center rounded-lg text-sm font-semibold text-slate-700 hover:bg-slate-100 sm:inline-flex dark:text-slate-200 dark:hover:bg-slate-800"
+          >
+            ?
+          </button>
           <Link
             to="/profile"
             className="flex min-w-0 items-center gap-2 rounded-lg px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-200 dark:hover:bg-slate-800"
@@ -109,6 +155,7 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Accounts with Better Auth: email and password (argon2id), sessions in the auth_sessions table,
 // origin checks, and a refusal to open a session for a disabled account. The HTTP host mounts
 // its handler at /api/auth/*; the tRPC context reads the session through `resolveSessionUser`.
+import { waitInWords } from "@lockstep/contracts";
 import { type Database, hashPassword, isAccountDisabled, verifyPassword } from "@lockstep/db";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
@@ -8,6 +9,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SessionUser } from "../context.ts";
+import type { Mailer } from "./mail.ts";
 
 /** The header the host sets from the client address it trusts; a client's own value is dropped. */
 export const CLIENT_IP_HEADER = "x-lockstep-client-ip";
@@ -22,8 +24,14 @@ export interface AuthConfig {
   trustedOrigins: string[];
   /** Per-IP limit on sign-in and sign-up attempts per minute. */
   ipAttemptsPerMinute?: number;
-  /** Failed sign-ins one account may take per 15 minutes before it is locked for the rest. */
+  /** Failed sign-ins one account may take per lockout window before it is locked for the rest of it. */
   accountFailuresPer15Minutes?: number;
+  /** The window failed sign-ins are counted in, and so the longest a lock lasts (default 15 minutes). */
+  lockoutSeconds?: number;
+  /** How long a password reset link works (default one hour); it works once. */
+  resetExpiresSeconds?: number;
+  /** Sends the reset links; without one, asking for a reset is refused as not enabled. */
+  mailer?: Mailer | undefined;
   /**
    * Where failed sign-ins are counted when several processes serve the app (each would count its
    * own otherwise). Without it they are counted in this process, enough for the embedded mode.
@@ -32,6 +40,8 @@ export interface AuthConfig {
 }
 
 const ACCOUNT_WINDOW_SECONDS = 15 * 60;
+/** The page of the chat app a reset link lands on (with ?token=, or ?error=INVALID_TOKEN). */
+export const RESET_PASSWORD_PAGE = "/reset-password";
 
 export type Auth = ReturnType<typeof createAuth>;
 
@@ -41,7 +51,10 @@ export function createAuth(config: AuthConfig) {
   // Guessing one account's password from many addresses is stopped per account; the per-IP
   // rule below stops one address trying many accounts. Only failures count against an account,
   // so its owner is not locked out by their own successful sign-ins.
-  const accountBudget = { points: config.accountFailuresPer15Minutes ?? 5, duration: ACCOUNT_WINDOW_SECONDS };
+  const accountBudget = {
+    points: config.accountFailuresPer15Minutes ?? 5,
+    duration: config.lockoutSeconds ?? ACCOUNT_WINDOW_SECONDS,
+  };
   const accountFailures = config.redis
     ? new RateLimiterRedis({ ...accountBudget, storeClient: config.redis, keyPrefix: "lockstep:sign-in-failures" })
     : new RateLimiterMemory(accountBudget);
@@ -72,6 +85,29 @@ export function createAuth(config: AuthConfig) {
         hash: hashPassword,
         verify: ({ hash, password }) => verifyPassword(hash, password),
       },
+      resetPasswordTokenExpiresIn: config.resetExpiresSeconds ?? 60 * 60,
+      // Whoever held the old password (or a stolen session) is signed out everywhere by a reset.
+      revokeSessionsOnPasswordReset: true,
+      ...(config.mailer
+        ? {
+            sendResetPassword: async ({ user, url }: { user: { email: string; name: string }; url: string }) => {
+              const minutes = Math.round((config.resetExpiresSeconds ?? 60 * 60) / 60);
+              await config.mailer?.send({
+                to: user.email,
+                subject: "Reset your Lockstep password",
+                text: [
+                  `Hello ${user.name},`,
+                  "",
+                  "Someone (we hope you) asked to reset the password of your Lockstep account. Open this link to choose a new one:",
+                  "",
+                  url,
+                  "",
+                  `The link works once and for ${minutes} minutes. If you did not ask, ignore this message: your password stays as it is.`,
+                ].join("\n"),
+              });
+            },
+          }
+        : {}),
     },
     user: {
       modelName: "user",
@@ -120,10 +156,17 @@ export function createAuth(config: AuthConfig) {
         if (!key) return;
         const state = await accountFailures.get(key);
         if (state && state.remainingPoints <= 0) {
-          throw new APIError("TOO_MANY_REQUESTS", {
-            message: "Too many failed sign-ins for this account. Try again later.",
-            code: "TOO_MANY_ATTEMPTS",
-          });
+          // The person is told how long, so they neither hammer the form nor give up for good.
+          const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+          throw new APIError(
+            "TOO_MANY_REQUESTS",
+            {
+              message: `Too many failed sign-ins for this account. Try again in ${waitInWords(retryAfterSeconds)}.`,
+              code: "TOO_MANY_ATTEMPTS",
+              retryAfterSeconds,
+            },
+            { "Retry-After": String(retryAfterSeconds) },
+          );
         }
       }),
       after: createAuthMiddleware(async (ctx) => {

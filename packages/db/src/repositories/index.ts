@@ -15,3 +15,4 @@ export * from "./admin.ts";
 export * from "./uploads.ts";
 export * from "./search.ts";
 export * from "./models/index.ts";
+export * from "./mail.ts";

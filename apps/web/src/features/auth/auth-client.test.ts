@@ -20,6 +20,17 @@ describe("describeAuthFailure", () => {
     expect(describeAuthFailure(429, { code: "TOO_MANY_ATTEMPTS" }).message).toMatch(
       /Too many failed sign-ins for this account/,
     );
+    expect(describeAuthFailure(429, { code: "TOO_MANY_ATTEMPTS", retryAfterSeconds: 840 }).message).toBe(
+      "Too many failed sign-ins for this account. Try again in 14 minutes.",
+    );
+    expect(describeAuthFailure(429, { code: "TOO_MANY_ATTEMPTS" }, 75).message).toMatch(
+      /Try again in 1 minute 15 seconds\.$/,
+    );
+  });
+
+  it("says which password was wrong when changing it, and when a reset link is spent", () => {
+    expect(describeAuthFailure(400, { code: "INVALID_PASSWORD" })).toMatchObject({ field: "currentPassword" });
+    expect(describeAuthFailure(400, { code: "INVALID_TOKEN" }).message).toMatch(/expired or was already used/);
   });
 
   it("puts password rules on the password field and hides server faults behind a plain sentence", () => {

@@ -79,6 +79,11 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        <p className="-mt-2 text-sm">
+          <Link to="/forgot-password" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            Forgot your password?
+          </Link>
+        </p>
         {error && (
           <p
             role="alert"

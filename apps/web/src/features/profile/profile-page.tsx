@@ -11,6 +11,8 @@ import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { signOut } from "../auth/auth-client.ts";
 import { rememberDeletedAccount } from "../auth/farewell.ts";
+import { ThemeSwitch } from "../../shell/theme.tsx";
+import { ChangePasswordSection } from "./change-password.tsx";
 import { DeleteAccountDialog } from "./delete-account-dialog.tsx";
 import { UsagePanel } from "./usage-panel.tsx";
 
@@ -129,6 +131,21 @@ function Profile({ me }: { me: TUserDto }) {
       </section>
 
       <UsagePanel />
+
+      <ChangePasswordSection />
+
+      <section
+        aria-labelledby="profile-appearance"
+        className="mt-6 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+      >
+        <h2 id="profile-appearance" className="text-lg font-semibold">
+          Appearance
+        </h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Follow the system&apos;s light or dark setting, or choose one; kept on this device.
+        </p>
+        <ThemeSwitch className="mt-3" showLabel />
+      </section>
 
       <section
         aria-labelledby="profile-session"

@@ -4,7 +4,7 @@
 import { SESSION_STATUS_LABELS, type TMessageDto, type TSessionDto, type TSessionStatus } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTRPC, useTRPCClient } from "@lockstep/ui/trpc";
 import { Composer } from "./composer.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
@@ -16,6 +16,8 @@ import { useSessionStream } from "./session-stream.ts";
 import { type StatusAction, StatusActions, statusActionsFor } from "./status-actions.tsx";
 import { ScreenshotFlow, screenshotStepActive } from "./screenshot-flow.tsx";
 import { StreamTail } from "./stream-tail.ts";
+import { BuiltinCoachNotice } from "./builtin-coach-notice.tsx";
+import { useFocusOnOpen, useFocusSuggestions } from "./session-focus.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
 
@@ -116,6 +118,8 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
     return outbox.filter((entry) => !known.has(entry.id));
   }, [messages, outbox]);
 
+  const sectionRef = useRef<HTMLElement>(null);
+  const focusSuggestions = useFocusSuggestions(sectionRef);
   // One reply at a time: while one is owed, streaming or being sent for, the composer waits, Get
   // suggestions waits (its cards would land above the reply), and Stop is offered.
   const tailActive = useSyncExternalStore(tail.subscribe, () => tail.getSnapshot().entries.length > 0);
@@ -161,6 +165,7 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
       onSuccess: ({ session: next, suggestions }) => {
         afterSession(next);
         upsert(suggestions);
+        focusSuggestions(suggestions.map((suggestion) => suggestion.id));
       },
     }),
   );
@@ -190,16 +195,23 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
   const actions = statusActionsFor(session.status, session.type, messages.length > 0, session.endedAt !== null);
   const busy =
     analyze.isPending || transition.isPending || end.isPending || session.status === "analysis_in_progress" || replying;
+  useFocusOnOpen(sectionRef, !history.isPending);
+  const builtInAnswered = messages.some((message) => message.author === "ai" && message.builtIn);
 
   return (
     <section
+      ref={sectionRef}
       aria-labelledby="session-title"
       className="flex h-full min-h-0 flex-col"
       data-session-status={session.status}
     >
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 px-3 py-3 sm:px-6 dark:border-slate-800">
         <div className="mr-auto min-w-0">
-          <h1 id="session-title" className="truncate text-lg font-semibold text-slate-900 dark:text-slate-100">
+          <h1
+            id="session-title"
+            tabIndex={-1}
+            className="truncate text-lg font-semibold text-slate-900 dark:text-slate-100"
+          >
             {session.name ?? (session.type === "screenshot" ? "Screenshot session" : "Text session")}
           </h1>
           <p className="flex flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
@@ -210,6 +222,7 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
         <StatusActions actions={actions} busy={busy} onAction={runAction} />
       </header>
 
+      {builtInAnswered ? <BuiltinCoachNotice /> : null}
       {session.status === "error" && session.errorReason ? (
         <p
           role="alert"

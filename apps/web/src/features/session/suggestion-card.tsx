@@ -26,6 +26,10 @@ const SENTIMENT: Record<TMessageSentiment, { label: string; className: string }>
   negative: { label: "Negative", className: "bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-300" },
 };
 
+/** A pressed reaction looks pressed (filled in the accent colour), not just a changed word. */
+const PRESSED =
+  "aria-pressed:border-indigo-700 aria-pressed:bg-indigo-700 aria-pressed:text-white aria-pressed:hover:bg-indigo-600 dark:aria-pressed:border-indigo-300 dark:aria-pressed:bg-indigo-300 dark:aria-pressed:text-slate-950 dark:aria-pressed:hover:bg-indigo-200";
+
 const defaultCopy = (text: string) => navigator.clipboard.writeText(text);
 
 export const SuggestionCard = memo(function SuggestionCard({
@@ -55,6 +59,8 @@ export const SuggestionCard = memo(function SuggestionCard({
   );
 
   const toggle = (type: "liked" | "disliked" | "pinned", on: boolean) => {
+    // Not disabled while saving (a disabled button drops keyboard focus to the page): ignored instead.
+    if (react.isPending) return;
     setNotice(null);
     react.mutate({ messageId: message.id, type, on });
   };
@@ -78,6 +84,8 @@ export const SuggestionCard = memo(function SuggestionCard({
     <article
       aria-labelledby={titleId}
       data-suggestion-id={message.id}
+      // Focus lands on a new suggestion after "Get suggestions", so it is read out and navigable.
+      tabIndex={-1}
       className="rounded-2xl border border-indigo-100 bg-white p-4 shadow-sm dark:border-indigo-900/60 dark:bg-slate-900"
     >
       <header className="flex flex-wrap items-center gap-2">
@@ -127,8 +135,9 @@ export const SuggestionCard = memo(function SuggestionCard({
           size="sm"
           variant="secondary"
           aria-pressed={message.isLiked}
+          aria-disabled={react.isPending || undefined}
+          className={PRESSED}
           onClick={() => toggle("liked", !message.isLiked)}
-          disabled={react.isPending}
         >
           {message.isLiked ? "Liked" : "Like"}
         </Button>
@@ -136,8 +145,9 @@ export const SuggestionCard = memo(function SuggestionCard({
           size="sm"
           variant="secondary"
           aria-pressed={message.isDisliked}
+          aria-disabled={react.isPending || undefined}
+          className={PRESSED}
           onClick={() => toggle("disliked", !message.isDisliked)}
-          disabled={react.isPending}
         >
           {message.isDisliked ? "Disliked" : "Dislike"}
         </Button>
@@ -145,8 +155,9 @@ export const SuggestionCard = memo(function SuggestionCard({
           size="sm"
           variant="secondary"
           aria-pressed={message.isPinned}
+          aria-disabled={react.isPending || undefined}
+          className={PRESSED}
           onClick={() => toggle("pinned", !message.isPinned)}
-          disabled={react.isPending}
         >
           {message.isPinned ? "Pinned" : "Pin"}
         </Button>

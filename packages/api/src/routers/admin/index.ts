@@ -6,6 +6,7 @@ import { adminInteractionsRouter } from "./interactions.ts";
 import { adminJobsRouter } from "./jobs.ts";
 import { adminKnowledgeRouter } from "./knowledge.ts";
 import { adminModelsRouter, adminPricesRouter, adminUsageRouter } from "./models.ts";
+import { adminMailRouter } from "./mail.ts";
 import { adminSessionsRouter } from "./sessions.ts";
 import { adminUsersRouter } from "./users.ts";
 
@@ -22,4 +23,5 @@ export const adminRouter = router({
   models: adminModelsRouter,
   prices: adminPricesRouter,
   usage: adminUsageRouter,
+  mail: adminMailRouter,
 });
