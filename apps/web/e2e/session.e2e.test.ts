@@ -97,7 +97,7 @@ describe("suggestions", () => {
     await card.getByRole("button", { name: "Like", exact: true }).click();
     await card.getByRole("button", { name: "Liked", exact: true }).waitFor();
 
-    await card.getByRole("button", { name: /Copy to clipboard/ }).click();
+    await card.getByRole("button", { name: "Copy", exact: true }).click();
     await card.getByText("Copied to the clipboard.").waitFor();
     await expect(card.locator("[data-used-count]").textContent()).resolves.toBe("1");
     const copied = await page.evaluate(() => navigator.clipboard.readText());

@@ -46,6 +46,7 @@ export const SuggestionCard = memo(function SuggestionCard({
   const [notice, setNotice] = useState<string | null>(null);
   const analysisId = useId();
   const titleId = useId();
+  const usedId = useId();
 
   const apply = (updated: TMessageDto) => {
     setMessage(updated);
@@ -166,13 +167,18 @@ export const SuggestionCard = memo(function SuggestionCard({
           variant="secondary"
           onClick={() => void copy()}
           disabled={react.isPending}
-          aria-label={`Copy to clipboard, used ${message.usedCount} ${message.usedCount === 1 ? "time" : "times"}`}
+          aria-describedby={usedId}
         >
-          Copy{" "}
-          <span className="rounded bg-slate-100 px-1 text-xs tabular-nums dark:bg-slate-700" data-used-count>
-            {message.usedCount}
-          </span>
+          Copy
         </Button>
+        {/* The count sits beside the button, not in its name, so what a person sees is what a screen reader calls it. */}
+        <span id={usedId} className="self-center text-xs text-slate-600 dark:text-slate-300">
+          used{" "}
+          <span data-used-count className="tabular-nums">
+            {message.usedCount}
+          </span>{" "}
+          {message.usedCount === 1 ? "time" : "times"}
+        </span>
         <Button
           size="sm"
           variant="secondary"
