@@ -70,7 +70,7 @@ describe("collections", () => {
     await saveScreenshot(page, "web-collection");
 
     const label = suggestion.title ?? suggestion.text.slice(0, 40);
-    await page.getByRole("button", { name: `Remove ${label} from this collection` }).click();
+    await page.getByRole("button", { name: `Remove from collection: ${label}` }).click();
     await page.getByText("Nothing saved here yet.", { exact: false }).waitFor();
 
     // Delete the collection, after a confirmation; the suggestion stays in its session.

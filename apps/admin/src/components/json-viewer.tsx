@@ -151,7 +151,7 @@ export function JsonViewer({
         typeof node === "string"
           ? "text-emerald-800 dark:text-emerald-300"
           : node === null
-            ? "text-slate-500"
+            ? "text-slate-500 dark:text-slate-400"
             : "text-sky-800 dark:text-sky-300";
       return (
         <div key={path} className="pl-4" data-json-path={path}>
@@ -182,7 +182,7 @@ export function JsonViewer({
           {keyLabel}
           {openChar}
           {!open && (
-            <span className="text-slate-500">
+            <span className="text-slate-500 dark:text-slate-400">
               {" "}
               {summary} {closeChar}
             </span>
@@ -192,7 +192,7 @@ export function JsonViewer({
         {open && (
           <>
             {entries.map(([k, v]) => renderNode(v, child(path, k), k, depth + 1))}
-            <div className="pl-4 text-slate-500">{closeChar}</div>
+            <div className="pl-4 text-slate-500 dark:text-slate-400">{closeChar}</div>
           </>
         )}
       </div>
@@ -243,7 +243,7 @@ export function JsonViewer({
       </div>
       <div className="max-h-[28rem] overflow-auto p-2 font-mono text-xs leading-5" aria-label={label} role="region">
         {value === null || value === undefined ? (
-          <span className="text-slate-500">null</span>
+          <span className="text-slate-500 dark:text-slate-400">null</span>
         ) : (
           renderNode(value, "", null, 0)
         )}

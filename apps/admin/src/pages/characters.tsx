@@ -157,7 +157,7 @@ function CharacterCard({ character }: { character: TCharacterAdminDto }) {
         <span className="flex flex-wrap items-center gap-2">
           <span aria-hidden="true">{character.avatar && character.avatar.length <= 16 ? character.avatar : "🙂"}</span>
           {character.name}
-          <span className="font-mono text-xs font-normal text-slate-500">{character.slug}</span>
+          <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">{character.slug}</span>
           <Badge tone={character.isActive ? "ok" : "warn"}>{character.isActive ? "active" : "inactive"}</Badge>
         </span>
       }
@@ -185,7 +185,9 @@ function CharacterCard({ character }: { character: TCharacterAdminDto }) {
         <p className="text-sm text-slate-600 dark:text-slate-400">{character.description}</p>
       )}
       <h3 className="mt-4 text-sm font-semibold">Templates</h3>
-      {character.templates.length === 0 && <p className="text-sm text-slate-500">No templates yet.</p>}
+      {character.templates.length === 0 && (
+        <p className="text-sm text-slate-500 dark:text-slate-400">No templates yet.</p>
+      )}
       <ul className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
         {character.templates.map((template) => (
           <TemplateRow key={template.id} template={template} />
@@ -210,7 +212,7 @@ function TemplateRow({ template }: { template: TEpisodeTemplateDto }) {
     <li className="py-2">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium">{template.title}</span>
-        <span className="font-mono text-xs text-slate-500">{template.slug}</span>
+        <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{template.slug}</span>
         <Badge tone={template.isActive ? "ok" : "warn"}>{template.isActive ? "active" : "inactive"}</Badge>
         <span className="ml-auto flex gap-2">
           <Button variant="ghost" size="sm" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>

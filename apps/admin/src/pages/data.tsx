@@ -175,7 +175,7 @@ function Verify() {
         <div className="grid gap-3">
           <p role="status" className="text-sm font-medium">
             {verify.data.ok ? <Badge tone="ok">all checks passed</Badge> : <Badge tone="bad">problems found</Badge>}{" "}
-            <span className="text-slate-500">
+            <span className="text-slate-500 dark:text-slate-400">
               {verify.data.runtime} · {verify.data.location}
             </span>
           </p>
@@ -320,7 +320,7 @@ function AuditRow({ entry }: { entry: TAdminAuditEntry }) {
             <div>
               <p className="mb-1 text-xs font-semibold">Before</p>
               {entry.before === null ? (
-                <p className="text-xs text-slate-500">nothing (created)</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">nothing (created)</p>
               ) : (
                 <JsonViewer value={entry.before} label="before" defaultDepth={1} />
               )}
@@ -328,7 +328,7 @@ function AuditRow({ entry }: { entry: TAdminAuditEntry }) {
             <div>
               <p className="mb-1 text-xs font-semibold">After</p>
               {entry.after === null ? (
-                <p className="text-xs text-slate-500">nothing (deleted)</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">nothing (deleted)</p>
               ) : (
                 <JsonViewer value={entry.after} label="after" defaultDepth={1} />
               )}

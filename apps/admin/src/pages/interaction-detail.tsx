@@ -138,14 +138,14 @@ export function InteractionDetailPage() {
         </Card>
         <Card title="Response">
           {call.response === null ? (
-            <p className="text-sm text-slate-500">No response was stored.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">No response was stored.</p>
           ) : (
             <JsonViewer value={call.response} label="response JSON" />
           )}
         </Card>
         <Card title={`Responses (${call.responses.length})`}>
           {call.responses.length === 0 ? (
-            <p className="text-sm text-slate-500">This call produced no text.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">This call produced no text.</p>
           ) : (
             <ol className="grid gap-3">
               {call.responses.map((response) => (

@@ -60,7 +60,9 @@ export function InteractionGroups({ search }: { search: InteractionSearch }) {
                       {group.promptPreview ?? "(no prompt stored)"}
                       <span className="sr-only"> (open the newest call)</span>
                     </Link>
-                    <span className="font-mono text-[11px] text-slate-500">{group.promptHash.slice(0, 16)}…</span>
+                    <span className="font-mono text-[11px] text-slate-500 dark:text-slate-400">
+                      {group.promptHash.slice(0, 16)}…
+                    </span>
                   </td>
                   <td className="py-2 pr-3 text-right tabular-nums">{formatCount(group.calls)}</td>
                   <td

@@ -384,7 +384,7 @@ function Playground() {
                     <p className="flex flex-wrap items-center gap-2">
                       <Badge tone="info">score {hit.score.toFixed(3)}</Badge>
                       <span className="font-mono text-sm font-semibold">{hit.chunkId}</span>
-                      <span className="text-xs text-slate-500">
+                      <span className="text-xs text-slate-500 dark:text-slate-400">
                         phase {hit.phase ?? "–"} · {hit.goal ?? "–"} · {hit.type ?? "–"}
                       </span>
                     </p>

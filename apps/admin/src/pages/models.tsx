@@ -188,7 +188,7 @@ function ProviderRow({ provider }: { provider: TProvider }) {
           <Badge tone={provider.hasApiKey ? "ok" : "neutral"}>{provider.hasApiKey ? "key saved" : "no key"}</Badge>
         )}
         {!provider.configured && <Badge>seen in the log</Badge>}
-        <span className="font-mono text-xs text-slate-500">{provider.baseUrl ?? ""}</span>
+        <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{provider.baseUrl ?? ""}</span>
       </div>
       <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
         {provider.models.length ? provider.models.join(", ") : "No models listed."}
@@ -331,7 +331,7 @@ function Defaults() {
                 Saved; new calls use them now.
               </span>
             )}
-            <span className="text-xs text-slate-500">
+            <span className="text-xs text-slate-500 dark:text-slate-400">
               {defaults.data.updatedAt ? `Last saved ${formatDateTime(defaults.data.updatedAt)}` : "Never saved."}
             </span>
           </div>
@@ -446,7 +446,7 @@ function Prices() {
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="Prices">
-            <thead className="text-left text-xs text-slate-500">
+            <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
               <tr>
                 <th className="py-1 pr-3">Pattern</th>
                 <th className="pr-3">Input</th>
@@ -603,7 +603,9 @@ function Limits() {
             <li key={limit.id} className="flex flex-wrap items-center gap-2 py-1.5">
               <Badge>{limit.role ? `role ${limit.role}` : `person ${limit.userId}`}</Badge>
               <span>{describeLimit(limit)}</span>
-              <span className="text-xs text-slate-500">warns at {Math.round(limit.softThreshold * 100)}%</span>
+              <span className="text-xs text-slate-500 dark:text-slate-400">
+                warns at {Math.round(limit.softThreshold * 100)}%
+              </span>
               <Button size="sm" variant="secondary" className="ml-auto" onClick={() => remove.mutate({ id: limit.id })}>
                 Remove
               </Button>
@@ -624,7 +626,9 @@ function Limits() {
               <span className="text-slate-600">
                 {alert.period} {alert.metric}: {formatCount(alert.used)} of {formatCount(alert.amount)}
               </span>
-              <span className="ml-auto text-xs text-slate-500">{formatDateTime(alert.createdAt)}</span>
+              <span className="ml-auto text-xs text-slate-500 dark:text-slate-400">
+                {formatDateTime(alert.createdAt)}
+              </span>
             </li>
           ))}
         </ul>

@@ -367,7 +367,7 @@ function Breakdown({
   return (
     <Card title={title}>
       {entries.length === 0 ? (
-        <p className="text-sm text-slate-500">No calls in this range.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No calls in this range.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">

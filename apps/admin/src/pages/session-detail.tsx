@@ -135,7 +135,7 @@ export function SessionDetailPage() {
               onRetry={() => void messages.refetch()}
             />
           ) : items.length === 0 ? (
-            <p className="text-sm text-slate-500">No messages.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">No messages.</p>
           ) : (
             <ol className="flex flex-col gap-2" aria-label="Messages">
               {items.map((message) => (

@@ -80,7 +80,7 @@ export function CostOverview() {
         <Empty>No usage in these days yet (usage is rolled up every 10 minutes).</Empty>
       ) : (
         <div className="grid gap-4 lg:grid-cols-3">
-          <div className="h-56 lg:col-span-2" aria-label="Cost per day">
+          <div className="h-56 lg:col-span-2" role="figure" aria-label="Cost per day">
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={usage.data.byDay}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
@@ -111,11 +111,11 @@ export function CostOverview() {
               <h3 className="mb-1 font-semibold">Top people by cost</h3>
               <ol aria-label="Top people by cost">
                 {usage.data.topUsers.map((u) => (
-                  <li key={u.userId} className="flex justify-between gap-2">
+                  <li key={u.userId} className="flex items-center justify-between gap-2">
                     <Link
                       to="/users/$id"
                       params={{ id: u.userId }}
-                      className="truncate text-indigo-700 dark:text-indigo-300"
+                      className="truncate py-1 text-indigo-700 dark:text-indigo-300"
                     >
                       {u.email ?? u.userId}
                     </Link>
@@ -136,7 +136,7 @@ export function UsageTable({ rows }: { rows: TUsageRow[] }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" aria-label="Usage per day and model">
-        <thead className="text-left text-xs text-slate-500">
+        <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
           <tr>
             <th className="py-1 pr-3">Day</th>
             <th className="pr-3">Model</th>

@@ -140,7 +140,7 @@ export function UserDetailPage() {
       {/* Counts are of ended sessions, as the person's own coach page says ("Sessions ended"). */}
       <Card title="Engagements" className="mt-4">
         {engagements.length === 0 ? (
-          <p className="text-sm text-slate-500">No engagement with any character yet.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">No engagement with any character yet.</p>
         ) : (
           <ul className="divide-y divide-slate-100 dark:divide-slate-800">
             {engagements.map((engagement) => (

@@ -111,7 +111,7 @@ export function UsersPage() {
                       >
                         {user.email}
                       </Link>
-                      <span className="block text-xs text-slate-500">{user.name}</span>
+                      <span className="block text-xs text-slate-500 dark:text-slate-400">{user.name}</span>
                     </td>
                     <td className="py-2 pr-3">
                       <span className="flex flex-wrap gap-1">

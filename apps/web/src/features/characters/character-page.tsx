@@ -96,7 +96,7 @@ export function CharacterPage() {
                     variant="secondary"
                     size="sm"
                     className="mt-3 self-start"
-                    aria-label={`Start: ${template.title}`}
+                    aria-label={`Start this scenario: ${template.title}`}
                     busy={start.isPending && start.variables.episodeTemplateId === template.id}
                     onClick={() => start.mutate({ characterId: c.id, episodeTemplateId: template.id })}
                   >

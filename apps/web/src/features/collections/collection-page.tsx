@@ -124,11 +124,11 @@ function SavedSuggestion({
           to="/sessions/$sessionId"
           params={{ sessionId: message.sessionId }}
           className="inline-flex items-center rounded-lg px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300 dark:hover:bg-indigo-950"
-          aria-label={`Open the session of ${label}`}
+          aria-label={`Open session: ${label}`}
         >
           Open session
         </Link>
-        <Button variant="ghost" size="sm" aria-label={`Remove ${label} from this collection`} onClick={onRemove}>
+        <Button variant="ghost" size="sm" aria-label={`Remove from collection: ${label}`} onClick={onRemove}>
           Remove from collection
         </Button>
       </div>

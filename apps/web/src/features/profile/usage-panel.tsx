@@ -56,19 +56,19 @@ export function UsagePanel() {
         <>
           <dl className="mt-3 grid grid-cols-3 gap-3 text-center">
             <div>
-              <dt className="text-xs text-slate-500">Calls</dt>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Calls</dt>
               <dd className="text-lg font-semibold tabular-nums">{count.format(totals.calls)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-slate-500">Tokens</dt>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Tokens</dt>
               <dd className="text-lg font-semibold tabular-nums">{count.format(totals.tokens)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-slate-500">Cost</dt>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Cost</dt>
               <dd className="text-lg font-semibold tabular-nums">
                 {totals.calls === 0 ? "$0.00" : cost(totals.cost)}
                 {totals.unpriced > 0 && totals.cost !== null && (
-                  <span className="block text-xs font-normal text-slate-500">
+                  <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">
                     + {totals.unpriced} calls with no price
                   </span>
                 )}
@@ -84,7 +84,7 @@ export function UsagePanel() {
                   <li key={`${limit.period}-${limit.metric}`} className="text-sm">
                     <div className="flex justify-between gap-2">
                       <span>{limitText(limit)}</span>
-                      <span className="text-xs text-slate-500">
+                      <span className="text-xs text-slate-500 dark:text-slate-400">
                         resets{" "}
                         {new Date(limit.resetsAt).toLocaleString(undefined, {
                           dateStyle: "medium",

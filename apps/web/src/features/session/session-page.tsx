@@ -264,7 +264,7 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
           </button>
         </div>
       ) : history.isPending ? (
-        <p role="status" className="m-6 text-sm text-slate-500">
+        <p role="status" className="m-6 text-sm text-slate-500 dark:text-slate-400">
           Loading messages…
         </p>
       ) : (

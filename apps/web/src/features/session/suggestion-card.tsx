@@ -226,7 +226,9 @@ function CollectionPicker({ message, onAdded }: { message: TMessageDto; onAdded:
 
   return (
     <div className="mt-3 rounded-xl border border-slate-200 p-3 dark:border-slate-700">
-      {collections.isPending ? <p className="text-sm text-slate-500">Loading collections…</p> : null}
+      {collections.isPending ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">Loading collections…</p>
+      ) : null}
       {collections.isError ? (
         <p className="text-sm text-rose-700 dark:text-rose-300">
           {describeAppError(collections.error).message}{" "}

@@ -98,7 +98,7 @@ export function SessionRow({
           )}
           <span className="truncate text-sm font-medium text-slate-900 dark:text-slate-100">{title}</span>
         </span>
-        <span className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+        <span className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
           <StatusBadge status={session.status} />
           <span>{SESSION_TYPE_LABELS[session.type]}</span>
           {session.endedAt !== null && <span>· Ended</span>}
