@@ -44,13 +44,16 @@ async function replyStateOf(id: string) {
 describe("reply-sweep", () => {
   it("fails an old owed reply with no job, and leaves one with a queued job and a fresh one alone", async () => {
     const person = await createPerson(db);
-    const session = await person.caller.session.create({ type: "text" });
-    const abandoned = await owedMessage(session.id, person, 10 * 60_000);
-    const queued = await owedMessage(session.id, person, 10 * 60_000);
-    const fresh = await owedMessage(session.id, person, 0);
+    // Each in its own session: a session is owed one reply at a time.
+    const [first, second, third] = await Promise.all(
+      [1, 2, 3].map(() => person.caller.session.create({ type: "text" })),
+    );
+    const abandoned = await owedMessage(first!.id, person, 10 * 60_000);
+    const queued = await owedMessage(second!.id, person, 10 * 60_000);
+    const fresh = await owedMessage(third!.id, person, 0);
     await enqueueReply(queue, {
       userId: person.id,
-      sessionId: session.id,
+      sessionId: second!.id,
       messageId: queued,
       requestId: randomUUID(),
       ip: null,

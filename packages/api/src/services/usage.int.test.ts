@@ -27,10 +27,13 @@ describe("usage limits", () => {
     const person = await createPerson(db, { ai: runtime });
     const operator = callerFor(db, admin);
     await operator.admin.usage.saveLimit({ userId: person.id, period: "daily", metric: "calls", amount: 10 });
-    const session = await person.caller.session.create({ type: "text" });
+    // One session per send: a session has one reply at a time, and the limit counts across sessions.
+    const sessions = await Promise.all(
+      Array.from({ length: 50 }, () => person.caller.session.create({ type: "text" })),
+    );
 
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
+      sessions.map((session, i) =>
         person.caller.message.send({ sessionId: session.id, text: `message ${i}`, reply: true }),
       ),
     );
@@ -47,8 +50,8 @@ describe("usage limits", () => {
 
     // Refused sends left nothing behind: only the ten sent messages exist, and the counter says 10.
     const { rows } = await db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM messages WHERE session_id = $1 AND author = 'USER'`,
-      [session.id],
+      `SELECT count(*)::int AS n FROM messages WHERE user_id = $1 AND author = 'USER'`,
+      [person.id],
     );
     expect(rows[0]!.n).toBe(10);
     const counter = await db.pool.query<{ calls: number }>(`SELECT calls FROM usage_counters WHERE user_id = $1`, [
@@ -82,10 +85,13 @@ describe("usage limits", () => {
       const a = await limited.caller.session.create({ type: "text" });
       const b = await raised.caller.session.create({ type: "text" });
       await limited.caller.message.send({ sessionId: a.id, text: "one", reply: true });
+      // Each next send waits for the reply before it: a session has one reply at a time.
+      await backgroundTasks.settle(10_000);
       const refused = await errorOf(limited.caller.message.send({ sessionId: a.id, text: "two", reply: true }));
       expect(refused.code).toBe("TOO_MANY_REQUESTS");
       for (const text of ["one", "two", "three"]) {
         await raised.caller.message.send({ sessionId: b.id, text, reply: true });
+        await backgroundTasks.settle(10_000);
       }
       // Sends that ask for no reply make no model call and are never counted.
       await limited.caller.message.send({ sessionId: a.id, text: "a note", reply: false });
