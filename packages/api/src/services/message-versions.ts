@@ -150,6 +150,7 @@ export async function editAndResend(
     if (existing) {
       // A retry of an edit that landed: the same version, not a second one.
       const original = await treeFacts(tx, input.messageId);
+      if (!original) return noMessage;
       const sameGroup = original && (existing.version_of ?? existing.id) === (original.version_of ?? original.id);
       if (!sameGroup) return () => new AppError("CONFLICT", "That id is already used by another message.");
       return { message: await dto(tx, id), created: false, sessionId: existing.session_id };
@@ -164,7 +165,7 @@ export async function editAndResend(
     const parentId = (await treeFacts(tx, input.messageId))?.parent_id ?? null;
     await hideFrom(tx, turn.session_id, input.messageId);
     await tx.$executeRaw`UPDATE messages SET selected = false WHERE id = ${input.messageId}::uuid`;
-    await insertMessageIfAbsent(tx, {
+    const inserted = await insertMessageIfAbsent(tx, {
       id,
       sessionId: turn.session_id,
       userId: scope.userId,
@@ -174,6 +175,9 @@ export async function editAndResend(
       parentId,
       versionOf: turn.version_of ?? turn.id,
     });
+    // The id is taken by a message this person cannot see (their own was a retry, above): thrown, not
+    // returned, so the branch hidden a moment ago comes back with the rolled-back transaction.
+    if (!inserted.created) throw new AppError("CONFLICT", "That id is already used by another message.");
     await touchSession(tx, turn.session_id);
     return { message: await dto(tx, id), created: true, sessionId: turn.session_id };
   });

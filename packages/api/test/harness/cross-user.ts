@@ -53,7 +53,7 @@ export function isCreateWithClientId(path: string, field: IdField): boolean {
   return (
     field.path.length === 1 &&
     (field.key === "id" || field.key === "clientId") &&
-    /^(create|send|add|start|open|new|upsert|import|register|post|submit)/i.test(verb)
+    /^(create|send|edit|add|start|open|new|upsert|import|register|post|submit)/i.test(verb)
   );
 }
 
@@ -200,7 +200,25 @@ export async function crossUserProcedure(
   const controls = new Map<string, Outcome>();
   const ownClash = new Map<string, string | null>();
   const clashMessages = new Map<string, Set<string>>();
-  const call = (input: unknown) => invoke(router, procedure, options.actors.context(actor), input);
+  const userB = actor.user.id;
+  /**
+   * Each call finds B's conversation as the first did: no reply worker runs here, so a reply a call
+   * asked for is taken as written, and an edit's branch is put back on screen. Otherwise "one reply at
+   * a time" or "edit only what is on screen" would answer a later probe differently from its control
+   * for a reason that has nothing to do with A's rows. A message B made under an id that is also one
+   * of A's (a session's, a user's: different tables) goes, or the next message's parent would echo it.
+   */
+  const ownersIds = allIds(options.owner);
+  const call = async (input: unknown): Promise<Outcome> => {
+    const outcome = await invoke(router, procedure, options.actors.context(actor), input);
+    await db.pool.query(`DELETE FROM messages WHERE user_id = $1 AND id::text = ANY($2::text[])`, [userB, ownersIds]);
+    await db.pool.query(
+      `UPDATE messages SET reply_status = NULL, hidden = false
+        WHERE user_id = $1 AND (reply_status = 'PENDING' OR hidden)`,
+      [userB],
+    );
+    return outcome;
+  };
   const baseContext = options.actors.context(actor);
   /** B creates under a new id, then sends that id again with another payload: the clash's words, or null if none. */
   const ownClashMessage = async (field: IdField): Promise<string | null> => {
