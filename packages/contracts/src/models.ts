@@ -125,6 +125,14 @@ export const ZPriceSchema = z.object({
 });
 export type TPrice = z.infer<typeof ZPriceSchema>;
 
+/** The first instant of the year 10000: the database stores later dates, but they do not read back as JavaScript dates. */
+const YEAR_10000_MS = Date.UTC(10000, 0, 1);
+
+/** When a price takes effect: a real calendar date, so every call can be priced against it. */
+const ZPriceDateSchema = ZEpochMsSchema.max(YEAR_10000_MS - 1, {
+  error: "effectiveFrom must be before the year 10000",
+});
+
 export const ZPriceInputSchema = z.object({
   pattern: name("pattern", 200).regex(/^[A-Za-z0-9._:/@*-]+$/, {
     error: "pattern may contain letters, digits, . _ : / @ - and * (any characters)",
@@ -137,7 +145,7 @@ export const ZPriceInputSchema = z.object({
     .trim()
     .regex(/^[A-Z]{3}$/, { error: "currency must be a three-letter code like USD" })
     .default("USD"),
-  effectiveFrom: ZEpochMsSchema,
+  effectiveFrom: ZPriceDateSchema,
 });
 export type TPriceInput = z.input<typeof ZPriceInputSchema>;
 
