@@ -101,6 +101,8 @@ export const AiOperation = defineEnum("AiOperation", {
   ocr: "OCR",
   embed: "EMBED",
   memory: "MEMORY",
+  /** A session's title written from its first exchange. */
+  title: "TITLE",
 });
 
 /** Where the request behind a model call came from. */

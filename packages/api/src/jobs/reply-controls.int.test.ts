@@ -75,7 +75,8 @@ async function interactionsOf(sessionId: string) {
 
 async function newSession() {
   const person = await createPerson(db, { ai: runtime() });
-  const session = await person.caller.session.create({ type: "text" });
+  // Named by the person, so it is not titled after its first reply: only reply calls are logged.
+  const session = await person.caller.session.create({ type: "text", name: "Controls" });
   return { person, sessionId: session.id };
 }
 

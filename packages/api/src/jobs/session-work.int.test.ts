@@ -26,13 +26,15 @@ beforeAll(async () => {
     reply: (body) =>
       body.response_format?.json_schema?.name === "memories"
         ? JSON.stringify({ memories: [{ kind: "preference", content: "Loves hiking", sourceIndex: 0 }] })
-        : body.response_format
-          ? JSON.stringify({
-              suggestions: [
-                { title: "Keep it light", tag: "warm", text: "Sounds good!", analysis: "It matches their tone." },
-              ],
-            })
-          : `Answer to: ${lastUserText(body)}`,
+        : body.response_format?.json_schema?.name === "session_title"
+          ? JSON.stringify({ title: "Plans" })
+          : body.response_format
+            ? JSON.stringify({
+                suggestions: [
+                  { title: "Keep it light", tag: "warm", text: "Sounds good!", analysis: "It matches their tone." },
+                ],
+              })
+            : `Answer to: ${lastUserText(body)}`,
     chunkDelayMs: 15,
   });
   queue = await openJobQueue(db, { schedule: false });

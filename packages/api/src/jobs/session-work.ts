@@ -20,6 +20,7 @@ import {
 import { conversationStore } from "../services/ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
 import { extractSessionMemories } from "../services/memories.ts";
+import { titleAfterReply } from "../services/session-titles.ts";
 import { readStoredScreenshot } from "../services/screenshots.ts";
 import type { BlobStorage } from "../storage/types.ts";
 import { replyIdFor, type TJobFailure, ZSessionWorkJobSchema } from "./session-work-queue.ts";
@@ -94,17 +95,18 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
     });
   }
   const scope = scopeOf(deps.db, data.userId);
+  const context = {
+    userId: data.userId,
+    sessionId: data.sessionId,
+    ip: data.ip,
+    dataSource: "web" as const,
+    requestId: data.requestId,
+  };
   try {
     await generateReply({
       runtime: deps.ai,
       store: conversationStore(scope, data.messageId),
-      context: {
-        userId: data.userId,
-        sessionId: data.sessionId,
-        ip: data.ip,
-        dataSource: "web",
-        requestId: data.requestId,
-      },
+      context,
       replyId,
       answering: data.messageId,
       versionOf: data.regenerate?.versionOf ?? null,
@@ -120,6 +122,9 @@ export async function runSessionWork(deps: SessionWorkDeps, job: Job<unknown>): 
     if (isLastAttempt(job)) await giveUpReply(deps, scope, data, "The reply could not be completed.");
     throw error;
   }
+  // After the reply is stored, outside its try: a title never fails the reply, and a retried job finds
+  // the session already titled (titleAfterReply replaces only a name still at its default).
+  await titleAfterReply(deps.ai, scope, context);
   return { replyId };
 }
 

@@ -62,7 +62,8 @@ async function replyWith(...faults: FakeFault[]) {
   server.reset();
   server.enqueue(...faults);
   const person = await personWithModel();
-  const session = await person.caller.session.create({ type: "text" });
+  // Named by the person, so it is not titled after the reply: the reply is the only model call.
+  const session = await person.caller.session.create({ type: "text", name: "Faults" });
   await person.caller.message.send({ sessionId: session.id, text: "Their week was long", reply: true });
   await backgroundTasks.settle(60_000);
   const history = await person.caller.message.list({ sessionId: session.id });

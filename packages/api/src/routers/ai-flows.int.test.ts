@@ -63,13 +63,16 @@ describe("message.send with reply", () => {
       ["user", "They said their week was long"],
       ["ai", "Try asking about their weekend."],
     ]);
-    expect(log.calls).toHaveLength(1);
+    // The reply, then the short call that titles the session after its first exchange.
+    expect(log.calls).toHaveLength(2);
     expect(log.calls[0]).toMatchObject({
       status: "success",
       firstToken: true,
       spec: { operation: "reply", context: { sessionId: session.id, userId: person.id } },
     });
     expect(log.calls[0]?.spec.promptText).toContain("They said their week was long");
+    expect(log.calls[1]).toMatchObject({ status: "success", spec: { operation: "title" } });
+    expect((await person.caller.session.get({ id: session.id })).name).toBe("Their long week");
   });
 
   it("lets a client that reconnects with its last event id end with exactly the full text", async () => {

@@ -30,6 +30,7 @@ import type { RequestMeta } from "../context.ts";
 import { enqueueAnalysis, enqueueReply, SESSION_WORK_QUEUE, ZJobFailureSchema } from "../jobs/session-work-queue.ts";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
+import { titleAfterReply } from "./session-titles.ts";
 
 /** `answering`: the person's message a reply is for; storing the reply clears what that message is owed. */
 export function conversationStore(scope: UserScope, answering?: string): ConversationStore {
@@ -186,11 +187,9 @@ export async function startReply(
   if (!target.created) return;
   backgroundTasks.run(async () => {
     try {
-      await generateReply({
-        runtime: ai,
-        store: conversationStore(scope, target.messageId),
-        context: callContext(scope, meta, target.sessionId),
-      });
+      const context = callContext(scope, meta, target.sessionId);
+      await generateReply({ runtime: ai, store: conversationStore(scope, target.messageId), context });
+      await titleAfterReply(ai, scope, context);
     } catch (error) {
       const reason = error instanceof FlowError ? error.message : "The reply could not be completed.";
       await scope.run((tx) => markReplyFailed(tx, target.messageId, reason));

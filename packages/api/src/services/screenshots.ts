@@ -51,6 +51,7 @@ import { adminScope, type UserScope, userScope } from "../scopes.ts";
 import type { BlobStorage } from "../storage/types.ts";
 import { enqueueOcr } from "../jobs/session-work-queue.ts";
 import { backgroundTasks, callContext, requireAi, runAnalysis } from "./ai-flows.ts";
+import { titleScreenshot } from "./session-titles.ts";
 
 export const NO_TEXT_REASON = "No text was found in the screenshot. Upload a screenshot of the conversation.";
 export const OCR_FAILED_REASON = "The screenshot could not be read. Try uploading it again.";
@@ -357,6 +358,8 @@ export async function confirmOcr(
         author: MessageAuthor.toDb(line.author) as "USER" | "CONTACT",
       })),
     );
+    const read = ZOcrResultSchema.safeParse(row.ocr_result);
+    await titleScreenshot(tx, input.id, read.success ? read.data : [], input.lines);
   });
   return runAnalysis(runtime, scope, meta, input.id, runtime.sentimentOf);
 }

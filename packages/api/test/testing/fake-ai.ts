@@ -75,6 +75,11 @@ export function fakeProvider(script: FakeProviderScript = {}): AiProvider & { sc
       yield { type: "done", usage: { inputTokens: 10, outputTokens: words.length }, finishReason: "stop" };
     },
     async completeStructured<T>(request: StructuredRequest<T>) {
+      // A session's title after its first reply.
+      if (request.schemaName === "session_title") {
+        const value = request.schema.parse({ title: "Their long week" });
+        return { value, raw: { title: "Their long week" }, usage: { inputTokens: 5, outputTokens: 3 } };
+      }
       if (script.failSuggest) throw new ProviderError("upstream_error", "HTTP 500", true);
       const value = request.schema.parse({
         suggestions: [

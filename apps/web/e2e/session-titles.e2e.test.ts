@@ -1,0 +1,43 @@
+// A new session named after its first exchange, in a real browser against the real server (offline coach):
+// the sidebar shows the title taken from the contact's words instead of the coach's name.
+import { launchChromium, saveScreenshot } from "@lockstep/e2e";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openAs, signUp, startTextSession } from "./session-support.ts";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("session titles", () => {
+  it("titles a session after the contact's first words", async () => {
+    const person = await signUp(baseUrl);
+    const sessionId = await startTextSession(person);
+    const { page, errors } = await openAs(browser, baseUrl, person);
+    await page.goto(`${baseUrl}/sessions/${sessionId}`);
+    await page.getByText(/Nothing here yet/).waitFor();
+
+    await page.getByText("Them (paste their message)").click();
+    await page.getByLabel("What they said").fill("hey! want to grab drinks Saturday?");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator('[data-author="ai"]').first().waitFor({ timeout: 30_000 });
+
+    await expect
+      .poll(async () => (await person.api.session.get.query({ id: sessionId })).name, { timeout: 30_000 })
+      .toBe("Want to grab drinks Saturday");
+    await page.reload();
+    await page
+      .locator(`[aria-label="Your sessions"] li[data-session-id="${sessionId}"]`, {
+        hasText: "Want to grab drinks Saturday",
+      })
+      .waitFor();
+    expect(errors).toEqual([]);
+    await saveScreenshot(page, "web-session-titled");
+  });
+});

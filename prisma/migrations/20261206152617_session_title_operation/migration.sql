@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "AiOperation" ADD VALUE 'TITLE';
+
