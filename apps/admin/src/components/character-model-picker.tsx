@@ -34,7 +34,7 @@ export function CharacterModelPicker({ character }: { character: TCharacterAdmin
       </label>
       <select
         id={id}
-        className={`${inputClass} w-auto max-w-full`}
+        className={`${inputClass} max-w-sm`}
         value={value}
         disabled={pending || !chat || save.isPending}
         onChange={(event) => save.mutate({ id: character.id, chatModel: event.target.value || null })}
