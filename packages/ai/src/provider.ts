@@ -36,6 +36,8 @@ export interface PromptContext {
 
 export interface ChatRequest {
   messages: ChatMessage[];
+  /** Asks for this model instead of the provider's `chatModel` (a character's own model). */
+  model?: string;
   context?: PromptContext;
   temperature?: number;
   maxOutputTokens?: number;

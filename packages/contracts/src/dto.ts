@@ -65,6 +65,8 @@ export type TCharacterDto = z.infer<typeof ZCharacterDtoSchema>;
 /** The admin tool edits characters, so it gets what the chat client must not. */
 export const ZCharacterAdminDtoSchema = ZCharacterDtoSchema.extend({
   systemPrompt: z.string(),
+  /** Its own chat model on the default chat provider; null uses the default chat model. */
+  chatModel: z.string().nullable(),
   createdAt: ZEpochMsSchema,
   updatedAt: ZEpochMsSchema,
 });

@@ -4,6 +4,7 @@ import type { TCharacterAdminDto, TEpisodeTemplateDto } from "@lockstep/contract
 import { Button } from "@lockstep/ui/button";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
+import { CharacterModelPicker } from "../components/character-model-picker.tsx";
 import { ErrorNotice } from "../components/error-notice.tsx";
 import { Badge, Card, inputClass, Loading, PageHeader, TextField } from "../components/ui.tsx";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
@@ -184,6 +185,7 @@ function CharacterCard({ character }: { character: TCharacterAdminDto }) {
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-400">{character.description}</p>
       )}
+      <CharacterModelPicker character={character} />
       <h3 className="mt-4 text-sm font-semibold">Templates</h3>
       {character.templates.length === 0 && (
         <p className="text-sm text-slate-500 dark:text-slate-400">No templates yet.</p>

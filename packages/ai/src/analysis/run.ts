@@ -34,7 +34,8 @@ export interface NewAiMessage {
 
 export interface ConversationContext {
   session: { id: string; status: TSessionStatus };
-  character: { name: string; systemPrompt: string } | null;
+  /** `chatModel`: the character's own chat model, asked of the default chat provider instead of its default. */
+  character: { name: string; systemPrompt: string; chatModel?: string | null } | null;
   template: { title: string; situation: string } | null;
   memories: string[];
   conversation: { id: string; author: "user" | "contact" | "ai"; text: string; sentiment: TMessageSentiment | null }[];
@@ -139,6 +140,15 @@ function promptInput(task: PromptInput["task"], context: ConversationContext, ch
   };
 }
 
+/**
+ * The chat model a session's replies and suggestions use: its character's own when set, else the
+ * default. The built-in provider composes its replies with its one model, so it always logs that one.
+ */
+export function chatModelFor(runtime: AiRuntime, context: ConversationContext): string {
+  const own = context.character?.chatModel;
+  return own && runtime.provider.kind !== "builtin" ? own : runtime.provider.chatModel;
+}
+
 function providerInfo(runtime: AiRuntime) {
   const { provider } = runtime;
   return { name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl };
@@ -160,12 +170,13 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
   if (!loaded) throw new FlowError("not_found", "No such session.");
   const chunks = await retrieveFor(runtime, loaded.conversation, context);
   const prompt = buildPrompt(promptInput("reply", loaded, chunks));
+  const model = chatModelFor(runtime, loaded);
   const handle = await runtime.log.begin({
     operation: "reply",
     provider: providerInfo(runtime),
-    model: runtime.provider.chatModel,
+    model,
     promptText: prompt.promptText,
-    request: { model: runtime.provider.chatModel, messages: prompt.messages, stream: true },
+    request: { model, messages: prompt.messages, stream: true },
     metadata: { chunkIds: chunks.map((chunk) => chunk.chunkId), messageId },
     context,
   });
@@ -177,6 +188,7 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
     try {
       const stream = runtime.provider.streamChat({
         messages: prompt.messages,
+        model,
         context: prompt.context,
         signal: stop.signal,
       });
@@ -282,18 +294,20 @@ export async function analyzeSession(
 
   const chunks = await retrieveFor(runtime, loaded.conversation, context);
   const prompt = buildPrompt(promptInput("suggest", loaded, chunks));
+  const model = chatModelFor(runtime, loaded);
   const handle = await runtime.log.begin({
     operation: "suggest",
     provider: providerInfo(runtime),
-    model: runtime.provider.chatModel,
+    model,
     promptText: prompt.promptText,
-    request: { model: runtime.provider.chatModel, messages: prompt.messages, response_format: "suggestions" },
+    request: { model, messages: prompt.messages, response_format: "suggestions" },
     metadata: { chunkIds: chunks.map((chunk) => chunk.chunkId) },
     context,
   });
   try {
     const result = await runtime.provider.completeStructured({
       messages: prompt.messages,
+      model,
       context: prompt.context,
       schema: ZSuggestionsSchema,
       schemaName: "suggestions",

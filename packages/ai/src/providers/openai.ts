@@ -105,7 +105,7 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     try {
       stream = await client.chat.completions.create(
         {
-          model: config.chatModel,
+          model: request.model ?? config.chatModel,
           messages: request.messages,
           stream: true,
           stream_options: { include_usage: true },
@@ -160,7 +160,7 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     try {
       completion = await client.chat.completions.create(
         {
-          model: config.chatModel,
+          model: request.model ?? config.chatModel,
           messages: request.messages,
           response_format: {
             type: "json_schema",

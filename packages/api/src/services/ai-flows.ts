@@ -41,7 +41,13 @@ export function conversationStore(scope: UserScope, answering?: string): Convers
         if (!row) return null;
         return {
           session: { id: row.session.id, status: SessionStatus.toWire(row.session.status as TSessionStatusDb) },
-          character: row.character ? { name: row.character.name, systemPrompt: row.character.system_prompt } : null,
+          character: row.character
+            ? {
+                name: row.character.name,
+                systemPrompt: row.character.system_prompt,
+                chatModel: row.character.chat_model,
+              }
+            : null,
           template: row.template,
           memories: row.memories,
           conversation: row.conversation.map((turn) => ({

@@ -15,7 +15,7 @@ export interface AnalysisContextRow {
     character_id: string | null;
     episode_template_id: string | null;
   };
-  character: { name: string; system_prompt: string } | null;
+  character: { name: string; system_prompt: string; chat_model: string | null } | null;
   template: { title: string; situation: string } | null;
   memories: string[];
   conversation: {
@@ -45,8 +45,8 @@ export async function loadAnalysisContext(
   if (!session) return null;
   const character = session.character_id
     ? ((
-        await tx.$queryRaw<{ name: string; system_prompt: string }[]>`
-        SELECT name, system_prompt FROM characters WHERE id = ${session.character_id}::uuid`
+        await tx.$queryRaw<{ name: string; system_prompt: string; chat_model: string | null }[]>`
+        SELECT name, system_prompt, chat_model FROM characters WHERE id = ${session.character_id}::uuid`
       )[0] ?? null)
     : null;
   const template = session.episode_template_id

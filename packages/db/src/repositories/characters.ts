@@ -42,6 +42,7 @@ type CatalogueRow = Prisma.CharacterGetPayload<{ select: typeof catalogueSelect 
 export const characterAdminSelect = {
   ...characterBaseSelect,
   systemPrompt: true,
+  chatModel: true,
   createdAt: true,
   updatedAt: true,
   episodeTemplates: { orderBy: TEMPLATE_ORDER, select: episodeTemplateDtoSelect },
