@@ -49,7 +49,7 @@ export const ZMessageHitSchema = ZSessionRefSchema.extend({
   author: ZMessageAuthorSchema,
   timestamp: ZEpochMsSchema,
   snippet: ZSnippetSchema,
-  /** ts_rank of the message against the query: hits come best first. */
+  /** ts_rank of the message against the query: the newest few hundred hits come best first, older ones by time. */
   rank: z.number(),
 });
 export type TMessageHit = z.infer<typeof ZMessageHitSchema>;

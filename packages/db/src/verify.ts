@@ -93,6 +93,8 @@ export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
   btree("ai_interactions", ["user_id", "created_at"], "ai_interactions_user_id_created_at_idx", "design 4"),
   // Hand-written (the schema diff cannot declare its NULLS LAST): the admin list's slowest-first order.
   btree("ai_interactions", ["latency_ms", "id"], "ai_interactions_latency_id_idx", "issue admin tool"),
+  // Conversation search: a person's newest matches first, walked backwards in time.
+  btree("messages", ["user_id", "timestamp", "id"], "messages_user_recency_idx", "conversation search"),
   // Conversation search: the owner, then the words of the text (an expression, so no column name).
   {
     table: "messages",

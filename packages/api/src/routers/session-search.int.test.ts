@@ -1,7 +1,7 @@
 // session.search on a real database: words inside messages and session names are found, ranked and
 // highlighted for their owner only (row-level security), partial last words match, the trash is
 // left out, and keyset pages walk every hit once.
-import { readAsUser, searchMessages } from "@lockstep/db";
+import { RANKED_WINDOW, readAsUser, searchMessages } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
@@ -109,6 +109,45 @@ describe("session.search", () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(5);
+  });
+
+  it("pages through more hits than the ranked window: the newest ranked first, then older ones by time, none twice or missed", async () => {
+    const carol = await createPerson(db);
+    const sessionId = (await carol.caller.session.create({ type: "text", name: "Walrus facts" })).id;
+    const total = RANKED_WINDOW + 45;
+    // Three messages share each minute, so time alone does not order them; some say the word twice
+    // (a higher rank), so rank and time disagree inside the window.
+    const inserted = await db.pool.query<{ id: string; timestamp: Date }>(
+      `INSERT INTO messages (session_id, user_id, text, author, timestamp, updated_at)
+       SELECT $1, $2, CASE WHEN i % 7 = 0 THEN 'walrus walrus number ' || i ELSE 'a walrus number ' || i END,
+              'USER', timestamp '2026-01-01' + (i / 3) * interval '1 minute', now()
+         FROM generate_series(1, $3::int) AS i
+       RETURNING id, timestamp`,
+      [sessionId, carol.id, total],
+    );
+    const byRecency = [...inserted.rows]
+      .sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0))
+      .map((row) => row.id);
+    const seen: { messageId: string; rank: number; timestamp: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof carol.caller.session.search>> = await carol.caller.session.search({
+        query: "walrus",
+        limit: 40,
+        cursor,
+      });
+      seen.push(...page.messages);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const ids = seen.map((hit) => hit.messageId);
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    // The window holds exactly the newest matches, best first; what follows is the rest, newest first.
+    const window = seen.slice(0, RANKED_WINDOW);
+    expect(new Set(window.map((hit) => hit.messageId))).toEqual(new Set(byRecency.slice(0, RANKED_WINDOW)));
+    for (let i = 1; i < window.length; i++) expect(window[i]!.rank).toBeLessThanOrEqual(window[i - 1]!.rank);
+    expect(window[0]!.rank).toBeGreaterThan(window[window.length - 1]!.rank);
+    expect(ids.slice(RANKED_WINDOW)).toEqual(byRecency.slice(RANKED_WINDOW));
   });
 
   it("leaves out sessions in the trash, and finds them again once restored", async () => {

@@ -18,9 +18,10 @@ import { cursorCodec, pageFrom, ZCursorIdSchema } from "./cursors.ts";
 /** How many sessions matched by name come with the first page. */
 const NAME_HITS = 5;
 
+// r: the rank of a hit of the ranked window, null past it; t: its time (epoch ms, as stored).
 const searchCursor = cursorCodec(
   "session.search",
-  z.strictObject({ r: z.number().nonnegative(), id: ZCursorIdSchema }),
+  z.strictObject({ r: z.number().nonnegative().nullable(), t: z.number().int(), id: ZCursorIdSchema }),
 );
 
 export async function searchConversations(scope: UserScope, input: TSessionSearchInput): Promise<TSessionSearchResult> {
@@ -33,7 +34,7 @@ export async function searchConversations(scope: UserScope, input: TSessionSearc
       searchMessages(tx, {
         userId: scope.userId,
         query: input.query,
-        after: key ? { rank: key.r, id: key.id } : undefined,
+        after: key ? { rank: key.r, timestamp: new Date(key.t), id: key.id } : undefined,
         limit: input.limit + 1,
       }),
     ),
@@ -53,7 +54,7 @@ export async function searchConversations(scope: UserScope, input: TSessionSearc
       rank: Number(row.rank),
     }),
     searchCursor,
-    (row) => ({ r: Number(row.rank), id: row.message_id }),
+    (row) => ({ r: row.ranked ? Number(row.rank) : null, t: row.timestamp.getTime(), id: row.message_id }),
   );
   return {
     sessions: names.map((row) => ({

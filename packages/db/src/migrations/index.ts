@@ -125,6 +125,7 @@ export const HAND_MANAGED_OBJECTS = [
   "messages_search_idx",
   "sessions_name_search_idx",
   "sessions_name_trgm_idx",
+  "messages_user_recency_idx",
   "usage_limits_role_key",
   "usage_limits_user_key",
 ] as const;

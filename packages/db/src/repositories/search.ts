@@ -46,40 +46,103 @@ export interface MessageHitRow {
   marked: string;
 }
 
+/**
+ * How many of a person's newest matches are ranked against each other. Ranking every match of a
+ * common word means reading hundreds of thousands of rows for twenty; the newest few hundred are
+ * found in a few hundred index steps and are the ones a person is usually looking for.
+ */
+export const RANKED_WINDOW = 300;
+
+/**
+ * Where a page starts: after a hit of the ranked window (its rank, time and id), or after a hit of
+ * the older matches beyond it (`rank` is then null and only time and id order them).
+ */
+export interface MessageSearchAfter {
+  rank: number | null;
+  timestamp: Date;
+  id: string;
+}
+
 export interface MessageSearchQuery {
   userId: string;
   query: string;
-  /** The sort key of the last hit already seen: rank, then id, both descending. */
-  after?: { rank: number; id: string } | undefined;
+  after?: MessageSearchAfter | undefined;
   limit: number;
 }
 
+export interface MessageHitPageRow extends MessageHitRow {
+  /** True for a hit of the ranked window, false for an older match listed by time. */
+  ranked: boolean;
+}
+
 /**
- * One page of a person's messages matching the query, best first. The owner condition and the match
- * are answered together by messages_search_idx; the snippet is made only for the page's rows.
+ * One page of a person's messages matching the query. Order, as a person reads it: the newest
+ * RANKED_WINDOW matches best first (rank, then newest), then every older match newest first. Each
+ * page's work is bounded by the window, whatever the word's frequency: the planner either walks
+ * messages_user_recency_idx backwards with the match as a filter (common words) or takes the
+ * matches from messages_search_idx and keeps the newest (rare words). Snippets are made only for
+ * the page's rows.
  */
-export async function searchMessages(tx: SqlReader, q: MessageSearchQuery): Promise<MessageHitRow[]> {
+export async function searchMessages(tx: SqlReader, q: MessageSearchQuery): Promise<MessageHitPageRow[]> {
   // The tsquery is written into each condition rather than taken from a CTE: only a condition on
   // a constant expression lets the planner use the index.
   const tsq = searchTsQuery(q.query);
-  const after = q.after
-    ? Prisma.sql`AND (ts_rank(m.search_vector, ${tsq}), m.id) < (${q.after.rank}::real, ${q.after.id}::uuid)`
-    : Prisma.empty;
-  return tx.$queryRaw<MessageHitRow[]>`
-    WITH hits AS (
-      SELECT m.id, m.session_id, m.author, m.timestamp, m.text, ts_rank(m.search_vector, ${tsq}) AS rank
-        FROM messages m
-        JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL
-       WHERE m.user_id = ${q.userId} AND m.search_vector @@ ${tsq} ${after}
-       ORDER BY rank DESC, m.id DESC
-       LIMIT ${q.limit}
+  const live = Prisma.sql`JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL`;
+  const cols = Prisma.sql`m.id, m.session_id, m.author, m.timestamp, m.text, m.search_vector`;
+  let hits: Prisma.Sql;
+  if (q.after && q.after.rank === null) {
+    // Past the window: older matches newest first, straight from the cursor.
+    hits = Prisma.sql`
+      SELECT ${cols}, false AS ranked, 0::real AS sort_rank
+        FROM messages m ${live}
+       WHERE m.user_id = ${q.userId} AND m.search_vector @@ ${tsq}
+         AND (m.timestamp, m.id) < (${q.after.timestamp}::timestamptz, ${q.after.id}::uuid)
+       ORDER BY m.timestamp DESC, m.id DESC
+       LIMIT ${q.limit}`;
+  } else {
+    const afterInWindow = q.after
+      ? Prisma.sql`WHERE (w.rank, w.timestamp, w.id) < (${q.after.rank}::real, ${q.after.timestamp}::timestamptz, ${q.after.id}::uuid)`
+      : Prisma.empty;
+    hits = Prisma.sql`
+      WITH recent AS MATERIALIZED (
+        SELECT ${cols}
+          FROM messages m ${live}
+         WHERE m.user_id = ${q.userId} AND m.search_vector @@ ${tsq}
+         ORDER BY m.timestamp DESC, m.id DESC
+         LIMIT ${RANKED_WINDOW}
+      ), window_page AS (
+        SELECT w.* FROM (SELECT r.*, ts_rank(r.search_vector, ${tsq}) AS rank FROM recent r) w ${afterInWindow}
+         ORDER BY w.rank DESC, w.timestamp DESC, w.id DESC
+         LIMIT ${q.limit}
+      ), edge AS (
+        -- The oldest ranked hit, when the window is full: older matches follow the window.
+        SELECT r.timestamp, r.id FROM recent r
+         WHERE (SELECT count(*) FROM recent) = ${RANKED_WINDOW}
+         ORDER BY r.timestamp, r.id LIMIT 1
+      ), older AS (
+        SELECT ${cols}
+          FROM messages m ${live}
+         WHERE m.user_id = ${q.userId} AND m.search_vector @@ ${tsq}
+           AND (m.timestamp, m.id) < ((SELECT e.timestamp FROM edge e), (SELECT e.id FROM edge e))
+         ORDER BY m.timestamp DESC, m.id DESC
+         LIMIT ${q.limit}
+      )
+      SELECT id, session_id, author, timestamp, text, search_vector, true AS ranked, rank AS sort_rank FROM window_page
+      UNION ALL
+      SELECT o.*, false, 0::real FROM older o
+       WHERE (SELECT count(*) FROM window_page) < ${q.limit}`;
+  }
+  return tx.$queryRaw<MessageHitPageRow[]>`
+    WITH hits AS (${hits}), page AS (
+      SELECT * FROM hits ORDER BY ranked DESC, sort_rank DESC, timestamp DESC, id DESC LIMIT ${q.limit}
     )
     SELECT h.id AS message_id, h.session_id, s.name AS session_name, s.type AS session_type,
-           s.status AS session_status, h.author, h.timestamp, h.rank,
+           s.status AS session_status, h.author, h.timestamp, h.ranked,
+           ts_rank(h.search_vector, ${tsq}) AS rank,
            ts_headline('english', h.text, ${tsq}, ${HEADLINE_OPTIONS}) AS marked
-      FROM hits h
+      FROM page h
       JOIN sessions s ON s.id = h.session_id
-     ORDER BY h.rank DESC, h.id DESC`;
+     ORDER BY h.ranked DESC, h.sort_rank DESC, h.timestamp DESC, h.id DESC`;
 }
 
 export interface SessionNameHitRow {
