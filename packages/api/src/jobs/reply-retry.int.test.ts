@@ -40,6 +40,7 @@ function runtime() {
   return queuedRuntime({ db, model, queue, streams, modelAttempts: MODEL_ATTEMPTS });
 }
 
+// Sessions here are named by the person, so no title call after a reply can take a fault meant for a reply.
 function failNextReply() {
   for (let i = 0; i < MODEL_ATTEMPTS; i++) model.enqueue({ kind: "status", status: 500, endpoint: "chat" });
 }
@@ -74,7 +75,7 @@ async function sendFailingReply(person: TestPerson, sessionId: string, text: str
 describe("a reply that finally fails", () => {
   it("is stored as failed on the person's message and announced; a retry with a healthy model answers it", async () => {
     const person = await createPerson(db, { ai: runtime() });
-    const session = await person.caller.session.create({ type: "text" });
+    const session = await person.caller.session.create({ type: "text", name: "Retries" });
     const events: SessionStreamEnvelope[] = [];
     const listening = new AbortController();
     const collecting = (async () => {
@@ -117,7 +118,7 @@ describe("a reply that finally fails", () => {
 
   it("retried twice at once enqueues one job; the other retry is told the reply is already being written", async () => {
     const person = await createPerson(db, { ai: runtime() });
-    const session = await person.caller.session.create({ type: "text" });
+    const session = await person.caller.session.create({ type: "text", name: "Retries" });
     const { sent } = await sendFailingReply(person, session.id, "What now?");
     // Hold the retry's reply until both retries are in, so the loser sees PENDING, not an answer.
     model.enqueue({ kind: "ok", endpoint: "chat", delayMs: 500 });
@@ -149,7 +150,7 @@ describe("a reply that finally fails", () => {
   it("can be retried only by the person whose message it is, and only on a person's message", async () => {
     const alice = await createPerson(db, { ai: runtime() });
     const bob = await createPerson(db, { ai: runtime() });
-    const session = await alice.caller.session.create({ type: "text" });
+    const session = await alice.caller.session.create({ type: "text", name: "Retries" });
     const { sent } = await sendFailingReply(alice, session.id, "Is this too forward?");
 
     expect((await errorOf(bob.caller.message.retryReply({ messageId: sent.id }))).code).toBe("NOT_FOUND");
@@ -171,7 +172,7 @@ describe("a reply job that keeps failing for another reason", () => {
   // The runner alone, with a log that cannot begin a call: not the model's failure, so the queue retries.
   async function setup() {
     const person = await createPerson(db, { ai: runtime() });
-    const session = await person.caller.session.create({ type: "text" });
+    const session = await person.caller.session.create({ type: "text", name: "Retries" });
     // Sent without a job of its own: the runs below are its reply's attempts, owed from the start.
     const sent = await person.caller.message.send({ sessionId: session.id, text: "hello?" });
     await db.pool.query("UPDATE messages SET reply_status = 'PENDING' WHERE id = $1", [sent.id]);
