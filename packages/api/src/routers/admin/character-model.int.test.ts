@@ -64,7 +64,8 @@ afterAll(async () => {
 async function converseWith(characterId: string) {
   fake.reset();
   const person = await createPerson(db, { ai: runtime });
-  const session = await person.caller.session.create({ type: "text", characterId });
+  // Named by the person, so no title call joins the reply and suggestions at the fake server.
+  const session = await person.caller.session.create({ type: "text", characterId, name: "Model choice" });
   await person.caller.message.send({ sessionId: session.id, text: "Their week was long", reply: true });
   await backgroundTasks.settle(30_000);
   const analysis = await person.caller.session.analyze({ id: session.id });
