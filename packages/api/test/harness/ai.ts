@@ -10,6 +10,7 @@ import {
 } from "@lockstep/ai";
 import os from "node:os";
 import { type Database, openJobQueue, seedDatabase } from "@lockstep/db";
+import { prepareUsageQueues } from "../../src/jobs/usage.ts";
 import { prepareQueues, startSessionWorker } from "../../src/jobs/worker.ts";
 import { backgroundTasks } from "../../src/services/ai-flows.ts";
 import { createLocalStorage } from "../../src/storage/index.ts";
@@ -32,6 +33,8 @@ export async function harnessAi(db: Database): Promise<HarnessAi> {
   const log = createInteractionLog(db);
   const jobs = await openJobQueue(db, { schedule: false, supervise: false });
   await prepareQueues(jobs);
+  // The operator's re-pricing is queued too, as on the server.
+  await prepareUsageQueues(jobs);
   const runtime: AiRuntime = {
     provider,
     log,

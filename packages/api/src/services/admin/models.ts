@@ -260,10 +260,14 @@ export function deletePrice(scope: AdminScope, id: string) {
 export async function repriceCalls(scope: AdminScope, ai: AiRuntime | undefined, input: TRepriceInput) {
   const queue = requireAi(ai).jobs;
   if (!queue) throw new AppError("PRECONDITION_FAILED", "No job queue on this server.");
-  return scope.change({ action: "admin.prices.reprice", entityType: "ai_interaction", entityId: null }, async () => {
-    const jobId = await enqueueReprice(queue, { from: input.from, to: input.to, requestedBy: scope.actorId });
-    return { result: { jobId }, before: null, after: { from: input.from, to: input.to, jobId } };
-  });
+  // Enqueued before the audited change, not inside it: the embedded database has a single connection,
+  // which the change's transaction would hold while the queue waited for it.
+  const jobId = await enqueueReprice(queue, { from: input.from, to: input.to, requestedBy: scope.actorId });
+  return scope.change({ action: "admin.prices.reprice", entityType: "ai_interaction", entityId: null }, async () => ({
+    result: { jobId },
+    before: null,
+    after: { from: input.from, to: input.to, jobId },
+  }));
 }
 
 // ------------------------------------------------------------------ usage and limits
