@@ -300,6 +300,10 @@ export function saveLimit(scope: AdminScope, input: TUsageLimitInput) {
   return scope.change(
     { action: "admin.usage.saveLimit", entityType: "usage_limit", entityId: values.userId },
     async (tx) => {
+      // A limit for someone who does not exist is refused by name, not left to the foreign key.
+      if (values.userId && (await tx.user.count({ where: { id: values.userId } })) === 0) {
+        throw new AppError("NOT_FOUND", `No user with id "${values.userId}".`, { id: values.userId });
+      }
       const change = await upsertUsageLimit(tx, values);
       return { result: change.after, ...change };
     },
