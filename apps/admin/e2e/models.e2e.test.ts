@@ -141,9 +141,11 @@ describe("models and costs", () => {
             body: JSON.stringify(body),
           })
         ).json()) as { result?: { data: { id: string } }; error?: { message: string; data: { appCode: string } } };
-      const session = await call("session.create", { type: "text" });
-      await call("message.send", { sessionId: session.result!.data.id, text: "one more", reply: true });
-      return call("message.send", { sessionId: session.result!.data.id, text: "and another", reply: true });
+      // Two sessions: within one, a second send would wait for the first reply instead of reaching the limit.
+      const first = await call("session.create", { type: "text" });
+      const second = await call("session.create", { type: "text" });
+      await call("message.send", { sessionId: first.result!.data.id, text: "one more", reply: true });
+      return call("message.send", { sessionId: second.result!.data.id, text: "and another", reply: true });
     });
     expect(refused.error?.data.appCode).toBe("USAGE_LIMIT_REACHED");
     expect(refused.error?.message).toMatch(/daily limit of 1 calls is used up/);
