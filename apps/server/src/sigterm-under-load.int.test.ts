@@ -127,7 +127,9 @@ describe.skipIf(missing.length > 0)(`SIGTERM under load, two processes behind a 
       );
 
       expect(counts.attempted).toBe(SENDERS * MESSAGES_EACH + 1);
-      expect(counts.acknowledged).toBeGreaterThan(SENDERS * MESSAGES_EACH * 0.5);
+      // A send while that person's reply is still on its way is refused (one reply at a time per
+      // session) with a 409 and nothing stored: answered, not lost.
+      expect(counts.acknowledged + counts.waitingForReply).toBeGreaterThan(SENDERS * MESSAGES_EACH * 0.5);
       expect(counts.stored).toBe(counts.acknowledged);
       expect(counts.repliesAccepted).toBeGreaterThan(0);
       expect(counts.produced + counts.visiblyFailed).toBe(counts.repliesAccepted);

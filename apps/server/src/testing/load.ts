@@ -57,6 +57,8 @@ export interface Tally {
   acknowledged: number;
   /** Sends the client got an error for (HTTP error or no answer). */
   refused: number;
+  /** Of those, sends refused because the session's reply was still on its way (one reply at a time: 409). */
+  waitingForReply: number;
   /** Acknowledged sends found in the database. */
   stored: number;
   repliesAccepted: number;
@@ -76,6 +78,7 @@ export interface Tally {
 
 export async function tally(pool: Database["pool"], outcomes: SendOutcome[], sessionIds: string[]): Promise<Tally> {
   const acknowledged = outcomes.filter((outcome) => outcome.status === 200);
+  const waitingForReply = outcomes.filter((outcome) => outcome.status === 409).length;
   const ids = acknowledged.map((outcome) => outcome.id);
   const stored = await pool.query<{ id: string }>("SELECT id::text FROM messages WHERE id::text = ANY($1)", [ids]);
   const storedIds = new Set(stored.rows.map((row) => row.id));
@@ -110,6 +113,7 @@ export async function tally(pool: Database["pool"], outcomes: SendOutcome[], ses
     attempted: outcomes.length,
     acknowledged: acknowledged.length,
     refused: outcomes.length - acknowledged.length,
+    waitingForReply,
     stored: ids.filter((id) => storedIds.has(id)).length,
     repliesAccepted: accepted.length,
     produced,
