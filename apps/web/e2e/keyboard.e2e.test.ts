@@ -146,7 +146,9 @@ describe("theme switch", () => {
 
     // Dark from the first paint: the class is there before the app's own script runs.
     const early = await page.evaluate(async () => {
-      const response = await fetch("/theme.js");
+      const boot = document.head.querySelector<HTMLScriptElement>('script:not([type="module"])');
+      if (boot === null) return false;
+      const response = await fetch(boot.src);
       return response.ok && (await response.text()).includes("lockstep-theme");
     });
     expect(early).toBe(true);

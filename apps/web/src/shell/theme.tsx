@@ -1,5 +1,5 @@
 // The theme switch (system, light, dark): the choice is kept in localStorage and applied to <html>
-// here as it changes; public/theme.js applies it before the first paint of the next visit.
+// here as it changes; boot/theme.js applies it before the first paint of the next visit.
 import { useEffect, useId, useSyncExternalStore } from "react";
 
 export type ThemeChoice = "system" | "light" | "dark";

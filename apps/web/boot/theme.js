@@ -1,7 +1,8 @@
 /* global window, document */
 // Applies the theme the person chose (system, light or dark; src/shell/theme.tsx) before the first
 // paint, so a dark page never flashes light. A plain file, not inline: the page's CSP allows only
-// scripts from the site itself.
+// scripts from the site itself. The build names it after its content (vite.config.ts), so browsers
+// cache it for a year like the rest of assets/.
 (function () {
   var choice = "system";
   try {
