@@ -37,12 +37,17 @@ export const PERSONAL_TABLES = [
   "ai_interactions",
   "auth_sessions",
   "accounts",
+  "usage_daily",
+  "usage_counters",
+  "usage_alerts",
+  "usage_limits",
 ] as const;
 export type PersonalTable = (typeof PERSONAL_TABLES)[number];
 
 /**
  * Per character: an engagement, a session tied to it, two messages, a like, a collection, a memory,
- * an upload, an AI interaction with a client IP; plus an auth session and a credential account.
+ * an upload, an AI interaction with a client IP; plus an auth session, a credential account, and a
+ * day of usage with its call counter, alert and personal limit.
  */
 export async function insertFootprint(
   db: TestDatabase,
@@ -102,6 +107,24 @@ export async function insertFootprint(
   await one(
     `INSERT INTO accounts (id, user_id, account_id, provider_id, password, updated_at) VALUES ($1, $2, $2, 'credential', 'not-a-hash', now()) RETURNING id`,
     [randomUUID(), userId],
+  );
+  await db.pool.query(
+    `INSERT INTO usage_daily (day, user_id, model_name, calls, input_tokens, output_tokens, cost, unpriced_calls)
+     VALUES (current_date, $1, 'fixture-model', 2, 20, 10, 0, 0)`,
+    [userId],
+  );
+  await db.pool.query(
+    `INSERT INTO usage_counters (user_id, period, period_start, calls) VALUES ($1, 'DAILY', current_date, 2)`,
+    [userId],
+  );
+  await one(
+    `INSERT INTO usage_alerts (user_id, period, metric, period_start, level, used, amount)
+     VALUES ($1, 'DAILY', 'CALLS', current_date, 'SOFT', 8, 10) RETURNING id`,
+    [userId],
+  );
+  await one(
+    `INSERT INTO usage_limits (user_id, period, metric, amount, updated_at) VALUES ($1, 'DAILY', 'CALLS', 10, now()) RETURNING id`,
+    [userId],
   );
 }
 
