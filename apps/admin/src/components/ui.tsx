@@ -177,6 +177,28 @@ export function Fact({ term, children }: { term: string; children: ReactNode }) 
   );
 }
 
+/** The pages of a list the server hands out a page at a time (a TanStack infinite query). */
+interface PagedList {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/** The button under a paged list: there while the server has more, busy while the next page loads. */
+export function LoadMore({ pages, label = "Load more" }: { pages: PagedList; label?: string }) {
+  if (!pages.hasNextPage) return null;
+  return (
+    <Button
+      variant="secondary"
+      className="mt-3"
+      busy={pages.isFetchingNextPage}
+      onClick={() => void pages.fetchNextPage()}
+    >
+      {label}
+    </Button>
+  );
+}
+
 /**
  * A destructive action that asks first, in place: the button opens a short confirmation with the
  * consequence spelled out, and only its own button does the deed.

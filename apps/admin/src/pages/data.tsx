@@ -11,7 +11,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { type FormEvent, useEffect, useState } from "react";
 import { JsonViewer } from "../components/json-viewer.tsx";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, Empty, Loading, PageHeader, TextField } from "../components/ui.tsx";
+import { Badge, Card, Empty, Loading, LoadMore, PageHeader, TextField } from "../components/ui.tsx";
 import { HealthPanel } from "@lockstep/ui/health-panel";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { changedFields } from "../lib/audit.ts";
@@ -275,16 +275,7 @@ function AuditLog() {
           ))}
         </ol>
       )}
-      {list.hasNextPage && (
-        <Button
-          variant="secondary"
-          className="mt-3"
-          busy={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          Load more
-        </Button>
-      )}
+      <LoadMore pages={list} />
     </Card>
   );
 }

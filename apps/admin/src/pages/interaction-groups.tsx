@@ -1,10 +1,9 @@
 // Calls grouped by prompt_hash under the log's filters: the same prompt asked many times, busiest
 // first, with counts, errors and latency, and a sample call to open.
-import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Card, Empty, Loading } from "../components/ui.tsx";
+import { Card, Empty, Loading, LoadMore } from "../components/ui.tsx";
 import { formatCount, formatDateTime, formatMs } from "../lib/format.ts";
 import { filtersOf, type InteractionSearch } from "../lib/interaction-search.ts";
 import { useTRPC } from "@lockstep/ui/trpc";
@@ -80,16 +79,7 @@ export function InteractionGroups({ search }: { search: InteractionSearch }) {
           </table>
         </div>
       )}
-      {groups.hasNextPage && (
-        <Button
-          variant="secondary"
-          className="mt-3"
-          busy={groups.isFetchingNextPage}
-          onClick={() => void groups.fetchNextPage()}
-        >
-          Load more
-        </Button>
-      )}
+      <LoadMore pages={groups} />
     </Card>
   );
 }

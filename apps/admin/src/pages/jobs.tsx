@@ -9,14 +9,13 @@ import {
   ZJobQueueNameSchema,
   ZJobStateSchema,
 } from "@lockstep/contracts";
-import { Button } from "@lockstep/ui/button";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { type ColumnDef, tableFeatures, useTable } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, ConfirmAction, Empty, Loading, PageHeader, SelectField } from "../components/ui.tsx";
+import { Badge, Card, ConfirmAction, Empty, Loading, LoadMore, PageHeader, SelectField } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { jobsRoute } from "../router.tsx";
 
@@ -363,16 +362,7 @@ function JobTable({ search }: { search: JobSearch }) {
           </div>
         </>
       )}
-      {list.hasNextPage && (
-        <Button
-          variant="secondary"
-          className="mt-3"
-          busy={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          Load more
-        </Button>
-      )}
+      <LoadMore pages={list} />
     </Card>
   );
 }

@@ -12,7 +12,7 @@ import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, Empty, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
+import { Badge, Card, Empty, Loading, LoadMore, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import { formatCount } from "../lib/format.ts";
 import { IngestReport } from "../knowledge/ingest-report.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
@@ -267,16 +267,7 @@ function ChunkList() {
               </li>
             ))}
           </ul>
-          {list.hasNextPage && (
-            <Button
-              variant="secondary"
-              className="mt-3"
-              busy={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              Load more chunks
-            </Button>
-          )}
+          <LoadMore pages={list} label="Load more chunks" />
         </>
       )}
     </Card>

@@ -1,11 +1,10 @@
 // The mail outbox: every e-mail the server sent (password reset links). Without an SMTP server this is
 // where the message is delivered, so an operator can hand a person their link by another channel.
 import type { TMailStatus } from "@lockstep/contracts";
-import { Button } from "@lockstep/ui/button";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, Empty, Loading, PageHeader } from "../components/ui.tsx";
+import { Badge, Card, Empty, Loading, LoadMore, PageHeader } from "../components/ui.tsx";
 import { formatDateTime } from "../lib/format.ts";
 
 const STATUS: Record<TMailStatus, { label: string; tone: "warn" | "ok" | "bad" }> = {
@@ -75,16 +74,7 @@ export function OutboxPage() {
             ))}
           </ul>
         )}
-        {list.hasNextPage && (
-          <Button
-            variant="secondary"
-            className="mt-3"
-            busy={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            Load more
-          </Button>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

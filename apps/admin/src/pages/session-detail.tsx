@@ -5,7 +5,7 @@ import { Button } from "@lockstep/ui/button";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, ConfirmAction, Fact, Loading, PageHeader } from "../components/ui.tsx";
+import { Badge, Card, ConfirmAction, Fact, Loading, LoadMore, PageHeader } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { sessionRoute } from "../router.tsx";
 import { useTRPC } from "@lockstep/ui/trpc";
@@ -154,16 +154,7 @@ export function SessionDetailPage() {
               ))}
             </ol>
           )}
-          {messages.hasNextPage && (
-            <Button
-              variant="secondary"
-              className="mt-3"
-              busy={messages.isFetchingNextPage}
-              onClick={() => void messages.fetchNextPage()}
-            >
-              Load more messages
-            </Button>
-          )}
+          <LoadMore pages={messages} label="Load more messages" />
         </Card>
       </div>
     </>

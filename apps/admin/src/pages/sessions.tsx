@@ -5,7 +5,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { ErrorNotice } from "../components/error-notice.tsx";
-import { Badge, Card, Empty, Loading, PageHeader, SelectField, TextField } from "../components/ui.tsx";
+import { Badge, Card, Empty, Loading, LoadMore, PageHeader, SelectField, TextField } from "../components/ui.tsx";
 import { formatCount, formatDateTime } from "../lib/format.ts";
 import { parseSessionSearch, type SessionSearch } from "../lib/list-search.ts";
 import { sessionsRoute } from "../router.tsx";
@@ -112,16 +112,7 @@ export function SessionsPage() {
             ))}
           </ul>
         )}
-        {list.hasNextPage && (
-          <Button
-            variant="secondary"
-            className="mt-3"
-            busy={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            Load more
-          </Button>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );
