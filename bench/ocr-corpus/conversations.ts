@@ -89,18 +89,6 @@ const CONTACTS = ["Maya Lane", "Jordan Reyes", "Sam Ortiz", "Alex Kim", "Priya S
 const GROUP_NAMES = ["Weekend trip", "Book club", "Flatmates", "Family"];
 const MEMBERS = ["Jordan", "Priya", "Leo", "Nora", "Sam"];
 
-/** A small seeded generator (mulberry32), so every run draws the same corpus. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
 
 function clock(random: () => number, android: boolean): string {

@@ -9,7 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import sharp from "sharp";
-import { conversation, pick, seeded } from "./conversations.ts";
+import { prng } from "../src/timing.ts";
+import { conversation, pick } from "./conversations.ts";
 import { chatHtml } from "./html.ts";
 import { type AppStyle, STYLES } from "./styles.ts";
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       const dir = path.join(CORPUS_DIR, set.name);
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
-      const random = seeded(set.seed);
+      const random = prng(set.seed);
       for (let index = 0; index < set.count; index++) {
         const style = styles[(index + set.seed) % styles.length]!;
         // Each pass over the styles flips light and dark, so every style comes in both.
