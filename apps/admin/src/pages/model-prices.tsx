@@ -21,7 +21,13 @@ interface PriceDraft {
   from: string;
 }
 
-const emptyDraft = (): PriceDraft => ({ pattern: "", input: "", cached: "", output: "", from: toLocalInput(Date.now()) });
+const emptyDraft = (): PriceDraft => ({
+  pattern: "",
+  input: "",
+  cached: "",
+  output: "",
+  from: toLocalInput(Date.now()),
+});
 
 const draftOf = (price: TPrice): PriceDraft => ({
   pattern: price.pattern,
@@ -191,8 +197,8 @@ export function Prices() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {list.data.map((price: TPrice) =>
                 editing === price.id ? (
-                  <tr key={price.id} data-price={price.pattern}>
-                    <td colSpan={6} className="py-2">
+                  <tr key={price.id} data-price={price.pattern} className="bg-indigo-50/60 dark:bg-indigo-950/40">
+                    <td colSpan={6} className="px-2 py-2">
                       <PriceForm
                         label={`Edit price ${price.pattern}`}
                         initial={draftOf(price)}

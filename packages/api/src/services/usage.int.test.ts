@@ -8,7 +8,13 @@ import { backgroundTasks } from "./ai-flows.ts";
 import { callerFor, createPerson, errorOf, insertUser, type TestUser } from "../../test/testing/callers.ts";
 import { fakeRuntime, persistCallRow } from "../../test/testing/fake-ai.ts";
 import { AppError } from "../errors.ts";
-import { callerWithAi, insertCharacter, fakeProvider as memoryProvider, recordingLog, testAiRuntime } from "../../test/testing/characters.ts";
+import {
+  callerWithAi,
+  insertCharacter,
+  fakeProvider as memoryProvider,
+  recordingLog,
+  testAiRuntime,
+} from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let admin: TestUser;

@@ -51,7 +51,12 @@ describe("admin.prices.update", () => {
       outputPerMillion: 3,
       effectiveFrom: DAY,
     });
-    expect(updated).toMatchObject({ id: price.id, inputPerMillion: 1.5, cachedInputPerMillion: 0.5, outputPerMillion: 3 });
+    expect(updated).toMatchObject({
+      id: price.id,
+      inputPerMillion: 1.5,
+      cachedInputPerMillion: 0.5,
+      outputPerMillion: 3,
+    });
     const listed = (await operator().admin.prices.list()).find((row) => row.id === price.id);
     expect(listed).toMatchObject({ inputPerMillion: 1.5, outputPerMillion: 3 });
     const [audit] = await audits(price.id);
