@@ -2,7 +2,8 @@
 // OpenAI-compatible server: the environment's provider seeded into an empty database, an operator adding a second
 // provider with its key, fetching its models and testing it with a logged call, the key absent from every page
 // and answer; the overview's cost panel after a priced reply; a person's usage on their profile, and a refusal in
-// words once their limit is reached. Screenshots at desktop and phone widths.
+// words once their limit is reached; a price edited in place and a person's limit chosen by email. Screenshots at
+// desktop and phone widths.
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { launchChromium, openPage, type ProductServer, saveScreenshot, startProductServer } from "@lockstep/e2e";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -154,6 +155,35 @@ describe("models and costs", () => {
     await page.getByRole("list", { name: "Usage alerts" }).getByText("limit reached").first().waitFor();
     await page.getByRole("heading", { name: "Usage limits and alerts" }).scrollIntoViewIfNeeded();
     await saveScreenshot(page, "admin-models-limits");
+
+    // A price edited in place: the row becomes a form, and saving shows the new price in the table.
+    const priceRow = page.locator('tr[data-price="gpt-4o-mini*"]').first();
+    await priceRow.getByRole("button", { name: /^Edit gpt-4o-mini\*/ }).click();
+    const priceForm = page.getByRole("form", { name: "Edit price gpt-4o-mini*" });
+    await priceForm.getByLabel("Output $").fill("0.75");
+    await priceForm.getByRole("button", { name: "Save price" }).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, "admin-models-price-edit");
+    await priceForm.getByRole("button", { name: "Save price" }).click();
+    await priceForm.waitFor({ state: "detached" });
+    await expect.poll(() => page.locator('tr[data-price="gpt-4o-mini*"]').first().textContent()).toContain("$0.750");
+
+    // A person's own limit, chosen by searching their email.
+    await limitForm.getByLabel("Applies to").selectOption("person");
+    await limitForm.getByLabel("Measure").selectOption("tokens");
+    await limitForm.getByLabel("Limit").fill("50000");
+    await limitForm.getByRole("button", { name: "Save limit" }).click();
+    await limitForm.getByText("Choose the person this limit is for.").waitFor();
+    await limitForm.getByLabel("Person (search by email or name)").fill("demo@lock");
+    await limitForm
+      .getByRole("list", { name: "People found" })
+      .getByRole("button", { name: /demo@lockstep\.local/ })
+      .click();
+    await limitForm.locator('[data-chosen-person="demo@lockstep.local"]').waitFor();
+    await limitForm.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, "admin-models-person-limit");
+    await limitForm.getByRole("button", { name: "Save limit" }).click();
+    await page.getByRole("list", { name: "Limits" }).getByText("person demo@lockstep.local").waitFor();
+    expect(await page.getByRole("list", { name: "Limits" }).textContent()).toContain("50,000 tokens a day");
 
     // No key anywhere: not in any page, any API answer, or any line the server wrote.
     const pages = [await page.content(), await person.page.content()].join("\n");

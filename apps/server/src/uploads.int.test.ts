@@ -392,6 +392,35 @@ describe("refused files", () => {
   });
 });
 
+describe("usage limits", () => {
+  it("refuses an upload past the person's limit of calls, naming it, and the session stays as it was", async () => {
+    const { browser, id } = await person();
+    const session = await screenshotSession(browser);
+    // The limit is used up already: one call a day, and one counted today.
+    await db.pool.query(
+      `INSERT INTO usage_limits (id, user_id, period, metric, amount, soft_threshold, updated_at)
+       VALUES (gen_random_uuid(), $1, 'DAILY', 'CALLS', 1, 0.8, now())`,
+      [id],
+    );
+    await db.pool.query(
+      `INSERT INTO usage_counters (user_id, period, period_start, calls) VALUES ($1, 'DAILY', (now() AT TIME ZONE 'UTC')::date, 1)`,
+      [id],
+    );
+    const response = await upload(browser, session.id, await renderChatScreenshot(CONVERSATION));
+    expect(response.status).toBe(429);
+    const { error } = (await response.json()) as TAppErrorBody;
+    expect(error.data.appCode).toBe("USAGE_LIMIT_REACHED");
+    expect(error.message).toMatch(/daily limit of 1 calls is used up \(1 used\)/);
+    expect(error.data.details).toMatchObject({ period: "daily", metric: "calls", amount: 1, used: 1 });
+    const after = await getSession(browser, session.id);
+    expect(after.status).toBe(session.status);
+    const { rows } = await db.pool.query(`SELECT key FROM uploads WHERE user_id = $1`, [id]);
+    expect(rows).toEqual([]);
+    const counter = await db.pool.query<{ calls: number }>(`SELECT calls FROM usage_counters WHERE user_id = $1`, [id]);
+    expect(counter.rows[0]!.calls).toBe(1);
+  });
+});
+
 describe("state and ownership", () => {
   it("stores the same image once for two sessions of one person", { timeout: 60_000 }, async () => {
     const { browser, id: userId } = await person();

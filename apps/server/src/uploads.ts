@@ -46,11 +46,11 @@ interface UploadTarget {
 }
 const targets = new WeakMap<FastifyRequest, UploadTarget>();
 
-function send(reply: FastifyReply, code: TAppErrorCode, message: string) {
+function send(reply: FastifyReply, code: TAppErrorCode, message: string, details?: Record<string, unknown>) {
   return reply
     .code(APP_ERRORS[code].status)
     .type("application/json")
-    .send(appErrorBody(code, message, { requestId: reply.request.id }));
+    .send(appErrorBody(code, message, { requestId: reply.request.id, ...(details ? { details } : {}) }));
 }
 
 /** A file-level failure Fastify or the multipart parser raised, as an app code and a message. */
@@ -139,7 +139,8 @@ export async function screenshotRoutes(app: FastifyInstance, options: Screenshot
     // Fastify awaits an async error handler; its route types only say the result is ignored.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     errorHandler: async (error, request, reply) => {
-      if (error instanceof AppError) return send(reply, error.code, error.message);
+      // The details go along as tRPC's errors carry them (a usage limit's period, use and reset).
+      if (error instanceof AppError) return send(reply, error.code, error.message, error.details);
       const failure = fileFailure(error as { statusCode?: number; code?: string });
       const target = targets.get(request);
       if (failure) {

@@ -232,6 +232,8 @@ export const ZUsageLimitSchema = z.object({
   metric: z.enum(USAGE_METRICS),
   amount: z.number(),
   softThreshold: z.number(),
+  /** The person's email, for a person's own limit (null for a role's), so operators see who it is. */
+  email: z.string().nullable(),
 });
 export type TUsageLimit = z.infer<typeof ZUsageLimitSchema>;
 

@@ -10,10 +10,17 @@ import {
   generateReply,
   HISTORY_LIMIT,
 } from "@lockstep/ai";
-import { MessageAuthor, MessageSentiment, SessionStatus, type TSessionStatusDb } from "@lockstep/contracts";
+import {
+  canTransition,
+  MessageAuthor,
+  MessageSentiment,
+  SessionStatus,
+  type TSessionStatusDb,
+} from "@lockstep/contracts";
 import {
   clearReplyStatus,
   findMessage,
+  findSession,
   insertAiMessages,
   type JobQueue,
   loadAnalysisContext,
@@ -31,6 +38,7 @@ import { enqueueAnalysis, enqueueReply, SESSION_WORK_QUEUE, ZJobFailureSchema } 
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
 import { titleAfterReply } from "./session-titles.ts";
+import { reserveModelCall } from "./usage.ts";
 
 /** `answering`: the person's message a reply is for; storing the reply clears what that message is owed. */
 export function conversationStore(scope: UserScope, answering?: string): ConversationStore {
@@ -236,7 +244,11 @@ export async function runAnalysis(
   meta: RequestMeta,
   sessionId: string,
   sentimentOf?: (text: string) => "positive" | "negative" | "neutral",
+  options: { reserved?: boolean } = {},
 ) {
+  // The suggestions are a model call the person asked for: counted before anything moves, and
+  // refused past a limit. A confirmation of screenshot lines counted it in its own transaction.
+  if (!options.reserved) await reserveAnalysis(scope, sessionId);
   if (ai.jobs) {
     const id = await enqueueAnalysis(ai.jobs, {
       userId: scope.userId,
@@ -262,6 +274,24 @@ export async function runAnalysis(
   } catch (error) {
     return flowErrorToAppError(error);
   }
+}
+
+/**
+ * Counts the analysis of a session that can be analysed; a missing session or one that cannot move
+ * to analysis is refused first, as the analysis itself would, so it is not counted.
+ */
+async function reserveAnalysis(scope: UserScope, sessionId: string): Promise<void> {
+  await scope.sql(async (tx) => {
+    const row = await findSession(tx, sessionId);
+    if (!row) throw new AppError("NOT_FOUND", "No such session.");
+    const from = SessionStatus.toWire(row.status as TSessionStatusDb);
+    if (!canTransition(from, "analysis_in_progress"))
+      throw new AppError("ILLEGAL_TRANSITION", `A session cannot move from ${from} to analysis_in_progress.`, {
+        from,
+        to: "analysis_in_progress",
+      });
+    await reserveModelCall(tx, scope);
+  });
 }
 
 /** How long a request waits for its analysis (a queued reply plus the suggestions call). */

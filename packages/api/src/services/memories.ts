@@ -9,6 +9,7 @@ import { enqueueMemories } from "../jobs/session-work-queue.ts";
 import { waitForSessionJob } from "./ai-flows.ts";
 import type { UserScope } from "../scopes.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
+import { mayMakeSideCall } from "./usage.ts";
 
 /** How long ending a session waits for its memories before answering. */
 const MEMORIES_WAIT_MS = 30_000;
@@ -48,6 +49,9 @@ export async function extractSessionMemories(
   session: { id: string; characterId: string },
 ): Promise<ExtractMemoriesResult | null> {
   if (!ai) return null;
+  // Extraction is a model call the person's ending caused: counted, and skipped past a limit (the
+  // session has ended either way; nothing is remembered from it).
+  if (!(await mayMakeSideCall(scope))) return null;
   return extractMemories({
     provider: ai.provider,
     log: ai.log,

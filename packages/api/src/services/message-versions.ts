@@ -28,6 +28,7 @@ import { enqueueReply } from "../jobs/session-work-queue.ts";
 import type { UserScope } from "../scopes.ts";
 import { backgroundTasks, callContext, conversationStore, startReply } from "./ai-flows.ts";
 import { replyPending } from "./messages.ts";
+import { reserveModelCall } from "./usage.ts";
 
 type Refusal = () => AppError;
 
@@ -92,6 +93,9 @@ export async function regenerateReply(
     await tx.$executeRaw`UPDATE messages SET reply_status = 'PENDING', reply_error = NULL, stop_requested_at = NULL
       WHERE id = ${answered.id}::uuid`;
     await clearReplyStop(tx, answered.id);
+    // A new version is a new model call: counted, and refused past a limit, thrown so that the
+    // transaction (and the hiding above) rolls back and the conversation stays as it was.
+    await reserveModelCall(tx, scope);
     await touchSession(tx, turn.session_id);
     return { sessionId: turn.session_id, answering: answered.id, versionOf: turn.version_of ?? turn.id };
   });
@@ -178,6 +182,8 @@ export async function editAndResend(
     // The id is taken by a message this person cannot see (their own was a retry, above): thrown, not
     // returned, so the branch hidden a moment ago comes back with the rolled-back transaction.
     if (!inserted.created) throw new AppError("CONFLICT", "That id is already used by another message.");
+    // The coach answers the edit: a model call, counted and refused as a send's reply is.
+    await reserveModelCall(tx, scope);
     await touchSession(tx, turn.session_id);
     return { message: await dto(tx, id), created: true, sessionId: turn.session_id };
   });

@@ -143,7 +143,11 @@ export async function claimReplyRetry(scope: UserScope, messageId: string): Prom
   // The refusals are decided inside the transaction but thrown after it commits: on the embedded
   // database one connection is shared, and a rollback would also undo a job another request enqueued meanwhile.
   const outcome = await scope.sql(async (tx) => {
-    if (await claimFailedReply(tx, messageId)) return { claimed: await messageDto(tx, messageId), refused: null };
+    if (await claimFailedReply(tx, messageId)) {
+      // Another attempt is another model call: counted, and refused (undoing the claim) past a limit.
+      await reserveModelCall(tx, scope);
+      return { claimed: await messageDto(tx, messageId), refused: null };
+    }
     const message = await findMessage(tx, messageId);
     return { claimed: null, refused: message && { author: message.author, replyStatus: message.reply_status } };
   });

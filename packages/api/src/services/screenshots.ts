@@ -52,6 +52,7 @@ import type { BlobStorage } from "../storage/types.ts";
 import { enqueueOcr } from "../jobs/session-work-queue.ts";
 import { backgroundTasks, callContext, requireAi, runAnalysis } from "./ai-flows.ts";
 import { titleScreenshot } from "./session-titles.ts";
+import { mayMakeSideCall, reserveModelCall } from "./usage.ts";
 
 export const NO_TEXT_REASON = "No text was found in the screenshot. Upload a screenshot of the conversation.";
 export const OCR_FAILED_REASON = "The screenshot could not be read. Try uploading it again.";
@@ -181,7 +182,12 @@ export async function uploadScreenshot(
     throw new AppError(REFUSAL_CODE[error.reason], error.message, { reason: error.reason });
   }
 
-  await scope.run((tx) => moveToUploading(tx, sessionId, from));
+  await scope.run(async (tx) => {
+    // Reading it is a model call the person started: counted here, and refused past a limit before
+    // the session moves (the refusal rolls the move back, so the session stays as it was).
+    await reserveModelCall(tx, scope);
+    await moveToUploading(tx, sessionId, from);
+  });
   const key = screenshotKey(scope.userId, image);
   let wrote = false;
   try {
@@ -271,9 +277,11 @@ async function readInBackground(
     const context = callContext(scope, meta, sessionId);
     // With a vision model configured it reads the picture at the same time; where the two
     // disagree the line is flagged. Its failure (logged) leaves the OCR reading as it is.
+    // The vision reading is a call of its own, made only while the person's limits allow it.
+    const vision = ai.vision && (await mayMakeSideCall(scope)) ? ai.vision : null;
     const [reading, turns] = await Promise.all([
       readScreenshot({ engine: ai.ocr, log: ai.log, context, file }),
-      ai.vision ? ai.vision.read({ file, log: ai.log, context }).catch(() => null) : Promise.resolve(null),
+      vision ? vision.read({ file, log: ai.log, context }).catch(() => null) : Promise.resolve(null),
     ]);
     if (reading.lines.length) {
       const lines = ZOcrResultSchema.parse(turns ? crossCheck(reading.lines, turns) : reading.lines);
@@ -360,8 +368,11 @@ export async function confirmOcr(
     );
     const read = ZOcrResultSchema.safeParse(row.ocr_result);
     await titleScreenshot(tx, input.id, read.success ? read.data : [], input.lines);
+    // The analysis that follows is a model call: refused past a limit with the confirmation undone,
+    // so the person can confirm again once the limit resets.
+    await reserveModelCall(tx, scope);
   });
-  return runAnalysis(runtime, scope, meta, input.id, runtime.sentimentOf);
+  return runAnalysis(runtime, scope, meta, input.id, runtime.sentimentOf, { reserved: true });
 }
 
 /** The stored image, for its owner or an operator (the operator's view is audited); else NOT_FOUND. */

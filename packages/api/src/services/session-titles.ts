@@ -5,6 +5,7 @@ import type { TOcrLine } from "@lockstep/contracts";
 import type { ScopedTx } from "@lockstep/db";
 import { z } from "zod";
 import type { UserScope } from "../scopes.ts";
+import { mayMakeSideCall } from "./usage.ts";
 
 /** Longest generated title; the sidebar shows about this much. */
 export const TITLE_MAX = 60;
@@ -113,8 +114,12 @@ export async function titleAfterReply(
     const said = found.turns.filter((turn) => turn.author !== "AI");
     const first = said[0];
     if (!first || !found.turns.some((turn) => turn.author === "AI")) return null;
+    // The built-in coach makes no call for a title; a model is asked only while the person's limits
+    // allow one more call, and past them the title is taken from the first words as the built-in does.
     const title =
-      ai.provider.kind === "builtin" ? titleFromText(first.text) : await askModelForTitle(ai, context, found.turns);
+      ai.provider.kind === "builtin" || !(await mayMakeSideCall(scope))
+        ? titleFromText(first.text)
+        : await askModelForTitle(ai, context, found.turns);
     if (!title || title === found.state.name) return null;
     const set = await scope.run((tx) => setTitleIfUnchanged(tx, sessionId, found.state.name, title));
     return set ? title : null;

@@ -8,6 +8,13 @@ import { backgroundTasks } from "./ai-flows.ts";
 import { callerFor, createPerson, errorOf, insertUser, type TestUser } from "../../test/testing/callers.ts";
 import { fakeRuntime, persistCallRow } from "../../test/testing/fake-ai.ts";
 import { AppError } from "../errors.ts";
+import {
+  callerWithAi,
+  insertCharacter,
+  fakeProvider as memoryProvider,
+  recordingLog,
+  testAiRuntime,
+} from "../../test/testing/characters.ts";
 
 let db: TestDatabase;
 let admin: TestUser;
@@ -28,8 +35,9 @@ describe("usage limits", () => {
     const operator = callerFor(db, admin);
     await operator.admin.usage.saveLimit({ userId: person.id, period: "daily", metric: "calls", amount: 10 });
     // One session per send: a session has one reply at a time, and the limit counts across sessions.
+    // Named, so no title is asked for after a reply (a title is a model call of its own, counted too).
     const sessions = await Promise.all(
-      Array.from({ length: 50 }, () => person.caller.session.create({ type: "text" })),
+      Array.from({ length: 50 }, (_, i) => person.caller.session.create({ type: "text", name: `Session ${i}` })),
     );
 
     const outcomes = await Promise.allSettled(
@@ -80,7 +88,8 @@ describe("usage limits", () => {
       metric: "calls",
       amount: 1,
     });
-    await operator.admin.usage.saveLimit({ userId: raised.id, period: "monthly", metric: "calls", amount: 3 });
+    // Three replies and the title asked for after the first: four calls.
+    await operator.admin.usage.saveLimit({ userId: raised.id, period: "monthly", metric: "calls", amount: 4 });
     try {
       const a = await limited.caller.session.create({ type: "text" });
       const b = await raised.caller.session.create({ type: "text" });
@@ -106,5 +115,130 @@ describe("usage limits", () => {
     const neither = await errorOf(operator.admin.usage.saveLimit({ period: "daily", metric: "calls", amount: 1 }));
     expect(neither.code).toBe("BAD_REQUEST");
     expect(neither.message).toContain("role");
+  });
+});
+
+describe("every model call a person causes is counted", () => {
+  async function limited(amount: number, script: Parameters<typeof fakeRuntime>[0] = {}) {
+    const fake = fakeRuntime(script, persistCallRow(db.pool));
+    const person = await createPerson(db, { ai: fake.runtime });
+    await callerFor(db, admin).admin.usage.saveLimit({ userId: person.id, period: "daily", metric: "calls", amount });
+    return { person, ...fake };
+  }
+  const calls = async (userId: string) =>
+    (await db.pool.query<{ calls: number }>(`SELECT calls FROM usage_counters WHERE user_id = $1`, [userId])).rows[0]
+      ?.calls ?? 0;
+  const expectRefused = (error: { code: string; cause: unknown }, used: number) => {
+    expect(error.code).toBe("TOO_MANY_REQUESTS");
+    expect((error.cause as AppError).code).toBe("USAGE_LIMIT_REACHED");
+    expect((error.cause as AppError).details).toMatchObject({ period: "daily", metric: "calls", used });
+    expect((error.cause as AppError).message).toMatch(/daily limit of \d+ calls is used up/);
+  };
+
+  it("counts a session's title, and past the limit takes it from the first words without a call", async () => {
+    const { person, log } = await limited(2);
+    const first = await person.caller.session.create({ type: "text" });
+    await person.caller.message.send({ sessionId: first.id, text: "Hello there, my week was long", reply: true });
+    await backgroundTasks.settle(10_000);
+    expect((await person.caller.session.get({ id: first.id })).name).toBe("Their long week");
+    expect(await calls(person.id)).toBe(2);
+
+    // The limit is used up: no title call is made, the built-in way names the session instead.
+    await db.pool.query(`UPDATE usage_limits SET amount = 3 WHERE user_id = $1`, [person.id]);
+    const second = await person.caller.session.create({ type: "text" });
+    await person.caller.message.send({ sessionId: second.id, text: "Dinner plans for Friday night", reply: true });
+    await backgroundTasks.settle(10_000);
+    expect((await person.caller.session.get({ id: second.id })).name).toBe("Dinner plans for Friday night");
+    expect(await calls(person.id)).toBe(3);
+    expect(log.calls.filter((c) => c.spec.operation === "title")).toHaveLength(1);
+  });
+
+  it("refuses a regenerate and an edit past the limit, and the conversation stays as it was", async () => {
+    const { person } = await limited(1);
+    const session = await person.caller.session.create({ type: "text", name: "Named" });
+    const mine = await person.caller.message.send({ sessionId: session.id, text: "What should I say?", reply: true });
+    await backgroundTasks.settle(10_000);
+    const before = await person.caller.message.list({ sessionId: session.id });
+    const reply = before.items.find((m) => m.author === "ai");
+    expect(reply).toBeDefined();
+
+    expectRefused(await errorOf(person.caller.message.regenerate({ messageId: reply!.id })), 1);
+    expectRefused(await errorOf(person.caller.message.edit({ messageId: mine.id, text: "Another try" })), 1);
+    const after = await person.caller.message.list({ sessionId: session.id });
+    expect(after.items.map((m) => [m.id, m.text])).toEqual(before.items.map((m) => [m.id, m.text]));
+    const { rows } = await db.pool.query<{ reply_status: string | null }>(
+      `SELECT reply_status::text FROM messages WHERE id = $1`,
+      [mine.id],
+    );
+    expect(rows[0]!.reply_status).toBeNull();
+    expect(await calls(person.id)).toBe(1);
+  });
+
+  it("refuses a retry of a failed reply past the limit and leaves it failed; within it, counts it", async () => {
+    const { person, provider } = await limited(1, { failReply: true });
+    const session = await person.caller.session.create({ type: "text", name: "Named" });
+    const mine = await person.caller.message.send({ sessionId: session.id, text: "Hello?", reply: true });
+    await backgroundTasks.settle(10_000);
+    const status = async () =>
+      (
+        await db.pool.query<{ reply_status: string | null }>(`SELECT reply_status::text FROM messages WHERE id = $1`, [
+          mine.id,
+        ])
+      ).rows[0]!.reply_status;
+    expect(await status()).toBe("FAILED");
+
+    expectRefused(await errorOf(person.caller.message.retryReply({ messageId: mine.id })), 1);
+    expect(await status()).toBe("FAILED");
+
+    provider.script.failReply = false;
+    await db.pool.query(`UPDATE usage_limits SET amount = 2 WHERE user_id = $1`, [person.id]);
+    await person.caller.message.retryReply({ messageId: mine.id });
+    await backgroundTasks.settle(10_000);
+    expect(await status()).toBeNull();
+    expect(await calls(person.id)).toBe(2);
+  });
+
+  it("counts an analysis, and refuses one past the limit before the session moves", async () => {
+    const { person, log } = await limited(1);
+    const session = await person.caller.session.create({ type: "text", name: "Named" });
+    await person.caller.message.send({ sessionId: session.id, text: "hey", author: "contact" });
+    await person.caller.session.analyze({ id: session.id });
+    expect(await calls(person.id)).toBe(1);
+
+    expectRefused(await errorOf(person.caller.session.analyze({ id: session.id })), 1);
+    expect((await person.caller.session.get({ id: session.id })).status).toBe("pending_user_input");
+    expect(log.calls.filter((c) => c.spec.operation === "suggest")).toHaveLength(1);
+
+    // A session that is not there is refused as such, and not counted.
+    await db.pool.query(`UPDATE usage_limits SET amount = 5 WHERE user_id = $1`, [person.id]);
+    const missing = await errorOf(person.caller.session.analyze({ id: "00000000-0000-4000-8000-000000000000" }));
+    expect(missing.code).toBe("NOT_FOUND");
+    expect(await calls(person.id)).toBe(1);
+  });
+
+  it("counts memory extraction at a session's end, and past the limit ends it without the call", async () => {
+    const character = await insertCharacter(db, { name: "Budget Maya" });
+    const person = await createPerson(db);
+    const provider = memoryProvider();
+    const log = recordingLog();
+    const caller = callerWithAi(db, person, testAiRuntime(provider, log));
+    await callerFor(db, admin).admin.usage.saveLimit({
+      userId: person.id,
+      period: "daily",
+      metric: "calls",
+      amount: 1,
+    });
+    const first = await caller.session.start({ characterId: character.id });
+    await caller.message.send({ sessionId: first.session.id, text: "I love hiking" });
+    await caller.session.end({ id: first.session.id });
+    expect(log.calls.filter((c) => c.spec.operation === "memory")).toHaveLength(1);
+    expect(await calls(person.id)).toBe(1);
+
+    const second = await caller.session.start({ characterId: character.id, fresh: true });
+    await caller.message.send({ sessionId: second.session.id, text: "I love museums too" });
+    const ended = await caller.session.end({ id: second.session.id });
+    expect(ended.endedAt).not.toBeNull();
+    expect(log.calls.filter((c) => c.spec.operation === "memory")).toHaveLength(1);
+    expect(await calls(person.id)).toBe(1);
   });
 });

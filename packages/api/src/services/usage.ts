@@ -42,3 +42,26 @@ export async function reserveModelCall(tx: SqlTx, scope: UserScope): Promise<TUs
     throw new AppError("USAGE_LIMIT_REACHED", describeLimit(error.reached), { ...error.reached });
   }
 }
+
+/**
+ * The same, in a transaction of its own, for a call started by a request that has written nothing
+ * yet (an analysis): the refusal is thrown before any change is made.
+ */
+export function reserveModelCallNow(scope: UserScope): Promise<TUsageLimitReached[]> {
+  return scope.sql((tx) => reserveModelCall(tx, scope));
+}
+
+/**
+ * For a call made on the side of another (a session's title, a vision reading next to OCR, the
+ * memories of an ended session): counted like any other, but a refusal only means the call is not
+ * made; the work it accompanies goes on without it. Returns whether the call may be made.
+ */
+export async function mayMakeSideCall(scope: UserScope): Promise<boolean> {
+  try {
+    await reserveModelCallNow(scope);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "USAGE_LIMIT_REACHED") return false;
+    throw error;
+  }
+}

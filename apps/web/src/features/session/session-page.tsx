@@ -17,6 +17,7 @@ import { type StatusAction, StatusActions, statusActionsFor } from "./status-act
 import { ScreenshotFlow, screenshotStepActive } from "./screenshot-flow.tsx";
 import { StreamTail } from "./stream-tail.ts";
 import { BuiltinCoachNotice } from "./builtin-coach-notice.tsx";
+import { UsageNotice } from "./usage-notice.tsx";
 import { useFocusOnOpen, useFocusSuggestions } from "./session-focus.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
@@ -155,7 +156,9 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
   );
   const controls = useMemo(() => ({ replying, branchChanged, replaced }), [replying, branchChanged, replaced]);
 
-  const [actionError, setActionError] = useState<{ message: string; action: StatusAction } | null>(null);
+  const [actionError, setActionError] = useState<{ message: string; action: StatusAction; retry: boolean } | null>(
+    null,
+  );
   const afterSession = (next: TSessionDto) => {
     queryClient.setQueryData(sessionKey, next);
     refreshSessionLists();
@@ -182,7 +185,9 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
   const runAction = (action: StatusAction) => {
     setActionError(null);
     const onError = (error: unknown) => {
-      setActionError({ message: describeAppError(error).message, action });
+      const described = describeAppError(error);
+      // A usage limit stays reached until it resets: retrying at once would only be refused again.
+      setActionError({ message: described.message, action, retry: described.appCode !== "USAGE_LIMIT_REACHED" });
       void queryClient.invalidateQueries({ queryKey: sessionKey });
     };
     if (action.kind === "analyze") analyze.mutate({ id: sessionId }, { onError });
@@ -237,9 +242,11 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
           className="mx-3 mt-3 flex flex-wrap items-center gap-2 rounded-xl bg-rose-50 px-3 py-2 text-sm text-rose-800 sm:mx-6 dark:bg-rose-950 dark:text-rose-200"
         >
           {actionError.message}
-          <button type="button" className="font-medium underline" onClick={() => runAction(actionError.action)}>
-            Retry
-          </button>
+          {actionError.retry ? (
+            <button type="button" className="font-medium underline" onClick={() => runAction(actionError.action)}>
+              Retry
+            </button>
+          ) : null}
         </p>
       ) : null}
       {analyze.isPending ? (
@@ -288,6 +295,8 @@ function SessionView({ session, focusMessageId }: { session: TSessionDto; focusM
           />
         </ConversationControlsContext>
       )}
+      {/* Near where calls are started: the composer, or the screenshot steps. */}
+      <UsageNotice version={messages.length + (replying ? 1 : 0)} />
       {showScreenshotSteps ? null : (
         <Composer
           onSend={send}

@@ -20,6 +20,7 @@ const limitSelect = {
   metric: true,
   amount: true,
   softThreshold: true,
+  user: { select: { email: true } },
 } satisfies Prisma.UsageLimitSelect;
 type LimitRow = Prisma.UsageLimitGetPayload<{ select: typeof limitSelect }>;
 
@@ -32,6 +33,7 @@ function toLimit(row: LimitRow): TUsageLimit {
     metric: fromDbMetric(row.metric),
     amount: row.amount.toNumber(),
     softThreshold: row.softThreshold,
+    email: row.user?.email ?? null,
   };
 }
 
