@@ -244,6 +244,23 @@ export function questionOf(text: string): string | null {
   return null;
 }
 
+/**
+ * Parsing with compromise is most of a reply's time, and the same line is parsed by several readers
+ * (the details, the object a move names, the noun a message opens with) for the reply and again for
+ * the suggestions: one parse per text, kept for the last few hundred. Its documents are only read, never changed.
+ */
+const parses = new Map<string, ReturnType<typeof nlp>>();
+const PARSES_MAX = 400;
+
+function parse(text: string): ReturnType<typeof nlp> {
+  const known = parses.get(text);
+  if (known) return known;
+  const doc = nlp(text);
+  if (parses.size >= PARSES_MAX) parses.delete(parses.keys().next().value as string);
+  parses.set(text, doc);
+  return doc;
+}
+
 /** The same lines are read for the reply and again for the suggestions: remember the last few hundred readings. */
 const remembered = new Map<string, Details>();
 const REMEMBERED_MAX = 500;
@@ -281,7 +298,7 @@ function readDetails(text: string): Details {
   const bareHour = /\btime\b\W+(?:\w+\W+)?(\d{1,2})\b(?!:)/.exec(plain);
   if (times.length === 0 && bareHour?.[1]) times.push(bareHour[1]);
 
-  const doc = nlp(text);
+  const doc = parse(text);
   const weekdayish = (value: string) => WEEKDAYS.some((day) => value.toLowerCase().startsWith(day));
   const properPlaces = [...text.matchAll(PROPER_PLACE_PATTERN)]
     .map((m) => stripPunctuation(m[1] as string))
@@ -353,7 +370,7 @@ const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split
  */
 function namedObjects(plain: string, placeWords: Set<string>): string[] {
   // "remember that exam?", "my cousin's wedding": a demonstrative or someone's possessive introduces the thing too.
-  const phrases = nlp(plain)
+  const phrases = parse(plain)
     .match("(the|my|your|our|ur|that|this|#Possessive) #Adjective? #Noun+")
     .out("array") as string[];
   for (const phrase of phrases) {
@@ -382,7 +399,7 @@ const GENERAL_NOUNS = new Set(
  * clear"): when nothing else names a thing, a noun that starts the message is the thing, said with "the".
  */
 function leadingNoun(plain: string, placeWords: Set<string>): string[] {
-  const first = nlp(plain).match("^#Adjective? #Noun").out("array") as string[];
+  const first = parse(plain).match("^#Adjective? #Noun").out("array") as string[];
   const words = stripPunctuation(first[0] ?? "").split(/\s+/);
   const head = words.at(-1) ?? "";
   if (!head || words.length > 2 || NOT_OBJECTS.has(head) || FILLERS.has(head) || NOT_NAMES.has(head)) return [];
@@ -394,7 +411,7 @@ function leadingNoun(plain: string, placeWords: Set<string>): string[] {
     return [];
   if (WEEKDAYS.includes(head) || placeWords.has(head) || GENERAL_NOUNS.has(head)) return [];
   if (!words.every((word) => /^[a-z]{3,}$/.test(word)) || /(.)\1$/.test(head)) return [];
-  if (nlp(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
+  if (parse(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
   // "running late", "feeling rough": a verb form, not a thing.
   if (/ing$/.test(head) && !/^(wedding|meeting|booking|building|painting|ring)$/.test(head)) return [];
   return [`the ${words.join(" ")}`];
@@ -427,6 +444,18 @@ export function mergeDetails(newestFirst: Details[]): Details {
  * noun it opens with ("ferry leaves at 7:30"). Said with "the"; null when none reads as a thing.
  */
 export function objectOf(line: string): string | null {
+  // Each move of a reply asks for the same line's object: read it once.
+  const known = objects.get(line);
+  if (known !== undefined) return known;
+  const object = readObject(line);
+  if (objects.size >= PARSES_MAX) objects.delete(objects.keys().next().value as string);
+  objects.set(line, object);
+  return object;
+}
+
+const objects = new Map<string, string | null>();
+
+function readObject(line: string): string | null {
   const plain = normalise(line);
   const usable = (words: string[]) => {
     const kept = words.filter((word) => /^[a-z]{3,}$/.test(word));
@@ -436,7 +465,7 @@ export function objectOf(line: string): string | null {
     if (!head || NOT_OBJECTS.has(head) || GENERAL_NOUNS.has(head) || NOT_NAMES.has(head)) return null;
     return `the ${cut.join(" ")}`;
   };
-  const doc = nlp(plain);
+  const doc = parse(plain);
   for (const phrase of doc
     .match("(the|my|your|our|ur|whose|which) (#Value|#Time)? #Adjective? #Noun+")
     .out("array") as string[])
@@ -446,7 +475,7 @@ export function objectOf(line: string): string | null {
     }
   for (const phrase of doc.match("#Verb [#Noun]", 0).out("array") as string[]) {
     const object = usable(stripPunctuation(phrase).split(/\s+/));
-    if (object && !nlp(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
+    if (object && !parse(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
   }
   return leadingNoun(plain, new Set())[0] ?? null;
 }
