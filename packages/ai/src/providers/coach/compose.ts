@@ -1,7 +1,7 @@
 // The built-in coach's answers: reads the situation and details of the latest exchange and drafts replies and suggestions grounded in the chunks for it.
 import type { GroundingChunk, PromptContext } from "../../provider.ts";
 import { fnv1a } from "../lexical-embedding.ts";
-import { extractDetails, mergeDetails, type Details } from "./details.ts";
+import { extractDetails, mergeDetails, objectOf, type Details } from "./details.ts";
 import { chunkForIntent } from "./knowledge.ts";
 import { MOVES, MOVES_FOR_USER, type CoachTag, type Move, type MoveInput } from "./moves.ts";
 import {
@@ -36,7 +36,13 @@ export function readConversation(conversation: SpokenLine[]): CoachReading {
       .map((line) => line.text)
       .reverse(),
   ];
-  return { ...reading, details: mergeDetails(recent.map(extractDetails)) };
+  const details = mergeDetails(recent.map(extractDetails));
+  // Nothing listed or introduced by an article: what the line itself is about ("making sourdough bread") is still named.
+  if (details.things.length === 0) {
+    const object = objectOf(reading.focus);
+    if (object) details.things.push(object);
+  }
+  return { ...reading, details };
 }
 
 /** What the situation sounds like, said to the person about the contact (or about their own message). */

@@ -344,7 +344,7 @@ function readDetails(text: string): Details {
     .slice(0, 1)[0];
   if (eventHead && !NOT_OBJECTS.has(eventHead) && !GENERAL_NOUNS.has(eventHead))
     found.unshift({ at: -1, thing: `the ${eventHead}` });
-  const listed = unique(found.map((f) => f.thing).concat(newsObjects)).filter(
+  const listed = unique(found.map((f) => compounded(f.thing, plain, placeWords)).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
   const question = questionOf(text);
@@ -353,6 +353,42 @@ function readDetails(text: string): Details {
 
   return { days: unique(days), times: unique(times), places, names, things, question };
 }
+
+/** Words that are never the thing a message is about, whatever compromise tags them. */
+const PRONOUNS = new Set("you your yours me mine him her them they it its this that these those some any".split(" "));
+
+/** Modifiers that do not narrow what a thing is: "the same party", "the whole trip". */
+const NOT_MODIFIERS = new Set(
+  "the a an my your our ur his her their this that these those some any same whole other next last first new old big little good".split(
+    " ",
+  ),
+);
+
+/**
+ * A listed word with the noun in front of it that says which one it is: "escape room", "comedy
+ * show", "spare room" are not just "the room" or "the show". Read from the message's own noun
+ * phrases, so it holds for any compound the message uses, not a list of them.
+ */
+function compounded(thing: string, plain: string, placeWords: Set<string>): string {
+  const bare = thing.replace(/^(the|a|an) /, "");
+  if (bare.includes(" ")) return thing;
+  const escaped = escape(bare);
+  const before = new RegExp(`\\b([a-z]{3,}) ${escaped}\\b`).exec(plain)?.[1];
+  if (!before || NOT_MODIFIERS.has(before) || WEEKDAYS.includes(before) || FILLERS.has(before)) return thing;
+  if (placeWords.has(before) || NOT_OBJECTS.has(before) || GENERAL_NOUNS.has(before) || PRONOUNS.has(before))
+    return thing;
+  const phrases = parse(plain).match(`#Adjective? #Noun+`).out("array") as string[];
+  const compound = `${before} ${bare}`;
+  if (!phrases.some((phrase) => stripPunctuation(phrase).endsWith(compound))) return thing;
+  return thing.startsWith("the ") || !MASS.has(bare) ? `the ${compound}` : compound;
+}
+
+/** Listed things said without an article, which keep none when a modifier joins them ("red wine"). */
+const MASS = new Set(
+  "drinks coffee dinner lunch brunch breakfast tacos pizza sushi ramen burgers snacks chips dessert cake wine beer tickets karaoke trivia climbing yoga".split(
+    " ",
+  ),
+);
 
 /** Nouns that are not a plan's object: people, times, and words that stand for the whole plan. */
 const NOT_OBJECTS = new Set(
@@ -371,7 +407,7 @@ const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split
 function namedObjects(plain: string, placeWords: Set<string>): string[] {
   // "remember that exam?", "my cousin's wedding": a demonstrative or someone's possessive introduces the thing too.
   const phrases = parse(plain)
-    .match("(the|my|your|our|ur|that|this|#Possessive) #Adjective? #Noun+")
+    .match("(the|my|your|our|ur|that|this|these|those|#Possessive) #Adjective? #Noun+")
     .out("array") as string[];
   for (const phrase of phrases) {
     // "that exam i was stressing about": a stray pronoun tagged as a noun ends the phrase.
@@ -383,15 +419,22 @@ function namedObjects(plain: string, placeWords: Set<string>): string[] {
     const words = (fillerAt < 0 ? padded : padded.slice(0, fillerAt)).slice(-2);
     const object = words.join(" ");
     const head = words.at(-1) ?? "";
+    // "your half of the rent": a share of something is about the something.
+    if (PARTITIVES.has(head)) continue;
     if (object && !NOT_OBJECTS.has(head) && !placeWords.has(`the ${object}`) && !placeWords.has(object))
       return [`the ${object}`];
   }
   return [];
 }
 
+/** Nouns that name a share of something else ("half of the rent", "the rest of the cake"): the something is the thing. */
+const PARTITIVES = new Set("half rest part share end bit most some piece side".split(" "));
+
 /** Nouns too general to be what news is about. */
 const GENERAL_NOUNS = new Set(
-  "work everything something nothing anything everyone someone anyone nobody today tonight people lot".split(" "),
+  "work everything something nothing anything everyone someone anyone nobody today tonight people lot there here".split(
+    " ",
+  ),
 );
 
 /**

@@ -216,7 +216,7 @@ export const MOVES: Record<CoachSituation, Move[]> = {
           case "bring":
             return `Yes, I'll bring ${thing(d, "snacks")}! Anything else we need for ${d.things.find((t) => /party|bbq|barbecue|picnic|night|dinner/.test(t)) ?? "it"}?`;
           case "late": {
-            const object = askedAbout(focus, d);
+            const object = askedAbout(focus, d) ?? objectOf(focus);
             return `No stress, take your time! ${object ? `I'll be there for ${object}` : "I'll wait"}${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you ${/min/.test(d.times[0]) ? "in" : "at"} ${d.times[0]}` : ""}.`;
           }
           case "time":
@@ -413,7 +413,8 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       intent: "leave_on_good_note",
       title: "End on a kind note",
       tag: "Closing",
-      draft: () => "I enjoyed getting to know you. Wishing you all the best, take care of yourself.",
+      draft: ({ details: d }) =>
+        `I enjoyed getting to know you${d.things[0] || d.days[0] ? `, and thanks for thinking of me for ${plan(d)}` : ""}. Wishing you all the best, take care of yourself.`,
     },
   ],
   boundary: [
@@ -428,7 +429,8 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       intent: "respect_boundary",
       title: "Respect it, no debate",
       tag: "Closing",
-      draft: () => "Of course, thanks for telling me. I'll respect that, no questions asked.",
+      draft: ({ details: d }) =>
+        `Of course, thanks for telling me${d.things[0] ? ` how you feel about ${the(d.things[0])}` : ""}. I'll respect that, no questions asked.`,
     },
     {
       intent: "redirect",
