@@ -379,7 +379,7 @@ function compounded(thing: string, plain: string, placeWords: Set<string>): stri
     return thing;
   const phrases = parse(plain).match(`#Adjective? #Noun+`).out("array") as string[];
   const compound = `${before} ${bare}`;
-  if (!phrases.some((phrase) => stripPunctuation(phrase).endsWith(compound))) return thing;
+  if (!phrases.some((phrase) => ` ${stripPunctuation(phrase)} `.includes(` ${compound} `))) return thing;
   return thing.startsWith("the ") || !MASS.has(bare) ? `the ${compound}` : compound;
 }
 
@@ -411,7 +411,8 @@ function namedObjects(plain: string, placeWords: Set<string>): string[] {
     .out("array") as string[];
   for (const phrase of phrases) {
     // "that exam i was stressing about": a stray pronoun tagged as a noun ends the phrase.
-    const padded = stripPunctuation(phrase)
+    // "my diary, it's private": the phrase ends at the first comma or stop, whatever compromise joined across it.
+    const padded = stripPunctuation(phrase.split(/[,.;:!?]/)[0] ?? "")
       .split(/\s+/)
       .slice(1)
       .filter((word) => word.length > 1);

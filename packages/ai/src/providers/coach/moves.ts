@@ -72,6 +72,10 @@ function thing(d: Details, fallback: string): string {
 const MASS_THINGS =
   /^(drinks|coffee|dinner|lunch|brunch|breakfast|tacos|pizza|sushi|ramen|burgers|ice cream|movies|snacks|chips|dessert|cake|wine|beer|tickets|karaoke|trivia|climbing|yoga|bbq|barbecue|board games|game night|movie night|quiz night|trivia night|a |an |the |my |your )/;
 
+/** Things one can "do" together ("do drinks", "do the hike"), as opposed to objects ("the diary"). */
+const ACTIVITIES =
+  /^(drinks|coffee|dinner|lunch|brunch|breakfast|karaoke|trivia|climbing|yoga|bbq|barbecue|board games|game night|movie night|quiz night|trivia night|a drink|a walk|a run|a movie|movies|the (hike|walk|run|trip|concert|gig|show|party|movie|museum|game|match))$/;
+
 /** "the show", "drinks": a thing as it reads in the middle of a sentence. */
 function the(thing: string): string {
   return MASS_THINGS.test(thing) ? thing : `the ${thing}`;
@@ -400,7 +404,7 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       title: "Accept it gracefully",
       tag: "Closing",
       draft: ({ details: d }) =>
-        `Thanks for being honest with me, I really appreciate it.${d.days[0] || d.things[0] ? ` No worries about ${plan(d)},` : ""} No hard feelings at all.`,
+        `Thanks for being honest with me, I really appreciate it. ${d.days[0] || d.things[0] ? `No worries about ${plan(d)}, no` : "No"} hard feelings at all.`,
     },
     {
       intent: "respect_boundary",
@@ -437,7 +441,7 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       title: "Offer what you are comfortable with",
       tag: "Comfort",
       draft: ({ details: d }) =>
-        `${d.places[0] ? `Not ${d.places[0]} yet` : "That's not for me"}, but I'd still like to ${d.things[0] ? `do ${d.things[0]}` : "get to know you"} somewhere public, at a pace that feels good for both of us.`,
+        `${d.places[0] ? `Not ${d.places[0]} yet` : "That's not for me"}, but I'd still like to ${d.things[0] && ACTIVITIES.test(d.things[0]) ? `do ${d.things[0]}` : "get to know you"} somewhere public, at a pace that feels good for both of us.`,
     },
   ],
   small_talk: [
