@@ -250,7 +250,7 @@ export function questionOf(text: string): string | null {
  * the suggestions: one parse per text, kept for the last few hundred. Its documents are only read, never changed.
  */
 const parses = new Map<string, ReturnType<typeof nlp>>();
-const PARSES_MAX = 400;
+const PARSES_MAX = 64;
 
 function parse(text: string): ReturnType<typeof nlp> {
   const known = parses.get(text);
