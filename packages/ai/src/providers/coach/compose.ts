@@ -29,11 +29,13 @@ export function readConversation(conversation: SpokenLine[]): CoachReading {
   const reading = readSituation(conversation);
   const spoken = conversation.filter((line) => line.author === reading.about);
   // The focus first, then the two lines before it: "Saturday?" answers a plan made a line earlier.
+  // Lines already in the focus (a burst of several) are read there, not a second time on their own.
   const recent = [
     reading.focus,
     ...spoken
       .slice(-3, -1)
       .map((line) => line.text)
+      .filter((text) => !reading.focus.split("\n").includes(text))
       .reverse(),
   ];
   const details = mergeDetails(recent.map(extractDetails));

@@ -298,7 +298,9 @@ function readDetails(text: string): Details {
   const bareHour = /\btime\b\W+(?:\w+\W+)?(\d{1,2})\b(?!:)/.exec(plain);
   if (times.length === 0 && bareHour?.[1]) times.push(bareHour[1]);
 
-  const doc = parse(text);
+  // Names and places are read from the words as written, capitals and all; a message written all in
+  // lower case has none to lose, and its spelled-out form is the one parsed for its objects anyway.
+  const doc = /\p{Lu}/u.test(text) ? parse(text) : parse(plain);
   const weekdayish = (value: string) => WEEKDAYS.some((day) => value.toLowerCase().startsWith(day));
   const properPlaces = [...text.matchAll(PROPER_PLACE_PATTERN)]
     .map((m) => stripPunctuation(m[1] as string))
