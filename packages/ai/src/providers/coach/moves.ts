@@ -224,7 +224,8 @@ export const MOVES: Record<CoachSituation, Move[]> = {
             return `No stress, take your time! ${object ? `I'll be there for ${object}` : "I'll wait"}${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you ${/min/.test(d.times[0]) ? "in" : "at"} ${d.times[0]}` : ""}.`;
           }
           case "time":
-            return `${capitalise(when(d) ?? "7pm")} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
+            // Asked what time, the answer says it is the time it answers: "Time-wise, 7pm works for me".
+            return `Time-wise, ${when(d) ?? "7pm"} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
           case "place":
             // With no place to name, the thing they asked about is still answered, not skipped.
             return `${!d.places[0] && d.things[0] ? `I'll check ${d.things[0]} and let you know. ` : ""}Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
