@@ -308,6 +308,8 @@ if (!tuning) {
   printPart("held-out part (id % 3 === 0: measured, never tuned on)", heldOut);
   for (const batch of [...new Set(outcomes.map((o) => o.item.batch))].sort((a, b) => a - b)) {
     const f = figures(heldOut.filter((o) => o.item.batch === batch));
+    // A batch written wholly for the tuning part has nothing held out to report.
+    if (f.conversations === 0) continue;
     console.log(
       `  held-out batch ${batch}: ${f.conversations} conversations, situation ${ratio(f.situation, f.conversations).trim()} (${f.situation}), tone ${ratio(f.tone, f.conversations).trim()}, tags that fit ${ratio(f.tagFits, f.suggestions).trim()}, naming a detail ${ratio(f.mentionsDetail, f.withDetails).trim()} (${f.mentionsDetail}/${f.withDetails})`,
     );
