@@ -126,11 +126,11 @@ describe("the answers it used to get wrong", () => {
     expect(suggestions[0]?.text).toMatch(/chips and dip/i);
   });
 
-  it("says 'the plan at 9:10', never 'For at 9:10', when the plan is only a time", () => {
+  it("says 'the train at 9:10', never 'For at 9:10', when the plan is only a time and what it is about", () => {
     const texts = composeCoachSuggestions({
       conversation: [them("are we getting the 9:10 train or the later one")],
     }).map((s) => s.text);
-    expect(texts.join(" ")).toMatch(/the plan at 9:10/);
+    expect(texts.join(" ")).toMatch(/the train at 9:10/);
     for (const text of texts) expect(text).not.toMatch(/\b(for|that's) at\b/i);
   });
 
@@ -169,5 +169,36 @@ describe("suggestions", () => {
       expect(opener.text.trim().length).toBeGreaterThan(0);
       expect(opener.analysis).toContain("small talk");
     }
+  });
+});
+
+describe("the thing a message is about", () => {
+  it("keeps the noun that says which one: 'the comedy show', not 'show'", () => {
+    expect(extractDetails("fancy the comedy show friday?").things[0]).toBe("the comedy show");
+    expect(extractDetails("book the escape room for sunday?").things[0]).toBe("the escape room");
+    // A word that only describes ("the same party") is not part of the name.
+    expect(extractDetails("is it the same party as last year?").things[0]).not.toMatch(/same/);
+  });
+
+  it("reads the thing a share is of, and things pointed at with 'these' or 'those'", () => {
+    expect(extractDetails("you still haven't paid your share of the petrol").things).toEqual(["the petrol"]);
+    expect(extractDetails("why would you post these pictures of me").things).toEqual(["the pictures"]);
+    // The phrase stops at the comma, whatever follows it.
+    expect(extractDetails("please stop reading my diary, it's private").things).toEqual(["the diary"]);
+  });
+
+  it("names the plan a refusal or a boundary is about in every suggestion", () => {
+    const refusal = composeCoachSuggestions({
+      conversation: [them("i'd rather not go to the gig with you on friday, i don't see this going anywhere")],
+    });
+    expect(refusal).toHaveLength(3);
+    for (const suggestion of refusal) {
+      expect(suggestion.tag).toBe("Closing");
+      expect(suggestion.text).toMatch(/the gig Friday/);
+    }
+    const boundary = composeCoachSuggestions({ conversation: [them("please stop reading my diary, it's private")] });
+    expect(boundary[0]?.text).toMatch(/the diary\./);
+    // An object is not offered as something to "do" together.
+    expect(boundary.map((s) => s.text).join(" ")).not.toMatch(/do the diary/);
   });
 });

@@ -1,7 +1,7 @@
 // The built-in coach's answers: reads the situation and details of the latest exchange and drafts replies and suggestions grounded in the chunks for it.
 import type { GroundingChunk, PromptContext } from "../../provider.ts";
 import { fnv1a } from "../lexical-embedding.ts";
-import { extractDetails, mergeDetails, type Details } from "./details.ts";
+import { extractDetails, mergeDetails, objectOf, type Details } from "./details.ts";
 import { chunkForIntent } from "./knowledge.ts";
 import { MOVES, MOVES_FOR_USER, type CoachTag, type Move, type MoveInput } from "./moves.ts";
 import {
@@ -29,14 +29,22 @@ export function readConversation(conversation: SpokenLine[]): CoachReading {
   const reading = readSituation(conversation);
   const spoken = conversation.filter((line) => line.author === reading.about);
   // The focus first, then the two lines before it: "Saturday?" answers a plan made a line earlier.
+  // Lines already in the focus (a burst of several) are read there, not a second time on their own.
   const recent = [
     reading.focus,
     ...spoken
       .slice(-3, -1)
       .map((line) => line.text)
+      .filter((text) => !reading.focus.split("\n").includes(text))
       .reverse(),
   ];
-  return { ...reading, details: mergeDetails(recent.map(extractDetails)) };
+  const details = mergeDetails(recent.map(extractDetails));
+  // Nothing listed or introduced by an article: what the line itself is about ("making sourdough bread") is still named.
+  if (details.things.length === 0) {
+    const object = objectOf(reading.focus);
+    if (object) details.things.push(object);
+  }
+  return { ...reading, details };
 }
 
 /** What the situation sounds like, said to the person about the contact (or about their own message). */

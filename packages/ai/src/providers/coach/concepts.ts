@@ -59,6 +59,12 @@ const GROUPS: Record<string, string> = {
   wellbeing: "how's how hows how are you doing day week weekend going up",
   laughter: "lol haha hahaha lmao 😂 🤣 😆 hehe",
   flirting: "😍 😘 🥰 😉 😏 💋 😻 🔥 🙈 😳 🥹 ❤️ ❤ 💕",
+  misfortune:
+    "evicted eviction flooded flood burgled burglary robbed stolen mugged fined redundant redundancy laid fired sacked " +
+    "crashed bankrupt debt debts cheating cheated bullied bullying dumped unemployed leak leaking towed",
+  recovery: "success successful recovered recovering recovery awake stable smoothly perfectly survived discharged",
+  affection: "💛 💙 💜 🧡 🤍 💖 💗 💞 ☺️ 😊 🥺 adore cheer lovely sweetest",
+  pressure: "pushy push pushing pressure pressuring guilt guilty insist insisting nagging forcing",
   question: "?",
   asking: "what should i say reply answer respond text how do i",
 };

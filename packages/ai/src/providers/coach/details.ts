@@ -244,6 +244,23 @@ export function questionOf(text: string): string | null {
   return null;
 }
 
+/**
+ * Parsing with compromise is most of a reply's time, and the same line is parsed by several readers
+ * (the details, the object a move names, the noun a message opens with) for the reply and again for
+ * the suggestions: one parse per text, kept for the last few hundred. Its documents are only read, never changed.
+ */
+const parses = new Map<string, ReturnType<typeof nlp>>();
+const PARSES_MAX = 64;
+
+function parse(text: string): ReturnType<typeof nlp> {
+  const known = parses.get(text);
+  if (known) return known;
+  const doc = nlp(text);
+  if (parses.size >= PARSES_MAX) parses.delete(parses.keys().next().value as string);
+  parses.set(text, doc);
+  return doc;
+}
+
 /** The same lines are read for the reply and again for the suggestions: remember the last few hundred readings. */
 const remembered = new Map<string, Details>();
 const REMEMBERED_MAX = 500;
@@ -281,7 +298,9 @@ function readDetails(text: string): Details {
   const bareHour = /\btime\b\W+(?:\w+\W+)?(\d{1,2})\b(?!:)/.exec(plain);
   if (times.length === 0 && bareHour?.[1]) times.push(bareHour[1]);
 
-  const doc = nlp(text);
+  // Names and places are read from the words as written, capitals and all; a message written all in
+  // lower case has none to lose, and its spelled-out form is the one parsed for its objects anyway.
+  const doc = /\p{Lu}/u.test(text) ? parse(text) : parse(plain);
   const weekdayish = (value: string) => WEEKDAYS.some((day) => value.toLowerCase().startsWith(day));
   const properPlaces = [...text.matchAll(PROPER_PLACE_PATTERN)]
     .map((m) => stripPunctuation(m[1] as string))
@@ -327,7 +346,7 @@ function readDetails(text: string): Details {
     .slice(0, 1)[0];
   if (eventHead && !NOT_OBJECTS.has(eventHead) && !GENERAL_NOUNS.has(eventHead))
     found.unshift({ at: -1, thing: `the ${eventHead}` });
-  const listed = unique(found.map((f) => f.thing).concat(newsObjects)).filter(
+  const listed = unique(found.map((f) => compounded(f.thing, plain, placeWords)).concat(newsObjects)).filter(
     (thing, _, all) => !all.some((other) => other !== thing && other.includes(thing)),
   );
   const question = questionOf(text);
@@ -336,6 +355,42 @@ function readDetails(text: string): Details {
 
   return { days: unique(days), times: unique(times), places, names, things, question };
 }
+
+/** Words that are never the thing a message is about, whatever compromise tags them. */
+const PRONOUNS = new Set("you your yours me mine him her them they it its this that these those some any".split(" "));
+
+/** Modifiers that do not narrow what a thing is: "the same party", "the whole trip". */
+const NOT_MODIFIERS = new Set(
+  "the a an my your our ur his her their this that these those some any same whole other next last first new old big little good".split(
+    " ",
+  ),
+);
+
+/**
+ * A listed word with the noun in front of it that says which one it is: "escape room", "comedy
+ * show", "spare room" are not just "the room" or "the show". Read from the message's own noun
+ * phrases, so it holds for any compound the message uses, not a list of them.
+ */
+function compounded(thing: string, plain: string, placeWords: Set<string>): string {
+  const bare = thing.replace(/^(the|a|an) /, "");
+  if (bare.includes(" ")) return thing;
+  const escaped = escape(bare);
+  const before = new RegExp(`\\b([a-z]{3,}) ${escaped}\\b`).exec(plain)?.[1];
+  if (!before || NOT_MODIFIERS.has(before) || WEEKDAYS.includes(before) || FILLERS.has(before)) return thing;
+  if (placeWords.has(before) || NOT_OBJECTS.has(before) || GENERAL_NOUNS.has(before) || PRONOUNS.has(before))
+    return thing;
+  const phrases = parse(plain).match(`#Adjective? #Noun+`).out("array") as string[];
+  const compound = `${before} ${bare}`;
+  if (!phrases.some((phrase) => ` ${stripPunctuation(phrase)} `.includes(` ${compound} `))) return thing;
+  return thing.startsWith("the ") || !MASS.has(bare) ? `the ${compound}` : compound;
+}
+
+/** Listed things said without an article, which keep none when a modifier joins them ("red wine"). */
+const MASS = new Set(
+  "drinks coffee dinner lunch brunch breakfast tacos pizza sushi ramen burgers snacks chips dessert cake wine beer tickets karaoke trivia climbing yoga".split(
+    " ",
+  ),
+);
 
 /** Nouns that are not a plan's object: people, times, and words that stand for the whole plan. */
 const NOT_OBJECTS = new Set(
@@ -353,12 +408,13 @@ const FILLERS = new Set("asap again now pls please lol tho btw rn tbh ngl".split
  */
 function namedObjects(plain: string, placeWords: Set<string>): string[] {
   // "remember that exam?", "my cousin's wedding": a demonstrative or someone's possessive introduces the thing too.
-  const phrases = nlp(plain)
-    .match("(the|my|your|our|ur|that|this|#Possessive) #Adjective? #Noun+")
+  const phrases = parse(plain)
+    .match("(the|my|your|our|ur|that|this|these|those|#Possessive) #Adjective? #Noun+")
     .out("array") as string[];
   for (const phrase of phrases) {
     // "that exam i was stressing about": a stray pronoun tagged as a noun ends the phrase.
-    const padded = stripPunctuation(phrase)
+    // "my diary, it's private": the phrase ends at the first comma or stop, whatever compromise joined across it.
+    const padded = stripPunctuation(phrase.split(/[,.;:!?]/)[0] ?? "")
       .split(/\s+/)
       .slice(1)
       .filter((word) => word.length > 1);
@@ -366,15 +422,22 @@ function namedObjects(plain: string, placeWords: Set<string>): string[] {
     const words = (fillerAt < 0 ? padded : padded.slice(0, fillerAt)).slice(-2);
     const object = words.join(" ");
     const head = words.at(-1) ?? "";
+    // "your half of the rent": a share of something is about the something.
+    if (PARTITIVES.has(head)) continue;
     if (object && !NOT_OBJECTS.has(head) && !placeWords.has(`the ${object}`) && !placeWords.has(object))
       return [`the ${object}`];
   }
   return [];
 }
 
+/** Nouns that name a share of something else ("half of the rent", "the rest of the cake"): the something is the thing. */
+const PARTITIVES = new Set("half rest part share end bit most some piece side".split(" "));
+
 /** Nouns too general to be what news is about. */
 const GENERAL_NOUNS = new Set(
-  "work everything something nothing anything everyone someone anyone nobody today tonight people lot".split(" "),
+  "work everything something nothing anything everyone someone anyone nobody today tonight people lot there here".split(
+    " ",
+  ),
 );
 
 /**
@@ -382,7 +445,7 @@ const GENERAL_NOUNS = new Set(
  * clear"): when nothing else names a thing, a noun that starts the message is the thing, said with "the".
  */
 function leadingNoun(plain: string, placeWords: Set<string>): string[] {
-  const first = nlp(plain).match("^#Adjective? #Noun").out("array") as string[];
+  const first = parse(plain).match("^#Adjective? #Noun").out("array") as string[];
   const words = stripPunctuation(first[0] ?? "").split(/\s+/);
   const head = words.at(-1) ?? "";
   if (!head || words.length > 2 || NOT_OBJECTS.has(head) || FILLERS.has(head) || NOT_NAMES.has(head)) return [];
@@ -394,7 +457,7 @@ function leadingNoun(plain: string, placeWords: Set<string>): string[] {
     return [];
   if (WEEKDAYS.includes(head) || placeWords.has(head) || GENERAL_NOUNS.has(head)) return [];
   if (!words.every((word) => /^[a-z]{3,}$/.test(word)) || /(.)\1$/.test(head)) return [];
-  if (nlp(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
+  if (parse(head).has("(#Pronoun|#Person|#FirstName|#Possessive|#Determiner|#Expression|#Interjection)")) return [];
   // "running late", "feeling rough": a verb form, not a thing.
   if (/ing$/.test(head) && !/^(wedding|meeting|booking|building|painting|ring)$/.test(head)) return [];
   return [`the ${words.join(" ")}`];
@@ -427,6 +490,18 @@ export function mergeDetails(newestFirst: Details[]): Details {
  * noun it opens with ("ferry leaves at 7:30"). Said with "the"; null when none reads as a thing.
  */
 export function objectOf(line: string): string | null {
+  // Each move of a reply asks for the same line's object: read it once.
+  const known = objects.get(line);
+  if (known !== undefined) return known;
+  const object = readObject(line);
+  if (objects.size >= PARSES_MAX) objects.delete(objects.keys().next().value as string);
+  objects.set(line, object);
+  return object;
+}
+
+const objects = new Map<string, string | null>();
+
+function readObject(line: string): string | null {
   const plain = normalise(line);
   const usable = (words: string[]) => {
     const kept = words.filter((word) => /^[a-z]{3,}$/.test(word));
@@ -436,7 +511,7 @@ export function objectOf(line: string): string | null {
     if (!head || NOT_OBJECTS.has(head) || GENERAL_NOUNS.has(head) || NOT_NAMES.has(head)) return null;
     return `the ${cut.join(" ")}`;
   };
-  const doc = nlp(plain);
+  const doc = parse(plain);
   for (const phrase of doc
     .match("(the|my|your|our|ur|whose|which) (#Value|#Time)? #Adjective? #Noun+")
     .out("array") as string[])
@@ -446,7 +521,7 @@ export function objectOf(line: string): string | null {
     }
   for (const phrase of doc.match("#Verb [#Noun]", 0).out("array") as string[]) {
     const object = usable(stripPunctuation(phrase).split(/\s+/));
-    if (object && !nlp(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
+    if (object && !parse(phrase).has("(#Pronoun|#Person|#Date|#Value)")) return object;
   }
   return leadingNoun(plain, new Set())[0] ?? null;
 }

@@ -72,6 +72,10 @@ function thing(d: Details, fallback: string): string {
 const MASS_THINGS =
   /^(drinks|coffee|dinner|lunch|brunch|breakfast|tacos|pizza|sushi|ramen|burgers|ice cream|movies|snacks|chips|dessert|cake|wine|beer|tickets|karaoke|trivia|climbing|yoga|bbq|barbecue|board games|game night|movie night|quiz night|trivia night|a |an |the |my |your )/;
 
+/** Things one can "do" together ("do drinks", "do the hike"), as opposed to objects ("the diary"). */
+const ACTIVITIES =
+  /^(drinks|coffee|dinner|lunch|brunch|breakfast|karaoke|trivia|climbing|yoga|bbq|barbecue|board games|game night|movie night|quiz night|trivia night|a drink|a walk|a run|a movie|movies|the (hike|walk|run|trip|concert|gig|show|party|movie|museum|game|match))$/;
+
 /** "the show", "drinks": a thing as it reads in the middle of a sentence. */
 function the(thing: string): string {
   return MASS_THINGS.test(thing) ? thing : `the ${thing}`;
@@ -216,11 +220,12 @@ export const MOVES: Record<CoachSituation, Move[]> = {
           case "bring":
             return `Yes, I'll bring ${thing(d, "snacks")}! Anything else we need for ${d.things.find((t) => /party|bbq|barbecue|picnic|night|dinner/.test(t)) ?? "it"}?`;
           case "late": {
-            const object = askedAbout(focus, d);
+            const object = askedAbout(focus, d) ?? objectOf(focus);
             return `No stress, take your time! ${object ? `I'll be there for ${object}` : "I'll wait"}${d.places[0] ? ` at ${d.places[0]}` : ""}${d.times[0] ? `, see you ${/min/.test(d.times[0]) ? "in" : "at"} ${d.times[0]}` : ""}.`;
           }
           case "time":
-            return `${capitalise(when(d) ?? "7pm")} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
+            // Asked what time, the answer says it is the time it answers: "Time-wise, 7pm works for me".
+            return `Time-wise, ${when(d) ?? "7pm"} works for me${d.places[0] ? ` at ${d.places[0]}` : ""}. ${d.things[0] ? `Looking forward to ${d.things[0]}!` : "Does that suit you?"}`;
           case "place":
             // With no place to name, the thing they asked about is still answered, not skipped.
             return `${!d.places[0] && d.things[0] ? `I'll check ${d.things[0]} and let you know. ` : ""}Let's meet ${d.places[0] ? `at ${d.places[0]}` : "at the main entrance"}${when(d) ? ` ${when(d)}` : ""}. I'll text you when I'm there.`;
@@ -400,7 +405,7 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       title: "Accept it gracefully",
       tag: "Closing",
       draft: ({ details: d }) =>
-        `Thanks for being honest with me, I really appreciate it.${d.days[0] || d.things[0] ? ` No worries about ${plan(d)},` : ""} No hard feelings at all.`,
+        `Thanks for being honest with me, I really appreciate it. ${d.days[0] || d.things[0] ? `No worries about ${plan(d)}, no` : "No"} hard feelings at all.`,
     },
     {
       intent: "respect_boundary",
@@ -413,7 +418,8 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       intent: "leave_on_good_note",
       title: "End on a kind note",
       tag: "Closing",
-      draft: () => "I enjoyed getting to know you. Wishing you all the best, take care of yourself.",
+      draft: ({ details: d }) =>
+        `I enjoyed getting to know you${d.things[0] || d.days[0] ? `, and thanks for thinking of me for ${plan(d)}` : ""}. Wishing you all the best, take care of yourself.`,
     },
   ],
   boundary: [
@@ -428,14 +434,15 @@ export const MOVES: Record<CoachSituation, Move[]> = {
       intent: "respect_boundary",
       title: "Respect it, no debate",
       tag: "Closing",
-      draft: () => "Of course, thanks for telling me. I'll respect that, no questions asked.",
+      draft: ({ details: d }) =>
+        `Of course, thanks for telling me${d.things[0] ? ` how you feel about ${the(d.things[0])}` : ""}. I'll respect that, no questions asked.`,
     },
     {
       intent: "redirect",
       title: "Offer what you are comfortable with",
       tag: "Comfort",
       draft: ({ details: d }) =>
-        `${d.places[0] ? `Not ${d.places[0]} yet` : "That's not for me"}, but I'd still like to ${d.things[0] ? `do ${d.things[0]}` : "get to know you"} somewhere public, at a pace that feels good for both of us.`,
+        `${d.places[0] ? `Not ${d.places[0]} yet` : "That's not for me"}, but I'd still like to ${d.things[0] && ACTIVITIES.test(d.things[0]) ? `do ${d.things[0]}` : "get to know you"} somewhere public, at a pace that feels good for both of us.`,
     },
   ],
   small_talk: [
