@@ -37,6 +37,7 @@ describe("session titles", () => {
         hasText: "Drinks on Saturday",
       })
       .waitFor();
+    await page.locator('[data-author="ai"]').first().waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
     await saveScreenshot(page, "web-session-titled");
   });
