@@ -27,11 +27,13 @@ import { AppError } from "../errors.ts";
 import { enqueueReply } from "../jobs/session-work-queue.ts";
 import type { UserScope } from "../scopes.ts";
 import { backgroundTasks, callContext, conversationStore, startReply } from "./ai-flows.ts";
-import { replyPending } from "./messages.ts";
 
 type Refusal = () => AppError;
 
 const noMessage: Refusal = () => new AppError("NOT_FOUND", "No such message.");
+/** One reply at a time: a regeneration, an edit or a switch of versions waits, as a send does. */
+const replyPending: Refusal = () =>
+  new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then try again.");
 const idTaken: Refusal = () => new AppError("CONFLICT", "That id is already used by another message.");
 const offScreen: Refusal = () =>
   new AppError("CONFLICT", "That message is not on the branch on screen; switch to it first.");
