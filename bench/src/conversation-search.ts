@@ -1,7 +1,7 @@
 // The search part of bench:conversations: message text made of words with a natural (Zipf-like)
 // spread, so some words are in most messages and most words are rare, then session.search timed
-// for words across that range (p50 and p95 over every call) and the plan of one query printed.
-import { type Database, RANKED_WINDOW } from "@lockstep/db";
+// for words across that range (p50 and p95 over every call) and the plans of the statement the app runs printed.
+import { type Database, messageSearchSql } from "@lockstep/db";
 import { prng } from "./timing.ts";
 
 const WORDS = 5000;
@@ -83,27 +83,19 @@ export async function searchBench(db: Database, userId: string, caller: Searcher
       ` (target p95 < 50 ms on PostgreSQL): ${p95 < 50 ? "met" : "NOT met"}`,
   );
 
-  // The plans of the first page's message query (as searchMessages writes it) for a common and a
-  // rare word, as the app runs it (its role, its user): the window of newest matches, then ranked.
+  // The plans of the first page's message query (the statement searchMessages runs) for a common, a
+  // middling and a rare word, as the app runs it (its role, its user).
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
     await client.query("SELECT set_config('role', 'lockstep_app', true), set_config('app.user_id', $1, true)", [
       userId,
     ]);
-    for (const word of [VOCABULARY[2] as string, VOCABULARY[1499] as string]) {
+    for (const word of [VOCABULARY[2] as string, VOCABULARY[99] as string, VOCABULARY[1499] as string]) {
+      const statement = messageSearchSql({ userId, query: word, limit: 21 });
       const plan = await client.query<{ "QUERY PLAN": string }>(
-        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-         WITH recent AS MATERIALIZED (
-           SELECT m.id, m.session_id, m.timestamp, m.text, m.search_vector
-             FROM messages m JOIN sessions s ON s.id = m.session_id AND s.deleted_at IS NULL
-            WHERE m.user_id = $1 AND m.search_vector @@ websearch_to_tsquery('english', $2)
-            ORDER BY m.timestamp DESC, m.id DESC LIMIT ${RANKED_WINDOW}),
-         page AS (
-           SELECT r.*, ts_rank(r.search_vector, websearch_to_tsquery('english', $2)) AS rank FROM recent r
-            ORDER BY rank DESC, r.timestamp DESC, r.id DESC LIMIT 21)
-         SELECT p.id, ts_headline('english', p.text, websearch_to_tsquery('english', $2)) FROM page p`,
-        [userId, word],
+        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`,
+        statement.values as unknown[],
       );
       console.log(`\nplan for ${JSON.stringify(word)}:`);
       for (const row of plan.rows) console.log(`  ${row["QUERY PLAN"]}`);

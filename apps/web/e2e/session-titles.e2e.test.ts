@@ -1,5 +1,5 @@
 // A new session named after its first exchange, in a real browser against the real server (offline coach):
-// the sidebar shows the title taken from the contact's words instead of the coach's name.
+// the sidebar shows the topic the coach read in the contact's words instead of the coach's name.
 import { launchChromium, saveScreenshot } from "@lockstep/e2e";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe("session titles", () => {
-  it("titles a session after the contact's first words", async () => {
+  it("titles a session after the topic of the contact's first words", async () => {
     const person = await signUp(baseUrl);
     const sessionId = await startTextSession(person);
     const { page, errors } = await openAs(browser, baseUrl, person);
@@ -30,13 +30,14 @@ describe("session titles", () => {
 
     await expect
       .poll(async () => (await person.api.session.get.query({ id: sessionId })).name, { timeout: 30_000 })
-      .toBe("Want to grab drinks Saturday");
+      .toBe("Drinks on Saturday");
     await page.reload();
     await page
       .locator(`[aria-label="Your sessions"] li[data-session-id="${sessionId}"]`, {
-        hasText: "Want to grab drinks Saturday",
+        hasText: "Drinks on Saturday",
       })
       .waitFor();
+    await page.locator('[data-author="ai"]').first().waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
     await saveScreenshot(page, "web-session-titled");
   });

@@ -166,6 +166,8 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
     const stored = await store.findMessage(options.replyId);
     if (stored) return stored;
   }
+  // Stopped before it started (its job waited its turn, or the person pressed Stop at once): no call is made.
+  if (await store.stopRequested?.()) return abandonBeforeCall(options, messageId);
   const loaded = await store.load(sessionId, { upToMessageId: options.answering });
   if (!loaded) throw new FlowError("not_found", "No such session.");
   const chunks = await retrieveFor(runtime, loaded.conversation, context);
@@ -229,6 +231,20 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
       ? error
       : new FlowError("provider_failed", "The model call failed.", { cause: error });
   }
+}
+
+/** The person pressed Stop before the call began: their message is owed nothing any more, and nothing is logged. */
+async function abandonBeforeCall(options: FlowOptions, messageId: string): Promise<null> {
+  const { runtime, store, context } = options;
+  const answered = (await store.abandonReply?.()) ?? null;
+  await announce(runtime.streams, context.sessionId, {
+    kind: "error",
+    messageId,
+    message: "Stopped.",
+    retryable: false,
+  });
+  if (answered) await announce(runtime.streams, context.sessionId, { kind: "message", message: answered });
+  return null;
 }
 
 /**

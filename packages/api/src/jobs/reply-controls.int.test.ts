@@ -1,11 +1,13 @@
 // The conversation controls over the real queue and a slow fake OpenAI-compatible model: one reply at a
 // time per session, Stop (through the database flag the worker polls, so it reaches a reply running in
 // any process) keeping the partial text and logging the call CANCELLED, Regenerate into versions, and
-// Edit into a branch that stays reachable, with the chosen version the one later context uses.
+// Edit into a branch that stays reachable, with the chosen version the one later context uses; a retried
+// Edit makes one version, and the version on screen cannot change under a reply being written.
 import { SessionStreams } from "@lockstep/ai";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { type JobQueue, openJobQueue } from "@lockstep/db";
 import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerson, errorOf, type TestPerson } from "../../test/testing/callers.ts";
@@ -182,5 +184,83 @@ describe("versions and branches", () => {
       code: "FORBIDDEN",
     });
     expect((await history(person, sessionId)).map((m) => m.id)).toEqual([mine.id, reply!.id]);
+  });
+
+  it("a retried Edit with the same id makes one version and returns the same message, even when both arrive at once", async () => {
+    const { person, sessionId } = await newSession();
+    const original = await person.caller.message.send({ sessionId, text: "hello", reply: true });
+    await answered(person, sessionId, 1);
+    const id = randomUUID();
+    const edit = () => person.caller.message.edit({ messageId: original.id, id, text: "hi there" });
+    // The response to the first was lost, so the client sent it again at once: both answer the same.
+    const [first, concurrent] = await Promise.all([edit(), edit()]);
+    const again = await edit();
+    const same = (m: typeof first) => ({ id: m.id, text: m.text, parentId: m.parentId, versions: m.versions });
+    expect(first.id).toBe(id);
+    expect(first.versions).toEqual([original.id, id]);
+    expect(same(concurrent)).toEqual(same(first));
+    expect(same(again)).toEqual(same(first));
+    const after = await answered(person, sessionId, 1);
+    expect(after.map((m) => m.id)[0]).toBe(id);
+    // Retried once more after its reply landed: still the same version, and no second reply is written.
+    expect(same(await edit())).toEqual(same(first));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rows = await db.pool.query<{ author: string; n: number }>(
+      "SELECT author::text, count(*)::int AS n FROM messages WHERE session_id = $1 GROUP BY author ORDER BY author",
+      [sessionId],
+    );
+    expect(rows.rows).toEqual([
+      { author: "AI", n: 2 },
+      { author: "USER", n: 2 },
+    ]);
+    expect((await interactionsOf(sessionId)).map((row) => row.status)).toEqual(["SUCCESS", "SUCCESS"]);
+  });
+
+  it("refuses an id already used by another message, or a retry that changes the text, and changes nothing", async () => {
+    const { person, sessionId } = await newSession();
+    const original = await person.caller.message.send({ sessionId, text: "hello", reply: true });
+    await answered(person, sessionId, 1);
+    const before = await history(person, sessionId);
+    // The id of the message being edited is not a new version of it.
+    expect(
+      await errorOf(person.caller.message.edit({ messageId: original.id, id: original.id, text: "hi" })),
+    ).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already used/) });
+    const id = randomUUID();
+    await person.caller.message.edit({ messageId: original.id, id, text: "hi there" });
+    const edited = await answered(person, sessionId, 1);
+    expect(
+      await errorOf(person.caller.message.edit({ messageId: original.id, id, text: "something else" })),
+    ).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already used/) });
+    expect(await history(person, sessionId)).toEqual(edited);
+    expect(edited.map((m) => m.id)).not.toEqual(before.map((m) => m.id));
+  });
+
+  it("refuses to switch versions while a reply is written, changing nothing, and switches once it is stored", async () => {
+    const { person, sessionId } = await newSession();
+    await person.caller.message.send({ sessionId, text: "first", reply: true });
+    const [, first] = await answered(person, sessionId, 1);
+    await person.caller.message.regenerate({ messageId: first!.id });
+    const second = (await answered(person, sessionId, 1)).at(-1)!;
+    await person.caller.message.send({ sessionId, text: "a long one now", reply: true });
+    await waitFor(
+      () => interactionsOf(sessionId),
+      (rows) => rows.length === 3,
+    );
+    const during = await history(person, sessionId);
+    // Switching would take the message being answered off screen, and its reply with it.
+    for (const messageId of [first!.id, second.id]) {
+      const refused = await errorOf(person.caller.message.selectVersion({ messageId }));
+      expect(refused).toMatchObject({ code: "CONFLICT" });
+      expect(refused.message).toMatch(/still replying.*try again/);
+    }
+    expect(await history(person, sessionId)).toEqual(during);
+    const settled = await answered(person, sessionId, 2);
+    expect(settled.map((m) => m.id).slice(0, 3)).toEqual(during.map((m) => m.id));
+    expect(settled.map((m) => m.author)).toEqual(["user", "ai", "user", "ai"]);
+    await person.caller.message.selectVersion({ messageId: first!.id });
+    expect((await history(person, sessionId)).map((m) => m.id)).toEqual([settled[0]!.id, first!.id]);
+    // The branch written during the refusal stays reachable behind the second version.
+    await person.caller.message.selectVersion({ messageId: second.id });
+    expect((await history(person, sessionId)).map((m) => m.id)).toEqual(settled.map((m) => m.id));
   });
 });

@@ -27,12 +27,15 @@ import { AppError } from "../errors.ts";
 import { enqueueReply } from "../jobs/session-work-queue.ts";
 import type { UserScope } from "../scopes.ts";
 import { backgroundTasks, callContext, conversationStore, startReply } from "./ai-flows.ts";
-import { replyPending } from "./messages.ts";
 import { reserveModelCall } from "./usage.ts";
 
 type Refusal = () => AppError;
 
 const noMessage: Refusal = () => new AppError("NOT_FOUND", "No such message.");
+/** One reply at a time: a regeneration, an edit or a switch of versions waits, as a send does. */
+const replyPending: Refusal = () =>
+  new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then try again.");
+const idTaken: Refusal = () => new AppError("CONFLICT", "That id is already used by another message.");
 const offScreen: Refusal = () =>
   new AppError("CONFLICT", "That message is not on the branch on screen; switch to it first.");
 
@@ -150,17 +153,22 @@ export async function editAndResend(
 ): Promise<TMessageDto> {
   const id = input.id ?? randomUUID();
   const result = await decide(scope, async (tx) => {
+    const facts = await treeFacts(tx, input.messageId);
+    if (!facts || !(await lockSession(tx, facts.session_id))) return noMessage;
+    // Looked for only once the session is locked: a retry sent while the first try is still running
+    // waits for it and then finds its version, instead of being refused for the reply that try asked for.
     const existing = input.id ? await treeFacts(tx, id) : null;
     if (existing) {
-      // A retry of an edit that landed: the same version, not a second one.
-      const original = await treeFacts(tx, input.messageId);
-      if (!original) return noMessage;
-      const sameGroup = original && (existing.version_of ?? existing.id) === (original.version_of ?? original.id);
-      if (!sameGroup) return () => new AppError("CONFLICT", "That id is already used by another message.");
-      return { message: await dto(tx, id), created: false, sessionId: existing.session_id };
+      // A retry of an edit that landed: the same version, not a second one. The id must be a later version
+      // of this very turn carrying the same text; anything else is a different message's id.
+      const sameGroup =
+        existing.id !== facts.id && (existing.version_of ?? existing.id) === (facts.version_of ?? facts.id);
+      const message = await dto(tx, id);
+      if (!sameGroup || message.text !== input.text) return idTaken;
+      return { message, created: false, sessionId: existing.session_id };
     }
-    const turn = await lockedTurn(tx, input.messageId);
-    if (typeof turn === "function") return turn;
+    if (await pendingReplyIn(tx, facts.session_id)) return replyPending;
+    const turn = facts;
     if (turn.author === "AI")
       return () =>
         new AppError("FORBIDDEN", "Messages written by the coach cannot be edited; regenerate them instead.");
@@ -181,7 +189,7 @@ export async function editAndResend(
     });
     // The id is taken by a message this person cannot see (their own was a retry, above): thrown, not
     // returned, so the branch hidden a moment ago comes back with the rolled-back transaction.
-    if (!inserted.created) throw new AppError("CONFLICT", "That id is already used by another message.");
+    if (!inserted.created) throw idTaken();
     // The coach answers the edit: a model call, counted and refused as a send's reply is.
     await reserveModelCall(tx, scope);
     await touchSession(tx, turn.session_id);

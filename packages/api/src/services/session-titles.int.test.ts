@@ -1,4 +1,5 @@
-// Sessions titled from what was said, on a real database: the built-in coach from the contact's words, a
+// Sessions titled from what was said, on a real database: the built-in coach after the topic its reader finds
+// in the contact's words (else their first words), a
 // configured model in one logged `title` call (against a fake OpenAI-compatible server), a screenshot after
 // the contact's name; a name the person chose is kept, and titling twice changes nothing.
 import {
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerson } from "../../test/testing/callers.ts";
 import { insertCharacter } from "../../test/testing/characters.ts";
 import { backgroundTasks } from "./ai-flows.ts";
-import { titleAfterReply, titleFromText } from "./session-titles.ts";
+import { builtinTitle, titleAfterReply, titleFromText } from "./session-titles.ts";
 import { userScope } from "../scopes.ts";
 
 let db: TestDatabase;
@@ -69,8 +70,41 @@ describe("titleFromText", () => {
   });
 });
 
+describe("builtinTitle", () => {
+  const contact = (text: string) => [{ author: "CONTACT", text }];
+  it("names the topic the coach's reader finds in the first exchange", () => {
+    expect(builtinTitle(contact("hey! want to grab drinks Saturday?"))).toBe("Drinks on Saturday");
+    expect(builtinTitle(contact("Drinks Saturday at Rosa's?"))).toBe("Drinks at Rosa's on Saturday");
+    expect(builtinTitle(contact("sorry I went quiet for a bit, things got crazy"))).toBe("Apology for going quiet");
+    expect(builtinTitle(contact("sorry I missed your party"))).toBe("Apology for missing the party");
+    expect(builtinTitle(contact("I got the job!!"))).toBe("Good news about the job");
+    expect(builtinTitle(contact("what time is dinner on friday?"))).toBe("Details for dinner on Friday");
+    expect(builtinTitle(contact("long time no see! how have you been?"))).toBe("Catching up after a while");
+    // The person describing it to the coach names the same topic.
+    expect(
+      builtinTitle([{ author: "USER", text: "I went quiet on my friend for two weeks, how do I say sorry" }]),
+    ).toBe("Apology for going quiet");
+  });
+
+  it("reads only the lines before the coach's first answer", () => {
+    const turns = [
+      { author: "CONTACT", text: "karaoke friday?" },
+      { author: "AI", text: "They're inviting you to make plans." },
+      { author: "CONTACT", text: "sorry I went quiet" },
+    ];
+    expect(builtinTitle(turns)).toBe("Karaoke on Friday");
+  });
+
+  it("falls back to the first words said when the reading names no topic", () => {
+    expect(builtinTitle(contact("Are we still on?"))).toBe("Are we still on");
+    expect(builtinTitle(contact("you looked amazing tonight"))).toBe("You looked amazing tonight");
+    expect(builtinTitle(contact("lol what are you up to"))).toBe("What are you up to");
+    expect(builtinTitle([{ author: "USER", text: "   " }])).toBeNull();
+  });
+});
+
 describe("titles after the first exchange", () => {
-  it("the built-in coach titles a new text session from the contact's words", async () => {
+  it("the built-in coach titles a new text session after the topic of the contact's words", async () => {
     const ai = builtinRuntime();
     const person = await createPerson(db, { ai });
     const maya = await insertCharacter(db, { name: "Maya" });
@@ -83,7 +117,7 @@ describe("titles after the first exchange", () => {
       reply: true,
     });
     await backgroundTasks.settle(10_000);
-    expect((await person.caller.session.get({ id: session.id })).name).toBe("Want to grab drinks Saturday night");
+    expect((await person.caller.session.get({ id: session.id })).name).toBe("Drinks on Saturday night");
     // The built-in coach titles without a model call: only the reply is logged.
     expect(await operationsOf(session.id)).toEqual(["REPLY"]);
   });

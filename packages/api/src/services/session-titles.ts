@@ -5,6 +5,7 @@ import type { TOcrLine } from "@lockstep/contracts";
 import type { ScopedTx } from "@lockstep/db";
 import { z } from "zod";
 import type { UserScope } from "../scopes.ts";
+import { topicTitle } from "./topic-titles.ts";
 import { mayMakeSideCall } from "./usage.ts";
 
 /** Longest generated title; the sidebar shows about this much. */
@@ -94,7 +95,8 @@ async function firstWords(tx: ScopedTx, sessionId: string): Promise<{ author: st
 const ZTitleSchema = z.object({ title: z.string().min(1).max(200) });
 
 /**
- * Titles a text session after its first exchange, once: the built-in coach takes the first words said;
+ * Titles a text session after its first exchange, once: the built-in coach names its topic, or else takes
+ * the first words said;
  * a configured model is asked in a short call logged as its own `title` operation. Returns the title set,
  * or null when the session keeps its name. Never throws: a title is a nicety, the reply is what matters.
  */
@@ -115,10 +117,10 @@ export async function titleAfterReply(
     const first = said[0];
     if (!first || !found.turns.some((turn) => turn.author === "AI")) return null;
     // The built-in coach makes no call for a title; a model is asked only while the person's limits
-    // allow one more call, and past them the title is taken from the first words as the built-in does.
+    // allow one more call, and past them the title is read as the built-in coach reads it.
     const title =
       ai.provider.kind === "builtin" || !(await mayMakeSideCall(scope))
-        ? titleFromText(first.text)
+        ? builtinTitle(found.turns)
         : await askModelForTitle(ai, context, found.turns);
     if (!title || title === found.state.name) return null;
     const set = await scope.run((tx) => setTitleIfUnchanged(tx, sessionId, found.state.name, title));
@@ -127,6 +129,22 @@ export async function titleAfterReply(
     console.error(`[titles] could not title session ${context.sessionId}:`, error);
     return null;
   }
+}
+
+/**
+ * The built-in coach's title, with no model call: the topic its reader finds in the first exchange (the
+ * lines before its first answer), else the first words said.
+ */
+export function builtinTitle(turns: { author: string; text: string }[]): string | null {
+  const firstAnswer = turns.findIndex((turn) => turn.author === "AI");
+  const spoken = firstAnswer > 0 ? turns.slice(0, firstAnswer) : turns.filter((turn) => turn.author !== "AI");
+  const exchange = spoken.map((turn) => ({
+    author: turn.author === "CONTACT" ? ("contact" as const) : ("user" as const),
+    text: turn.text,
+  }));
+  const first = exchange[0];
+  if (!first) return null;
+  return tidy(topicTitle(exchange) ?? "") ?? titleFromText(first.text);
 }
 
 async function askModelForTitle(

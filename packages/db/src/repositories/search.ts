@@ -84,6 +84,11 @@ export interface MessageHitPageRow extends MessageHitRow {
  * the page's rows.
  */
 export async function searchMessages(tx: SqlReader, q: MessageSearchQuery): Promise<MessageHitPageRow[]> {
+  return tx.$queryRaw<MessageHitPageRow[]>(messageSearchSql(q));
+}
+
+/** The statement searchMessages runs (exported so the benchmark prints the plan of what the app runs). */
+export function messageSearchSql(q: MessageSearchQuery): Prisma.Sql {
   // The tsquery is written into each condition rather than taken from a CTE: only a condition on
   // a constant expression lets the planner use the index.
   const tsq = searchTsQuery(q.query);
@@ -132,7 +137,7 @@ export async function searchMessages(tx: SqlReader, q: MessageSearchQuery): Prom
       SELECT o.*, false, 0::real FROM older o
        WHERE (SELECT count(*) FROM window_page) < ${q.limit}`;
   }
-  return tx.$queryRaw<MessageHitPageRow[]>`
+  return Prisma.sql`
     WITH hits AS (${hits}), page AS (
       SELECT * FROM hits ORDER BY ranked DESC, sort_rank DESC, timestamp DESC, id DESC LIMIT ${q.limit}
     )

@@ -11,7 +11,7 @@ import { useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { CharacterAvatar } from "./character-avatar.tsx";
-import { useStartSession } from "./use-start-session.ts";
+import { useStartWithChoice } from "./use-start-session.ts";
 
 const MEMORY_KIND_LABELS: Record<TMemoryKind, string> = {
   fact: "Fact",
@@ -28,7 +28,7 @@ export function CharacterPage() {
   const { characterId: slug } = useParams({ from: "/signed-in/characters/$characterId" });
   const trpc = useTRPC();
   const character = useQuery(trpc.character.get.queryOptions({ slug }));
-  const start = useStartSession();
+  const start = useStartWithChoice();
 
   if (character.isPending) return <Spinner label="Loading the coach…" className="p-6" />;
   if (character.isError) {
@@ -54,10 +54,7 @@ export function CharacterPage() {
           <p className="mt-2 max-w-2xl text-sm text-slate-700 dark:text-slate-300">{c.description}</p>
         </div>
         {c.isActive && (
-          <Button
-            busy={start.isPending && !start.variables.episodeTemplateId}
-            onClick={() => start.mutate({ characterId: c.id })}
-          >
+          <Button busy={start.busy?.scenarioId === null} onClick={() => void start.begin(c)}>
             Start a session
           </Button>
         )}
@@ -65,13 +62,14 @@ export function CharacterPage() {
       {!c.isActive && (
         <p className="mt-4 text-sm text-amber-800 dark:text-amber-200">This coach is not taking new sessions.</p>
       )}
-      {start.error && (
+      {start.error ? (
         <ErrorNotice
           className="mt-4"
           title="The session could not be started"
           message={describeAppError(start.error).message}
         />
-      )}
+      ) : null}
+      {start.dialog}
 
       <EngagementStats characterId={c.id} />
 
@@ -97,8 +95,8 @@ export function CharacterPage() {
                     size="sm"
                     className="mt-3 self-start"
                     aria-label={`Start this scenario: ${template.title}`}
-                    busy={start.isPending && start.variables.episodeTemplateId === template.id}
-                    onClick={() => start.mutate({ characterId: c.id, episodeTemplateId: template.id })}
+                    busy={start.busy?.scenarioId === template.id}
+                    onClick={() => void start.begin(c, { id: template.id, title: template.title })}
                   >
                     Start this scenario
                   </Button>

@@ -9,7 +9,7 @@ import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
 import { sessionTitle } from "../sidebar/session-list.ts";
 import { CharacterAvatar } from "./character-avatar.tsx";
-import { useStartSession } from "./use-start-session.ts";
+import { useStartWithChoice } from "./use-start-session.ts";
 
 const RECENT = 6;
 
@@ -18,7 +18,7 @@ export function HomePage() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const characters = useQuery(trpc.character.list.queryOptions());
   const recent = useQuery(trpc.session.list.queryOptions({ limit: RECENT, orderBy: "last_activity" }));
-  const start = useStartSession();
+  const start = useStartWithChoice();
 
   return (
     <div className="mx-auto max-w-5xl p-4 sm:p-6">
@@ -31,13 +31,14 @@ export function HomePage() {
         <h2 id="coaches-title" className="text-lg font-semibold">
           Coaches
         </h2>
-        {start.error && (
+        {start.error ? (
           <ErrorNotice
             className="mt-3"
             title="The session could not be started"
             message={describeAppError(start.error).message}
           />
-        )}
+        ) : null}
+        {start.dialog}
         {characters.isPending ? (
           <Spinner label="Loading the coaches…" className="mt-3" />
         ) : characters.isError ? (
@@ -73,8 +74,8 @@ export function HomePage() {
                   <div className="mt-4 flex flex-wrap gap-2">
                     <Button
                       size="sm"
-                      busy={start.isPending && start.variables.characterId === character.id}
-                      onClick={() => start.mutate({ characterId: character.id })}
+                      busy={start.busy?.characterId === character.id}
+                      onClick={() => void start.begin(character)}
                       aria-label={`Start a session with ${character.name}`}
                     >
                       Start a session

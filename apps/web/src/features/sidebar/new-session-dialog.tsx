@@ -18,19 +18,99 @@ const TYPE_HINTS: Record<TSessionType, string> = {
   screenshot: "Upload a screenshot of a chat; Lockstep reads it and suggests what to say next.",
 };
 
+/**
+ * A start that already found the coach's open session (a coach's or a scenario's Start button): the dialog
+ * asks only whether to continue it or start fresh.
+ */
+export interface StartChoice {
+  characterId: string;
+  coachName: string;
+  openSession: TSessionDto;
+  /** The scenario a fresh start begins from; absent for a plain session with the coach. */
+  scenario?: { id: string; title: string } | undefined;
+}
+
 export function NewSessionDialog({
   open,
   onClose,
   initialCharacterId,
+  choice,
 }: {
   open: boolean;
   onClose: () => void;
   initialCharacterId?: string;
+  choice?: StartChoice | null;
 }) {
   return (
-    <Dialog open={open} onClose={onClose} title="New session">
-      {open && <NewSessionForm onClose={onClose} initialCharacterId={initialCharacterId} />}
+    <Dialog open={open} onClose={onClose} title={choice?.scenario ? `Start “${choice.scenario.title}”` : "New session"}>
+      {open &&
+        (choice ? (
+          <OpenSessionChoice {...choice} onClose={onClose} onBack={onClose} backLabel="Cancel" />
+        ) : (
+          <NewSessionForm onClose={onClose} initialCharacterId={initialCharacterId} />
+        ))}
     </Dialog>
+  );
+}
+
+/** Continue the coach's open session, or start fresh (from the scenario, if one was picked), which ends it. */
+function OpenSessionChoice({
+  characterId,
+  coachName,
+  openSession,
+  scenario,
+  onClose,
+  onBack,
+  backLabel,
+}: StartChoice & { onClose: () => void; onBack: () => void; backLabel: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const open = async (sessionId: string) => {
+    await queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
+    onClose();
+    await navigate({ to: "/sessions/$sessionId", params: { sessionId } });
+  };
+  const start = useMutation(
+    trpc.session.start.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.engagement.pathKey() });
+        await open(result.session.id);
+      },
+    }),
+  );
+  const title = sessionTitle(openSession);
+  const fresh = scenario ? `Starting “${scenario.title}” fresh` : "Starting fresh";
+  return (
+    <div className="grid gap-4" data-testid="open-session-choice">
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        You already have an open session with {coachName}: <strong>“{title}”</strong>. One session per coach stays open
+        at a time.
+      </p>
+      <div className="grid gap-2">
+        <Button variant="secondary" onClick={() => void open(openSession.id)} disabled={start.isPending}>
+          Continue “{title}”
+        </Button>
+        <Button
+          onClick={() => start.mutate({ characterId, episodeTemplateId: scenario?.id ?? null, fresh: true })}
+          busy={start.isPending}
+          aria-describedby="start-fresh-hint"
+        >
+          Start fresh
+        </Button>
+        <p id="start-fresh-hint" className="text-xs text-slate-600 dark:text-slate-400">
+          {fresh} ends “{title}”: it stays in your list, marked Complete, and counts in your stats.
+        </p>
+      </div>
+      {start.error && (
+        <ErrorNotice title="The session could not be started" message={describeAppError(start.error).message} />
+      )}
+      <div className="flex justify-end">
+        <Button variant="secondary" onClick={onBack} disabled={start.isPending}>
+          {backLabel}
+        </Button>
+      </div>
+    </div>
   );
 }
 
@@ -99,37 +179,15 @@ function NewSessionForm({
   };
 
   if (openOne) {
-    const title = sessionTitle(openOne);
     return (
-      <div className="grid gap-4" data-testid="open-session-choice">
-        <p className="text-sm text-slate-700 dark:text-slate-300">
-          You already have an open session with {coachName}: <strong>“{title}”</strong>. One session per coach stays
-          open at a time.
-        </p>
-        <div className="grid gap-2">
-          <Button variant="secondary" onClick={() => void open(openOne.id)} disabled={start.isPending}>
-            Continue “{title}”
-          </Button>
-          <Button
-            onClick={() => start.mutate({ characterId: chosen, fresh: true })}
-            busy={start.isPending}
-            aria-describedby="start-fresh-hint"
-          >
-            Start fresh
-          </Button>
-          <p id="start-fresh-hint" className="text-xs text-slate-600 dark:text-slate-400">
-            Starting fresh ends “{title}”: it stays in your list, marked Complete, and counts in your stats.
-          </p>
-        </div>
-        {start.error && (
-          <ErrorNotice title="The session could not be started" message={describeAppError(start.error).message} />
-        )}
-        <div className="flex justify-end">
-          <Button variant="secondary" onClick={() => setOpenOne(null)} disabled={start.isPending}>
-            Back
-          </Button>
-        </div>
-      </div>
+      <OpenSessionChoice
+        characterId={chosen}
+        coachName={coachName}
+        openSession={openOne}
+        onClose={onClose}
+        onBack={() => setOpenOne(null)}
+        backLabel="Back"
+      />
     );
   }
 
