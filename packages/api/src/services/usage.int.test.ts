@@ -135,7 +135,7 @@ describe("every model call a person causes is counted", () => {
     expect((error.cause as AppError).message).toMatch(/daily limit of \d+ calls is used up/);
   };
 
-  it("counts a session's title, and past the limit takes it from the first words without a call", async () => {
+  it("counts a session's title, and past the limit reads it as the built-in coach does, without a call", async () => {
     const { person, log } = await limited(2);
     const first = await person.caller.session.create({ type: "text" });
     await person.caller.message.send({ sessionId: first.id, text: "Hello there, my week was long", reply: true });
@@ -143,12 +143,12 @@ describe("every model call a person causes is counted", () => {
     expect((await person.caller.session.get({ id: first.id })).name).toBe("Their long week");
     expect(await calls(person.id)).toBe(2);
 
-    // The limit is used up: no title call is made, the built-in way names the session instead.
+    // The limit is used up: no title call is made, the built-in coach's reading of the topic names it.
     await db.pool.query(`UPDATE usage_limits SET amount = 3 WHERE user_id = $1`, [person.id]);
     const second = await person.caller.session.create({ type: "text" });
     await person.caller.message.send({ sessionId: second.id, text: "Dinner plans for Friday night", reply: true });
     await backgroundTasks.settle(10_000);
-    expect((await person.caller.session.get({ id: second.id })).name).toBe("Dinner plans for Friday night");
+    expect((await person.caller.session.get({ id: second.id })).name).toBe("Dinner on Friday night");
     expect(await calls(person.id)).toBe(3);
     expect(log.calls.filter((c) => c.spec.operation === "title")).toHaveLength(1);
   });
