@@ -21,9 +21,4 @@ export {
   searchKnowledge,
   type SearchKnowledgeOptions,
 } from "./search.ts";
-export {
-  reembedKnowledge,
-  type ReembeddingModels,
-  type ReembedOptions,
-  type ReembedReport,
-} from "./reembed.ts";
+export { reembedKnowledge, type ReembeddingModels, type ReembedOptions, type ReembedReport } from "./reembed.ts";

@@ -206,7 +206,11 @@ export async function updateModelDefaults(scope: AdminScope, ai: AiRuntime | und
         change.before.embedding ?? environment,
         change.after.embedding ?? environment,
       );
-      return { result: { defaults: change.after, plan }, before: change.before, after: { ...change.after, reembedding: plan } };
+      return {
+        result: { defaults: change.after, plan },
+        before: change.before,
+        after: { ...change.after, reembedding: plan },
+      };
     },
   );
   await models.reload();

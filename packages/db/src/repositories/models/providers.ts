@@ -206,11 +206,7 @@ export async function readModelRuntimeSettings(db: Database): Promise<{
   const providers = new Map(
     rows.map((r) => [r.id, { id: r.id, name: r.name, baseUrl: r.baseUrl, apiKeyCiphertext: r.apiKeyCiphertext }]),
   );
-  const version = JSON.stringify([
-    defaults.updatedAt,
-    serving,
-    rows.map((r) => [r.id, r.updatedAt.getTime()]).sort(),
-  ]);
+  const version = JSON.stringify([defaults.updatedAt, serving, rows.map((r) => [r.id, r.updatedAt.getTime()]).sort()]);
   return { defaults, servingEmbedding: serving, providers, version };
 }
 
