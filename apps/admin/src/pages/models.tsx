@@ -357,7 +357,7 @@ function EmbeddingStatusLine() {
   return (
     <p
       role="status"
-      aria-label="Knowledge embeddings"
+      aria-label="Knowledge search model"
       className="text-sm text-slate-600 sm:col-span-3 dark:text-slate-300"
     >
       Knowledge search uses <strong>{servingModel ?? "the environment's model"}</strong>.
