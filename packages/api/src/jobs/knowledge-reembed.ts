@@ -64,6 +64,8 @@ export async function startReembedWorker(options: ReembedWorkerOptions): Promise
         signal: job.signal,
       });
     } catch (error) {
+      // Stopped by a shutdown: not a failure to show; the next worker carries on.
+      if (job.signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const state = await readReembeddingStateAsOwner(db).catch(() => null);
       if (state?.model) await recordReembeddingError(db, state.model, message).catch(() => undefined);
