@@ -1,7 +1,7 @@
 // Builds the AI runtime the API uses (provider from the configuration, the interaction log, live
 // session streams, retrieval, the OCR pool) and its life cycle: the sweep of calls a crash left PENDING, missing
-// knowledge embeddings, the queues and their workers (replies, retention and overview rollups), and
-// finishing or handing over the work under way on shutdown.
+// knowledge embeddings, the queues and their workers (replies, retention and overview rollups, knowledge
+// re-embedding for a new embedding model), and finishing or handing over the work under way on shutdown.
 import { randomBytes } from "node:crypto";
 import {
   type AiRuntime,
@@ -21,8 +21,10 @@ import {
   type BlobStorage,
   prepareQueues,
   prepareUsageQueues,
+  resumeReembedding,
   scheduleMaintenance,
   startMaintenanceWorker,
+  startReembedWorker,
   startSessionWorker,
   startUsageWorker,
 } from "@lockstep/api";
@@ -105,6 +107,9 @@ export async function startAi(
     await startUsageWorker(options.queue, db);
     await startSessionWorker({ db, ai: runtime, queue: options.queue, storage: options.storage });
     await startMaintenanceWorker(options.queue, { db, retentionDefaultDays: config.aiLog.retentionDays });
+    await startReembedWorker({ db, ai: runtime, queue: options.queue });
+    // A re-embedding a previous process left unfinished (its job may also still be queued: one waits at most).
+    await resumeReembedding(options.queue, db);
   }
 
   return {

@@ -46,6 +46,8 @@ export interface ChatRequest {
 
 export interface Usage {
   inputTokens: number | null;
+  /** Of `inputTokens`, those the provider served from its prompt cache (billed at the cached-input price). */
+  cachedInputTokens?: number | null;
   outputTokens: number | null;
 }
 

@@ -54,6 +54,13 @@ export interface FakeOpenAiServerOptions {
   chunkDelayMs?: number;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
+  /** Each embedding model its own vectors (as real models differ), instead of one vector per text. */
+  embeddingsPerModel?: boolean;
+  /**
+   * Prompt tokens the endpoint reports as served from its prompt cache
+   * (`usage.prompt_tokens_details.cached_tokens`), at most the prompt's own tokens.
+   */
+  cachedPromptTokens?: number;
 }
 
 export interface FakeOpenAiServer {
@@ -193,6 +200,9 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
       prompt_tokens: promptWords(body),
       completion_tokens: words(content),
       total_tokens: promptWords(body) + words(content),
+      ...(options.cachedPromptTokens !== undefined
+        ? { prompt_tokens_details: { cached_tokens: Math.min(options.cachedPromptTokens, promptWords(body)) } }
+        : {}),
     };
 
     if (!body.stream) {
@@ -265,7 +275,7 @@ export async function startFakeOpenAiServer(initial: FakeOpenAiServerOptions = {
     }
     const size = typeof requested === "number" ? requested : native;
     const data = inputs.map((text, index) => {
-      const vector = fakeEmbedding(text, size);
+      const vector = fakeEmbedding(options.embeddingsPerModel ? `${String(body.model)}\u0000${text}` : text, size);
       const embedding =
         body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
       return { object: "embedding", index, embedding };

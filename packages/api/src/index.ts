@@ -39,4 +39,5 @@ export {
 export { prepareQueues, startSessionWorker } from "./jobs/worker.ts";
 export { scheduleMaintenance, startMaintenanceWorker, MAINTENANCE_TASKS } from "./jobs/maintenance.ts";
 export { replyIdFor } from "./jobs/session-work-queue.ts";
+export { enqueueReembedding, REEMBED_QUEUE, resumeReembedding, startReembedWorker } from "./jobs/knowledge-reembed.ts";
 export { prepareUsageQueues, startUsageWorker, refreshRecentUsage } from "./jobs/usage.ts";

@@ -103,6 +103,26 @@ export const ZModelDefaultsInputSchema = z.object({
 });
 export type TModelDefaultsInput = z.infer<typeof ZModelDefaultsInputSchema>;
 
+/**
+ * Which embedding model knowledge search answers from, and the re-embedding for a new default under
+ * way (null when there is none): `embedded` of the `total` chunks have a vector from the new model;
+ * search switches to it when all do.
+ */
+export const ZEmbeddingStatusSchema = z.object({
+  servingModel: z.string().nullable(),
+  reembedding: z
+    .object({
+      model: z.string(),
+      embedded: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      startedAt: ZEpochMsSchema.nullable(),
+      /** Why the last attempt gave up; the job is retried. */
+      error: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type TEmbeddingStatus = z.infer<typeof ZEmbeddingStatusSchema>;
+
 export const ZCharacterModelInputSchema = z.object({ id: ZUuidSchema, chatModel: ZModelNameSchema.nullable() });
 
 // ------------------------------------------------------------------ prices

@@ -252,7 +252,7 @@ const PURPOSES: { key: Purpose; label: string; hint: string }[] = [
   {
     key: "embedding",
     label: "Embeddings",
-    hint: "Knowledge search; a new model means re-embedding the knowledge base.",
+    hint: "Knowledge search; a new model re-embeds the knowledge base in the background, and search switches when it is done.",
   },
   {
     key: "vision",
@@ -268,7 +268,10 @@ function Defaults() {
   const defaults = useQuery(trpc.admin.models.defaults.queryOptions());
   const save = useMutation(
     trpc.admin.models.updateDefaults.mutationOptions({
-      onSuccess: (saved) => queryClient.setQueryData(trpc.admin.models.defaults.queryKey(), saved),
+      onSuccess: (saved) => {
+        queryClient.setQueryData(trpc.admin.models.defaults.queryKey(), saved);
+        void queryClient.invalidateQueries({ queryKey: trpc.admin.models.embeddingStatus.queryKey() });
+      },
     }),
   );
   const [choice, setChoice] = useState<Record<Purpose, string>>({ chat: "", embedding: "", vision: "" });
@@ -314,6 +317,7 @@ function Defaults() {
               anyLabel="Environment / built-in"
             />
           ))}
+          <EmbeddingStatusLine />
           {save.isError && (
             <p role="alert" className="text-sm text-rose-700 sm:col-span-3">
               {describeAppError(save.error).message}
@@ -335,5 +339,35 @@ function Defaults() {
         </form>
       )}
     </Card>
+  );
+}
+
+/** Which embedding model knowledge search answers from, and a re-embedding's progress (polled while one runs). */
+function EmbeddingStatusLine() {
+  const trpc = useTRPC();
+  const status = useQuery({
+    ...trpc.admin.models.embeddingStatus.queryOptions(),
+    refetchInterval: (query) => (query.state.data?.reembedding ? 2000 : false),
+  });
+  if (!status.data) return null;
+  const { servingModel, reembedding } = status.data;
+  return (
+    <p
+      role="status"
+      aria-label="Knowledge search model"
+      className="text-sm text-slate-600 sm:col-span-3 dark:text-slate-300"
+    >
+      Knowledge search uses <strong>{servingModel ?? "the environment's model"}</strong>.
+      {reembedding && (
+        <>
+          {" "}
+          Re-embedding with <strong>{reembedding.model}</strong>: {formatCount(reembedding.embedded)}/
+          {formatCount(reembedding.total)} chunks; search switches when all are done.
+          {reembedding.error && (
+            <span className="text-rose-700"> Last attempt failed: {reembedding.error} (retrying).</span>
+          )}
+        </>
+      )}
+    </p>
   );
 }

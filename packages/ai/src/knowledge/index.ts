@@ -1,4 +1,4 @@
-// The knowledge base's AI side: ingestion with embeddings, filling in missing vectors, and retrieval.
+// The knowledge base's AI side: ingestion with embeddings, filling in missing vectors, re-embedding for a new model, and retrieval.
 export { EMBED_BATCH_SIZE, type EmbedLogging, embedTexts, type EmbedTextsOptions, vectorNorm } from "./embed.ts";
 export {
   compareVersions,
@@ -21,3 +21,4 @@ export {
   searchKnowledge,
   type SearchKnowledgeOptions,
 } from "./search.ts";
+export { reembedKnowledge, type ReembeddingModels, type ReembedOptions, type ReembedReport } from "./reembed.ts";

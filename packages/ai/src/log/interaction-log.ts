@@ -236,6 +236,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         response: json(outcome.response, this.mask) ?? null,
         ...this.timings(endedAt),
         inputTokens: count(outcome.usage?.inputTokens),
+        cachedInputTokens: count(outcome.usage?.cachedInputTokens),
         outputTokens: count(outcome.usage?.outputTokens),
         errorCode: null,
         errorMessage: null,

@@ -20,6 +20,13 @@ import { createSwitchableProvider, type SwitchableProvider } from "./switchable.
 export interface ModelRouter {
   /** What `runtime.provider` is: follows the defaults saved in the admin tool. */
   readonly provider: SwitchableProvider;
+  /**
+   * What re-embedding the knowledge base computes with: the default embedding choice. While a
+   * re-embedding is under way `provider` still embeds with the model search answers from.
+   */
+  readonly embeddingTarget: AiProvider;
+  /** The environment's embedding model (what an empty embedding default means). */
+  readonly environmentEmbeddingModel: string;
   /** Re-reads the defaults and providers; rebuilds the provider when they changed. Returns whether it did. */
   reload(): Promise<boolean>;
   /** Seals an API key for storage (AES-256-GCM); the only way a key enters the database. */
@@ -76,16 +83,32 @@ export async function createModelRouter(
   }
 
   const provider = createSwitchableProvider(envProvider);
+  let target: AiProvider = envProvider;
   let version: string | null = null;
 
-  async function build(): Promise<AiProvider> {
-    const { defaults, providers } = await readModelRuntimeSettings(db);
-    const endpoint = (choice: { providerId: string; model: string } | null) => {
-      const found = choice ? providers.get(choice.providerId) : undefined;
+  async function build(settings: Awaited<ReturnType<typeof readModelRuntimeSettings>>): Promise<AiProvider> {
+    const { defaults, providers, servingEmbedding } = settings;
+    const endpoint = (choice: { providerId: string | null; model: string } | null) => {
+      const found = choice?.providerId ? providers.get(choice.providerId) : undefined;
       return found?.baseUrl ? { ...found, model: choice!.model } : null;
     };
     const chat = endpoint(defaults.chat);
-    const embedding = endpoint(defaults.embedding);
+    const targetEndpoint = endpoint(defaults.embedding);
+    // Search embeds its queries with the model whose vectors are complete: during a re-embedding,
+    // the one before the change (a null provider there is the environment's).
+    const embedding = servingEmbedding ? endpoint(servingEmbedding) : targetEndpoint;
+    target = targetEndpoint
+      ? withResilience(
+          createOpenAiProvider({
+            baseURL: targetEndpoint.baseUrl!,
+            apiKey: openKey(options.keys, targetEndpoint.apiKeyCiphertext, warn),
+            chatModel: targetEndpoint.model,
+            embeddingModel: targetEndpoint.model,
+            name: targetEndpoint.name,
+          }),
+          policy,
+        )
+      : envProvider;
     if (!chat && !embedding) return envProvider;
     const openAi = (e: NonNullable<ReturnType<typeof endpoint>>, chatModel: string, embeddingModel: string) =>
       withResilience(
@@ -122,7 +145,7 @@ export async function createModelRouter(
     const settings = await readModelRuntimeSettings(db);
     if (settings.version === version) return false;
     version = settings.version;
-    provider.replace(await build());
+    provider.replace(await build(settings));
     return true;
   }
   await reload();
@@ -136,6 +159,10 @@ export async function createModelRouter(
 
   return {
     provider,
+    get embeddingTarget() {
+      return target;
+    },
+    environmentEmbeddingModel: envProvider.embeddingModel,
     reload,
     seal: (apiKey) => options.keys.seal(apiKey),
     async listModels(providerId) {

@@ -42,10 +42,23 @@ const DEFAULT_EMBEDDING_BATCH_SIZE = 64;
  */
 const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-type SdkUsage = { prompt_tokens?: number | null; completion_tokens?: number | null } | null | undefined;
+type SdkUsage =
+  | {
+      prompt_tokens?: number | null;
+      completion_tokens?: number | null;
+      prompt_tokens_details?: { cached_tokens?: number | null } | null;
+    }
+  | null
+  | undefined;
 
 function usageOf(usage: SdkUsage): Usage {
-  return { inputTokens: usage?.prompt_tokens ?? null, outputTokens: usage?.completion_tokens ?? null };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  return {
+    inputTokens: usage?.prompt_tokens ?? null,
+    // Only when the endpoint says: an absent count is unknown, not zero.
+    ...(typeof cached === "number" ? { cachedInputTokens: cached } : {}),
+    outputTokens: usage?.completion_tokens ?? null,
+  };
 }
 
 /** OpenAI wants ^[a-zA-Z0-9_-]{1,64}$ for a json_schema name. */

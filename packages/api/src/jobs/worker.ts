@@ -4,6 +4,7 @@
 import type { AiRuntime } from "@lockstep/ai";
 import type { Database, JobQueue } from "@lockstep/db";
 import type { BlobStorage } from "../storage/types.ts";
+import { prepareReembedQueue } from "./knowledge-reembed.ts";
 import { runSessionWork } from "./session-work.ts";
 import {
   createSessionWorkQueue,
@@ -24,6 +25,7 @@ export interface WorkerOptions {
 /** Creates the queues (both roles need them to enqueue) and, for a worker, starts taking jobs. */
 export async function prepareQueues(queue: JobQueue): Promise<void> {
   await createSessionWorkQueue(queue);
+  await prepareReembedQueue(queue);
 }
 
 export async function startSessionWorker(options: WorkerOptions): Promise<void> {

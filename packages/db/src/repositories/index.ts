@@ -9,6 +9,7 @@ export * from "./engagements.ts";
 export * from "./memories.ts";
 export * from "./analysis.ts";
 export * from "./knowledge.ts";
+export * from "./knowledge-reembedding.ts";
 export * from "./ai-interactions/index.ts";
 export * from "./ai-rollups.ts";
 export * from "./admin.ts";

@@ -153,14 +153,26 @@ describe("admin.models providers", () => {
       chatModel: "gpt-4o-mini",
       kind: "openai_compatible",
     });
-    expect(runtime.provider.embeddingModel).toBe("text-embedding-3-small");
-    const embedded = await runtime.provider.embed(["hello"]);
+    // Knowledge search embeds with the model whose vectors are complete until the re-embedding for
+    // the new one is done (knowledge-reembed.int.test.ts); the new model is what it computes with.
+    expect(runtime.provider.embeddingModel).toBe(models.environmentEmbeddingModel);
+    expect(models.embeddingTarget.embeddingModel).toBe("text-embedding-3-small");
+    expect(await kept(operator().admin.models.embeddingStatus())).toMatchObject({
+      servingModel: models.environmentEmbeddingModel,
+      reembedding: { model: "text-embedding-3-small", embedded: 0 },
+    });
+    const embedded = await models.embeddingTarget.embed(["hello"]);
     expect(embedded.vectors).toHaveLength(1);
     // The saved defaults survive a new router (a restart), and a provider in use cannot be deleted.
     const error = await errorOf(operator().admin.models.deleteProvider({ id: providerId }));
     expect(error.code).toBe("PRECONDITION_FAILED");
     await kept(operator().admin.models.updateDefaults({ chat: null, embedding: null, vision: null }));
     expect(runtime.provider.kind).toBe("builtin");
+    // Back to the model search uses: the unfinished re-embedding is dropped.
+    expect(await kept(operator().admin.models.embeddingStatus())).toEqual({
+      servingModel: models.environmentEmbeddingModel,
+      reembedding: null,
+    });
   });
 
   it("refuses bad input naming the field, and refuses people who are not operators", async () => {

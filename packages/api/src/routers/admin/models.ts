@@ -2,6 +2,7 @@
 // and re-pricing, usage, limits and alerts; every call is audited, no answer ever holds a key.
 import {
   ZCharacterModelInputSchema,
+  ZEmbeddingStatusSchema,
   ZModelDefaultsInputSchema,
   ZModelDefaultsSchema,
   ZPriceInputSchema,
@@ -33,6 +34,7 @@ import {
   listLimits,
   listPricesForAdmin,
   listProvidersForAdmin,
+  readEmbeddingStatus,
   readModelDefaults,
   removeLimit,
   repriceCalls,
@@ -84,6 +86,11 @@ export const adminModelsRouter = router({
     .input(ZModelDefaultsInputSchema)
     .output(ZModelDefaultsSchema)
     .mutation(({ ctx, input }) => updateModelDefaults(ctx.adminDb, ctx.ai, input)),
+  /** Which embedding model search answers from, and a re-embedding's progress. */
+  embeddingStatus: adminProcedure
+    .input(z.void())
+    .output(ZEmbeddingStatusSchema)
+    .query(({ ctx }) => readEmbeddingStatus(ctx.adminDb, ctx.ai)),
   setCharacterModel: adminProcedure
     .input(ZCharacterModelInputSchema)
     .output(z.object({ id: z.string(), chatModel: z.string().nullable() }))

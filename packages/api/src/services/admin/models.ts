@@ -3,6 +3,7 @@
 // Every change is an audited change with before and after; a key appears there only as "changed".
 import type { AiRuntime, ModelRouter } from "@lockstep/ai";
 import {
+  type TEmbeddingStatus,
   type TModelDefaultsInput,
   type TPriceInput,
   type TProvider,
@@ -11,9 +12,11 @@ import {
   type TRepriceInput,
   type TUsageLimitInput,
   ZPriceInputSchema,
+  toEpochMs,
   ZUsageLimitInputSchema,
 } from "@lockstep/contracts";
 import {
+  countReembedded,
   defaultsUsingProvider,
   deletePriceRow,
   deleteProviderRow,
@@ -27,9 +30,11 @@ import {
   listProviders,
   listUsageAlerts,
   listUsageLimits,
+  planReembedding,
   priceExists,
   providerHasCalls,
   providerNameTaken,
+  readReembeddingState,
   saveModelDefaults,
   setCharacterChatModel,
   updatePriceRow,
@@ -40,6 +45,7 @@ import {
 } from "@lockstep/db";
 import type { RequestMeta } from "../../context.ts";
 import { AppError } from "../../errors.ts";
+import { enqueueReembedding } from "../../jobs/knowledge-reembed.ts";
 import { enqueueReprice } from "../../jobs/usage.ts";
 import type { AdminScope } from "../../scopes.ts";
 import { requireAi } from "../ai-flows.ts";
@@ -193,11 +199,53 @@ export async function updateModelDefaults(scope: AdminScope, ai: AiRuntime | und
         }
       }
       const change = await saveModelDefaults(tx, input, scope.actorId);
-      return { result: change.after, ...change };
+      // A new embedding model re-embeds the knowledge base; search keeps the complete vectors meanwhile.
+      const environment = { providerId: null, model: models.environmentEmbeddingModel };
+      const plan = await planReembedding(
+        tx,
+        change.before.embedding ?? environment,
+        change.after.embedding ?? environment,
+      );
+      return {
+        result: { defaults: change.after, plan },
+        before: change.before,
+        after: { ...change.after, reembedding: plan },
+      };
     },
   );
   await models.reload();
-  return saved;
+  // After the commit, so the job reads the saved state; a process that dies before this line has
+  // its re-embedding enqueued again when a worker starts (resumeReembedding).
+  const queue = requireAi(ai).jobs;
+  if (queue && (saved.plan.action === "started" || saved.plan.action === "superseded")) {
+    await enqueueReembedding(queue, { model: saved.plan.model, requestedBy: scope.actorId });
+  }
+  return saved.defaults;
+}
+
+/** Which embedding model search answers from, and the progress of a re-embedding under way. */
+export function readEmbeddingStatus(scope: AdminScope, ai: AiRuntime | undefined): Promise<TEmbeddingStatus> {
+  return scope.read(
+    { action: "admin.models.embeddingStatus", entityType: "ai_model_settings", entityId: null },
+    async (tx) => {
+      const state = await readReembeddingState(tx);
+      if (!state.model || !state.serving) {
+        const defaults = await getModelDefaults(tx);
+        const environment = ai?.models?.environmentEmbeddingModel ?? ai?.provider.embeddingModel ?? null;
+        return { servingModel: defaults.embedding?.model ?? environment, reembedding: null };
+      }
+      const counts = await countReembedded(tx, state.model);
+      return {
+        servingModel: state.serving.model,
+        reembedding: {
+          model: state.model,
+          ...counts,
+          startedAt: state.startedAt ? toEpochMs(state.startedAt) : null,
+          error: state.error,
+        },
+      };
+    },
+  );
 }
 
 export function setCharacterModel(scope: AdminScope, input: { id: string; chatModel: string | null }) {

@@ -235,6 +235,8 @@ export interface AiInteractionFinish {
   latencyMs: number | null;
   timeToFirstTokenMs: number | null;
   inputTokens: number | null;
+  /** Of the input tokens, those served from the provider's prompt cache (priced at the cached-input price). */
+  cachedInputTokens?: number | null;
   outputTokens: number | null;
   errorCode: string | null;
   errorMessage: string | null;
@@ -266,6 +268,9 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
               latency_ms = $4::int,
               time_to_first_token_ms = $5::int,
               input_tokens = $6::int,
+              -- More cached than input would be the endpoint's error; the count is kept within the input
+              -- (LEAST skips NULLs, so an unreported count stays unknown rather than becoming the input).
+              cached_input_tokens = CASE WHEN $12::int IS NULL THEN NULL ELSE least($12::int, $6::int) END,
               output_tokens = $7::int,
               error_code = $8,
               error_message = $9,
@@ -273,7 +278,7 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
               -- Priced here, from the price in effect when the call started (a lookup in a small table).
               (cost, cost_currency, cost_basis, price_id) =
                 (SELECT c.cost, c.currency, c.basis, c.price_id
-                   FROM ai_call_cost(provider_id, operation, model_name, created_at, $6::int, $7::int) c),
+                   FROM ai_call_cost(provider_id, operation, model_name, created_at, $6::int, $12::int, $7::int) c),
               updated_at = now()
         WHERE id = $1::uuid AND status IN ('PENDING', 'ABORTED')
         RETURNING id),
@@ -295,6 +300,7 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
       finish.errorMessage,
       metadata,
       JSON.stringify(responses),
+      finish.cachedInputTokens ?? null,
     ],
   );
   return (result.rows[0]?.updated ?? 0) > 0;

@@ -35,7 +35,7 @@ afterAll(async () => {
 async function logCall(
   startedAt: Date,
   overrides: Partial<NewAiInteraction> = {},
-  tokens: { input: number | null; output: number | null } = { input: 1000, output: 500 },
+  tokens: { input: number | null; output: number | null; cached?: number | null } = { input: 1000, output: 500 },
 ) {
   const id = randomUUID();
   await beginAiInteraction(db, {
@@ -61,16 +61,19 @@ async function logCall(
     latencyMs: 10,
     timeToFirstTokenMs: null,
     inputTokens: tokens.input,
+    cachedInputTokens: tokens.cached ?? null,
     outputTokens: tokens.output,
     errorCode: null,
     errorMessage: null,
     metadata: undefined,
     responses: [],
   });
-  const { rows } = await db.pool.query<{ cost: string | null; cost_basis: string; cost_currency: string | null }>(
-    `SELECT cost::text, cost_basis, cost_currency FROM ai_interactions WHERE id = $1`,
-    [id],
-  );
+  const { rows } = await db.pool.query<{
+    cost: string | null;
+    cost_basis: string;
+    cost_currency: string | null;
+    cached_input_tokens: number | null;
+  }>(`SELECT cost::text, cost_basis, cost_currency, cached_input_tokens FROM ai_interactions WHERE id = $1`, [id]);
   return { id, ...rows[0]! };
 }
 
@@ -100,6 +103,42 @@ describe("the cost of a logged call", () => {
     expect(Number(builtin.cost)).toBe(0);
     const ocr = await logCall(at("10:00:00"), { operation: "ocr", modelName: "tesseract" });
     expect(ocr).toMatchObject({ cost_basis: "FREE" });
+  });
+
+  it("prices cached input tokens at the cached-input price, and at the input price where a model has none", async () => {
+    // On another day, so the rollup totals below are the first day's calls alone.
+    const later = (time: string) => new Date(`2026-03-12T${time}Z`);
+    await db.pool.query(
+      `INSERT INTO model_prices (pattern, input_per_million, cached_input_per_million, output_per_million, currency, effective_from)
+       VALUES ('cachy-chat*', 2, 0.5, 8, 'USD', $1)`,
+      [at("00:00:00")],
+    );
+    const tokens = { input: 1000, cached: 600, output: 100 };
+    // 400 uncached at 2, 600 cached at 0.5, 100 out at 8, per million.
+    const cached = await logCall(later("10:00:00"), { modelName: "cachy-chat-1" }, tokens);
+    expect(cached).toMatchObject({ cost_basis: "PRICED", cached_input_tokens: 600 });
+    expect(Number(cached.cost)).toBeCloseTo((400 * 2 + 600 * 0.5 + 100 * 8) / 1e6, 12);
+    const uncached = await logCall(later("10:00:00"), { modelName: "cachy-chat-1" }, { input: 1000, output: 100 });
+    expect(uncached.cached_input_tokens).toBeNull();
+    expect(Number(uncached.cost)).toBeCloseTo((1000 * 2 + 100 * 8) / 1e6, 12);
+    // acme-chat* (10 and 20 since noon the day before) has no cached-input price: a cached token
+    // costs what any input token costs.
+    const noCachedPrice = await logCall(later("09:00:00"), {}, tokens);
+    expect(Number(noCachedPrice.cost)).toBeCloseTo((1000 * 10 + 100 * 20) / 1e6, 12);
+    // More cached than input (an endpoint's mistake) is kept within the input, never a negative cost.
+    const overCounted = await logCall(
+      later("10:00:00"),
+      { modelName: "cachy-chat-1" },
+      { input: 100, cached: 500, output: 0 },
+    );
+    expect(overCounted.cached_input_tokens).toBe(100);
+    expect(Number(overCounted.cost)).toBeCloseTo((100 * 0.5) / 1e6, 12);
+    // Re-pricing reads the same counts, so it agrees with the price given at finish.
+    await repriceRange(db, later("10:00:00"), later("10:00:01"));
+    const { rows } = await db.pool.query<{ cost: string }>(`SELECT cost::text FROM ai_interactions WHERE id = $1`, [
+      cached.id,
+    ]);
+    expect(rows[0]!.cost).toBe(cached.cost);
   });
 
   it("prefers the most specific pattern and seeds public prices idempotently", async () => {

@@ -141,7 +141,7 @@ export async function repriceRange(db: Database, from: Date, to: Date): Promise<
     UPDATE ai_interactions
        SET (cost, cost_currency, cost_basis, price_id) =
            (SELECT c.cost, c.currency, c.basis, c.price_id
-              FROM ai_call_cost(provider_id, operation, model_name, created_at, input_tokens, output_tokens) c)
+              FROM ai_call_cost(provider_id, operation, model_name, created_at, input_tokens, cached_input_tokens, output_tokens) c)
      WHERE created_at >= ${from} AND created_at < ${to} AND status <> 'PENDING'`;
   await refreshUsageRollups(db, from, to);
   return priced;

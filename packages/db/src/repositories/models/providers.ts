@@ -4,6 +4,7 @@ import { toEpochMs, type TModelDefaults, type TProvider } from "@lockstep/contra
 import type { Database } from "../../connection.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { ScopedTx } from "../../scoped.ts";
+import { type EmbeddingChoice, readReembeddingState } from "../knowledge-reembedding.ts";
 
 const providerSelect = {
   id: true,
@@ -189,12 +190,15 @@ export interface ProviderCredentials {
 /** What the AI runtime builds its providers from, read as the owner (it alone may read the sealed keys). */
 export async function readModelRuntimeSettings(db: Database): Promise<{
   defaults: TModelDefaults;
+  /** While the knowledge base is re-embedded, the embedding choice search still answers from. */
+  servingEmbedding: EmbeddingChoice | null;
   providers: Map<string, ProviderCredentials>;
   /** Changes whenever a default or a configured provider changes (so a poll knows to rebuild). */
   version: string;
 }> {
   const owner = db.prisma as unknown as ScopedTx;
   const defaults = await getModelDefaults(owner);
+  const { serving } = await readReembeddingState(owner);
   const rows = await db.prisma.provider.findMany({
     where: { configured: true },
     select: { id: true, name: true, baseUrl: true, apiKeyCiphertext: true, updatedAt: true },
@@ -202,8 +206,8 @@ export async function readModelRuntimeSettings(db: Database): Promise<{
   const providers = new Map(
     rows.map((r) => [r.id, { id: r.id, name: r.name, baseUrl: r.baseUrl, apiKeyCiphertext: r.apiKeyCiphertext }]),
   );
-  const version = JSON.stringify([defaults.updatedAt, rows.map((r) => [r.id, r.updatedAt.getTime()]).sort()]);
-  return { defaults, providers, version };
+  const version = JSON.stringify([defaults.updatedAt, serving, rows.map((r) => [r.id, r.updatedAt.getTime()]).sort()]);
+  return { defaults, servingEmbedding: serving, providers, version };
 }
 
 /** The sealed key of one provider, as the owner (for the admin test and model listing). */
