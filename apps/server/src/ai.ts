@@ -69,6 +69,11 @@ export async function startAi(
     warn: options.log,
   });
   const provider = models.provider;
+  // Only on an OpenAI-compatible endpoint: the built-in provider has no eyes.
+  const environmentVision =
+    config.ocr.visionModel && config.ai.kind === "openai_compatible"
+      ? createVisionReader({ baseURL: config.ai.baseURL, apiKey: config.ai.apiKey, model: config.ocr.visionModel })
+      : null;
   // Other processes' admin changes reach this one within a poll; the changing process reloads at once.
   const modelPoll = setInterval(() => void models.reload().catch(() => undefined), MODEL_POLL_MS);
   modelPoll.unref();
@@ -90,11 +95,10 @@ export async function startAi(
     sentimentOf,
     // Workers start on the first screenshot, so a server that never reads one never loads them.
     ocr: createOcrPool({ workers: config.ocr.workers }),
-    // Only on an OpenAI-compatible endpoint: the built-in provider has no eyes.
-    vision:
-      config.ocr.visionModel && config.ai.kind === "openai_compatible"
-        ? createVisionReader({ baseURL: config.ai.baseURL, apiKey: config.ai.apiKey, model: config.ocr.visionModel })
-        : null,
+    // The admin's vision default when one is saved (followed as it changes), else the environment's.
+    get vision() {
+      return models.vision ?? environmentVision;
+    },
     jobs: options.queue,
     models,
   };

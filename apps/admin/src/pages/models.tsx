@@ -257,7 +257,7 @@ const PURPOSES: { key: Purpose; label: string; hint: string }[] = [
   {
     key: "vision",
     label: "Vision",
-    hint: "Kept for image reading by a model; screenshots are read by the offline OCR today.",
+    hint: "Reads each screenshot beside the offline OCR; lines where the two disagree are flagged for the person to check.",
   },
 ];
 

@@ -11,6 +11,7 @@ import {
 } from "@lockstep/db";
 import OpenAI from "openai";
 import type { CallContext, InteractionLog } from "../log/types.ts";
+import { createVisionReader, type VisionReader } from "../ocr/vision.ts";
 import { type AiProvider, ProviderError } from "../provider.ts";
 import { createOpenAiProvider } from "../providers/openai.ts";
 import { aiConfigFrom, providerFromConfig } from "../providers/config.ts";
@@ -25,6 +26,11 @@ export interface ModelRouter {
    * re-embedding is under way `provider` still embeds with the model search answers from.
    */
   readonly embeddingTarget: AiProvider;
+  /**
+   * The screenshot reader the admin's vision default names, with that provider's key; null when no
+   * vision default is saved (the environment's OPENAI_VISION_MODEL then applies, if set).
+   */
+  readonly vision: VisionReader | null;
   /** The environment's embedding model (what an empty embedding default means). */
   readonly environmentEmbeddingModel: string;
   /** Re-reads the defaults and providers; rebuilds the provider when they changed. Returns whether it did. */
@@ -84,6 +90,7 @@ export async function createModelRouter(
 
   const provider = createSwitchableProvider(envProvider);
   let target: AiProvider = envProvider;
+  let vision: VisionReader | null = null;
   let version: string | null = null;
 
   async function build(settings: Awaited<ReturnType<typeof readModelRuntimeSettings>>): Promise<AiProvider> {
@@ -93,6 +100,14 @@ export async function createModelRouter(
       return found?.baseUrl ? { ...found, model: choice!.model } : null;
     };
     const chat = endpoint(defaults.chat);
+    const visionEndpoint = endpoint(defaults.vision);
+    vision = visionEndpoint
+      ? createVisionReader({
+          baseURL: visionEndpoint.baseUrl!,
+          apiKey: openKey(options.keys, visionEndpoint.apiKeyCiphertext, warn),
+          model: visionEndpoint.model,
+        })
+      : null;
     const targetEndpoint = endpoint(defaults.embedding);
     // Search embeds its queries with the model whose vectors are complete: during a re-embedding,
     // the one before the change (a null provider there is the environment's).
@@ -161,6 +176,9 @@ export async function createModelRouter(
     provider,
     get embeddingTarget() {
       return target;
+    },
+    get vision() {
+      return vision;
     },
     environmentEmbeddingModel: envProvider.embeddingModel,
     reload,

@@ -175,6 +175,43 @@ describe("admin.models providers", () => {
     });
   });
 
+  it("reads screenshots with the vision default, through that provider with its key", async () => {
+    expect(models.vision).toBeNull();
+    await kept(
+      operator().admin.models.updateDefaults({ chat: null, embedding: null, vision: { providerId, model: "gpt-4o" } }),
+    );
+    const vision = models.vision;
+    expect(vision).toMatchObject({ model: "gpt-4o", baseURL: fake.baseURL });
+    // A 1×1 PNG is enough for the call: what is checked is where it goes, with which key and model.
+    const image = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+      "base64",
+    );
+    const file = { data: image, key: "screenshots/vision-default.png", mime: "image/png", bytes: image.length };
+    fake.options.reply = JSON.stringify({ turns: [{ side: "them", text: "See you at seven", time: null }] });
+    try {
+      const turns = await vision!.read({
+        file: { ...file, width: 1, height: 1, sha256: "a".repeat(64) },
+        log: runtime.log,
+        context: { userId: person.id, sessionId: null, ip: null, dataSource: "web" },
+      });
+      expect(turns).toEqual([expect.objectContaining({ text: "See you at seven" })]);
+    } finally {
+      fake.options.reply = "OK";
+    }
+    const sent = fake.requestsTo("chat").at(-1)!;
+    expect(sent.body.model).toBe("gpt-4o");
+    expect(sent.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    const { rows } = await db.pool.query(
+      `SELECT operation, status FROM ai_interactions WHERE model_name = 'gpt-4o' AND user_id = $1`,
+      [person.id],
+    );
+    expect(rows).toEqual([{ operation: "OCR", status: "SUCCESS" }]);
+
+    await kept(operator().admin.models.updateDefaults({ chat: null, embedding: null, vision: null }));
+    expect(models.vision).toBeNull();
+  });
+
   it("refuses bad input naming the field, and refuses people who are not operators", async () => {
     const bad = await errorOf(operator().admin.models.createProvider({ name: "x", baseUrl: "ftp://nope" }));
     expect(bad.code).toBe("BAD_REQUEST");
