@@ -92,9 +92,19 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   for (let y = 1; y < gh - 1; y++) {
     for (let x = 1; x < gw - 1; x++) {
       const cell = y * gw + x;
-      const here = at(cell);
-      if ([cell - 1, cell + 1, cell - gw, cell + gw].every((next) => colourDistance(here, at(next)) <= 3))
-        flat[cell] = 1;
+      const offset = cell * 3;
+      let same = true;
+      for (const next of [offset - 3, offset + 3, offset - 3 * gw, offset + 3 * gw]) {
+        if (
+          Math.abs(data[next]! - data[offset]!) > 3 ||
+          Math.abs(data[next + 1]! - data[offset + 1]!) > 3 ||
+          Math.abs(data[next + 2]! - data[offset + 2]!) > 3
+        ) {
+          same = false;
+          break;
+        }
+      }
+      if (same) flat[cell] = 1;
     }
   }
   const labels = new Int32Array(cells).fill(-1);
@@ -121,16 +131,35 @@ export async function findLayout(input: Buffer): Promise<Layout> {
       if (cx > component.maxX) component.maxX = cx;
       if (cy < component.minY) component.minY = cy;
       if (cy > component.maxY) component.maxY = cy;
-      const visit = (next: number) => {
-        if (labels[next] !== -1) return;
-        if (colourDistance(seed, at(next)) > STEP) return;
+      for (let side = 0; side < 4; side++) {
+        const next =
+          side === 0
+            ? cx > 0
+              ? cell - 1
+              : -1
+            : side === 1
+              ? cx < gw - 1
+                ? cell + 1
+                : -1
+              : side === 2
+                ? cy > 0
+                  ? cell - gw
+                  : -1
+                : cy < gh - 1
+                  ? cell + gw
+                  : -1;
+        if (next === -1 || labels[next] !== -1) continue;
+        const offset = next * 3;
+        // Within STEP of the area's first colour (per channel), without allocating per cell.
+        if (
+          Math.abs(data[offset]! - seed[0]) > STEP ||
+          Math.abs(data[offset + 1]! - seed[1]) > STEP ||
+          Math.abs(data[offset + 2]! - seed[2]) > STEP
+        )
+          continue;
         labels[next] = label;
         stack[top++] = next;
-      };
-      if (cx > 0) visit(cell - 1);
-      if (cx < gw - 1) visit(cell + 1);
-      if (cy > 0) visit(cell - gw);
-      if (cy < gh - 1) visit(cell + gw);
+      }
     }
   }
   const fillOf = (component: Component) =>
@@ -407,14 +436,15 @@ function findGlyphs(input: {
   lineHeight: number;
 }): (Rect & { side: "left" | "right" })[] {
   const { data, gw, sx, sy, labels, chatTop, chatBottom, bubbles, components } = input;
-  const inBubble = (x: number, y: number) =>
-    bubbles.some(
-      (bubble) =>
-        x >= bubble.grid.x - 1 &&
-        x <= bubble.grid.x + bubble.grid.width &&
-        y >= bubble.grid.y - 1 &&
-        y <= bubble.grid.y + bubble.grid.height,
-    );
+  // Cells in or on a bubble's box, painted once (looked up for every cell below).
+  const covered = new Uint8Array(gw * input.gh);
+  for (const bubble of bubbles) {
+    const y1 = Math.min(input.gh - 1, bubble.grid.y + bubble.grid.height);
+    const x1 = Math.min(gw - 1, bubble.grid.x + bubble.grid.width);
+    for (let y = Math.max(0, bubble.grid.y - 1); y <= y1; y++)
+      covered.fill(1, y * gw + Math.max(0, bubble.grid.x - 1), y * gw + x1 + 1);
+  }
+  const inBubble = (x: number, y: number) => covered[y * gw + x] === 1;
   // Ink: much darker or lighter than its surroundings (a box mean over about a line of text), so
   // a gradient does not count and faint wallpaper doodles do not either.
   const gh = input.gh;
