@@ -60,7 +60,7 @@ interface Component {
   sum: [number, number, number];
 }
 
-const at = (data: Buffer, cell: number) => [data[cell * 3]!, data[cell * 3 + 1]!, data[cell * 3 + 2]!] as const;
+const colourAt = (data: Buffer, cell: number) => [data[cell * 3]!, data[cell * 3 + 1]!, data[cell * 3 + 2]!] as const;
 
 const colourDistance = (a: readonly number[], b: readonly number[]) =>
   Math.max(Math.abs(a[0]! - b[0]!), Math.abs(a[1]! - b[1]!), Math.abs(a[2]! - b[2]!));
@@ -492,6 +492,21 @@ function findGlyphs(input: {
     bubbles.filter((bubble) => bubble.side === "right").map((bubble) => bubble.grid.x + bubble.grid.width),
     0,
   );
+  // A thin line across the whole width near the top is the border under a header drawn in the
+  // wallpaper's own colour (so not found as a bar): what is above it is the header.
+  let headerEnd = chatTop;
+  for (let y = Math.max(2, chatTop); y < Math.floor(0.25 * gh); y++) {
+    let differing = 0;
+    for (let x = 0; x < gw; x++) {
+      const here = input.averaged[y * gw + x]!;
+      if (
+        Math.abs(here - input.averaged[(y - 2) * gw + x]!) > 8 &&
+        Math.abs(here - input.averaged[(y + 2) * gw + x]!) > 8
+      )
+        differing += 1;
+    }
+    if (differing > 0.9 * gw) headerEnd = y + 1;
+  }
   // Group ink cells that are near each other (a glyph's strokes, a few emoji side by side).
   const reach = Math.max(1, Math.round(input.lineHeight / sy / 3));
   const seen = new Uint8Array(ink.length);
@@ -536,8 +551,10 @@ function findGlyphs(input: {
       const first = Math.min(...bubbles.map((bubble) => bubble.grid.y));
       const last = Math.max(...bubbles.map((bubble) => bubble.grid.y + bubble.grid.height));
       const line = input.lineHeight / sy;
-      // (An emoji above the first bubble cannot be told from the header's icons.)
-      if (minY < first || maxY > last + 4 * line || (minY + maxY) / 2 > 0.92 * gh) continue;
+      // An emoji can come before the first bubble, but only below a header that was found;
+      // otherwise it cannot be told from the header's icons.
+      const top = headerEnd > 0 ? Math.max(headerEnd, first - 3 * line) : first;
+      if (minY < top || maxY > last + 4 * line || (minY + maxY) / 2 > 0.92 * gh) continue;
     }
     // Avatars sit in the margin beside the contact's bubbles; an emoji sent alone sits where its
     // side's bubbles begin.
@@ -560,12 +577,12 @@ function findGlyphs(input: {
     let between = 0;
     let wallpaper = 0;
     for (let x = minX; x <= maxX; x++) {
-      const above = minY >= 2 ? at(data, (minY - 2) * gw + x) : null;
-      const below = maxY + 2 < gh ? at(data, (maxY + 2) * gw + x) : null;
+      const above = minY >= 2 ? colourAt(data, (minY - 2) * gw + x) : null;
+      const below = maxY + 2 < gh ? colourAt(data, (maxY + 2) * gw + x) : null;
       for (let y = minY; y <= maxY; y++) {
         if (ink[y * gw + x]) continue;
         between += 1;
-        const here = at(data, y * gw + x);
+        const here = colourAt(data, y * gw + x);
         const near = Math.min(above ? colourDistance(here, above) : 255, below ? colourDistance(here, below) : 255);
         if (near <= 4 * STEP) wallpaper += 1;
       }
