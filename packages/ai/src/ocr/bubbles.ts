@@ -278,7 +278,6 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   for (const candidate of candidates) {
     const gapLeft = candidate.x / gw;
     const gapRight = (gw - candidate.x - candidate.width) / gw;
-    const aspect = candidate.width / candidate.height;
     // Day separators, notices, the composer's field: centred, not anchored to a side.
     if (Math.abs(gapLeft - gapRight) < 0.035 && Math.min(gapLeft, gapRight) > 0.05) {
       // A wide field near the bottom is the composer: its icons are no emoji.
