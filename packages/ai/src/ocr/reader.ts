@@ -12,8 +12,12 @@ import { whitenBubble } from "./regions.ts";
 /** What a line says when its bubble holds no legible text (an emoji or a sticker on its own). */
 export const UNREADABLE_TEXT = "(emoji or picture)";
 
-/** Text height (px) the strip is drawn at: Tesseract is most accurate around 30 px letters. */
-const TARGET_LINE = 40;
+/**
+ * Line height (px) the strip is drawn at. Tesseract's LSTM reads each line at a fixed height of
+ * 36 px whatever it is given, so drawing the text larger only makes page analysis slower; on the
+ * corpus 26 px read as well as 40 px (fewer character errors, in fact) in about half the time.
+ */
+const TARGET_LINE = 26;
 const GAP = 28;
 const MARGIN = 16;
 /** Below this mean word confidence a line is flagged for a second look. */
