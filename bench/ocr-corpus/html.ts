@@ -76,7 +76,10 @@ function bubble(
   const reaction = item.reaction ? `<span class="reaction">${escape(item.reaction)}</span>` : "";
   const emoji = item.emojiOnly ? " emoji" : "";
   const tail = spec.tail && runEnd ? " tail" : "";
-  const body = `<div class="bubble ${item.author}${emoji}${tail}${reaction ? " reacted" : ""}" style="background:${item.emojiOnly ? "transparent" : side.fill};color:${side.text}">${sender}<span class="text">${withLinks(item.text, side.text.toLowerCase() === "#ffffff" && item.author === "me" ? side.text : palette.link)}</span>${meta}${reaction}</div>`;
+  // An emoji sent on its own has no bubble: it is drawn on the wallpaper in the conversation's own
+  // text colour (a white emoji from my side on a white page would be invisible; real emoji are in colour).
+  const colour = item.emojiOnly ? palette.them.text : side.text;
+  const body = `<div class="bubble ${item.author}${emoji}${tail}${reaction ? " reacted" : ""}" style="background:${item.emojiOnly ? "transparent" : side.fill};color:${colour}">${sender}<span class="text">${withLinks(item.text, side.text.toLowerCase() === "#ffffff" && item.author === "me" ? side.text : palette.link)}</span>${meta}${reaction}</div>`;
   const left =
     spec.avatarBeside && item.author === "them"
       ? runEnd

@@ -2,7 +2,9 @@
 // the function the upload path uses and compares what it proposes with the ground truth: character
 // error on matched messages, authors, noise lines, missed messages, merges and splits, metadata
 // glued into text, junk for emoji-only bubbles, and time per image, against the targets.
-//   pnpm bench:ocr-accuracy            (BENCH_OCR_SET=dev|holdout to read one set only)
+//   pnpm bench:ocr-accuracy            (BENCH_OCR_SET=dev|holdout to read one set only,
+//                                       BENCH_OCR_ONLY=<pattern> for images whose name matches,
+//                                       BENCH_OCR_VERBOSE=1 for what went wrong on each image)
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -250,6 +252,8 @@ function summary(label: string, total: Score): { line: string; checks: [string, 
 async function main(): Promise<void> {
   const only = process.env.BENCH_OCR_SET;
   const verbose = process.env.BENCH_OCR_VERBOSE === "1";
+  // A subset while working on one kind of screenshot (a regular expression on the image's name).
+  const pattern = process.env.BENCH_OCR_ONLY ? new RegExp(process.env.BENCH_OCR_ONLY) : null;
   const sets = (await readdir(CORPUS)).filter((set) => !only || set === only).sort();
   // One worker, images one after another: the time per image is what one upload waits for.
   const engine = createOcrPool({ workers: 1 });
@@ -261,7 +265,9 @@ async function main(): Promise<void> {
     for (const set of sets) {
       const total = empty();
       totals.set(set, total);
-      const files = (await readdir(path.join(CORPUS, set))).filter((file) => file.endsWith(".json")).sort();
+      const files = (await readdir(path.join(CORPUS, set)))
+        .filter((file) => file.endsWith(".json") && (!pattern || pattern.test(file.replace(/\.json$/, ""))))
+        .sort();
       console.log(`\n${set}:`);
       console.log("  image                                   msgs lines noise missed merge split  CER    authors  ms");
       for (const file of files) {

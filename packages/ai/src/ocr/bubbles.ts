@@ -60,6 +60,8 @@ interface Component {
   sum: [number, number, number];
 }
 
+const colourAt = (data: Buffer, cell: number) => [data[cell * 3]!, data[cell * 3 + 1]!, data[cell * 3 + 2]!] as const;
+
 const colourDistance = (a: readonly number[], b: readonly number[]) =>
   Math.max(Math.abs(a[0]! - b[0]!), Math.abs(a[1]! - b[1]!), Math.abs(a[2]! - b[2]!));
 
@@ -68,10 +70,11 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   const width = metadata.width;
   const height = metadata.height;
   const gw = Math.min(width, GRID_WIDTH);
-  const { data, info } = await sharp(input)
+  // JPEG noise would break a flat fill into specks; a small median takes it out and keeps edges.
+  // (On a lossless picture it would only round off the thin strokes a doodle wallpaper is drawn
+  // with, gluing them to the bubbles they touch.)
+  const { data, info } = await (metadata.format === "jpeg" ? sharp(input).median(3) : sharp(input))
     .removeAlpha()
-    // JPEG noise would break a flat fill into specks; a small median takes it out and keeps edges.
-    .median(3)
     // Nearest neighbour: averaging would blend a bubble's edge into the wallpaper step by step.
     .resize({ width: gw, kernel: "nearest" })
     .raw()
@@ -89,9 +92,19 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   for (let y = 1; y < gh - 1; y++) {
     for (let x = 1; x < gw - 1; x++) {
       const cell = y * gw + x;
-      const here = at(cell);
-      if ([cell - 1, cell + 1, cell - gw, cell + gw].every((next) => colourDistance(here, at(next)) <= 3))
-        flat[cell] = 1;
+      const offset = cell * 3;
+      let same = true;
+      for (const next of [offset - 3, offset + 3, offset - 3 * gw, offset + 3 * gw]) {
+        if (
+          Math.abs(data[next]! - data[offset]!) > 3 ||
+          Math.abs(data[next + 1]! - data[offset + 1]!) > 3 ||
+          Math.abs(data[next + 2]! - data[offset + 2]!) > 3
+        ) {
+          same = false;
+          break;
+        }
+      }
+      if (same) flat[cell] = 1;
     }
   }
   const labels = new Int32Array(cells).fill(-1);
@@ -118,16 +131,35 @@ export async function findLayout(input: Buffer): Promise<Layout> {
       if (cx > component.maxX) component.maxX = cx;
       if (cy < component.minY) component.minY = cy;
       if (cy > component.maxY) component.maxY = cy;
-      const visit = (next: number) => {
-        if (labels[next] !== -1) return;
-        if (colourDistance(seed, at(next)) > STEP) return;
+      for (let side = 0; side < 4; side++) {
+        const next =
+          side === 0
+            ? cx > 0
+              ? cell - 1
+              : -1
+            : side === 1
+              ? cx < gw - 1
+                ? cell + 1
+                : -1
+              : side === 2
+                ? cy > 0
+                  ? cell - gw
+                  : -1
+                : cy < gh - 1
+                  ? cell + gw
+                  : -1;
+        if (next === -1 || labels[next] !== -1) continue;
+        const offset = next * 3;
+        // Within STEP of the area's first colour (per channel), without allocating per cell.
+        if (
+          Math.abs(data[offset]! - seed[0]) > STEP ||
+          Math.abs(data[offset + 1]! - seed[1]) > STEP ||
+          Math.abs(data[offset + 2]! - seed[2]) > STEP
+        )
+          continue;
         labels[next] = label;
         stack[top++] = next;
-      };
-      if (cx > 0) visit(cell - 1);
-      if (cx < gw - 1) visit(cell + 1);
-      if (cy > 0) visit(cell - gw);
-      if (cy < gh - 1) visit(cell + gw);
+      }
     }
   }
   const fillOf = (component: Component) =>
@@ -208,8 +240,20 @@ export async function findLayout(input: Buffer): Promise<Layout> {
     const count = kept.reduce((sum, span) => sum + span.count, 0);
     const solid = filled / (keptWidth * kept.length);
     if (solid < 0.8 || count < 0.45 * keptWidth * kept.length) continue;
-    // Something is written in it: letters leave holes in the fill (a plain patch of wallpaper has none).
+    // Something is written in it: letters leave holes in the fill (a plain patch of wallpaper has none),
+    // and they stand out from it (a doodle's faint strokes around a patch of wallpaper do not).
     if (filled - count < 0.02 * filled) continue;
+    const fillColour = fillOf(component);
+    let strong = 0;
+    for (let row = best[0]; row <= best[1]; row++) {
+      const span = spans[row]!;
+      const y = component.minY + row;
+      for (let x = span.first; x <= span.last; x++) {
+        const cell = y * gw + x;
+        if (labels[cell] !== component.label && colourDistance(at(cell), fillColour) > 60) strong += 1;
+      }
+    }
+    if (strong < Math.max(3, 0.01 * filled)) continue;
     // A bubble's fill differs from what surrounds it (a shape of the wallpaper's own colour is a hole in it).
     const middleRow = component.minY + ((best[0] + best[1]) >> 1);
     const around = [
@@ -230,14 +274,30 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   }
 
   const bubbles: (Bubble & { grid: Rect })[] = [];
+  let composerTop = chatBottom;
   for (const candidate of candidates) {
     const gapLeft = candidate.x / gw;
     const gapRight = (gw - candidate.x - candidate.width) / gw;
-    const aspect = candidate.width / candidate.height;
     // Day separators, notices, the composer's field: centred, not anchored to a side.
-    if (Math.abs(gapLeft - gapRight) < 0.035 && Math.min(gapLeft, gapRight) > 0.05) continue;
-    // Avatars: small and round (a one-word bubble is wider than it is tall).
-    if (aspect > 0.7 && aspect < 1.4 && candidate.width / gw < 0.15 && candidate.solid < 0.9) continue;
+    if (Math.abs(gapLeft - gapRight) < 0.035 && Math.min(gapLeft, gapRight) > 0.05) {
+      // A wide field near the bottom is the composer: its icons are no emoji.
+      if (candidate.width > 0.5 * gw && candidate.y > 0.7 * gh) composerTop = Math.min(composerTop, candidate.y);
+      continue;
+    }
+    // Avatars: small and round (a one-word bubble is wider than it is tall). A short bubble
+    // ("lol") can be as round, but has the fill of the other bubbles, an avatar a colour of its own.
+    const round = (other: (typeof candidates)[number]) =>
+      other.width / other.height > 0.7 &&
+      other.width / other.height < 1.4 &&
+      other.width / gw < 0.15 &&
+      other.solid < 0.9;
+    if (
+      round(candidate) &&
+      !candidates.some(
+        (other) => other !== candidate && !round(other) && colourDistance(other.fill, candidate.fill) < 12,
+      )
+    )
+      continue;
     // Reactions and badges hang off a bubble's edge: smaller, and overlapping a bigger candidate's box.
     const host = candidates.find(
       (other) =>
@@ -308,7 +368,29 @@ export async function findLayout(input: Buffer): Promise<Layout> {
   for (let index = bubbles.length - 1; index >= 0; index--)
     if (bubbles[index]!.height < 0.6 * oneLine) bubbles.splice(index, 1);
 
-  const glyphs = findGlyphs({ data, gw, gh, sx, sy, labels, chatTop, chatBottom, bubbles, components, lineHeight });
+  // Ink is looked for on an averaged grid: nearest-neighbour sampling steps over thin strokes
+  // (the outline of the box drawn for a missing emoji), averaging keeps them as darker cells.
+  const averaged = await sharp(input)
+    .removeAlpha()
+    .greyscale()
+    .resize({ width: gw, height: gh, fit: "fill", kernel: "cubic" })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  const glyphs = findGlyphs({
+    data,
+    averaged,
+    gw,
+    gh,
+    sx,
+    sy,
+    labels,
+    chatTop,
+    chatBottom: composerTop,
+    bubbles,
+    components,
+    lineHeight,
+  });
   bubbles.sort((a, b) => a.y - b.y);
   return {
     width,
@@ -339,6 +421,8 @@ export async function findLayout(input: Buffer): Promise<Layout> {
  */
 function findGlyphs(input: {
   data: Buffer;
+  /** Grey levels on the grid, averaged over each cell. */
+  averaged: Buffer;
   gw: number;
   gh: number;
   sx: number;
@@ -351,20 +435,20 @@ function findGlyphs(input: {
   lineHeight: number;
 }): (Rect & { side: "left" | "right" })[] {
   const { data, gw, sx, sy, labels, chatTop, chatBottom, bubbles, components } = input;
-  const inBubble = (x: number, y: number) =>
-    bubbles.some(
-      (bubble) =>
-        x >= bubble.grid.x - 1 &&
-        x <= bubble.grid.x + bubble.grid.width &&
-        y >= bubble.grid.y - 1 &&
-        y <= bubble.grid.y + bubble.grid.height,
-    );
+  // Cells in or on a bubble's box, painted once (looked up for every cell below).
+  const covered = new Uint8Array(gw * input.gh);
+  for (const bubble of bubbles) {
+    const y1 = Math.min(input.gh - 1, bubble.grid.y + bubble.grid.height);
+    const x1 = Math.min(gw - 1, bubble.grid.x + bubble.grid.width);
+    for (let y = Math.max(0, bubble.grid.y - 1); y <= y1; y++)
+      covered.fill(1, y * gw + Math.max(0, bubble.grid.x - 1), y * gw + x1 + 1);
+  }
+  const inBubble = (x: number, y: number) => covered[y * gw + x] === 1;
   // Ink: much darker or lighter than its surroundings (a box mean over about a line of text), so
   // a gradient does not count and faint wallpaper doodles do not either.
   const gh = input.gh;
   const lum = new Float64Array(gw * gh);
-  for (let cell = 0; cell < lum.length; cell++)
-    lum[cell] = 0.299 * data[cell * 3]! + 0.587 * data[cell * 3 + 1]! + 0.114 * data[cell * 3 + 2]!;
+  for (let cell = 0; cell < lum.length; cell++) lum[cell] = input.averaged[cell]!;
   const integral = new Float64Array((gw + 1) * (gh + 1));
   for (let y = 0; y < gh; y++) {
     let row = 0;
@@ -391,9 +475,36 @@ function findGlyphs(input: {
   for (let y = chatTop; y < chatBottom; y++) {
     for (let x = 0; x < gw; x++) {
       const cell = y * gw + x;
-      if (big.has(labels[cell]!) || inBubble(x, y)) continue;
+      if (inBubble(x, y)) continue;
       if (Math.abs(lum[cell]! - localMean(x, y)) > 70) ink[cell] = 1;
     }
+  }
+  // Where each side's bubbles begin: the middle value, as one odd bubble (a typing indicator
+  // drawn where avatars go) must not move the column.
+  const middle = (values: number[], otherwise: number) =>
+    values.length ? values.sort((a, b) => a - b)[values.length >> 1]! : otherwise;
+  const leftColumn = middle(
+    bubbles.filter((bubble) => bubble.side === "left").map((bubble) => bubble.grid.x),
+    gw,
+  );
+  const rightColumn = middle(
+    bubbles.filter((bubble) => bubble.side === "right").map((bubble) => bubble.grid.x + bubble.grid.width),
+    0,
+  );
+  // A thin line across the whole width near the top is the border under a header drawn in the
+  // wallpaper's own colour (so not found as a bar): what is above it is the header.
+  let headerEnd = chatTop;
+  for (let y = Math.max(2, chatTop); y < Math.floor(0.25 * gh); y++) {
+    let differing = 0;
+    for (let x = 0; x < gw; x++) {
+      const here = input.averaged[y * gw + x]!;
+      if (
+        Math.abs(here - input.averaged[(y - 2) * gw + x]!) > 8 &&
+        Math.abs(here - input.averaged[(y + 2) * gw + x]!) > 8
+      )
+        differing += 1;
+    }
+    if (differing > 0.9 * gw) headerEnd = y + 1;
   }
   // Group ink cells that are near each other (a glyph's strokes, a few emoji side by side).
   const reach = Math.max(1, Math.round(input.lineHeight / sy / 3));
@@ -432,15 +543,21 @@ function findGlyphs(input: {
     const h = (maxY - minY + 1) * sy;
     const gapLeft = minX / gw;
     const gapRight = (gw - maxX - 1) / gw;
-    if (h < 1.5 * input.lineHeight || h > 5 * input.lineHeight || w < input.lineHeight) continue;
-    if (Math.min(gapLeft, gapRight) > 0.2) continue;
+    if (h < 1.15 * input.lineHeight || h > 5 * input.lineHeight || w < 0.5 * input.lineHeight) continue;
+    if (Math.min(gapLeft, gapRight) > 0.3) continue;
     // Among the messages, not above the first or far below the last (header and composer icons).
     if (bubbles.length) {
       const first = Math.min(...bubbles.map((bubble) => bubble.grid.y));
       const last = Math.max(...bubbles.map((bubble) => bubble.grid.y + bubble.grid.height));
       const line = input.lineHeight / sy;
-      if (minY < first - 3 * line || maxY > last + 4 * line) continue;
+      // An emoji can come before the first bubble, but only below a header that was found;
+      // otherwise it cannot be told from the header's icons.
+      const top = headerEnd > 0 ? Math.max(headerEnd, first - 3 * line) : first;
+      if (minY < top || maxY > last + 4 * line || (minY + maxY) / 2 > 0.92 * gh) continue;
     }
+    // Avatars sit in the margin beside the contact's bubbles; an emoji sent alone sits where its
+    // side's bubbles begin.
+    if (maxX < leftColumn || minX > rightColumn) continue;
     if (minX <= 1 || maxX >= gw - 2) continue;
     // On the bare background: what surrounds it is wallpaper, not an avatar's or a bar's fill.
     let ring = 0;
@@ -449,18 +566,24 @@ function findGlyphs(input: {
       for (const y of [minY - 2, maxY + 2]) {
         if (x < 0 || x >= gw || y < 0 || y >= gh) continue;
         ring += 1;
-        if (big.has(labels[y * gw + x]!)) onBackground += 1;
+        if (big.has(labels[y * gw + x]!) || inBubble(x, y)) onBackground += 1;
       }
     }
     if (ring === 0 || onBackground < 0.6 * ring) continue;
-    // Between its strokes is wallpaper too (initials on an avatar have the avatar's fill there).
+    // Between its strokes is the wallpaper's colour too (initials on an avatar have the avatar's
+    // fill there). Compared by colour with the wallpaper above and below the same column, since
+    // a glyph's strokes can enclose wallpaper (a face's outline, the box drawn for a missing emoji).
     let between = 0;
     let wallpaper = 0;
-    for (let y = minY; y <= maxY; y++) {
-      for (let x = minX; x <= maxX; x++) {
+    for (let x = minX; x <= maxX; x++) {
+      const above = minY >= 2 ? colourAt(data, (minY - 2) * gw + x) : null;
+      const below = maxY + 2 < gh ? colourAt(data, (maxY + 2) * gw + x) : null;
+      for (let y = minY; y <= maxY; y++) {
         if (ink[y * gw + x]) continue;
         between += 1;
-        if (big.has(labels[y * gw + x]!)) wallpaper += 1;
+        const here = colourAt(data, y * gw + x);
+        const near = Math.min(above ? colourDistance(here, above) : 255, below ? colourDistance(here, below) : 255);
+        if (near <= 4 * STEP) wallpaper += 1;
       }
     }
     if (between > 0 && wallpaper < 0.5 * between) continue;
@@ -472,5 +595,26 @@ function findGlyphs(input: {
       side: gapLeft < gapRight ? "left" : "right",
     });
   }
-  return found;
+  // Emoji sent together ("😍😍") stand side by side on one row: one message, not one per glyph.
+  found.sort((a, b) => a.x - b.x);
+  const merged: typeof found = [];
+  for (const glyph of found) {
+    const row = merged.find(
+      (other) =>
+        other.side === glyph.side &&
+        Math.min(other.y + other.height, glyph.y + glyph.height) - Math.max(other.y, glyph.y) >
+          0.5 * Math.min(other.height, glyph.height) &&
+        glyph.x - (other.x + other.width) < 1.5 * input.lineHeight,
+    );
+    if (!row) {
+      merged.push({ ...glyph });
+      continue;
+    }
+    const right = Math.max(row.x + row.width, glyph.x + glyph.width);
+    const bottom = Math.max(row.y + row.height, glyph.y + glyph.height);
+    row.y = Math.min(row.y, glyph.y);
+    row.width = right - row.x;
+    row.height = bottom - row.y;
+  }
+  return merged;
 }
