@@ -226,8 +226,9 @@ function VerifyStep({ session, onSession, onAnalysed }: ScreenshotFlowProps) {
   const { imageWidth, imageHeight } = ocr.data;
   return (
     <div className="grid gap-6 py-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-      {/* On a phone the image stays in view above the lines, so a picked line's bubble shows. */}
-      <div className="sticky top-0 z-10 justify-self-center bg-white/90 lg:static dark:bg-slate-950/90">
+      {/* On a phone the image stays in view above the lines, so a picked line's bubble shows; its band
+          spans the width and is opaque, so the lines scrolling under it do not show at its sides. */}
+      <div className="sticky top-0 z-10 flex w-full justify-center border-b border-slate-200 bg-white pb-2 lg:static lg:border-0 lg:bg-transparent lg:pb-0 dark:border-slate-800 dark:bg-slate-950 lg:dark:bg-transparent">
         <div className="relative inline-block">
           <ScreenshotImage session={session} className="max-h-[40dvh] lg:max-h-[70dvh]" />
           {picked && imageWidth && imageHeight ? (
