@@ -93,6 +93,8 @@ export const ZAiResponseDtoSchema = z.object({
 export type TAiResponseDto = z.infer<typeof ZAiResponseDtoSchema>;
 
 export const ZAdminInteractionDetailSchema = ZAiInteractionDtoSchema.extend({
+  /** Of the input tokens, those the endpoint served from its prompt cache (priced at the cached-input rate); null when not reported. */
+  cachedInputTokens: ZCountSchema.nullable(),
   providerName: z.string(),
   providerKind: ZProviderKindSchema,
   responses: z.array(ZAiResponseDtoSchema),

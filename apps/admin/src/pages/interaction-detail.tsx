@@ -72,6 +72,9 @@ export function InteractionDetailPage() {
             <Fact term="First token">{formatMs(call.timeToFirstTokenMs)}</Fact>
             <Fact term="Tokens in / out">
               {formatCount(call.inputTokens)} / {formatCount(call.outputTokens)}
+              {call.cachedInputTokens
+                ? ` (${formatCount(call.cachedInputTokens)} of the input from the prompt cache)`
+                : null}
             </Fact>
             <Fact term="Prompt hash">
               {call.promptHash ? (

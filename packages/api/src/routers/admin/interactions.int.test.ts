@@ -202,9 +202,12 @@ describe("admin.interactions.get", () => {
       latency: 321,
       responses: ["first", "second"],
     });
+    await db.pool.query(`UPDATE ai_interactions SET input_tokens = 120, cached_input_tokens = 100 WHERE id = $1`, [id]);
     const detail = await callerFor(db, admin).admin.interactions.get({ id });
     expect(detail).toMatchObject({
       id,
+      inputTokens: 120,
+      cachedInputTokens: 100,
       providerName: "api-openai",
       providerKind: "openai_compatible",
       modelName: "gpt-a",
