@@ -123,11 +123,20 @@ export async function clearReplyStop(tx: SqlTx, messageId: string): Promise<void
   await tx.$executeRaw`UPDATE messages SET stop_requested_at = NULL WHERE id = ${messageId}::uuid`;
 }
 
-/** The SQL list of a row's versions, for selectMessages. */
+/**
+ * The SQL list of a row's versions (the turn's first message and every later version of it, oldest
+ * first), for selectMessages. Four guarded lookups, each served by an index: under row-level
+ * security PostgreSQL uses an index only for leakproof conditions and counts COALESCE as leaky, so
+ * one `OR` over COALESCE (with a NOT EXISTS for the common case) read every message the person has
+ * for each page: 260 ms instead of 5 for a page of a 100,000-message session.
+ */
 export const versionsColumn = Prisma.sql`
-  CASE WHEN m.version_of IS NULL AND NOT EXISTS (SELECT 1 FROM messages w WHERE w.version_of = m.id)
-       THEN ARRAY[m.id]
-       ELSE ARRAY(SELECT v.id FROM messages v
-                   WHERE v.id = COALESCE(m.version_of, m.id) OR v.version_of = COALESCE(m.version_of, m.id)
-                   ORDER BY v."timestamp", v.id)
-  END`;
+  ARRAY(SELECT x.id FROM (
+          SELECT v.id, v."timestamp" FROM messages v WHERE m.version_of IS NULL AND v.id = m.id
+          UNION ALL
+          SELECT v.id, v."timestamp" FROM messages v WHERE m.version_of IS NULL AND v.version_of = m.id
+          UNION ALL
+          SELECT v.id, v."timestamp" FROM messages v WHERE v.id = m.version_of
+          UNION ALL
+          SELECT v.id, v."timestamp" FROM messages v WHERE v.version_of = m.version_of
+        ) x ORDER BY x."timestamp", x.id)`;
