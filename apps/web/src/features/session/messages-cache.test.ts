@@ -56,6 +56,21 @@ describe("messages cache", () => {
     expect(flat[0]).toBe(other);
   });
 
+  it("keeps a send answered when its confirmation, still saying pending, arrives after the reply", () => {
+    const reply = messageDto({ id: "reply", timestamp: 2, author: "ai", parentId: "mine" });
+    const late = messageDto({ id: "mine", timestamp: 1, replyStatus: "pending" });
+    const flat = flattenPages(upsertMessages(pages([reply]), [late]));
+    expect(flat.map((m) => [m.id, m.replyStatus])).toEqual([
+      ["mine", null],
+      ["reply", null],
+    ]);
+    // A message no reply answers yet stays owed one.
+    const owed = flattenPages(
+      upsertMessages(pages([reply]), [messageDto({ id: "new", timestamp: 3, replyStatus: "pending" })]),
+    );
+    expect(owed.find((m) => m.id === "new")?.replyStatus).toBe("pending");
+  });
+
   it("drops a replaced message and what followed it, keeping what came before as the same objects", () => {
     const a = at("a", 1);
     const data = dropFrom(pages([at("c", 3), at("d", 4)], [a, at("b", 2)]), "b");

@@ -25,7 +25,18 @@ export function upsertMessages(
   if (!data || data.pages.length === 0) return data;
   let pages = data.pages;
   const fresh: TMessageDto[] = [];
-  for (const message of messages) {
+  // A send's answer can arrive after the reply it asked for has streamed in (a slow response): its
+  // "pending" is then already stale, and nothing would clear it again.
+  const alreadyAnswered = new Set(
+    flattenPages(data)
+      .filter((item) => item.author === "ai" && item.parentId)
+      .map((item) => item.parentId),
+  );
+  for (const incoming of messages) {
+    const message =
+      incoming.author !== "ai" && incoming.replyStatus === "pending" && alreadyAnswered.has(incoming.id)
+        ? { ...incoming, replyStatus: null, replyError: null }
+        : incoming;
     let replaced = false;
     pages = pages.map((page) => {
       const index = page.items.findIndex((item) => item.id === message.id);
