@@ -3,9 +3,18 @@
 // instead of falling to the page body when the element that had it goes away.
 import { type RefObject, useCallback, useEffect, useRef } from "react";
 
+/** Someone is typing somewhere else (renaming a session in the sidebar, searching): moving focus would
+ * end that edit under their fingers. */
+function typingElsewhere(target: HTMLElement): boolean {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || active === target) return false;
+  return active.isContentEditable || active.matches("input, textarea, select");
+}
+
 /** Tries `find` on each frame for about a second: what it looks for renders after the data lands. */
 function focusWhenShown(find: () => HTMLElement | null, frames = 60): void {
   const element = find();
+  if (element && typingElsewhere(element)) return;
   if (element) {
     element.focus({ preventScroll: false });
     return;
