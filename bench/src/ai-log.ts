@@ -33,6 +33,29 @@ const noLog: InteractionLog = {
   cancelInFlight: async () => 0,
 };
 
+/** Who waits for the next stored AI reply in a session. */
+const replyWaiters = new Map<string, () => void>();
+
+/** Resolves when the session's next AI reply has been stored and published. */
+function nextReply(sessionId: string): Promise<void> {
+  return new Promise((resolve) => replyWaiters.set(sessionId, resolve));
+}
+
+/** The in-process session streams, telling `nextReply` about each stored AI reply. */
+function replyWatchingStreams(): SessionStreams {
+  const streams = new SessionStreams();
+  const publish = streams.publish.bind(streams);
+  streams.publish = async (sessionId, event) => {
+    const envelope = await publish(sessionId, event);
+    if (event.kind === "message" && event.message.author === "ai") {
+      replyWaiters.get(sessionId)?.();
+      replyWaiters.delete(sessionId);
+    }
+    return envelope;
+  };
+  return streams;
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   try {
@@ -43,7 +66,7 @@ async function main(): Promise<void> {
     const runtimeWith = (log: InteractionLog): AiRuntime => ({
       provider,
       log,
-      streams: new SessionStreams(),
+      streams: replyWatchingStreams(),
       retrieve: (query, options) =>
         createKnowledgeRetriever(
           db,
@@ -85,7 +108,8 @@ async function main(): Promise<void> {
       return SENDS_PER_ROUND / ((performance.now() - start) / 1000);
     }
 
-    /** SENDERS people at once, each sending in turn; done when every reply is stored. */
+    /** SENDERS people at once, each sending in turn (a session has one reply at a time, so each next
+     * send waits for the reply to the last); done when every reply is stored. */
     async function together(runtime: AiRuntime): Promise<number> {
       const person = caller(runtime);
       const sessions = await Promise.all(
@@ -96,7 +120,9 @@ async function main(): Promise<void> {
       await Promise.all(
         sessions.map(async (session) => {
           for (let index = 0; index < each; index++) {
+            const replied = nextReply(session.id);
             await person.message.send({ sessionId: session.id, text: text(index), reply: true });
+            await replied;
           }
         }),
       );
