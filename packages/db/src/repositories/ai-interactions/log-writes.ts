@@ -102,8 +102,10 @@ async function beginInOneStatement(
 ): Promise<BegunAiInteraction | null> {
   if (row.sessionId && !isUuid(row.sessionId)) return null;
   const sessionId = row.sessionId ?? null;
-  const result = await db.logPool.query<{ user_id: string | null; session_id: string | null }>(
-    `WITH decided AS (
+  const result = await db.logPool.query<{ user_id: string | null; session_id: string | null }>({
+    // Named, so each log connection plans it once instead of on every call.
+    name: "lockstep_ai_log_begin",
+    text: `WITH decided AS (
        SELECT (SELECT id FROM users WHERE id = $10) AS user_id,
               (SELECT user_id FROM sessions WHERE $11::uuid IS NOT NULL AND id = $11::uuid) AS session_owner)
      INSERT INTO ai_interactions (id, provider_id, model_name, operation, prompt_text, prompt_hash, request, status,
@@ -119,7 +121,7 @@ async function beginInOneStatement(
        FROM decided d
       WHERE $11::uuid IS NULL OR (d.user_id IS NOT NULL AND d.session_owner IS NOT NULL)
      RETURNING user_id, session_id`,
-    [
+    values: [
       row.id,
       providerId,
       row.modelName,
@@ -135,7 +137,7 @@ async function beginInOneStatement(
       jsonParam(row.metadata),
       sessionId?.slice(0, 200) ?? null,
     ],
-  );
+  });
   const written = result.rows[0];
   if (!written) return null;
   return {
@@ -260,8 +262,10 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
     metadata: response.metadata ?? null,
   }));
   const metadata = jsonParam(finish.metadata);
-  const result = await db.logPool.query<{ updated: number }>(
-    `WITH updated AS (
+  const result = await db.logPool.query<{ updated: number }>({
+    // Named, so each log connection plans it once instead of on every call.
+    name: "lockstep_ai_log_finish",
+    text: `WITH updated AS (
        UPDATE ai_interactions
           SET status = $2::"AiInteractionStatus",
               response = $3::jsonb,
@@ -288,7 +292,7 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
          FROM updated, jsonb_to_recordset($11::jsonb) AS r(position int, content text, finish_reason text, metadata jsonb)
        RETURNING 1)
      SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM stored)::int AS stored`,
-    [
+    values: [
       id,
       finish.status,
       jsonParam(finish.response),
@@ -302,7 +306,7 @@ export async function finishAiInteraction(db: Database, id: string, finish: AiIn
       JSON.stringify(responses),
       finish.cachedInputTokens ?? null,
     ],
-  );
+  });
   return (result.rows[0]?.updated ?? 0) > 0;
 }
 
