@@ -71,7 +71,7 @@ describe("titleFromText", () => {
 });
 
 describe("builtinTitle", () => {
-  const contact = (text: string) => [{ author: "CONTACT", text }];
+  const contact = (text: string) => [{ author: "contact" as const, text }];
   it("names the topic the coach's reader finds in the first exchange", () => {
     expect(builtinTitle(contact("hey! want to grab drinks Saturday?"))).toBe("Drinks on Saturday");
     expect(builtinTitle(contact("Drinks Saturday at Rosa's?"))).toBe("Drinks at Rosa's on Saturday");
@@ -82,16 +82,16 @@ describe("builtinTitle", () => {
     expect(builtinTitle(contact("long time no see! how have you been?"))).toBe("Catching up after a while");
     // The person describing it to the coach names the same topic.
     expect(
-      builtinTitle([{ author: "USER", text: "I went quiet on my friend for two weeks, how do I say sorry" }]),
+      builtinTitle([{ author: "user", text: "I went quiet on my friend for two weeks, how do I say sorry" }]),
     ).toBe("Apology for going quiet");
   });
 
   it("reads only the lines before the coach's first answer", () => {
     const turns = [
-      { author: "CONTACT", text: "karaoke friday?" },
-      { author: "AI", text: "They're inviting you to make plans." },
-      { author: "CONTACT", text: "sorry I went quiet" },
-    ];
+      { author: "contact", text: "karaoke friday?" },
+      { author: "ai", text: "They're inviting you to make plans." },
+      { author: "contact", text: "sorry I went quiet" },
+    ] as const;
     expect(builtinTitle(turns)).toBe("Karaoke on Friday");
   });
 
@@ -99,7 +99,7 @@ describe("builtinTitle", () => {
     expect(builtinTitle(contact("Are we still on?"))).toBe("Are we still on");
     expect(builtinTitle(contact("you looked amazing tonight"))).toBe("You looked amazing tonight");
     expect(builtinTitle(contact("lol what are you up to"))).toBe("What are you up to");
-    expect(builtinTitle([{ author: "USER", text: "   " }])).toBeNull();
+    expect(builtinTitle([{ author: "user", text: "   " }])).toBeNull();
   });
 });
 

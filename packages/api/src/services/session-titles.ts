@@ -1,7 +1,7 @@
 // Names a session after what it is about: a text session after its first exchange, a screenshot session
 // after the contact read from it. Only a name still at its default is replaced, so a person's rename stands.
 import type { AiRuntime, CallContext } from "@lockstep/ai";
-import type { TOcrLine } from "@lockstep/contracts";
+import { MessageAuthor, type TMessageAuthor, type TMessageAuthorDb, type TOcrLine } from "@lockstep/contracts";
 import type { ScopedTx } from "@lockstep/db";
 import { z } from "zod";
 import type { UserScope } from "../scopes.ts";
@@ -85,11 +85,15 @@ async function setTitleIfUnchanged(tx: ScopedTx, sessionId: string, from: string
 }
 
 /** The first words of the conversation that are not the coach's: the contact's, or the person's if they wrote first. */
-async function firstWords(tx: ScopedTx, sessionId: string): Promise<{ author: string; text: string }[]> {
-  return tx.$queryRaw<{ author: string; text: string }[]>`
+/** A line of the conversation as the titles read it, its author in the API's words. */
+type Turn = { author: TMessageAuthor; text: string };
+
+async function firstWords(tx: ScopedTx, sessionId: string): Promise<Turn[]> {
+  const rows = await tx.$queryRaw<{ author: TMessageAuthorDb; text: string }[]>`
     SELECT author::text AS author, text FROM messages
      WHERE session_id = ${sessionId}::uuid AND hidden = false AND title IS NULL
      ORDER BY timestamp, id LIMIT 4`;
+  return rows.map((row) => ({ author: MessageAuthor.toWire(row.author), text: row.text }));
 }
 
 const ZTitleSchema = z.object({ title: z.string().min(1).max(200) });
@@ -113,9 +117,9 @@ export async function titleAfterReply(
       return { state, turns: await firstWords(tx, sessionId) };
     });
     if (!found) return null;
-    const said = found.turns.filter((turn) => turn.author !== "AI");
+    const said = found.turns.filter((turn) => turn.author !== "ai");
     const first = said[0];
-    if (!first || !found.turns.some((turn) => turn.author === "AI")) return null;
+    if (!first || !found.turns.some((turn) => turn.author === "ai")) return null;
     // The built-in coach makes no call for a title; a model is asked only while the person's limits
     // allow one more call, and past them the title is read as the built-in coach reads it.
     const title =
@@ -135,25 +139,20 @@ export async function titleAfterReply(
  * The built-in coach's title, with no model call: the topic its reader finds in the first exchange (the
  * lines before its first answer), else the first words said.
  */
-export function builtinTitle(turns: { author: string; text: string }[]): string | null {
-  const firstAnswer = turns.findIndex((turn) => turn.author === "AI");
-  const spoken = firstAnswer > 0 ? turns.slice(0, firstAnswer) : turns.filter((turn) => turn.author !== "AI");
-  const exchange = spoken.map((turn) => ({
-    author: turn.author === "CONTACT" ? ("contact" as const) : ("user" as const),
-    text: turn.text,
-  }));
+export function builtinTitle(turns: readonly Turn[]): string | null {
+  const firstAnswer = turns.findIndex((turn) => turn.author === "ai");
+  const spoken = firstAnswer > 0 ? turns.slice(0, firstAnswer) : turns.filter((turn) => turn.author !== "ai");
+  const exchange = spoken.map(
+    (turn) => ({ author: turn.author === "contact" ? "contact" : "user", text: turn.text }) as const,
+  );
   const first = exchange[0];
   if (!first) return null;
   return tidy(topicTitle(exchange) ?? "") ?? titleFromText(first.text);
 }
 
-async function askModelForTitle(
-  ai: AiRuntime,
-  context: CallContext,
-  turns: { author: string; text: string }[],
-): Promise<string | null> {
+async function askModelForTitle(ai: AiRuntime, context: CallContext, turns: Turn[]): Promise<string | null> {
   const transcript = turns
-    .map((turn) => `${turn.author === "USER" ? "Me" : turn.author === "CONTACT" ? "Them" : "Coach"}: ${turn.text}`)
+    .map((turn) => `${turn.author === "user" ? "Me" : turn.author === "contact" ? "Them" : "Coach"}: ${turn.text}`)
     .join("\n");
   const messages = [
     {
