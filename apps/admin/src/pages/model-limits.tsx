@@ -4,8 +4,9 @@ import type { TAdminUserListItem, TUsageLimit } from "@lockstep/contracts";
 import { Button } from "@lockstep/ui/button";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
+import { useDebounced } from "@lockstep/ui/use-debounced";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { ErrorNotice } from "../components/error-notice.tsx";
 import { Badge, Card, Empty, inputClass, Loading, SelectField, TextField } from "../components/ui.tsx";
 import { fieldError } from "../lib/field-error.ts";
@@ -18,16 +19,6 @@ function describeLimit(limit: TUsageLimit) {
 }
 
 type Person = Pick<TAdminUserListItem, "id" | "email" | "name">;
-
-/** Waits until typing pauses, so a search is asked once per pause, not once per key. */
-function useSettled(value: string, ms = 250): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /** Finds a person by email (or name) and picks them; the chosen person shows with a way to change them. */
 function PersonPicker({
@@ -42,7 +33,7 @@ function PersonPicker({
   const trpc = useTRPC();
   const id = useId();
   const [query, setQuery] = useState("");
-  const search = useSettled(query.trim());
+  const search = useDebounced(query.trim(), 250);
   const found = useQuery({
     ...trpc.admin.users.list.queryOptions({ query: search, limit: 8 }),
     enabled: value === null && search.length > 0,

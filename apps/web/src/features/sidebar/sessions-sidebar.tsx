@@ -9,6 +9,7 @@ import { Link } from "@tanstack/react-router";
 import { useCallback, useId, useMemo, useState } from "react";
 import { describeAppError } from "@lockstep/ui/describe-app-error";
 import { useTRPC } from "@lockstep/ui/trpc";
+import { useDebounced } from "@lockstep/ui/use-debounced";
 import { MessageSearchResults } from "./message-search-results.tsx";
 import { NewSessionDialog } from "./new-session-dialog.tsx";
 import {
@@ -23,7 +24,6 @@ import {
 } from "./session-list.ts";
 import { SessionRow } from "./session-row.tsx";
 import { UndoToast } from "./undo-toast.tsx";
-import { useDebounced } from "./use-debounced.ts";
 import { useSentinel } from "./use-sentinel.ts";
 import { useSessionActions } from "./use-session-actions.ts";
 

@@ -1,4 +1,4 @@
-// A value that follows another after it has stopped changing for `ms`, so typing a search sends one request, not one per key.
+// A value that follows another once it has stopped changing for `ms`, so typing a search sends one request, not one per key.
 import { useEffect, useState } from "react";
 
 export function useDebounced<T>(value: T, ms: number): T {
