@@ -15,6 +15,9 @@ export interface OpenPgliteOptions {
   loadDataDir?: Blob | File;
 }
 
+/** The embedded database's buffer cache (see openPglite). */
+export const EMBEDDED_SHARED_BUFFERS = "32MB";
+
 export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlite> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   return PGlite.create({
@@ -22,6 +25,10 @@ export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlit
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     // pg_trgm and btree_gin serve conversation search (see the conversation_search migration).
     extensions: { vector, pg_trgm, btree_gin },
+    // The buffer cache. PostgreSQL's default, 128 MB, is sized for a server; here it lives in the
+    // process's WASM memory, which never shrinks, so the process kept growing as more of the data was
+    // read. An embedded database is small and the operating system caches its files behind this.
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
   });
 }
 
