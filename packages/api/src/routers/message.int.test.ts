@@ -165,6 +165,30 @@ describe("message.update and message.delete", () => {
     expect(await alice.caller.message.delete({ id: typed.id })).toEqual({ id: typed.id, deleted: true });
     expect((await alice.caller.message.list({ sessionId: session.id })).items.map((m) => m.id)).toEqual([aiId]);
   });
+
+  it("waits while the coach is replying in the session, changing nothing", async () => {
+    const session = await alice.caller.session.create({ type: "text" });
+    const earlier = await alice.caller.message.send({ sessionId: session.id, text: "earlier line", author: "contact" });
+    const asked = await alice.caller.message.send({ sessionId: session.id, text: "what do I say?" });
+    // The reply to the last message is being written (as a send that asked for one leaves it).
+    await db.pool.query("UPDATE messages SET reply_status = 'PENDING' WHERE id = $1", [asked.id]);
+
+    for (const id of [earlier.id, asked.id]) {
+      const edit = await errorOf(alice.caller.message.update({ id, text: "changed" }));
+      expect(edit).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/still replying.*try again/) });
+      const removal = await errorOf(alice.caller.message.delete({ id }));
+      expect(removal).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/still replying/) });
+    }
+    const texts = (await alice.caller.message.list({ sessionId: session.id })).items.map((m) => m.text);
+    expect(texts).toEqual(["earlier line", "what do I say?"]);
+    // Someone else still learns nothing about the message.
+    expect((await errorOf(bob.caller.message.delete({ id: earlier.id }))).code).toBe("NOT_FOUND");
+
+    // Once the reply is in, both work again.
+    await db.pool.query("UPDATE messages SET reply_status = NULL WHERE id = $1", [asked.id]);
+    expect(await alice.caller.message.update({ id: earlier.id, text: "changed" })).toMatchObject({ text: "changed" });
+    expect(await alice.caller.message.delete({ id: asked.id })).toEqual({ id: asked.id, deleted: true });
+  });
 });
 
 describe("message.react", () => {

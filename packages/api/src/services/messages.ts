@@ -110,11 +110,24 @@ export async function sendMessage(
 export const replyPending = () =>
   new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then send.");
 
+/**
+ * Changing or removing a written message waits for the session's reply, as a send does: the coach is
+ * answering the conversation as it was when it started. Locks the session for the rest of the
+ * transaction; a message that is not the person's is left to the caller's own not-found answer.
+ */
+async function refuseWhileReplying(tx: SqlTx, messageId: string): Promise<void> {
+  const message = await findMessage(tx, messageId);
+  if (!message || !(await lockSession(tx, message.session_id))) return;
+  if (await pendingReplyIn(tx, message.session_id))
+    throw new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then try again.");
+}
+
 export async function updateMessage(
   scope: UserScope,
   input: { id: string; text?: string | undefined; author?: "user" | "contact" | undefined },
 ): Promise<TMessageDto> {
   return scope.sql(async (tx) => {
+    await refuseWhileReplying(tx, input.id);
     const outcome = await updateWrittenMessage(tx, input.id, {
       text: input.text,
       author: input.author ? (MessageAuthor.toDb(input.author) as "USER" | "CONTACT") : undefined,
@@ -127,6 +140,7 @@ export async function updateMessage(
 
 export async function deleteMessage(scope: UserScope, id: string): Promise<{ id: string; deleted: true }> {
   return scope.sql(async (tx) => {
+    await refuseWhileReplying(tx, id);
     const outcome = await deleteWrittenMessage(tx, id);
     if (outcome === "not_found") throw noMessage();
     if (outcome === "ai_message") throw aiIsReadOnly();
