@@ -5,6 +5,7 @@
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import { launchChromium, openPage, type ProductServer, saveScreenshot, startProductServer } from "@lockstep/e2e";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInThroughForm } from "./http.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 
@@ -33,11 +34,7 @@ afterAll(async () => {
 
 describe("a character's own chat model", () => {
   it("is picked in the admin and answers that character's replies", async () => {
-    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.baseUrl}/admin/`);
-    await page.getByLabel("Email").fill("admin@lockstep.local");
-    await page.getByLabel("Password").fill("lockstep-admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { page, errors } = await signInThroughForm(browser, server.baseUrl);
     const nav = page.getByRole("navigation", { name: "Admin sections" });
 
     // The default chat provider's models, as its /models lists them.

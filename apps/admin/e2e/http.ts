@@ -1,7 +1,10 @@
 // Plain HTTP to the real server for the browser tests' set-up and checks: Better Auth sign-up and
 // sign-in (with the Origin header it requires) and tRPC calls as JSON, the way any client speaks it;
-// and a browser page signed in as the operator with a cookie already issued.
+// and a browser page signed in as the operator, with a cookie already issued or through the sign-in form.
 import { type launchChromium, openPage, type WatchedPage } from "@lockstep/e2e";
+
+/** The operator the seed creates on every fresh database. */
+export const OPERATOR = { email: "admin@lockstep.local", password: "lockstep-admin" } as const;
 
 export interface Account {
   email: string;
@@ -100,5 +103,20 @@ export async function adminBrowserPage(
   await watched.page.context().addCookies(cookies);
   await watched.page.goto(`${baseUrl}/admin/`);
   await watched.page.getByRole("navigation", { name: "Admin sections" }).waitFor();
+  return watched;
+}
+
+/** A fresh page signed in as the operator through the admin's own form, landed on its first section. */
+export async function signInThroughForm(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  baseUrl: string,
+): Promise<WatchedPage> {
+  const watched = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+  const { page } = watched;
+  await page.goto(`${baseUrl}/admin/`);
+  await page.getByLabel("Email").fill(OPERATOR.email);
+  await page.getByLabel("Password").fill(OPERATOR.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Admin sections" }).waitFor();
   return watched;
 }

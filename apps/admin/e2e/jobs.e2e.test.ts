@@ -10,7 +10,6 @@ import { promisify } from "node:util";
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
 import {
   launchChromium,
-  openPage,
   type ProductServer,
   REPO_ROOT,
   saveScreenshot,
@@ -19,6 +18,7 @@ import {
 } from "@lockstep/e2e";
 import type { TAdminAuditListPage } from "@lockstep/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInThroughForm } from "./http.ts";
 import { query } from "./http.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
@@ -89,11 +89,7 @@ async function countOf(page: Page, state: string): Promise<string | null> {
 
 describe("jobs page", () => {
   it("shows the counts and jobs, retries the failed job and cancels the queued one", async () => {
-    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.baseUrl}/admin/`);
-    await page.getByLabel("Email").fill("admin@lockstep.local");
-    await page.getByLabel("Password").fill("lockstep-admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { page, errors } = await signInThroughForm(browser, server.baseUrl);
     await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Jobs" }).click();
     await page.getByRole("heading", { name: "Jobs" }).waitFor();
 

@@ -2,8 +2,9 @@
 // OpenAI-compatible server (each model its own vectors): the models page says which model knowledge search uses,
 // shows the re-embedding's progress while the job runs, and the new model once search has switched to it.
 import { type FakeOpenAiServer, startFakeOpenAiServer } from "@lockstep/ai/testing";
-import { launchChromium, openPage, type ProductServer, saveScreenshot, startProductServer } from "@lockstep/e2e";
+import { launchChromium, type ProductServer, saveScreenshot, startProductServer } from "@lockstep/e2e";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInThroughForm } from "./http.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 
@@ -32,11 +33,7 @@ afterAll(async () => {
 
 describe("re-embedding the knowledge base from the models page", () => {
   it("shows the model search uses, the progress of a re-embedding, and the switch", async () => {
-    const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.baseUrl}/admin/`);
-    await page.getByLabel("Email").fill("admin@lockstep.local");
-    await page.getByLabel("Password").fill("lockstep-admin");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { page, errors } = await signInThroughForm(browser, server.baseUrl);
     await page
       .getByRole("navigation", { name: "Admin sections" })
       .getByRole("link", { name: "Models & costs" })
