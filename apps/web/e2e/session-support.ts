@@ -6,6 +6,7 @@ import { openPage, type WatchedPage } from "@lockstep/e2e";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContextOptions } from "playwright-core";
+import { newDeviceAddress } from "./support/people.ts";
 
 export interface Person {
   email: string;
@@ -13,12 +14,16 @@ export interface Person {
   api: ReturnType<typeof createTRPCClient<AppRouter>>;
 }
 
-/** Signs up a new person through Better Auth (which wants an Origin) and keeps their session cookie. */
+/**
+ * Signs up a new person through Better Auth (which wants an Origin) and keeps their session cookie.
+ * Each sign-up comes from its own client address: the limit on sign-ups is per address, and a fast
+ * run signing everyone up from one would test the limiter instead of the app.
+ */
 export async function signUp(baseUrl: string): Promise<Person> {
   const email = `web-${randomUUID().slice(0, 8)}@example.test`;
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
+    headers: { "content-type": "application/json", origin: baseUrl, "x-forwarded-for": newDeviceAddress() },
     body: JSON.stringify({ email, password: "correct-horse-battery", name: "Sam Tester" }),
   });
   if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);

@@ -11,11 +11,15 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
  * address would otherwise test the limiter rather than the app.
  */
 export function openDevicePage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
-  const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
   return openPage(browser, {
     ...options,
-    extraHTTPHeaders: { ...options.extraHTTPHeaders, "x-forwarded-for": address },
+    extraHTTPHeaders: { ...options.extraHTTPHeaders, "x-forwarded-for": newDeviceAddress() },
   });
+}
+
+/** A client address of its own, for a page or an HTTP call that should count as a separate device. */
+export function newDeviceAddress(): string {
+  return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 }
 
 export interface Person {
