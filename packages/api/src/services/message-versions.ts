@@ -33,7 +33,7 @@ type Refusal = () => AppError;
 
 const noMessage: Refusal = () => new AppError("NOT_FOUND", "No such message.");
 /** One reply at a time: a regeneration, an edit or a switch of versions waits, as a send does. */
-const replyPending: Refusal = () =>
+export const replyStillRunning: Refusal = () =>
   new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then try again.");
 const idTaken: Refusal = () => new AppError("CONFLICT", "That id is already used by another message.");
 const offScreen: Refusal = () =>
@@ -44,7 +44,7 @@ async function lockedTurn(tx: SqlTx, messageId: string): Promise<TreeFacts | Ref
   const facts = await treeFacts(tx, messageId);
   if (!facts) return noMessage;
   if (!(await lockSession(tx, facts.session_id))) return noMessage;
-  if (await pendingReplyIn(tx, facts.session_id)) return replyPending;
+  if (await pendingReplyIn(tx, facts.session_id)) return replyStillRunning;
   return facts;
 }
 
@@ -167,7 +167,7 @@ export async function editAndResend(
       if (!sameGroup || message.text !== input.text) return idTaken;
       return { message, created: false, sessionId: existing.session_id };
     }
-    if (await pendingReplyIn(tx, facts.session_id)) return replyPending;
+    if (await pendingReplyIn(tx, facts.session_id)) return replyStillRunning;
     const turn = facts;
     if (turn.author === "AI")
       return () =>

@@ -28,6 +28,7 @@ import {
 } from "@lockstep/db";
 import { AppError } from "../errors.ts";
 import type { UserScope } from "../scopes.ts";
+import { replyStillRunning } from "./message-versions.ts";
 import { reserveModelCall } from "./usage.ts";
 import { cursorCodec, pageFrom, ZTimeIdKeySchema } from "./cursors.ts";
 
@@ -118,8 +119,7 @@ export const replyPending = () =>
 async function refuseWhileReplying(tx: SqlTx, messageId: string): Promise<void> {
   const message = await findMessage(tx, messageId);
   if (!message || !(await lockSession(tx, message.session_id))) return;
-  if (await pendingReplyIn(tx, message.session_id))
-    throw new AppError("CONFLICT", "The coach is still replying. Wait for the reply, or stop it, then try again.");
+  if (await pendingReplyIn(tx, message.session_id)) throw replyStillRunning();
 }
 
 export async function updateMessage(
