@@ -84,10 +84,10 @@ async function setTitleIfUnchanged(tx: ScopedTx, sessionId: string, from: string
   return updated > 0;
 }
 
-/** The first words of the conversation that are not the coach's: the contact's, or the person's if they wrote first. */
 /** A line of the conversation as the titles read it, its author in the API's words. */
 type Turn = { author: TMessageAuthor; text: string };
 
+/** The first words of the conversation that are not the coach's: the contact's, or the person's if they wrote first. */
 async function firstWords(tx: ScopedTx, sessionId: string): Promise<Turn[]> {
   const rows = await tx.$queryRaw<{ author: TMessageAuthorDb; text: string }[]>`
     SELECT author::text AS author, text FROM messages
