@@ -1,6 +1,7 @@
 // The embedded database's settings: a buffer cache sized for one person's data rather than a server's,
 // because it lives in the process's WASM memory, which never shrinks (bench:http measures the growth).
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "./connection.ts";
 import { EMBEDDED_SHARED_BUFFERS, openPglite } from "./pglite.ts";
 
 describe("openPglite", () => {
@@ -15,6 +16,36 @@ describe("openPglite", () => {
       expect(await setting("max_parallel_workers_per_gather")).toBe("0");
     } finally {
       await pglite.close();
+    }
+  });
+});
+
+describe("the embedded database's pool", () => {
+  it("answers the query sent as soon as one has failed, and those queued behind a failure", async () => {
+    const db = await openDatabase({ pglite: await openPglite(), ownPglite: true });
+    const codeOf = (error: unknown) => (error as { code?: string }).code;
+    /** A failing query, awaited the way callers await one, then the next query at once. */
+    async function failThenQuery(): Promise<[string | undefined, unknown]> {
+      let failure: string | undefined;
+      try {
+        await db.pool.query("SELECT * FROM no_such_table");
+      } catch (error) {
+        failure = codeOf(error);
+      }
+      const next = await db.pool.query<{ ok: boolean }>("SELECT true AS ok");
+      return [failure, next.rows[0]?.ok];
+    }
+    try {
+      expect((await db.pool.query<{ n: number }>("SELECT $1::int AS n", [0])).rows[0]?.n).toBe(0);
+      // The pool drops its client after a failed query, and the next query gets a new one at once.
+      expect(await failThenQuery()).toEqual(["42P01", true]);
+      expect(await failThenQuery()).toEqual(["42P01", true]);
+      const failed = db.pool.query("SELECT * FROM no_such_table").then(() => null, codeOf);
+      const queued = [1, 2, 3].map((n) => db.pool.query<{ n: number }>("SELECT $1::int AS n", [n]));
+      expect(await failed).toBe("42P01");
+      expect((await Promise.all(queued)).map((result) => result.rows[0]?.n)).toEqual([1, 2, 3]);
+    } finally {
+      await db.close();
     }
   });
 });

@@ -37,8 +37,23 @@ export async function openPglite(options: OpenPgliteOptions = {}): Promise<PGlit
  * so the pool holds at most one client and queues the rest, which is what serialises access.
  */
 export function pglitePool(db: PGlite): pg.Pool {
-  const config = createPgConfig(db);
-  const connection = config.connection as unknown as {
+  /**
+   * Each client gets a connection object of its own. node-postgres' PGlite config hands every client
+   * the same one, and a client the pool drops after a failed query ends it with an "end" event
+   * that arrives late: the next client, already using the same object, took it for its own end and
+   * failed its query with "Connection terminated unexpectedly".
+   */
+  class PgliteClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connection: pgliteConnection(db) } as pg.ClientConfig);
+    }
+  }
+  return new pg.Pool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), Client: PgliteClient, max: 1 });
+}
+
+/** A node-postgres connection to PGlite, with the fixes below. */
+function pgliteConnection(db: PGlite): unknown {
+  const connection = createPgConfig(db).connection as unknown as {
     parse: (query: { text?: unknown; types?: unknown }) => void;
     bind: (config: { values?: unknown[] }) => void;
     query: (text: unknown) => void;
@@ -56,7 +71,7 @@ export function pglitePool(db: PGlite): pg.Pool {
     bind({ ...config, values: config.values?.map((value) => (typeof value === "string" ? wellFormed(value) : value)) });
   const query = connection.query.bind(connection);
   connection.query = (text) => query(wellFormed(text));
-  return new pg.Pool({ ...(config as unknown as pg.PoolConfig), max: 1 });
+  return connection;
 }
 
 function wellFormed<T>(value: T): T {
