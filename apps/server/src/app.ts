@@ -3,7 +3,6 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import fastifyCors from "@fastify/cors";
-import fastifyHelmet from "@fastify/helmet";
 import {
   type AppRouter,
   type Auth,
@@ -28,6 +27,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from "fastify";
+import helmet from "helmet";
 import { registerAdminExport } from "./admin-export.ts";
 import { registerStaticApps, type StaticApp } from "./static-apps.ts";
 import { screenshotRoutes } from "./uploads.ts";
@@ -151,7 +151,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return payload;
   });
 
-  await app.register(fastifyHelmet, {
+  // Security headers on every answer, from one helmet middleware built here: @fastify/helmet
+  // builds a new one per request, parsing the content security policy each time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -166,6 +168,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Cross-origin isolation headers would stop the admin from opening exported files in new tabs.
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook("onRequest", (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
 
   const trusted = new Set(options.trustedOrigins ?? []);
   await app.register(fastifyCors, {

@@ -212,4 +212,21 @@ describe("caching", () => {
     expect(unknown.headers["cache-control"]).toBe("no-store");
     expect(unknown.headers["content-encoding"]).toBeUndefined();
   });
+
+  it("sends the security headers on pages, assets and API answers alike", async () => {
+    for (const url of ["/", "/admin/", "/assets/index-Ab12Cd34.js", "/trpc/health"]) {
+      const response = await get(url, { accept: "*/*" });
+      const policy = String(response.headers["content-security-policy"]);
+      expect(policy, url).toContain("default-src 'self'");
+      expect(policy, url).toContain("frame-ancestors 'none'");
+      expect(policy, url).toContain("img-src 'self' data: blob:");
+      expect(policy, url).not.toContain("upgrade-insecure-requests");
+      expect(response.headers["x-content-type-options"], url).toBe("nosniff");
+      expect(response.headers["x-frame-options"], url).toBe("SAMEORIGIN");
+      expect(response.headers["strict-transport-security"], url).toMatch(/^max-age=\d+/);
+      expect(response.headers["referrer-policy"], url).toBe("no-referrer");
+      // Left off so exported files open in new tabs from the admin.
+      expect(response.headers["cross-origin-embedder-policy"], url).toBeUndefined();
+    }
+  });
 });
