@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverNodeFlags } from "./server-node-flags.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const rootPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
@@ -179,7 +180,8 @@ function main() {
 
 /**
  * Runs the compiled server with this Node, directly: no pnpm, shell or TypeScript loader between it
- * and the terminal, so its output and the stop signals reach it as they are. It runs in apps/server,
+ * and the terminal, so its output and the stop signals reach it as they are. Its heap limit comes
+ * from server-node-flags.mjs. It runs in apps/server,
  * where `pnpm --filter @lockstep/server start` runs it, so relative paths in the environment mean the same.
  */
 function startServer(args, env) {
@@ -187,5 +189,12 @@ function startServer(args, env) {
     console.error(`✖ ${path.relative(root, serverEntry)} is missing: build it first (pnpm run build)`);
     process.exit(1);
   }
-  handOver(process.execPath, [serverEntry, ...args], { cwd: path.dirname(path.dirname(serverEntry)), env });
+  let flags;
+  try {
+    flags = serverNodeFlags(env);
+  } catch (error) {
+    console.error(`✖ ${error.message}`);
+    process.exit(2);
+  }
+  handOver(process.execPath, [...flags, serverEntry, ...args], { cwd: path.dirname(path.dirname(serverEntry)), env });
 }

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { applyMigrations, openDatabase, REPO_ROOT } from "@lockstep/db";
 import autocannon from "autocannon";
 import pg from "pg";
+import { serverNodeFlags } from "../../scripts/server-node-flags.mjs";
 import { median, prng } from "./timing.ts";
 
 const { values: args } = parseArgs({
@@ -127,7 +128,7 @@ async function startLockstep(env: Record<string, string>, logFile: string): Prom
   const port = await freePort();
   const child = spawnLogged(
     process.execPath,
-    fromSource ? ["--import", "tsx", "src/main.ts"] : [SERVER_ENTRY],
+    [...serverNodeFlags(), ...(fromSource ? ["--import", "tsx", "src/main.ts"] : [SERVER_ENTRY])],
     {
       ...cleanEnvironment(),
       PORT: String(port),

@@ -11,6 +11,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_HEAP_MB, serverNodeFlags } from "../../../scripts/server-node-flags.mjs";
 import { freePort, operatorEnvironment, waitFor } from "./testing/processes.ts";
 
 const SERVER_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -208,7 +209,9 @@ describe.skipIf(skip)(title, () => {
       const children = childrenOf(bootstrap.child.pid!);
       grandchildren.push(...children.map((child) => child.pid));
       // Nothing between the bootstrap and the server: no pnpm, no shell, no TypeScript loader.
-      expect(children.map((child) => child.commandLine)).toEqual([[process.execPath, BUILT_ENTRY]]);
+      expect(children.map((child) => child.commandLine)).toEqual([
+        [process.execPath, `--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`, BUILT_ENTRY],
+      ]);
 
       bootstrap.child.kill("SIGTERM");
       expect(await exitAfterStop(bootstrap), bootstrap.output.join("\n")).toEqual({ code: 0, signal: null });
@@ -217,4 +220,29 @@ describe.skipIf(skip)(title, () => {
     },
     START_TIMEOUT_MS + STOP_BOUND_MS + 15_000,
   );
+});
+
+describe("the server's Node flags", () => {
+  it("limit the heap to 1 GB unless LOCKSTEP_MAX_HEAP_MB names another size", () => {
+    expect(serverNodeFlags({})).toEqual(["--max-old-space-size=1024"]);
+    expect(serverNodeFlags({ LOCKSTEP_MAX_HEAP_MB: "" })).toEqual(["--max-old-space-size=1024"]);
+    expect(serverNodeFlags({ LOCKSTEP_MAX_HEAP_MB: "2048" })).toEqual(["--max-old-space-size=2048"]);
+    for (const unusable of ["1g", "100", "512.5", "-1"]) {
+      expect(() => serverNodeFlags({ LOCKSTEP_MAX_HEAP_MB: unusable })).toThrow(
+        `LOCKSTEP_MAX_HEAP_MB must be a whole number of megabytes, at least 256 (it is "${unusable}")`,
+      );
+    }
+  });
+
+  it("npm start refuses an unusable LOCKSTEP_MAX_HEAP_MB, naming it, before starting anything", async () => {
+    const bootstrap = start([path.join(REPO_ROOT, "scripts/bootstrap.mjs"), "start"], REPO_ROOT, {
+      ...(await embeddedServerEnvironment(await freePort())),
+      LOCKSTEP_START_SKIP_BUILD: "1",
+      LOCKSTEP_MAX_HEAP_MB: "lots",
+    });
+    expect(await bootstrap.exited).toEqual({ code: 2, signal: null });
+    expect(bootstrap.output.join("\n")).toContain(
+      'LOCKSTEP_MAX_HEAP_MB must be a whole number of megabytes, at least 256 (it is "lots")',
+    );
+  });
 });

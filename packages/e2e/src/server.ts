@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverNodeFlags } from "../../../scripts/server-node-flags.mjs";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SERVER_DIR = path.join(REPO_ROOT, "apps/server");
@@ -62,8 +63,8 @@ export async function startProductServer(options: StartProductServerOptions = {}
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), "lockstep-e2e-"));
   let output = "";
-  // Started as `npm start` starts it: this Node on the built JavaScript, in apps/server.
-  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], {
+  // Started as `npm start` starts it: this Node, with its flags, on the built JavaScript, in apps/server.
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeFlags(), SERVER_ENTRY], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
