@@ -48,4 +48,17 @@ describe("the embedded database's pool", () => {
       await db.close();
     }
   });
+
+  it("knows, on a new client, the statements an earlier one prepared", async () => {
+    const db = await openDatabase({ pglite: await openPglite(), ownPglite: true });
+    const named = (n: number) => ({ name: "lockstep_test_double", text: "SELECT $1::int * 2 AS n", values: [n] });
+    try {
+      expect((await db.pool.query<{ n: number }>(named(1))).rows[0]?.n).toBe(2);
+      // The pool drops that client; the statement stays prepared in PGlite's one session.
+      await db.pool.query("SELECT * FROM no_such_table").catch(() => null);
+      expect((await db.pool.query<{ n: number }>(named(2))).rows[0]?.n).toBe(4);
+    } finally {
+      await db.close();
+    }
+  });
 });

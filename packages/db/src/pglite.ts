@@ -51,13 +51,31 @@ export function pglitePool(db: PGlite): pg.Pool {
   return new pg.Pool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), Client: PgliteClient, max: 1 });
 }
 
+/** The statements PGlite's one session has prepared, as node-postgres records them on a connection. */
+interface PreparedStatements {
+  parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string>;
+}
+
+/** Per PGlite instance: every connection object on it speaks to the same session. */
+const preparedByDatabase = new WeakMap<PGlite, PreparedStatements>();
+
 /** A node-postgres connection to PGlite, with the fixes below. */
 function pgliteConnection(db: PGlite): unknown {
-  const connection = createPgConfig(db).connection as unknown as {
+  const connection = createPgConfig(db).connection as unknown as PreparedStatements & {
     parse: (query: { text?: unknown; types?: unknown }) => void;
     bind: (config: { values?: unknown[] }) => void;
     query: (text: unknown) => void;
   };
+  // A statement one client prepared stays prepared in the session after that client is gone: the
+  // next client must know it, or it prepares it again and PGlite answers "already exists".
+  let prepared = preparedByDatabase.get(db);
+  if (!prepared) {
+    prepared = { parsedStatements: {}, submittedNamedStatements: {} };
+    preparedByDatabase.set(db, prepared);
+  }
+  connection.parsedStatements = prepared.parsedStatements;
+  connection.submittedNamedStatements = prepared.submittedNamedStatements;
   // node-postgres hands its type-parser object to `parse` as `types`; the real wire serializer
   // ignores it, PGlite's iterates it. Only an array of parameter type OIDs belongs there.
   const parse = connection.parse.bind(connection);
