@@ -181,8 +181,8 @@ function main() {
 /**
  * Runs the compiled server with this Node, directly: no pnpm, shell or TypeScript loader between it
  * and the terminal, so its output and the stop signals reach it as they are. Its heap limit comes
- * from server-node-flags.mjs. It runs in apps/server,
- * where `pnpm --filter @lockstep/server start` runs it, so relative paths in the environment mean the same.
+ * from server-node-flags.mjs. It runs in apps/server, where `pnpm --filter @lockstep/server start`
+ * runs it, so relative paths in the environment mean the same.
  */
 function startServer(args, env) {
   if (!existsSync(serverEntry)) {

@@ -1,5 +1,6 @@
-// The embedded database's settings: a buffer cache sized for one person's data rather than a server's,
-// because it lives in the process's WASM memory, which never shrinks (bench:http measures the growth).
+// The embedded database: its settings (a buffer cache sized for one person's data rather than a server's,
+// because it lives in the process's WASM memory, which never shrinks), and its pool's clients, which
+// take turns on PGlite's one session.
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "./connection.ts";
 import { EMBEDDED_SHARED_BUFFERS, openPglite } from "./pglite.ts";
