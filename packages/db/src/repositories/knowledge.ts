@@ -383,34 +383,29 @@ function filterConditions(filters: KnowledgeFilterValues): Prisma.Sql[] {
   return conditions;
 }
 
-/** Iterative index scans (hnsw.iterative_scan) arrived in pgvector 0.8.0; before that the setting is refused. */
-export async function vectorIterativeScanSupported(tx: ScopedTx): Promise<boolean> {
-  const rows = await tx.$queryRaw<
-    { version: string }[]
-  >`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`;
-  const [major = 0, minor = 0] = (rows[0]?.version ?? "0.0.0").split(".").map((part) => Number.parseInt(part, 10) || 0);
-  return major > 0 || minor >= 8;
-}
-
 /**
  * Tunes the HNSW scan for the rest of the transaction (set_config(..., true) is SET LOCAL, so a
- * pooled connection never keeps it). Checking the extension version first is the fallback: an
- * older pgvector rejects the iterative settings, and a rejected statement would abort the
- * caller's transaction.
+ * pooled connection never keeps it), in one round trip before the search. Iterative index scans
+ * (hnsw.iterative_scan) arrived in pgvector 0.8.0 and an older one rejects their settings, which
+ * would abort the caller's transaction; so the same statement reads the installed version, and
+ * CASE (which evaluates a branch only when its condition holds) sets them only where they exist.
  */
 export async function tuneVectorScan(
   tx: ScopedTx,
   options: { efSearch: number; iterativeScan: boolean; maxScanTuples: number },
 ): Promise<Omit<TKnowledgeSearchSettings, "embeddingModel">> {
-  await tx.$executeRaw`SELECT set_config('hnsw.ef_search', ${String(options.efSearch)}, true)`;
-  if (!(await vectorIterativeScanSupported(tx)))
-    return { efSearch: options.efSearch, iterativeScan: "unsupported", maxScanTuples: null };
-  if (!options.iterativeScan) {
-    await tx.$executeRaw`SELECT set_config('hnsw.iterative_scan', 'off', true)`;
-    return { efSearch: options.efSearch, iterativeScan: "off", maxScanTuples: null };
-  }
-  await tx.$executeRaw`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true),
-                              set_config('hnsw.max_scan_tuples', ${String(options.maxScanTuples)}, true)`;
+  const iterativeScan = options.iterativeScan ? "relaxed_order" : "off";
+  const rows = await tx.$queryRaw<{ supported: boolean }[]>`
+    SELECT v.supported,
+           set_config('hnsw.ef_search', ${String(options.efSearch)}, true) AS ef_search,
+           CASE WHEN v.supported THEN set_config('hnsw.iterative_scan', ${iterativeScan}, true) END AS iterative_scan,
+           CASE WHEN v.supported AND ${options.iterativeScan}
+                THEN set_config('hnsw.max_scan_tuples', ${String(options.maxScanTuples)}, true) END AS max_scan_tuples
+      FROM (SELECT COALESCE((SELECT m[1]::int > 0 OR m[2]::int >= 8
+                               FROM pg_extension, regexp_match(extversion, '^([0-9]+)[.]([0-9]+)') AS m
+                              WHERE extname = 'vector'), false) AS supported) v`;
+  if (!rows[0]?.supported) return { efSearch: options.efSearch, iterativeScan: "unsupported", maxScanTuples: null };
+  if (!options.iterativeScan) return { efSearch: options.efSearch, iterativeScan: "off", maxScanTuples: null };
   return { efSearch: options.efSearch, iterativeScan: "relaxed_order", maxScanTuples: options.maxScanTuples };
 }
 
