@@ -216,8 +216,11 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
       { id: messageId, text: text.trim(), aiInteractionId: handle.id, versionOf: options.versionOf ?? null },
     ]);
     if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
-    await handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage });
-    await announce(runtime.streams, sessionId, { kind: "message", message });
+    // The stored reply is shown while the log records the call's outcome: the person does not wait on the log.
+    await Promise.all([
+      handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage }),
+      announce(runtime.streams, sessionId, { kind: "message", message }),
+    ]);
     return message;
   } catch (error) {
     await handle.fail(error);
@@ -339,18 +342,23 @@ export async function analyzeSession(
         aiInteractionId: handle.id,
       })),
     );
-    await handle.succeed({
+    // The log records the outcome while the suggestions are shown and the session moves on.
+    const recorded = handle.succeed({
       response: result.raw,
       responses: result.value.suggestions.map((suggestion) => ({ content: JSON.stringify(suggestion) })),
       usage: result.usage,
     });
-    for (const message of suggestions) await announce(runtime.streams, sessionId, { kind: "message", message });
-    // Suggestions do not end a session: only the person's End makes it complete. An ended session
-    // asked for new suggestions is complete again afterwards; any other returns to waiting.
-    const back = from === "complete" ? "complete" : "pending_user_input";
-    const finished = await store.moveStatus(sessionId, "analysis_in_progress", back, null);
-    await announce(runtime.streams, sessionId, { kind: "status", status: back, errorReason: null });
-    return { session: finished ?? started, suggestions };
+    try {
+      for (const message of suggestions) await announce(runtime.streams, sessionId, { kind: "message", message });
+      // Suggestions do not end a session: only the person's End makes it complete. An ended session
+      // asked for new suggestions is complete again afterwards; any other returns to waiting.
+      const back = from === "complete" ? "complete" : "pending_user_input";
+      const finished = await store.moveStatus(sessionId, "analysis_in_progress", back, null);
+      await announce(runtime.streams, sessionId, { kind: "status", status: back, errorReason: null });
+      return { session: finished ?? started, suggestions };
+    } finally {
+      await recorded;
+    }
   } catch (error) {
     await handle.fail(error);
     const reason = "The analysis failed. You can try again.";

@@ -59,9 +59,27 @@ export async function embedTexts(
   texts: readonly string[],
   options: EmbedTextsOptions = {},
 ): Promise<number[][]> {
+  const { vectors, logged } = await embedTextsLoggingBehind(provider, texts, options);
+  await logged;
+  return vectors;
+}
+
+/**
+ * embedTexts, returning as soon as the vectors are checked: the log's terminal writes of the
+ * successful calls go on in `logged`, which the caller awaits once its next step (a search) is
+ * under way, so a logged embedding costs the caller one write's wait instead of two. Each call
+ * still has its PENDING row before it is made; a failed call is recorded before the error is thrown.
+ */
+export async function embedTextsLoggingBehind(
+  provider: AiProvider,
+  texts: readonly string[],
+  options: EmbedTextsOptions = {},
+): Promise<{ vectors: number[][]; logged: Promise<void> }> {
   const size = Math.max(1, options.batchSize ?? EMBED_BATCH_SIZE);
   const batches = Math.ceil(texts.length / size);
   const vectors: number[][] = [];
+  // A handle's terminal write never rejects (the log reports its own failures), so none is left unobserved.
+  const finishing: Promise<void>[] = [];
   for (let batch = 0; batch < batches; batch++) {
     const input = texts.slice(batch * size, (batch + 1) * size);
     const call = options.signal ? { signal: options.signal } : undefined;
@@ -84,15 +102,17 @@ export async function embedTexts(
       const result = await provider.embed(input, call);
       const checked = checkVectors(result.vectors, input.length);
       // The vectors themselves are 1536 floats each: the log keeps their shape, not their values.
-      await handle.succeed({
-        response: { embeddings: checked.length, dimensions: EMBEDDING_DIMENSIONS },
-        usage: result.usage,
-      });
+      finishing.push(
+        handle.succeed({
+          response: { embeddings: checked.length, dimensions: EMBEDDING_DIMENSIONS },
+          usage: result.usage,
+        }),
+      );
       vectors.push(...checked);
     } catch (error) {
-      await handle.fail(error);
+      await Promise.all([handle.fail(error), ...finishing]);
       throw error;
     }
   }
-  return vectors;
+  return { vectors, logged: Promise.all(finishing).then(() => undefined) };
 }

@@ -17,7 +17,7 @@ import {
 } from "@lockstep/db";
 import type { AiProvider, GroundingChunk } from "../provider.ts";
 import type { RetrievalOptions } from "../runtime.ts";
-import { type EmbedLogging, embedTexts } from "./embed.ts";
+import { type EmbedLogging, embedTextsLoggingBehind } from "./embed.ts";
 import { type KnowledgeReader, runRead } from "./scope.ts";
 
 export interface KnowledgeSearchQuery extends TKnowledgeFilters {
@@ -86,11 +86,27 @@ export async function searchKnowledge(
   input: KnowledgeSearchQuery,
   options: SearchKnowledgeOptions = {},
 ): Promise<KnowledgeSearchOutcome> {
-  const [vector] = await embedTexts(provider, [input.query], {
+  const { vectors, logged } = await embedTextsLoggingBehind(provider, [input.query], {
     logging: options.logging,
     signal: options.signal,
     purpose: "knowledge_search",
   });
+  // The embedding's log write and the search run side by side; the search is answered once both are done.
+  try {
+    return await searchByVector(db, provider, input, vectors[0], options);
+  } finally {
+    await logged;
+  }
+}
+
+/** The search itself, once the query is a vector: the nearest chunks in one read-only transaction. */
+async function searchByVector(
+  db: KnowledgeReader,
+  provider: AiProvider,
+  input: KnowledgeSearchQuery,
+  vector: number[] | undefined,
+  options: SearchKnowledgeOptions,
+): Promise<KnowledgeSearchOutcome> {
   if (!vector) throw new Error("searchKnowledge: the provider returned no embedding");
   const filters = { phase: input.phase, goal: input.goal, type: input.type };
   return runRead(db, async (tx) => {
