@@ -17,7 +17,7 @@ import {
   readDataSettings,
 } from "@lockstep/db";
 import { ProviderError } from "../provider.ts";
-import { ALL_MASK_CATEGORIES, type MaskCategories, maskText, storableText, toLogJson } from "./masking.ts";
+import { ALL_MASK_CATEGORIES, type MaskCategories, MaskMemo, storableText, toLogJson } from "./masking.ts";
 import type { CallOutcome, CallSpec, InteractionHandle, InteractionLog } from "./types.ts";
 
 /** The writes the log makes; a seam for tests that need a write to fail. */
@@ -63,7 +63,13 @@ const INT4_MAX = 2_147_483_647;
  * space, lowercased. So prompts differing only in spacing, line breaks or case share a hash.
  */
 export function normalisePrompt(text: string): string {
-  return text.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+  // Only what would change is replaced (runs of two or more, and single tabs or line breaks): a
+  // prompt has a space between most words, and replacing each with itself is most of the cost.
+  return text
+    .normalize("NFC")
+    .trim()
+    .replace(/\s{2,}|[^\S ]/g, " ")
+    .toLowerCase();
 }
 
 /** sha256 (hex) of the normalised prompt. The log hashes the text it stores, i.e. after masking. */
@@ -191,9 +197,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
   };
   const inFlight = new Map<string, Handle>();
 
-  const text = (value: string, mask: MaskCategories | null) => storableText(mask ? maskText(value, mask) : value);
+  const memo = new MaskMemo();
+  const text = (value: string, mask: MaskCategories | null) => storableText(mask ? memo.mask(value, mask) : value);
   const json = (value: unknown, mask: MaskCategories | null): LogJson | undefined =>
-    toLogJson(value, { mask: mask ?? false });
+    toLogJson(value, { mask: mask ?? false, memo });
   const object = (value: unknown, mask: MaskCategories | null): { [key: string]: LogJson } | undefined => {
     const mapped = json(value, mask);
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;

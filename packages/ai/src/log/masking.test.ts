@@ -1,7 +1,16 @@
 // Masking, table-driven: what must be masked (and as what), and what must survive (dates, versions, UUIDs, order numbers).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { luhnValid, MASK, maskingEnabledFromEnv, maskText, storableText, toLogJson } from "./masking.ts";
+import {
+  ALL_MASK_CATEGORIES,
+  luhnValid,
+  MASK,
+  MaskMemo,
+  maskingEnabledFromEnv,
+  maskText,
+  storableText,
+  toLogJson,
+} from "./masking.ts";
 
 const masked: [label: string, input: string, expected: string][] = [
   // emails
@@ -312,5 +321,51 @@ describe("masking only some categories", () => {
       note: "[email]",
     });
     expect(toLogJson({ password: "hunter22" }, { mask: { ...none, secret: true } })).toEqual({ password: "[secret]" });
+  });
+});
+
+describe("MaskMemo", () => {
+  const none = { email: false, phone: false, card: false, secret: false, dataUrl: false };
+  const turn = (n: number) => `turn ${n}: write to jane${n}@example.com or call +44 20 7946 0958, I said it twice.`;
+
+  it("answers exactly as maskText does, from memory the second time", () => {
+    const memo = new MaskMemo();
+    for (let n = 0; n < 20; n++) expect(memo.mask(turn(n))).toBe(maskText(turn(n)));
+    expect(memo.size).toBe(20);
+    // The same texts again (a session's earlier turns in its next call): same answers, nothing new kept.
+    for (let n = 0; n < 20; n++) expect(memo.mask(turn(n))).toBe(maskText(turn(n)));
+    expect(memo.size).toBe(20);
+  });
+
+  it("masks short texts directly and keeps none of them", () => {
+    const memo = new MaskMemo();
+    expect(memo.mask("a@b.io x")).toBe("[email] x");
+    expect(memo.size).toBe(0);
+  });
+
+  it("forgets what it remembered once the categories change", () => {
+    const memo = new MaskMemo();
+    expect(memo.mask(turn(1), { ...none, email: true })).toContain("+44 20 7946 0958");
+    expect(memo.mask(turn(1), { ...none, phone: true })).toContain("jane1@example.com");
+    expect(memo.mask(turn(1), { ...none, phone: true })).not.toContain("+44 20 7946 0958");
+    expect(memo.mask(turn(1), ALL_MASK_CATEGORIES)).toBe(maskText(turn(1)));
+    expect(memo.size).toBe(1);
+  });
+
+  it("forgets the least recently used texts first, within its size", () => {
+    const memo = new MaskMemo(turn(10).length * 4);
+    for (const n of [10, 11, 12, 13]) memo.mask(turn(n));
+    memo.mask(turn(10)); // used again: now the most recent
+    memo.mask(turn(14)); // over the size: turn 11, the least recently used, goes
+    expect(memo.size).toBe(4);
+    expect(memo.remembers(turn(11))).toBe(false);
+    for (const n of [10, 12, 13, 14]) expect(memo.remembers(turn(n))).toBe(true);
+  });
+
+  it("is used by toLogJson for every string it masks", () => {
+    const memo = new MaskMemo();
+    const request = { messages: [0, 1, 2].map((n) => ({ role: "user", content: turn(n) })) };
+    expect(toLogJson(request, { memo })).toEqual(toLogJson(request));
+    expect(memo.size).toBe(3);
   });
 });

@@ -215,7 +215,8 @@ export function maskText(text: string, only: Readonly<MaskCategories> = ALL_MASK
     return `${HOLD_OPEN}${holdKey(held.length - 1)}${HOLD_CLOSE}`;
   };
   let out = text.replace(DATA_URL, (match) => (only.dataUrl ? MASK.dataUrl : hold(match)));
-  out = out.replace(EMAIL, (match) => (only.email ? MASK.email : hold(match)));
+  // Every address has an "@"; looking for one first spares most texts the costliest scan.
+  if (out.includes("@")) out = out.replace(EMAIL, (match) => (only.email ? MASK.email : hold(match)));
   if (only.secret) {
     for (const pattern of PREFIXED_SECRETS) out = out.replace(pattern, MASK.secret);
     out = out.replace(AUTH_SCHEME, (match, scheme: string, space: string, token: string) =>
@@ -244,6 +245,64 @@ export function maskText(text: string, only: Readonly<MaskCategories> = ALL_MASK
   return out;
 }
 
+/**
+ * Remembers what recently masked texts became. A session's earlier turns and its system prompt
+ * come back in every call it makes, and masking them again is most of what logging a call costs
+ * the server. Texts shorter than `minLength` are masked directly (cheap, and not worth a slot);
+ * the least recently used texts are forgotten once the remembered ones exceed `maxChars` in all.
+ */
+export class MaskMemo {
+  private readonly masked = new Map<string, string>();
+  private chars = 0;
+  private categoriesKey = "";
+
+  constructor(
+    private readonly maxChars = 2_000_000,
+    private readonly minLength = 64,
+  ) {}
+
+  mask(text: string, only: Readonly<MaskCategories> = ALL_MASK_CATEGORIES): string {
+    if (text.length < this.minLength || text.length > this.maxChars / 4) return maskText(text, only);
+    const key = categoriesKey(only);
+    if (key !== this.categoriesKey) {
+      // Other settings mask differently: what was remembered no longer applies.
+      this.masked.clear();
+      this.chars = 0;
+      this.categoriesKey = key;
+    }
+    const known = this.masked.get(text);
+    if (known !== undefined) {
+      // Map keeps insertion order: taking the entry out and back in marks it the most recently used.
+      this.masked.delete(text);
+      this.masked.set(text, known);
+      return known;
+    }
+    const result = maskText(text, only);
+    this.masked.set(text, result);
+    this.chars += text.length;
+    for (const oldest of this.masked.keys()) {
+      if (this.chars <= this.maxChars) break;
+      this.masked.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    return result;
+  }
+
+  /** How many texts are remembered (for tests). */
+  get size(): number {
+    return this.masked.size;
+  }
+
+  /** Whether this text's masking is remembered (for tests). */
+  remembers(text: string): boolean {
+    return this.masked.has(text);
+  }
+}
+
+function categoriesKey(only: Readonly<MaskCategories>): string {
+  return `${+only.email}${+only.phone}${+only.card}${+only.secret}${+only.dataUrl}`;
+}
+
 // ------------------------------------------------------------------ JSON values
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -268,6 +327,8 @@ export interface ToLogJsonOptions {
   mask?: boolean | Readonly<MaskCategories>;
   /** Deeper structures are cut with "[depth]" (default 32); JSONB itself refuses very deep nesting. */
   maxDepth?: number;
+  /** Reuses what texts seen before were masked into (the interaction log keeps one). */
+  memo?: MaskMemo;
 }
 
 /**
@@ -285,7 +346,9 @@ export function toLogJson(value: unknown, options: ToLogJsonOptions = {}): LogJs
         : options.mask;
   // A credential-named key hides its value only when secrets are masked.
   const secretKeys = categories?.secret ?? false;
-  const maskString = (text: string) => (categories ? maskText(text, categories) : text);
+  const memo = options.memo;
+  const maskString = (text: string) =>
+    categories ? (memo ? memo.mask(text, categories) : maskText(text, categories)) : text;
   const maxDepth = options.maxDepth ?? 32;
   const seen = new WeakSet<object>();
   const walk = (input: unknown, depth: number, key: string | null): LogJson | undefined => {
