@@ -50,6 +50,31 @@ describe("the embedded database's pool", () => {
     }
   });
 
+  it("rolls back the transaction of a client dropped in the middle of it", async () => {
+    const db = await openDatabase({ pglite: await openPglite(), ownPglite: true });
+    try {
+      await db.pool.query("CREATE TABLE dropped_midway (n int)");
+      const client = await db.pool.connect();
+      await client.query("BEGIN");
+      await client.query("INSERT INTO dropped_midway VALUES (1)");
+      // Released with an error, as when its ROLLBACK failed: the pool ends it and lends a new one.
+      client.release(new Error("the connection broke"));
+      const next = await db.pool.connect();
+      try {
+        // Outside any transaction: the dropped client's row is gone, and a statement has its own start time.
+        expect((await next.query("SELECT count(*)::int AS n FROM dropped_midway")).rows[0]?.n).toBe(0);
+        expect(
+          (await next.query("SELECT now() = statement_timestamp() AS fresh")).rows[0]?.fresh,
+          "a statement outside a transaction has its own start time",
+        ).toBe(true);
+      } finally {
+        next.release();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
   it("knows, on a new client, the statements an earlier one prepared", async () => {
     const db = await openDatabase({ pglite: await openPglite(), ownPglite: true });
     const named = (n: number) => ({ name: "lockstep_test_double", text: "SELECT $1::int * 2 AS n", values: [n] });

@@ -47,6 +47,28 @@ export function pglitePool(db: PGlite): pg.Pool {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connection: pgliteConnection(db) } as pg.ClientConfig);
     }
+
+    /**
+     * PGlite's one session outlives the client. A client dropped in the middle of a transaction
+     * (the pool drops one whose ROLLBACK failed too) would leave the session in it, and the next
+     * client's statements would run inside it; so it is rolled back here, as PostgreSQL does when a
+     * connection closes. The pool lends no other client before this one has ended.
+     */
+    override end(): Promise<void>;
+    override end(callback: (error: Error) => void): void;
+    override end(callback?: (error: Error) => void): Promise<void> | void {
+      const ended = this.rollBackLeftTransaction().then(() => super.end());
+      if (!callback) return ended;
+      ended.then(() => callback(undefined as unknown as Error), callback);
+    }
+
+    private async rollBackLeftTransaction(): Promise<void> {
+      try {
+        if (db.isInTransaction()) await db.exec("ROLLBACK");
+      } catch {
+        // A closed database or a failed ROLLBACK leaves nothing better to do: the client ends either way.
+      }
+    }
   }
   return new pg.Pool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), Client: PgliteClient, max: 1 });
 }
