@@ -45,7 +45,7 @@ export function pglitePool(db: PGlite): pg.Pool {
    */
   class PgliteClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
-      super({ ...config, connection: pgliteConnection(db) } as pg.ClientConfig);
+      super({ ...config, ...pgliteClientConfig(db) } as pg.ClientConfig);
     }
 
     /**
@@ -70,7 +70,7 @@ export function pglitePool(db: PGlite): pg.Pool {
       }
     }
   }
-  return new pg.Pool({ ...(createPgConfig(db) as unknown as pg.PoolConfig), Client: PgliteClient, max: 1 });
+  return new pg.Pool({ Client: PgliteClient, max: 1 });
 }
 
 /** The statements PGlite's one session has prepared, as node-postgres records them on a connection. */
@@ -82,9 +82,10 @@ interface PreparedStatements {
 /** Per PGlite instance: every connection object on it speaks to the same session. */
 const preparedByDatabase = new WeakMap<PGlite, PreparedStatements>();
 
-/** A node-postgres connection to PGlite, with the fixes below. */
-function pgliteConnection(db: PGlite): unknown {
-  const connection = createPgConfig(db).connection as unknown as PreparedStatements & {
+/** node-postgres' client settings for PGlite, with a connection of the client's own carrying the fixes below. */
+function pgliteClientConfig(db: PGlite): ReturnType<typeof createPgConfig> {
+  const config = createPgConfig(db);
+  const connection = config.connection as unknown as PreparedStatements & {
     parse: (query: { text?: unknown; types?: unknown }) => void;
     bind: (config: { values?: unknown[] }) => void;
     query: (text: unknown) => void;
@@ -111,7 +112,7 @@ function pgliteConnection(db: PGlite): unknown {
     bind({ ...config, values: config.values?.map((value) => (typeof value === "string" ? wellFormed(value) : value)) });
   const query = connection.query.bind(connection);
   connection.query = (text) => query(wellFormed(text));
-  return connection;
+  return config;
 }
 
 function wellFormed<T>(value: T): T {
