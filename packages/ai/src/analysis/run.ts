@@ -212,16 +212,24 @@ export async function generateReply(options: FlowOptions): Promise<TMessageDto |
     }
     if (stop.signal.aborted) return await keepStopped(options, handle, messageId, text);
     if (!text.trim()) throw new FlowError("provider_failed", "The model returned an empty reply.");
-    const [message] = await store.saveAiMessages(sessionId, [
-      { id: messageId, text: text.trim(), aiInteractionId: handle.id, versionOf: options.versionOf ?? null },
-    ]);
-    if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
-    // The stored reply is shown while the log records the call's outcome: the person does not wait on the log.
-    await Promise.all([
-      handle.succeed({ response: { text, finishReason }, responses: [{ content: text, finishReason }], usage }),
-      announce(runtime.streams, sessionId, { kind: "message", message }),
-    ]);
-    return message;
+    // The call has succeeded: the log records it while the reply is stored and shown, so the person
+    // never waits on the log. Should storing fail, the log still says what the model did (the later
+    // fail() is ignored: a call has one outcome), and the person is told the reply failed.
+    const recorded = handle.succeed({
+      response: { text, finishReason },
+      responses: [{ content: text, finishReason }],
+      usage,
+    });
+    try {
+      const [message] = await store.saveAiMessages(sessionId, [
+        { id: messageId, text: text.trim(), aiInteractionId: handle.id, versionOf: options.versionOf ?? null },
+      ]);
+      if (!message) throw new FlowError("provider_failed", "The reply could not be stored.");
+      await announce(runtime.streams, sessionId, { kind: "message", message });
+      return message;
+    } finally {
+      await recorded;
+    }
   } catch (error) {
     await handle.fail(error);
     await announce(runtime.streams, sessionId, {
@@ -331,24 +339,25 @@ export async function analyzeSession(
       schema: ZSuggestionsSchema,
       schemaName: "suggestions",
     });
-    const suggestions = await store.saveAiMessages(
-      sessionId,
-      result.value.suggestions.map((suggestion) => ({
-        id: randomUUID(),
-        text: suggestion.text,
-        title: suggestion.title,
-        tag: suggestion.tag,
-        analysis: suggestion.analysis,
-        aiInteractionId: handle.id,
-      })),
-    );
-    // The log records the outcome while the suggestions are shown and the session moves on.
+    // The log records the call's outcome while the suggestions are stored and shown and the session
+    // moves on; should storing fail, the log still says what the model did (a call has one outcome).
     const recorded = handle.succeed({
       response: result.raw,
       responses: result.value.suggestions.map((suggestion) => ({ content: JSON.stringify(suggestion) })),
       usage: result.usage,
     });
     try {
+      const suggestions = await store.saveAiMessages(
+        sessionId,
+        result.value.suggestions.map((suggestion) => ({
+          id: randomUUID(),
+          text: suggestion.text,
+          title: suggestion.title,
+          tag: suggestion.tag,
+          analysis: suggestion.analysis,
+          aiInteractionId: handle.id,
+        })),
+      );
       for (const message of suggestions) await announce(runtime.streams, sessionId, { kind: "message", message });
       // Suggestions do not end a session: only the person's End makes it complete. An ended session
       // asked for new suggestions is complete again afterwards; any other returns to waiting.

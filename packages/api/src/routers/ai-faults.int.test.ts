@@ -43,7 +43,7 @@ async function personWithModel() {
     POLICY,
   );
   const runtime = { provider, log: createInteractionLog(db), streams: new SessionStreams(), retrieve: async () => [] };
-  return createPerson(db, { ai: runtime });
+  return { ...(await createPerson(db, { ai: runtime })), streams: runtime.streams };
 }
 
 async function rowsFor(sessionId: string) {
@@ -112,6 +112,36 @@ describe("model faults, logged once each", () => {
     expect(outcome.rows).toHaveLength(1);
     expect(outcome.rows[0]?.status).toBe("ERROR");
     expect(outcome.aiMessages).toEqual([]);
+  });
+
+  it("a reply the model finished but the database would not store: one SUCCESS row, no message, the person told", async () => {
+    const unstorable = "This reply reaches the database and is refused there.";
+    // A real refusal from the database, for this reply's text only.
+    await db.pool.query(`CREATE FUNCTION refuse_reply() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+    await db.pool.query(`CREATE TRIGGER refuse_reply BEFORE INSERT ON messages FOR EACH ROW
+      WHEN (NEW.text = '${unstorable}') EXECUTE FUNCTION refuse_reply()`);
+    try {
+      server.reset();
+      server.enqueue({ kind: "reply", content: unstorable });
+      const person = await personWithModel();
+      const session = await person.caller.session.create({ type: "text", name: "Unstorable" });
+      const told: string[] = [];
+      const publish = person.streams.publish.bind(person.streams);
+      person.streams.publish = async (sessionId, event) => {
+        if (event.kind === "error") told.push(event.message);
+        return publish(sessionId, event);
+      };
+      await person.caller.message.send({ sessionId: session.id, text: "Their week was long", reply: true });
+      await backgroundTasks.settle(60_000);
+      // The model did answer and the tokens were spent: that is what the log records.
+      expect(await rowsFor(session.id)).toMatchObject([{ status: "SUCCESS", error_code: null, operation: "REPLY" }]);
+      const history = await person.caller.message.list({ sessionId: session.id });
+      expect(history.items.filter((m) => m.author === "ai")).toEqual([]);
+      expect(told).toEqual(["The coach could not answer just now. Try again."]);
+    } finally {
+      await db.pool.query("DROP TRIGGER refuse_reply ON messages; DROP FUNCTION refuse_reply()");
+    }
   });
 
   it("an analysis whose model answers malformed JSON: one ERROR row, the session in ERROR with its reason", async () => {
