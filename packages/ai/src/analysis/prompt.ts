@@ -1,6 +1,7 @@
 // Builds the prompt of a model call from what the coach knows: the character's system prompt, the
 // episode template, the person's memories with this character, the recent conversation and the
 // retrieved knowledge chunks. The same inputs go to the built-in provider as structured context.
+import { chatPromptText } from "../log/interaction-log.ts";
 import type { ChatMessage, GroundingChunk, PromptContext } from "../provider.ts";
 
 export type PromptTask = "reply" | "suggest";
@@ -71,7 +72,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
 
   return {
     messages,
-    promptText: messages.map((message) => `[${message.role}]\n${message.content}`).join("\n\n"),
+    promptText: chatPromptText(messages),
     context: { characterName: character.name, conversation: history, chunks: input.chunks, memories: input.memories },
   };
 }

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@lockstep/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../provider.ts";
 import {
+  chatPromptText,
   classifyFailure,
   createInteractionLog,
   ERROR_MESSAGE_MAX,
@@ -14,6 +15,7 @@ import {
   normalisePrompt,
   promptHash,
 } from "./interaction-log.ts";
+import { maskText } from "./masking.ts";
 import { sweepAbandonedInteractions } from "./sweep.ts";
 import type { CallSpec } from "./types.ts";
 
@@ -422,6 +424,35 @@ describe("masking", () => {
     const failed = await log.begin(secretSpec("masked"));
     await failed.fail(new Error("rejected key sk-abcdefghijklmnopqrstuvwx for jane@example.com"));
     expect((await rowOf(failed.id))?.error_message).toBe("rejected key [secret] for [email]");
+  });
+
+  it("masks a chat prompt message by message as the whole text would be, without taking a role line for a secret", async () => {
+    const log = newLog();
+    const messages = [
+      { role: "system", content: "You coach. Escalations go to help@example.com" },
+      { role: "user", content: "My card is 4111 1111 1111 1111 and my password:" },
+      { role: "assistant", content: "Never send a password here. Call +44 20 7946 0958 instead." },
+    ];
+    const promptText = chatPromptText(messages);
+    const handle = await log.begin(spec("chat-prompt", { promptText, promptMessages: messages }));
+    const row = await rowOf(handle.id);
+    expect(row?.prompt_text).toBe(
+      "[system]\nYou coach. Escalations go to [email]\n\n" +
+        "[user]\nMy card is [card] and my password:\n\n" +
+        "[assistant]\nNever send a password here. Call [phone] instead.",
+    );
+    // The whole text, masked at once, reads the next message's role line as the password.
+    expect(maskText(promptText)).toContain("password:\n\n[secret]");
+    expect(row?.prompt_hash).toBe(promptHash(row?.prompt_text as string));
+  });
+
+  it("masks the prompt as one text when the messages given are not what it was made of", async () => {
+    const log = newLog();
+    const promptText = "[user]\nWrite to jane@example.com";
+    const handle = await log.begin(
+      spec("chat-prompt-mismatch", { promptText, promptMessages: [{ role: "user", content: "something else" }] }),
+    );
+    expect((await rowOf(handle.id))?.prompt_text).toBe("[user]\nWrite to [email]");
   });
 
   it("stores the text as given when masking is off", async () => {

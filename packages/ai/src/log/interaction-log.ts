@@ -72,6 +72,11 @@ export function normalisePrompt(text: string): string {
     .toLowerCase();
 }
 
+/** A chat prompt as one text, as the log stores and hashes it: each message its `[role]` line, then its content; blank lines between. */
+export function chatPromptText(messages: readonly { role: string; content: string }[]): string {
+  return messages.map((message) => `[${message.role}]\n${message.content}`).join("\n\n");
+}
+
 /** sha256 (hex) of the normalised prompt. The log hashes the text it stores, i.e. after masking. */
 export function promptHash(text: string): string {
   return createHash("sha256").update(normalisePrompt(text)).digest("hex");
@@ -206,6 +211,20 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;
   };
 
+  /**
+   * The prompt as stored. Made of chat messages, it is masked message by message, which finds what
+   * masking the whole text finds: no detector reaches across a message's end into the next `[role]`
+   * line but the named-secret one, which would take that line itself for the secret's value.
+   */
+  function maskedPrompt(promptText: string, messages: CallSpec["promptMessages"], mask: MaskCategories | null): string {
+    if (mask && messages && chatPromptText(messages) === promptText) {
+      return storableText(
+        chatPromptText(messages.map((message) => ({ role: message.role, content: memo.mask(message.content, mask) }))),
+      );
+    }
+    return text(promptText, mask);
+  }
+
   /** Runs a write, retrying transient database errors briefly; a permanent error is thrown at once. */
   async function retrying<T>(write: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -332,7 +351,10 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     async begin(spec: CallSpec): Promise<InteractionHandle> {
       const id = randomUUID();
       const mask = await currentPolicy();
-      const promptText = spec.promptText === null || spec.promptText === undefined ? null : text(spec.promptText, mask);
+      const promptText =
+        spec.promptText === null || spec.promptText === undefined
+          ? null
+          : maskedPrompt(spec.promptText, spec.promptMessages, mask);
       const context = spec.context;
       const metadata = object(
         { ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) },

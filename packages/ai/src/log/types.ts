@@ -19,6 +19,11 @@ export interface CallSpec {
   model: string;
   /** The prompt as sent (masked before storage); its normalised sha256 becomes prompt_hash. */
   promptText: string | null;
+  /**
+   * The chat messages promptText was made of by `chatPromptText`, when it was. The log then masks
+   * the prompt message by message, so the turns a session repeats in every call are masked once.
+   */
+  promptMessages?: readonly { role: string; content: string }[];
   /** The request payload as sent to the provider (masked before storage). */
   request: unknown;
   fileMetadata?: unknown;

@@ -11,6 +11,7 @@ import {
   type ScopedTx,
 } from "@lockstep/db";
 import { z } from "zod";
+import { chatPromptText } from "../log/interaction-log.ts";
 import type { InteractionLog } from "../log/types.ts";
 import type { AiProvider, ChatMessage, PromptContext } from "../provider.ts";
 
@@ -67,7 +68,7 @@ export function buildMemoryPrompt(input: {
   ];
   return {
     messages,
-    promptText: messages.map((message) => `[${message.role}]\n${message.content}`).join("\n\n"),
+    promptText: chatPromptText(messages),
     context: {
       ...(input.characterName ? { characterName: input.characterName } : {}),
       conversation: input.conversation.map((message) => ({
@@ -178,6 +179,7 @@ export async function extractMemories(options: ExtractMemoriesOptions): Promise<
       provider: { name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl },
       model: provider.chatModel,
       promptText: prompt.promptText,
+      promptMessages: prompt.messages,
       request,
       metadata: { characterId, messages: input.conversation.length },
       context: {
