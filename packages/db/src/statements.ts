@@ -53,6 +53,19 @@ export function pgQueryOf(first: TemplateStringsArray | Prisma.Sql | string, val
 /** node-postgres's own text form of a parameter value (dates, arrays, JSON, booleans). */
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
 
+const NUL_REFUSED = "a value with a NUL character cannot be written into a statement";
+
+/**
+ * Refuses a value with a NUL character before anything is sent, as statementWithLiterals does, so
+ * a read scope answers it the same way whether it writes values in or sends them as parameters.
+ */
+export function refuseNul(values: readonly unknown[]): void {
+  for (const value of values) {
+    const prepared = prepareValue(value);
+    if (typeof prepared === "string" && prepared.includes("\0")) throw new Error(NUL_REFUSED);
+  }
+}
+
 /**
  * A statement with its values written in as quoted literals, for a message that carries several
  * statements (the simple protocol takes no parameters). Each value becomes the text node-postgres
@@ -72,7 +85,7 @@ export function statementWithLiterals(
     let literal: string;
     if (prepared === null || prepared === undefined) literal = "NULL";
     else if (typeof prepared === "string") {
-      if (prepared.includes("\0")) throw new Error("a value with a NUL character cannot be written into a statement");
+      if (prepared.includes("\0")) throw new Error(NUL_REFUSED);
       literal = quote(prepared);
     } else throw new Error("binary values cannot be written into a statement");
     text += literal + (sql.strings[index + 1] ?? "");
