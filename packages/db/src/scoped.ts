@@ -108,6 +108,31 @@ function sqlTxOn(client: pg.PoolClient): SqlTx {
   return tx as unknown as SqlTx;
 }
 
+/** The SELECT that puts a scope's role, user and statement timeout in force until its transaction ends. */
+function scopeSettings(client: pg.PoolClient, role: string, userId: string, timeoutMs: number): string {
+  return `SELECT set_config('role', ${client.escapeLiteral(role)}, true), set_config('app.user_id', ${client.escapeLiteral(userId)}, true), set_config('statement_timeout', ${client.escapeLiteral(String(timeoutMs))}, true)`;
+}
+
+/**
+ * Runs `use` on a pooled connection. When it fails, the transaction it left open (and aborted) is
+ * rolled back before the connection is lent again; a connection that cannot even roll back is
+ * dropped from the pool instead.
+ */
+async function onPooledConnection<T>(db: Database, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await use(client);
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * The lean scope: BEGIN with the scope's settings (one round trip), the work's statements, COMMIT,
  * on a connection of the pool, without Prisma's transaction machinery, which costs several times
@@ -120,26 +145,15 @@ async function sqlScoped<T>(
   work: (tx: SqlTx) => Promise<T>,
   options: ScopeOptions,
 ): Promise<T> {
-  const client = await db.pool.connect();
-  let broken: Error | undefined;
-  try {
-    const timeout = String(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return onPooledConnection(db, async (client) => {
     const level = options.isolationLevel ? ` ISOLATION LEVEL ${ISOLATION_SQL[options.isolationLevel]}` : "";
     await client.query(
-      `BEGIN${level}; SELECT set_config('role', ${client.escapeLiteral(role)}, true), set_config('app.user_id', ${client.escapeLiteral(userId)}, true), set_config('statement_timeout', ${client.escapeLiteral(timeout)}, true)`,
+      `BEGIN${level}; ${scopeSettings(client, role, userId, options.timeoutMs ?? DEFAULT_TIMEOUT_MS)}`,
     );
     const result = await work(sqlTxOn(client));
     await client.query("COMMIT");
     return result;
-  } catch (error) {
-    // A connection that cannot even roll back is dropped from the pool rather than lent again.
-    await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 const ISOLATION_SQL: Record<Prisma.TransactionIsolationLevel, string> = {
@@ -155,6 +169,11 @@ const ISOLATION_SQL: Record<Prisma.TransactionIsolationLevel, string> = {
  * as quoted literals (exactly the text node-postgres would send as parameters, so PostgreSQL infers
  * their types the same way). Statements of one read scope do not share a snapshot: for reads whose
  * later statements only follow up on earlier ones (an empty page: is there such a session?).
+ *
+ * On the embedded database a statement is instead BEGIN READ ONLY with the settings, the statement
+ * prepared, and COMMIT. PGlite runs in this process, so a round trip costs little, while planning
+ * costs much (every relation's size is an fstat through Node's file system): a page of messages
+ * took 3.0 ms as one message and 2.2 ms prepared, planned once per statement text.
  */
 async function readScoped<T>(
   db: Database,
@@ -162,65 +181,26 @@ async function readScoped<T>(
   userId: string,
   work: (tx: SqlReader) => Promise<T>,
 ): Promise<T> {
-  if (db.runtime === "pglite") return readScopedPrepared(db, role, userId, work);
-  const read = async (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
-    const client = await db.pool.connect();
-    let broken: Error | undefined;
-    try {
-      const settings = `SELECT set_config('role', ${client.escapeLiteral(role)}, true), set_config('app.user_id', ${client.escapeLiteral(userId)}, true), set_config('statement_timeout', '${DEFAULT_TIMEOUT_MS}', true)`;
+  const readInOneMessage = (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
+    onPooledConnection(db, async (client) => {
       const statement = statementWithLiterals(first, values, (text) => client.escapeLiteral(text));
       const results = (await client.query({
-        text: `BEGIN READ ONLY; ${settings}; ${statement}; COMMIT`,
+        text: `BEGIN READ ONLY; ${scopeSettings(client, role, userId, DEFAULT_TIMEOUT_MS)}; ${statement}; COMMIT`,
         types: rowTypes,
       })) as unknown as pg.QueryResult[];
       return results[2]?.rows ?? [];
-    } catch (error) {
-      // The failed statement left its transaction open and aborted; end it before lending the connection again.
-      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
-  const reader = { $queryRaw: (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => read(first, values) };
-  return work(reader as unknown as SqlReader);
-}
-
-/**
- * The read scope on the embedded database: BEGIN READ ONLY with the settings, the statement as a
- * prepared one, COMMIT. PGlite runs in this process, so a round trip costs little, while planning
- * costs much (every relation's size is an fstat through Node's file system): a page of messages
- * took 3.0 ms as one message and 2.2 ms prepared, planned once per statement text.
- */
-async function readScopedPrepared<T>(
-  db: Database,
-  role: string,
-  userId: string,
-  work: (tx: SqlReader) => Promise<T>,
-): Promise<T> {
-  const read = async (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+    });
+  const readPrepared = async (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
     const statement = pgQueryOf(first, values);
     refuseNul(statement.values ?? []);
-    const client = await db.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(
-        `BEGIN READ ONLY; SELECT set_config('role', ${client.escapeLiteral(role)}, true), set_config('app.user_id', ${client.escapeLiteral(userId)}, true), set_config('statement_timeout', '${DEFAULT_TIMEOUT_MS}', true)`,
-      );
+    return onPooledConnection(db, async (client) => {
+      await client.query(`BEGIN READ ONLY; ${scopeSettings(client, role, userId, DEFAULT_TIMEOUT_MS)}`);
       const { rows } = await client.query(statement);
       await client.query("COMMIT");
       return rows;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   };
+  const read = db.runtime === "pglite" ? readPrepared : readInOneMessage;
   const reader = { $queryRaw: (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => read(first, values) };
   return work(reader as unknown as SqlReader);
 }
