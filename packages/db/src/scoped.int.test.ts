@@ -932,6 +932,12 @@ describe(`row-level security scopes (${RUNTIME})`, () => {
           ["SELECT user_id FROM sessions WHERE $1::boolean"],
         );
         expect(prepared.rows[0]?.n).toBe(1);
+        // A statement without parameters cannot be prepared under a name: it goes as one message.
+        const unnamed = await wireMessagesDuring(() =>
+          readAsUser(db, bob.userId, (tx) => tx.$queryRaw<Array<{ user_id: string }>>`SELECT user_id FROM sessions`),
+        );
+        expect(unnamed).toHaveLength(1);
+        expect(unnamed[0]).toMatch(/; SELECT user_id FROM sessions; COMMIT$/);
       }
     });
 

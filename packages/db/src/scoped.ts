@@ -170,10 +170,11 @@ const ISOLATION_SQL: Record<Prisma.TransactionIsolationLevel, string> = {
  * their types the same way). Statements of one read scope do not share a snapshot: for reads whose
  * later statements only follow up on earlier ones (an empty page: is there such a session?).
  *
- * On the embedded database a statement is instead BEGIN READ ONLY with the settings, the statement
- * prepared, and COMMIT. PGlite runs in this process, so a round trip costs little, while planning
- * costs much (every relation's size is an fstat through Node's file system): a page of messages
- * took 3.0 ms as one message and 2.2 ms prepared, planned once per statement text.
+ * On the embedded database a statement with parameters is instead BEGIN READ ONLY with the
+ * settings, the statement prepared, and COMMIT. PGlite runs in this process, so a round trip costs
+ * little, while planning costs much (every relation's size is an fstat through Node's file
+ * system): a page of messages took 3.0 ms as one message and 2.2 ms prepared, planned once per
+ * statement text.
  */
 async function readScoped<T>(
   db: Database,
@@ -190,8 +191,7 @@ async function readScoped<T>(
       })) as unknown as pg.QueryResult[];
       return results[2]?.rows ?? [];
     });
-  const readPrepared = async (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
-    const statement = pgQueryOf(first, values);
+  const readPrepared = async (statement: pg.QueryConfig) => {
     refuseNul(statement.values ?? []);
     return onPooledConnection(db, async (client) => {
       await client.query(`BEGIN READ ONLY; ${scopeSettings(client, role, userId, DEFAULT_TIMEOUT_MS)}`);
@@ -200,7 +200,15 @@ async function readScoped<T>(
       return rows;
     });
   };
-  const read = db.runtime === "pglite" ? readPrepared : readInOneMessage;
+  const read = (first: TemplateStringsArray | Prisma.Sql, values: unknown[]) => {
+    if (db.runtime === "pglite") {
+      const statement = pgQueryOf(first, values);
+      // Only a statement with parameters is named, and so prepared; one without gains nothing from
+      // three messages and goes as one.
+      if (statement.name) return readPrepared(statement);
+    }
+    return readInOneMessage(first, values);
+  };
   const reader = { $queryRaw: (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => read(first, values) };
   return work(reader as unknown as SqlReader);
 }
