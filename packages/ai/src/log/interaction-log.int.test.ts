@@ -15,7 +15,7 @@ import {
   normalisePrompt,
   promptHash,
 } from "./interaction-log.ts";
-import { maskText } from "./masking.ts";
+import { maskText, toLogJson } from "./masking.ts";
 import { sweepAbandonedInteractions } from "./sweep.ts";
 import type { CallSpec } from "./types.ts";
 
@@ -434,7 +434,9 @@ describe("masking", () => {
       { role: "assistant", content: "Never send a password here. Call +44 20 7946 0958 instead." },
     ];
     const promptText = chatPromptText(messages);
-    const handle = await log.begin(spec("chat-prompt", { promptText, promptMessages: messages }));
+    // The request holds the same messages, as a chat call's does: it is stored masked just the same.
+    const request = { model: "test-model", messages, stream: true };
+    const handle = await log.begin(spec("chat-prompt", { promptText, promptMessages: messages, request }));
     const row = await rowOf(handle.id);
     expect(row?.prompt_text).toBe(
       "[system]\nYou coach. Escalations go to [email]\n\n" +
@@ -444,6 +446,31 @@ describe("masking", () => {
     // The whole text, masked at once, reads the next message's role line as the password.
     expect(maskText(promptText)).toContain("password:\n\n[secret]");
     expect(row?.prompt_hash).toBe(promptHash(row?.prompt_text as string));
+    expect(row?.request).toEqual(toLogJson(request));
+    expect(row?.request).toEqual({
+      model: "test-model",
+      messages: [
+        { role: "system", content: "You coach. Escalations go to [email]" },
+        { role: "user", content: "My card is [card] and my password:" },
+        { role: "assistant", content: "Never send a password here. Call [phone] instead." },
+      ],
+      stream: true,
+    });
+  });
+
+  it("stores a chat prompt's messages that carry more than a role and a content as given, masked", async () => {
+    const log = newLog();
+    const messages = [{ role: "user", content: "Write to jane@example.com\u0000", name: "jane@example.com" }];
+    const request = { model: "test-model", messages };
+    const handle = await log.begin(
+      spec("chat-prompt-extra", { promptText: chatPromptText(messages), promptMessages: messages, request }),
+    );
+    const row = await rowOf(handle.id);
+    expect(row?.prompt_text).toBe("[user]\nWrite to [email]\uFFFD");
+    expect(row?.request).toEqual({
+      model: "test-model",
+      messages: [{ role: "user", content: "Write to [email]\uFFFD", name: "[email]" }],
+    });
   });
 
   it("masks the prompt as one text when the messages given are not what it was made of", async () => {

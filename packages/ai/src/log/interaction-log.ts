@@ -204,25 +204,38 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
 
   const memo = new MaskMemo();
   const text = (value: string, mask: MaskCategories | null) => storableText(mask ? memo.mask(value, mask) : value);
-  const json = (value: unknown, mask: MaskCategories | null): LogJson | undefined =>
-    toLogJson(value, { mask: mask ?? false, memo });
+  const json = (
+    value: unknown,
+    mask: MaskCategories | null,
+    converted?: ReadonlyMap<object, LogJson>,
+  ): LogJson | undefined => toLogJson(value, { mask: mask ?? false, memo, ...(converted ? { converted } : {}) });
   const object = (value: unknown, mask: MaskCategories | null): { [key: string]: LogJson } | undefined => {
     const mapped = json(value, mask);
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;
   };
 
   /**
-   * The prompt as stored. Made of chat messages, it is masked message by message, which finds what
-   * masking the whole text finds: no detector reaches across a message's end into the next `[role]`
-   * line but the named-secret one, which would take that line itself for the secret's value.
+   * The prompt as stored, and its messages as stored when the prompt was made of them. Made of chat
+   * messages, it is masked message by message, which finds what masking the whole text finds: no
+   * detector reaches across a message's end into the next `[role]` line but the named-secret one,
+   * which would take that line itself for the secret's value. The masked messages are what the
+   * request's copy of them becomes too, so each is masked once per call.
    */
-  function maskedPrompt(promptText: string, messages: CallSpec["promptMessages"], mask: MaskCategories | null): string {
-    if (mask && messages && chatPromptText(messages) === promptText) {
-      return storableText(
-        chatPromptText(messages.map((message) => ({ role: message.role, content: memo.mask(message.content, mask) }))),
-      );
+  function maskedPrompt(
+    promptText: string,
+    messages: CallSpec["promptMessages"],
+    mask: MaskCategories | null,
+  ): { text: string; messages?: { role: string; content: string }[] } {
+    // Only messages of a role and a content alone: anything more is left to the request's own walk.
+    if (mask && messages?.every((m) => Object.keys(m).length === 2) && chatPromptText(messages) === promptText) {
+      const stored = messages.map((message) => ({
+        role: text(message.role, mask),
+        content: text(message.content, mask),
+      }));
+      // Storable pieces joined by plain separators stay storable.
+      return { text: chatPromptText(stored), messages: stored };
     }
-    return text(promptText, mask);
+    return { text: text(promptText, mask) };
   }
 
   /** Runs a write, retrying transient database errors briefly; a permanent error is thrown at once. */
@@ -351,10 +364,16 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     async begin(spec: CallSpec): Promise<InteractionHandle> {
       const id = randomUUID();
       const mask = await currentPolicy();
-      const promptText =
+      const prompt =
         spec.promptText === null || spec.promptText === undefined
           ? null
           : maskedPrompt(spec.promptText, spec.promptMessages, mask);
+      const promptText = prompt?.text ?? null;
+      // The request holds the prompt's messages (the same array): they are masked already.
+      const converted =
+        spec.promptMessages && prompt?.messages
+          ? new Map([[spec.promptMessages as object, prompt.messages]])
+          : undefined;
       const context = spec.context;
       const metadata = object(
         { ...spec.metadata, ...(context.requestId ? { requestId: context.requestId } : {}) },
@@ -371,7 +390,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
         operation: spec.operation,
         promptText,
         promptHash: promptText === null ? null : promptHash(promptText),
-        request: json(spec.request, mask) ?? null,
+        request: json(spec.request, mask, converted) ?? null,
         userId: context.userId ? storableText(context.userId) : null,
         sessionId: context.sessionId ? storableText(context.sessionId) : null,
         ipAddress: normaliseIp(context.ip),

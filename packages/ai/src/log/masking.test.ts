@@ -58,6 +58,10 @@ const masked: [label: string, input: string, expected: string][] = [
   ["GitHub token", "ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef1234", "[secret]"],
   ["Slack token", "xoxb-1234567890-abcdefghij", "[secret]"],
   ["AWS access key", "AKIAIOSFODNN7EXAMPLE", "[secret]"],
+  // The shortest findings of letters and a sign, and the shortest of letters alone (plain short words are not scanned).
+  ["Slack token of letters", "xoxb-abcdefghij", "[secret]"],
+  ["AWS access key of letters", "AKIAABCDEFGHIJKLMNOP", "[secret]"],
+  ["bearer token of letters", "Bearer abcdefghijklmnopqrst", "Bearer [secret]"],
   ["Bearer header", "Authorization: Bearer eyJhbGciOi.abc123.def", "Authorization: Bearer [secret]"],
   ["bearer lowercase", "bearer abc123def456ghi", "bearer [secret]"],
   [
@@ -173,6 +177,9 @@ describe("storableText", () => {
     ["lone high surrogate", "x\uD83Dy", "x\uFFFDy"],
     ["lone low surrogate", "x\uDE00y", "x\uFFFDy"],
     ["a real pair stays", "smile \uD83D\uDE00", "smile \uD83D\uDE00"],
+    ["a high surrogate before a real pair", "\uD83D\uD83D\uDE00", "\uFFFD\uD83D\uDE00"],
+    ["a pair the wrong way round", "\uDE00\uD83D", "\uFFFD\uFFFD"],
+    ["NUL and a lone surrogate at the ends", "\u0000é\uD800", "\uFFFDé\uFFFD"],
   ])("%s", (_label, input, expected) => {
     expect(storableText(input)).toBe(expected);
   });
@@ -360,6 +367,16 @@ describe("MaskMemo", () => {
     expect(memo.size).toBe(4);
     expect(memo.remembers(turn(11))).toBe(false);
     for (const n of [10, 12, 13, 14]) expect(memo.remembers(turn(n))).toBe(true);
+  });
+
+  it("lets toLogJson take values converted already, by identity, but never under a credential's name", () => {
+    const messages = [{ role: "user", content: turn(1) }];
+    const converted = new Map([[messages as object, [{ role: "user", content: "converted" }]]]);
+    expect(toLogJson({ messages, copy: [...messages] }, { converted })).toEqual({
+      messages: [{ role: "user", content: "converted" }],
+      copy: [{ role: "user", content: maskText(turn(1)) }],
+    });
+    expect(toLogJson({ token: messages }, { converted })).toEqual({ token: "[secret]" });
   });
 
   it("is used by toLogJson for every string it masks", () => {
