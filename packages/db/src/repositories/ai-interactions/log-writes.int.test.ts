@@ -170,3 +170,25 @@ describe("a known provider's calls", () => {
     ]);
   });
 });
+
+describe("a long prompt", () => {
+  it("is stored with lz4 where the server has it, and with pglz where it has not", async () => {
+    const { rows: settings } = await db.pool.query<{ lz4: boolean }>(
+      `SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    const expected = settings[0]?.lz4 ? "lz4" : "pglz";
+    // Chat turns as a long session holds them: compressible, and well over the 2 KB at which values are compressed.
+    const turns = Array.from({ length: 40 }, (_, n) => `[user]\nShe replied late, message ${n}. What should I say?`);
+    const begun = await beginAiInteraction(
+      db,
+      call({ promptText: turns.join("\n\n"), request: { messages: turns }, id: randomUUID() }),
+    );
+    const { rows } = await db.pool.query<{ prompt: string | null; request: string | null; same: boolean }>(
+      `SELECT pg_column_compression(prompt_text) AS prompt, pg_column_compression(request) AS request,
+              prompt_text = $2 AS same
+         FROM ai_interactions WHERE id = $1`,
+      [begun.id, turns.join("\n\n")],
+    );
+    expect(rows[0]).toEqual({ prompt: expected, request: expected, same: true });
+  });
+});
