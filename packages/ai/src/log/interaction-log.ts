@@ -208,7 +208,7 @@ export function createInteractionLog(db: Database, options: InteractionLogOption
     value: unknown,
     mask: MaskCategories | null,
     converted?: ReadonlyMap<object, LogJson>,
-  ): LogJson | undefined => toLogJson(value, { mask: mask ?? false, memo, ...(converted ? { converted } : {}) });
+  ): LogJson | undefined => toLogJson(value, { mask: mask ?? false, memo, converted });
   const object = (value: unknown, mask: MaskCategories | null): { [key: string]: LogJson } | undefined => {
     const mapped = json(value, mask);
     return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? mapped : undefined;

@@ -259,9 +259,9 @@ export function maskText(text: string, only: Readonly<MaskCategories> = ALL_MASK
 /**
  * Remembers what recently masked texts became. A session's earlier turns and its system prompt
  * come back in every call it makes, and masking them again is most of what logging a call costs
- * the server. Texts shorter than `minLength` (a few words, scanned about as fast as looked up) or longer than a quarter of
- * `maxChars` (one would push out most of the rest) are masked directly; the least recently used
- * texts are forgotten once the remembered ones exceed `maxChars` in all.
+ * the server. Texts shorter than `minLength` (a few words, scanned about as fast as looked up) or
+ * longer than a quarter of `maxChars` (one would push out most of the rest) are masked directly;
+ * the least recently used texts are forgotten once the remembered ones exceed `maxChars` in all.
  */
 export class MaskMemo {
   private readonly masked = new Map<string, string>();
